@@ -1,0 +1,85 @@
+"""A contact (seeker/lead) and the stages of its path from intake to ongoing meetings."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.members import Gender
+
+
+class Status(StrEnum):
+    NEW = "new"  # waiting for dispatch
+    OFFERED = "offered"  # one offer is pending
+    ON_HOLD = "on_hold"
+    # the seeker path, once a multiplier accepted
+    ACCEPTED = "accepted"
+    ATTEMPTED = "attempted"
+    REACHED = "reached"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    MET = "met"
+    ONGOING = "ongoing"
+    COULD_NOT_REACH = "could_not_reach"
+    NOT_INTERESTED = "not_interested"
+    CLOSED = "closed"
+
+
+#: Statuses that a dispatcher still has to act on.
+DISPATCH_STATUSES = frozenset({Status.NEW, Status.OFFERED, Status.ON_HOLD})
+
+#: Stages the assigned multiplier reports with buttons, in the order the buttons show.
+FOLLOW_UP_STAGES: tuple[Status, ...] = (
+    Status.ATTEMPTED,
+    Status.REACHED,
+    Status.MEETING_SCHEDULED,
+    Status.MET,
+    Status.ONGOING,
+    Status.COULD_NOT_REACH,
+    Status.NOT_INTERESTED,
+)
+
+#: Statuses in which a multiplier holds the contact.
+ASSIGNED_STATUSES = frozenset({Status.ACCEPTED, *FOLLOW_UP_STAGES})
+
+
+class CloseReason(StrEnum):
+    SPAM = "spam"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """Everything a person typed about the seeker. Private: only the assignee sees all of it."""
+
+    name: str
+    phone: str | None = None
+    tg_username: str | None = None
+    email: str | None = None
+    gender: Gender = Gender.UNKNOWN
+    language: str = ""
+    area: str = ""
+    source: str = ""
+    notes: str = ""
+    tg_user_id: int | None = None
+
+    @property
+    def first_name(self) -> str:
+        """What the team chat and an offer may show: the first word of the name."""
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    details: ContactDetails
+    status: Status
+    created_at: datetime
+    waiting_since: datetime
+    created_by: int | None = None
+    assignee_id: int | None = None
+    close_reason: str | None = None
+    dispatch_note: str = ""
+    stage_changed_at: datetime | None = None
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.status in ASSIGNED_STATUSES

@@ -1,0 +1,37 @@
+"""Refusals the core raises; handlers turn each into a clear, translated answer."""
+
+
+class DomainError(Exception):
+    """A rule said no. `code` names the rule so the UI can explain it."""
+
+    code = "refused"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class NoLongerAvailable(DomainError):
+    """The thing a button pointed at moved on: withdrawn, expired, taken, answered."""
+
+    code = "no_longer_available"
+
+
+class NotAllowed(DomainError):
+    """The presser is not the person (or role) this action belongs to."""
+
+    code = "not_allowed"
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class AlreadyDone(NoLongerAvailable):
+    """The same person pressed twice: tell them it already happened, not that it vanished."""
+
+    code = "already_done"

@@ -1,0 +1,65 @@
+"""Team members and the multiplier profile that matching reads."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from domain.roles import Role
+
+
+class Gender(StrEnum):
+    FEMALE = "f"
+    MALE = "m"
+    UNKNOWN = "u"
+
+
+class Availability(StrEnum):
+    ACTIVE = "active"
+    BUSY = "busy"
+    AWAY = "away"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a multiplier tells the dispatchers about themselves."""
+
+    gender: Gender = Gender.UNKNOWN
+    languages: frozenset[str] = frozenset()
+    areas: frozenset[str] = frozenset()
+    capacity: int = 5
+    availability: Availability = Availability.ACTIVE
+    away_until: datetime | None = None
+
+    def is_available(self, now: datetime) -> bool:
+        """Away ends by itself on its date, so nobody has to remember to come back."""
+        if self.availability is Availability.AWAY:
+            return self.away_until is not None and self.away_until <= now
+        return self.availability is Availability.ACTIVE
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    tg_user_id: int
+    name: str
+    roles: frozenset[Role] = frozenset()
+    username: str | None = None
+    active: bool = True
+    timezone: str | None = None
+    profile: Profile = field(default_factory=Profile)
+
+    def has(self, *roles: Role) -> bool:
+        return self.active and any(role in self.roles for role in roles)
+
+    @property
+    def is_multiplier(self) -> bool:
+        return self.has(Role.MULTIPLIER)
+
+
+def normalize_area(text: str) -> str:
+    """Areas are free text for now; compare them case- and space-insensitively."""
+    return " ".join(text.split()).casefold()
+
+
+def parse_areas(text: str) -> frozenset[str]:
+    return frozenset(a for a in (normalize_area(p) for p in text.split(",")) if a)

@@ -1,0 +1,38 @@
+"""An offer asks one multiplier: can you reach this seeker within N days?"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class OfferStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class DeclineReason(StrEnum):
+    TOO_BUSY = "busy"
+    TOO_FAR = "far"
+    LANGUAGE = "lang"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: int
+    contact_id: int
+    multiplier_id: int
+    offered_by: int | None
+    status: OfferStatus
+    created_at: datetime
+    expires_at: datetime
+    days: int
+    answered_at: datetime | None = None
+    decline_reason: DeclineReason | None = None
+
+    def is_open(self, now: datetime) -> bool:
+        """Expiry is checked on every press, so a late Yes never wins even before a job runs."""
+        return self.status is OfferStatus.PENDING and now < self.expires_at

@@ -1,0 +1,104 @@
+"""A multiplier answers an offer: Yes assigns the contact, No frees it and asks why."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.contacts import Contact, Status
+from domain.errors import NoLongerAvailable
+from domain.lifecycle import check_can_answer, check_can_give_reason
+from domain.members import Member
+from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.roles import Role
+from services.access import found, require
+from services.cards import CardView, build_card
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Answered:
+    offer: Offer
+    contact: Contact
+    card: CardView
+
+
+async def accept(uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime) -> Answered:
+    actor = require(actor, Role.MULTIPLIER)
+    offer = await _open_offer(uow, actor, offer_id, now)
+    if not await uow.offers.transition(
+        offer_id, OfferStatus.PENDING, OfferStatus.ACCEPTED, answered_at=now
+    ):
+        raise NoLongerAvailable("offer answered meanwhile")
+    assigned = await uow.contacts.transition(
+        offer.contact_id,
+        [Status.OFFERED],
+        Status.ACCEPTED,
+        assignee_id=actor.id,
+        stage_changed_at=now,
+        dispatch_note="",
+    )
+    if not assigned:
+        await uow.rollback()
+        raise NoLongerAvailable("contact moved on")
+    await uow.audit.record(now, actor.id, "offer", offer_id, "accept", "pending", "accepted")
+    await uow.audit.record(
+        now, actor.id, "contact", offer.contact_id, "assign", Status.OFFERED, Status.ACCEPTED
+    )
+    return await _finish(uow, offer_id, now)
+
+
+async def decline(uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime) -> Answered:
+    actor = require(actor, Role.MULTIPLIER)
+    offer = await _open_offer(uow, actor, offer_id, now)
+    if not await uow.offers.transition(
+        offer_id, OfferStatus.PENDING, OfferStatus.DECLINED, answered_at=now
+    ):
+        raise NoLongerAvailable("offer answered meanwhile")
+    await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW)
+    await uow.audit.record(now, actor.id, "offer", offer_id, "decline", "pending", "declined")
+    await uow.audit.record(
+        now, actor.id, "contact", offer.contact_id, "declined", Status.OFFERED, Status.NEW
+    )
+    return await _finish(uow, offer_id, now)
+
+
+async def give_reason(
+    uow: UnitOfWork, actor: Member | None, offer_id: int, reason: DeclineReason, now: datetime
+) -> Answered:
+    actor = require(actor, Role.MULTIPLIER)
+    offer = found(await uow.offers.get(offer_id), "offer")
+    check_can_give_reason(offer, actor)
+    if not await uow.offers.set_reason(offer_id, reason.value):
+        raise NoLongerAvailable("reason already given")
+    await uow.audit.record(now, actor.id, "offer", offer_id, "reason", None, reason.value)
+    return await _finish(uow, offer_id, now)
+
+
+async def expire_offer(uow: UnitOfWork, offer: Offer, now: datetime) -> bool:
+    """Lapse an offer whose time ran out, returning the contact to dispatch. Not committed."""
+    if not await uow.offers.transition(offer.id, OfferStatus.PENDING, OfferStatus.EXPIRED):
+        return False
+    await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW)
+    await uow.audit.record(now, None, "offer", offer.id, "expire", "pending", "expired")
+    await uow.audit.record(
+        now, None, "contact", offer.contact_id, "offer_expired", Status.OFFERED, Status.NEW
+    )
+    return True
+
+
+async def _open_offer(uow: UnitOfWork, actor: Member, offer_id: int, now: datetime) -> Offer:
+    """A press on an offer past its time expires it first, so the answer is always the truth."""
+    offer = found(await uow.offers.get(offer_id), "offer")
+    if offer.status is OfferStatus.PENDING and not offer.is_open(now):
+        await expire_offer(uow, offer, now)
+        await uow.commit()
+        offer = found(await uow.offers.get(offer_id), "offer")
+    check_can_answer(offer, actor, now)
+    return offer
+
+
+async def _finish(uow: UnitOfWork, offer_id: int, now: datetime) -> Answered:
+    offer = found(await uow.offers.get(offer_id), "offer")
+    contact = found(await uow.contacts.get(offer.contact_id), "contact")
+    card = await build_card(uow, offer.contact_id, now)
+    await uow.commit()
+    return Answered(offer, contact, card)

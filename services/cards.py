@@ -1,0 +1,47 @@
+"""The team card of a contact: everything the card shows, gathered in the same transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.contacts import Contact
+from domain.matching import Suggestion, rank
+from domain.members import Member
+from domain.offers import Offer, OfferStatus
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CardView:
+    contact: Contact
+    offers: list[Offer]
+    names: dict[int, str]  # member id -> name, for everyone the card mentions
+    suggestions: list[Suggestion]
+    assignee: Member | None
+    location: tuple[int, int] | None  # (chat id, message id) of the posted card
+
+    @property
+    def pending_offer(self) -> Offer | None:
+        return next((o for o in self.offers if o.status is OfferStatus.PENDING), None)
+
+
+async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardView:
+    contact = await uow.contacts.get(contact_id)
+    assert contact is not None
+    offers = await uow.offers.for_contact(contact_id)
+    declined = frozenset(o.multiplier_id for o in offers if o.status is OfferStatus.DECLINED)
+    candidates = await uow.members.multiplier_candidates()
+    suggestions = rank(contact.details, candidates, now, exclude=declined)
+    names = {c.member.id: c.member.name for c in candidates}
+    assignee = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
+    for offer in offers:
+        if offer.multiplier_id not in names:
+            member = await uow.members.get(offer.multiplier_id)
+            names[offer.multiplier_id] = member.name if member else "?"
+    return CardView(
+        contact=contact,
+        offers=offers,
+        names=names,
+        suggestions=suggestions,
+        assignee=assignee,
+        location=await uow.contacts.card(contact_id),
+    )

@@ -1,0 +1,145 @@
+"""Dispatchers' actions on a contact: offer, withdraw, hold, resume, close."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.contacts import CloseReason, Status
+from domain.errors import NoLongerAvailable
+from domain.lifecycle import (
+    OFFERABLE,
+    check_can_close,
+    check_can_hold,
+    check_can_offer,
+    check_can_resume,
+    check_can_withdraw,
+)
+from domain.members import Member
+from domain.offers import Offer, OfferStatus
+from domain.roles import DISPATCH_ROLES
+from services.access import found, require
+from services.cards import CardView, build_card
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class OfferMade:
+    offer: Offer
+    multiplier: Member
+    card: CardView
+
+
+@dataclass(frozen=True)
+class OfferWithdrawn:
+    offer: Offer
+    dm: tuple[int, int] | None  # the multiplier's message to edit
+    card: CardView
+
+
+async def make_offer(
+    uow: UnitOfWork,
+    actor: Member | None,
+    contact_id: int,
+    multiplier_id: int,
+    now: datetime,
+    days: int,
+    ttl: timedelta,
+) -> OfferMade:
+    actor = require(actor, *DISPATCH_ROLES)
+    contact = found(await uow.contacts.get(contact_id), "contact")
+    multiplier = found(await uow.members.get(multiplier_id), "member")
+    check_can_offer(contact, multiplier, now)
+    if not await uow.contacts.transition(contact_id, OFFERABLE, Status.OFFERED):
+        raise NoLongerAvailable("contact moved on")
+    offer = await uow.offers.add(contact_id, multiplier_id, actor.id, days, now, now + ttl)
+    await uow.audit.record(
+        now, actor.id, "contact", contact_id, "offer", contact.status, Status.OFFERED
+    )
+    await uow.audit.record(now, actor.id, "offer", offer.id, "create", None, offer.status)
+    card = await build_card(uow, contact_id, now)
+    await uow.commit()
+    return OfferMade(offer, multiplier, card)
+
+
+async def remember_offer_message(
+    uow: UnitOfWork, offer_id: int, chat_id: int, message_id: int
+) -> None:
+    """Kept so a withdrawal or expiry can edit the multiplier's message and kill its buttons."""
+    await uow.offers.save_dm(offer_id, chat_id, message_id)
+    await uow.commit()
+
+
+async def withdraw_offer(
+    uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime, reason: str = "withdraw"
+) -> OfferWithdrawn:
+    actor = require(actor, *DISPATCH_ROLES)
+    offer = found(await uow.offers.get(offer_id), "offer")
+    check_can_withdraw(offer, now)
+    if not await uow.offers.transition(
+        offer_id, OfferStatus.PENDING, OfferStatus.WITHDRAWN, answered_at=now
+    ):
+        raise NoLongerAvailable("offer answered meanwhile")
+    await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW)
+    await uow.audit.record(now, actor.id, "offer", offer_id, reason, offer.status, "withdrawn")
+    await uow.audit.record(
+        now, actor.id, "contact", offer.contact_id, reason, Status.OFFERED, Status.NEW
+    )
+    dm = await uow.offers.dm(offer_id)
+    card = await build_card(uow, offer.contact_id, now)
+    await uow.commit()
+    return OfferWithdrawn(offer, dm, card)
+
+
+async def hold(uow: UnitOfWork, actor: Member | None, contact_id: int, now: datetime) -> CardView:
+    contact = await _dispatchable(uow, actor, contact_id)
+    check_can_hold(contact)
+    return await _move(uow, actor, contact_id, [Status.NEW], Status.ON_HOLD, now, "hold")
+
+
+async def resume(uow: UnitOfWork, actor: Member | None, contact_id: int, now: datetime) -> CardView:
+    contact = await _dispatchable(uow, actor, contact_id)
+    check_can_resume(contact)
+    return await _move(uow, actor, contact_id, [Status.ON_HOLD], Status.NEW, now, "resume")
+
+
+async def close(
+    uow: UnitOfWork, actor: Member | None, contact_id: int, reason: CloseReason, now: datetime
+) -> CardView:
+    contact = await _dispatchable(uow, actor, contact_id)
+    check_can_close(contact)
+    return await _move(
+        uow, actor, contact_id, OFFERABLE, Status.CLOSED, now, f"close:{reason}",
+        close_reason=reason.value,
+    )
+
+
+async def card(uow: UnitOfWork, actor: Member | None, contact_id: int, now: datetime) -> CardView:
+    """The card as it stands, e.g. to go back from the 'other multiplier' list."""
+    await _dispatchable(uow, actor, contact_id)
+    view = await build_card(uow, contact_id, now)
+    await uow.commit()
+    return view
+
+
+async def _dispatchable(uow: UnitOfWork, actor: Member | None, contact_id: int):  # type: ignore[no-untyped-def]
+    require(actor, *DISPATCH_ROLES)
+    return found(await uow.contacts.get(contact_id), "contact")
+
+
+async def _move(
+    uow: UnitOfWork,
+    actor: Member | None,
+    contact_id: int,
+    expected: frozenset[Status] | list[Status],
+    to: Status,
+    now: datetime,
+    action: str,
+    **fields: object,
+) -> CardView:
+    assert actor is not None
+    contact = found(await uow.contacts.get(contact_id), "contact")
+    if not await uow.contacts.transition(contact_id, expected, to, **fields):
+        raise NoLongerAvailable("contact moved on")
+    await uow.audit.record(now, actor.id, "contact", contact_id, action, contact.status, to)
+    view = await build_card(uow, contact_id, now)
+    await uow.commit()
+    return view

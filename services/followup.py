@@ -1,0 +1,72 @@
+"""The assigned multiplier reports the seeker's path, or hands the contact back."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.contacts import ASSIGNED_STATUSES, Contact, Status
+from domain.errors import NoLongerAvailable
+from domain.lifecycle import check_can_hand_back, check_can_set_stage
+from domain.members import Member
+from domain.roles import Role
+from services.access import found, require
+from services.cards import CardView, build_card
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class StageChanged:
+    contact: Contact
+    card: CardView
+
+
+async def set_stage(
+    uow: UnitOfWork, actor: Member | None, contact_id: int, stage: Status, now: datetime
+) -> StageChanged:
+    actor = require(actor, Role.MULTIPLIER)
+    contact = found(await uow.contacts.get(contact_id), "contact")
+    check_can_set_stage(contact, actor, stage)
+    moved = await uow.contacts.transition(
+        contact_id, ASSIGNED_STATUSES, stage, stage_changed_at=now
+    )
+    if not moved:
+        raise NoLongerAvailable("contact moved on")
+    await uow.audit.record(now, actor.id, "contact", contact_id, "stage", contact.status, stage)
+    return await _finish(uow, contact_id, now)
+
+
+async def hand_back(
+    uow: UnitOfWork, actor: Member | None, contact_id: int, note: str, now: datetime
+) -> StageChanged:
+    """Back to the dispatchers' queue, with the multiplier's note and a fresh waiting clock."""
+    actor = require(actor, Role.MULTIPLIER)
+    contact = found(await uow.contacts.get(contact_id), "contact")
+    check_can_hand_back(contact, actor)
+    moved = await uow.contacts.transition(
+        contact_id,
+        ASSIGNED_STATUSES,
+        Status.NEW,
+        assignee_id=None,
+        waiting_since=now,
+        stage_changed_at=now,
+        dispatch_note=note,
+    )
+    if not moved:
+        raise NoLongerAvailable("contact moved on")
+    await uow.audit.record(
+        now, actor.id, "contact", contact_id, "hand_back", contact.status, Status.NEW
+    )
+    return await _finish(uow, contact_id, now)
+
+
+async def my_contacts(uow: UnitOfWork, actor: Member | None) -> list[Contact]:
+    actor = require(actor, Role.MULTIPLIER)
+    contacts = await uow.contacts.assigned_to(actor.id, ASSIGNED_STATUSES)
+    await uow.commit()
+    return contacts
+
+
+async def _finish(uow: UnitOfWork, contact_id: int, now: datetime) -> StageChanged:
+    contact = found(await uow.contacts.get(contact_id), "contact")
+    card = await build_card(uow, contact_id, now)
+    await uow.commit()
+    return StageChanged(contact, card)

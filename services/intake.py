@@ -1,0 +1,36 @@
+"""A new contact enters dispatch."""
+
+from dataclasses import asdict
+from datetime import datetime
+
+from domain.contacts import ContactDetails
+from domain.errors import InvalidInput
+from domain.members import Member
+from domain.roles import INTAKE_ROLES
+from services.access import require
+from services.cards import CardView, build_card
+from storage.uow import UnitOfWork
+
+
+async def create_contact(
+    uow: UnitOfWork, actor: Member | None, details: ContactDetails, now: datetime
+) -> CardView:
+    actor = require(actor, *INTAKE_ROLES)
+    if not (details.phone or details.tg_username or details.email):
+        raise InvalidInput("reach")
+    contact = await uow.contacts.add(details, actor.id, now)
+    await uow.audit.record(now, actor.id, "contact", contact.id, "create", None, asdict(details))
+    card = await build_card(uow, contact.id, now)
+    await uow.commit()
+    return card
+
+
+async def remember_card(uow: UnitOfWork, contact_id: int, chat_id: int, message_id: int) -> None:
+    await uow.contacts.save_card(contact_id, chat_id, message_id)
+    await uow.commit()
+
+
+async def team_chat(uow: UnitOfWork) -> int | None:
+    chat_id = await uow.settings.team_chat_id()
+    await uow.commit()
+    return chat_id

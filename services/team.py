@@ -1,0 +1,145 @@
+"""The team: first admins, invites, roles, deactivation, profiles, the bound team chat."""
+
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from domain.clock import as_utc
+from domain.errors import AlreadyDone, InvalidInput, NoLongerAvailable, NotAllowed
+from domain.members import Member, Profile
+from domain.roles import Role
+from services.access import found, require
+from storage.repositories.settings import TEAM_CHAT
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Joined:
+    member: Member
+    role: Role
+
+
+async def ensure_first_admins(uow: UnitOfWork, tg_user_ids: list[int], now: datetime) -> None:
+    """Config names the first admins; they exist (and are admins) before they ever write."""
+    for tg_user_id in tg_user_ids:
+        member = await uow.members.by_tg_user(tg_user_id)
+        if member is None:
+            member = await uow.members.add(tg_user_id, f"Admin {tg_user_id}", None, {Role.ADMIN}, now)
+            await uow.audit.record(now, None, "member", member.id, "first_admin", None, "admin")
+        elif Role.ADMIN not in member.roles or not member.active:
+            await uow.members.set_roles(member.id, {*member.roles, Role.ADMIN})
+            await uow.members.update(member.id, active=True)
+            await uow.audit.record(now, None, "member", member.id, "first_admin", None, "admin")
+    await uow.commit()
+
+
+async def greet(
+    uow: UnitOfWork, member: Member, name: str, username: str | None, now: datetime
+) -> Member:
+    """Keep the name people see in /team in step with Telegram."""
+    if (member.name, member.username) != (name, username):
+        await uow.members.update(member.id, name=name, username=username)
+    member = found(await uow.members.get(member.id), "member")
+    await uow.commit()
+    return member
+
+
+async def create_invite(
+    uow: UnitOfWork, actor: Member | None, role: Role, now: datetime, ttl: timedelta
+) -> str:
+    actor = require(actor, Role.ADMIN)
+    token = secrets.token_urlsafe(12)
+    await uow.invites.add(token, role.value, actor.id, now, now + ttl)
+    await uow.audit.record(now, actor.id, "invite", 0, "create", None, role.value)
+    await uow.commit()
+    return token
+
+
+async def join(
+    uow: UnitOfWork, token: str, tg_user_id: int, name: str, username: str | None, now: datetime
+) -> Joined:
+    invite = await uow.invites.get(token)
+    if invite is None or invite.used_by is not None or as_utc(invite.expires_at) <= now:
+        raise NoLongerAvailable("invite")
+    role = Role(invite.role)
+    member = await uow.members.by_tg_user(tg_user_id)
+    if member is None:
+        member = await uow.members.add(tg_user_id, name, username, {role}, now)
+    else:
+        await uow.members.set_roles(member.id, {*member.roles, role})
+        await uow.members.update(member.id, active=True, name=name, username=username)
+    if not await uow.invites.use(token, member.id, now):
+        await uow.rollback()
+        raise NoLongerAvailable("invite")
+    await uow.audit.record(now, member.id, "member", member.id, "join", None, role.value)
+    member = found(await uow.members.get(member.id), "member")
+    await uow.commit()
+    return Joined(member, role)
+
+
+async def list_team(uow: UnitOfWork, actor: Member | None) -> list[Member]:
+    require(actor, *Role)
+    members = await uow.members.list_all()
+    await uow.commit()
+    return members
+
+
+async def toggle_role(
+    uow: UnitOfWork, actor: Member | None, member_id: int, role: Role, now: datetime
+) -> Member:
+    actor = require(actor, Role.ADMIN)
+    member = found(await uow.members.get(member_id), "member")
+    roles = set(member.roles) ^ {role}
+    if member.id == actor.id and role is Role.ADMIN:
+        raise NotAllowed("own_admin")
+    await uow.members.set_roles(member.id, roles)
+    await uow.audit.record(
+        now, actor.id, "member", member.id, "roles", sorted(member.roles), sorted(roles)
+    )
+    member = found(await uow.members.get(member_id), "member")
+    await uow.commit()
+    return member
+
+
+async def set_active(
+    uow: UnitOfWork, actor: Member | None, member_id: int, active: bool, now: datetime
+) -> Member:
+    actor = require(actor, Role.ADMIN)
+    member = found(await uow.members.get(member_id), "member")
+    if member.id == actor.id:
+        raise NotAllowed("self")
+    if member.active == active:
+        raise AlreadyDone("active")
+    await uow.members.update(member.id, active=active)
+    await uow.audit.record(now, actor.id, "member", member.id, "active", member.active, active)
+    member = found(await uow.members.get(member_id), "member")
+    await uow.commit()
+    return member
+
+
+async def bind_team_chat(uow: UnitOfWork, actor: Member | None, chat_id: int, now: datetime) -> None:
+    actor = require(actor, Role.ADMIN)
+    before = await uow.settings.team_chat_id()
+    await uow.settings.set(TEAM_CHAT, str(chat_id))
+    await uow.audit.record(now, actor.id, "settings", 0, "bind_team_chat", before, chat_id)
+    await uow.commit()
+
+
+async def save_profile(
+    uow: UnitOfWork, actor: Member | None, profile: Profile, now: datetime
+) -> Member:
+    actor = require(actor, Role.MULTIPLIER)
+    if profile.capacity < 0 or profile.capacity > 100:
+        raise InvalidInput("capacity")
+    await uow.members.save_profile(actor.id, profile)
+    await uow.audit.record(now, actor.id, "member", actor.id, "profile", None, asdict(profile))
+    member = found(await uow.members.get(actor.id), "member")
+    await uow.commit()
+    return member
+
+
+async def set_timezone(uow: UnitOfWork, actor: Member, tz: str, now: datetime) -> None:
+    await uow.members.update(actor.id, timezone=tz)
+    await uow.audit.record(now, actor.id, "member", actor.id, "timezone", actor.timezone, tz)
+    await uow.commit()
+

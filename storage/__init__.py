@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, repositories returning core dataclasses, the unit of work."""

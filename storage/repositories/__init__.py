@@ -1,0 +1,1 @@
+"""Repositories: SQL in, core dataclasses out. They never commit; the unit of work does."""

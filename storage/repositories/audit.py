@@ -1,0 +1,45 @@
+"""The audit log: who changed what, when, from what to what."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditRow
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        entity: str,
+        entity_id: int,
+        action: str,
+        before: object = None,
+        after: object = None,
+    ) -> None:
+        self.session.add(
+            AuditRow(
+                at=at,
+                actor_id=actor_id,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                before=None if before is None else json.dumps(before, default=str),
+                after=None if after is None else json.dumps(after, default=str),
+            )
+        )
+        await self.session.flush()
+
+    async def for_entity(self, entity: str, entity_id: int) -> list[AuditRow]:
+        rows = await self.session.scalars(
+            select(AuditRow)
+            .where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
+            .order_by(AuditRow.id)
+        )
+        return list(rows)

@@ -1,0 +1,74 @@
+"""Contacts. State changes are conditional updates, so concurrent presses cannot both win."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.contacts import Contact, ContactDetails, Status
+from storage.models import CardRow, ContactRow
+from storage.repositories.mapping import contact_from_row, details_to_row
+
+
+class ContactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, details: ContactDetails, created_by: int | None, now: datetime) -> Contact:
+        row = ContactRow(
+            **details_to_row(details),
+            status=Status.NEW.value,
+            created_by=created_by,
+            created_at=now,
+            waiting_since=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return contact_from_row(row)
+
+    async def get(self, contact_id: int) -> Contact | None:
+        row = await self.session.get(ContactRow, contact_id, populate_existing=True)
+        return contact_from_row(row) if row else None
+
+    async def transition(
+        self, contact_id: int, expected: Iterable[Status], to: Status, **fields: object
+    ) -> bool:
+        """Move the contact only if it is still in an expected status; False if someone was first."""
+        result = await self.session.execute(
+            update(ContactRow)
+            .where(ContactRow.id == contact_id)
+            .where(ContactRow.status.in_([s.value for s in expected]))
+            .values(status=to.value, **fields)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    async def with_status(self, statuses: Iterable[Status]) -> list[Contact]:
+        rows = await self.session.scalars(
+            select(ContactRow)
+            .where(ContactRow.status.in_([s.value for s in statuses]))
+            .order_by(ContactRow.waiting_since, ContactRow.id)
+        )
+        return [contact_from_row(r) for r in rows]
+
+    async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
+        rows = await self.session.scalars(
+            select(ContactRow)
+            .where(ContactRow.assignee_id == member_id)
+            .where(ContactRow.status.in_([s.value for s in statuses]))
+            .order_by(ContactRow.stage_changed_at, ContactRow.id)
+        )
+        return [contact_from_row(r) for r in rows]
+
+    async def card(self, contact_id: int) -> tuple[int, int] | None:
+        row = await self.session.get(CardRow, contact_id)
+        return (row.chat_id, row.message_id) if row else None
+
+    async def save_card(self, contact_id: int, chat_id: int, message_id: int) -> None:
+        row = await self.session.get(CardRow, contact_id)
+        if row is None:
+            self.session.add(CardRow(contact_id=contact_id, chat_id=chat_id, message_id=message_id))
+        else:
+            row.chat_id, row.message_id = chat_id, message_id
+        await self.session.flush()

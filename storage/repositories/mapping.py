@@ -1,0 +1,111 @@
+"""Row <-> core dataclass conversions, kept in one place so repositories stay short."""
+
+from domain.clock import as_utc
+from domain.contacts import Contact, ContactDetails, Status
+from domain.members import Availability, Gender, Member, Profile
+from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.roles import Role
+from storage.models import ContactRow, MemberRow, OfferRow, ProfileRow
+
+
+def _utc(value):  # type: ignore[no-untyped-def]
+    return as_utc(value) if value is not None else None
+
+
+def _split(text: str) -> frozenset[str]:
+    return frozenset(p for p in text.split(",") if p)
+
+
+def profile_from_row(row: ProfileRow | None) -> Profile:
+    if row is None:
+        return Profile()
+    return Profile(
+        gender=Gender(row.gender),
+        languages=_split(row.languages),
+        areas=_split(row.areas),
+        capacity=row.capacity,
+        availability=Availability(row.availability),
+        away_until=_utc(row.away_until),
+    )
+
+
+def profile_to_row(member_id: int, profile: Profile) -> dict:
+    return {
+        "member_id": member_id,
+        "gender": profile.gender.value,
+        "languages": ",".join(sorted(profile.languages)),
+        "areas": ",".join(sorted(profile.areas)),
+        "capacity": profile.capacity,
+        "availability": profile.availability.value,
+        "away_until": profile.away_until,
+    }
+
+
+def member_from_row(row: MemberRow, roles: set[str], profile: ProfileRow | None) -> Member:
+    return Member(
+        id=row.id,
+        tg_user_id=row.tg_user_id,
+        name=row.name,
+        username=row.username,
+        roles=frozenset(Role(r) for r in roles),
+        active=row.active,
+        timezone=row.timezone,
+        profile=profile_from_row(profile),
+    )
+
+
+def details_to_row(details: ContactDetails) -> dict:
+    return {
+        "name": details.name,
+        "phone": details.phone,
+        "tg_username": details.tg_username,
+        "tg_user_id": details.tg_user_id,
+        "email": details.email,
+        "gender": details.gender.value,
+        "language": details.language,
+        "area": details.area,
+        "source": details.source,
+        "notes": details.notes,
+    }
+
+
+def contact_from_row(row: ContactRow) -> Contact:
+    details = ContactDetails(
+        name=row.name,
+        phone=row.phone,
+        tg_username=row.tg_username,
+        tg_user_id=row.tg_user_id,
+        email=row.email,
+        gender=Gender(row.gender),
+        language=row.language,
+        area=row.area,
+        source=row.source,
+        notes=row.notes,
+    )
+    return Contact(
+        id=row.id,
+        details=details,
+        status=Status(row.status),
+        created_at=as_utc(row.created_at),
+        waiting_since=as_utc(row.waiting_since),
+        created_by=row.created_by,
+        assignee_id=row.assignee_id,
+        close_reason=row.close_reason,
+        dispatch_note=row.dispatch_note,
+        stage_changed_at=_utc(row.stage_changed_at),
+    )
+
+
+def offer_from_row(row: OfferRow) -> Offer:
+    return Offer(
+        id=row.id,
+        contact_id=row.contact_id,
+        multiplier_id=row.multiplier_id,
+        offered_by=row.offered_by,
+        status=OfferStatus(row.status),
+        created_at=as_utc(row.created_at),
+        expires_at=as_utc(row.expires_at),
+        days=row.days,
+        answered_at=_utc(row.answered_at),
+        decline_reason=DeclineReason(row.decline_reason) if row.decline_reason else None,
+    )

@@ -1,0 +1,88 @@
+"""Members, their roles and multiplier profiles."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.contacts import ASSIGNED_STATUSES
+from domain.matching import Candidate
+from domain.members import Member, Profile
+from domain.roles import Role
+from storage.models import ContactRow, MemberRoleRow, MemberRow, ProfileRow
+from storage.repositories.mapping import member_from_row, profile_to_row
+
+
+class MemberRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, member_id: int) -> Member | None:
+        members = await self._load(select(MemberRow).where(MemberRow.id == member_id))
+        return members[0] if members else None
+
+    async def by_tg_user(self, tg_user_id: int) -> Member | None:
+        members = await self._load(select(MemberRow).where(MemberRow.tg_user_id == tg_user_id))
+        return members[0] if members else None
+
+    async def list_all(self) -> list[Member]:
+        return await self._load(select(MemberRow).order_by(MemberRow.name, MemberRow.id))
+
+    async def add(
+        self, tg_user_id: int, name: str, username: str | None, roles: set[Role], now: datetime
+    ) -> Member:
+        row = MemberRow(tg_user_id=tg_user_id, name=name, username=username, created_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        await self.set_roles(row.id, roles)
+        member = await self.get(row.id)
+        assert member is not None
+        return member
+
+    async def set_roles(self, member_id: int, roles: set[Role]) -> None:
+        await self.session.execute(delete(MemberRoleRow).where(MemberRoleRow.member_id == member_id))
+        self.session.add_all(MemberRoleRow(member_id=member_id, role=r.value) for r in roles)
+        await self.session.flush()
+
+    async def update(self, member_id: int, **fields: object) -> None:
+        await self.session.execute(update(MemberRow).where(MemberRow.id == member_id).values(**fields))
+
+    async def save_profile(self, member_id: int, profile: Profile) -> None:
+        values = profile_to_row(member_id, profile)
+        row = await self.session.get(ProfileRow, member_id)
+        if row is None:
+            self.session.add(ProfileRow(**values))
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+        await self.session.flush()
+
+    async def multiplier_candidates(self) -> list[Candidate]:
+        """Every active multiplier with the number of contacts they hold now."""
+        members = [m for m in await self.list_all() if m.is_multiplier]
+        loads = await self.loads([m.id for m in members])
+        return [Candidate(m, loads.get(m.id, 0)) for m in members]
+
+    async def loads(self, member_ids: list[int]) -> dict[int, int]:
+        rows = await self.session.execute(
+            select(ContactRow.assignee_id, func.count())
+            .where(ContactRow.assignee_id.in_(member_ids))
+            .where(ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES]))
+            .group_by(ContactRow.assignee_id)
+        )
+        return {member_id: count for member_id, count in rows.all()}
+
+    async def _load(self, query) -> list[Member]:  # type: ignore[no-untyped-def]
+        rows = list((await self.session.scalars(query)).all())
+        ids = [r.id for r in rows]
+        roles: dict[int, set[str]] = defaultdict(set)
+        for member_id, role in await self.session.execute(
+            select(MemberRoleRow.member_id, MemberRoleRow.role).where(MemberRoleRow.member_id.in_(ids))
+        ):
+            roles[member_id].add(role)
+        profiles = {
+            p.member_id: p
+            for p in await self.session.scalars(select(ProfileRow).where(ProfileRow.member_id.in_(ids)))
+        }
+        return [member_from_row(r, roles[r.id], profiles.get(r.id)) for r in rows]

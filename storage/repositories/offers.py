@@ -1,0 +1,86 @@
+"""Offers. Like contacts, every answer is a conditional update on a still-pending row."""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.offers import Offer, OfferStatus
+from storage.models import OfferRow
+from storage.repositories.mapping import offer_from_row
+
+
+class OfferRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        contact_id: int,
+        multiplier_id: int,
+        offered_by: int | None,
+        days: int,
+        now: datetime,
+        expires_at: datetime,
+    ) -> Offer:
+        row = OfferRow(
+            contact_id=contact_id,
+            multiplier_id=multiplier_id,
+            offered_by=offered_by,
+            status=OfferStatus.PENDING.value,
+            days=days,
+            created_at=now,
+            expires_at=expires_at,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return offer_from_row(row)
+
+    async def get(self, offer_id: int) -> Offer | None:
+        row = await self.session.get(OfferRow, offer_id, populate_existing=True)
+        return offer_from_row(row) if row else None
+
+    async def transition(
+        self, offer_id: int, expected: OfferStatus, to: OfferStatus, **fields: object
+    ) -> bool:
+        result = await self.session.execute(
+            update(OfferRow)
+            .where(OfferRow.id == offer_id, OfferRow.status == expected.value)
+            .values(status=to.value, **fields)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    async def set_reason(self, offer_id: int, reason: str) -> bool:
+        result = await self.session.execute(
+            update(OfferRow)
+            .where(OfferRow.id == offer_id, OfferRow.decline_reason.is_(None))
+            .values(decline_reason=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    async def for_contact(self, contact_id: int) -> list[Offer]:
+        rows = await self.session.scalars(
+            select(OfferRow).where(OfferRow.contact_id == contact_id).order_by(OfferRow.id)
+        )
+        return [offer_from_row(r) for r in rows]
+
+    async def pending(self) -> list[Offer]:
+        rows = await self.session.scalars(
+            select(OfferRow).where(OfferRow.status == OfferStatus.PENDING.value).order_by(OfferRow.id)
+        )
+        return [offer_from_row(r) for r in rows]
+
+    async def dm(self, offer_id: int) -> tuple[int, int] | None:
+        row = await self.session.get(OfferRow, offer_id)
+        if row is None or row.dm_chat_id is None or row.dm_message_id is None:
+            return None
+        return row.dm_chat_id, row.dm_message_id
+
+    async def save_dm(self, offer_id: int, chat_id: int, message_id: int) -> None:
+        await self.session.execute(
+            update(OfferRow)
+            .where(OfferRow.id == offer_id)
+            .values(dm_chat_id=chat_id, dm_message_id=message_id)
+        )
