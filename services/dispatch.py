@@ -13,6 +13,7 @@ from domain.lifecycle import (
     check_can_resume,
     check_can_withdraw,
 )
+from domain.matching import Candidate
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from domain.roles import DISPATCH_ROLES
@@ -143,3 +144,10 @@ async def _move(
     view = await build_card(uow, contact_id, now)
     await uow.commit()
     return view
+
+
+async def all_multipliers(uow: UnitOfWork) -> list[Candidate]:
+    """Every active multiplier, for the dispatcher who knows better than the ranking."""
+    candidates = await uow.members.multiplier_candidates()
+    await uow.commit()
+    return candidates

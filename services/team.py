@@ -143,3 +143,10 @@ async def set_timezone(uow: UnitOfWork, actor: Member, tz: str, now: datetime) -
     await uow.audit.record(now, actor.id, "member", actor.id, "timezone", actor.timezone, tz)
     await uow.commit()
 
+
+
+async def get_member(uow: UnitOfWork, actor: Member | None, member_id: int) -> Member:
+    require(actor, Role.ADMIN)
+    member = found(await uow.members.get(member_id), "member")
+    await uow.commit()
+    return member

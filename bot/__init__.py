@@ -1,0 +1,1 @@
+"""Application assembly: configuration, entry point, middlewares."""

@@ -1,0 +1,86 @@
+"""Assembly: the bot, the dispatcher with its middlewares and routers, and the run loop."""
+
+import logging
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.utils.i18n import I18n, SimpleI18nMiddleware
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.config import Settings
+from bot.middlewares.database import UnitOfWorkMiddleware
+from bot.middlewares.dedupe import DedupeMiddleware
+from bot.middlewares.member import MemberMiddleware
+from domain.clock import Clock, SystemClock
+from handlers import get_routers
+from services import team
+from storage.engine import create_engine, create_session_factory
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+LOCALES = __file__.rsplit("/", 1)[0] + "/locales"
+
+
+def build_bot(settings: Settings) -> Bot:
+    """The Bot API base URL is a setting: Telegram's, a self-hosted server, or a test fake."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_base_url))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_storage(settings: Settings) -> BaseStorage:
+    """Dialog state lives in Redis when replicas share the work, in memory otherwise."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def build_dispatcher(
+    settings: Settings, session_factory: async_sessionmaker, clock: Clock
+) -> Dispatcher:
+    dp = Dispatcher(storage=build_storage(settings), settings=settings, clock=clock)
+    dp.update.outer_middleware(DedupeMiddleware(session_factory, clock))
+    dp.update.outer_middleware(UnitOfWorkMiddleware(session_factory))
+    dp.update.outer_middleware(MemberMiddleware())
+    SimpleI18nMiddleware(I18n(path=LOCALES, default_locale="en", domain="messages")).setup(dp)
+    dp.include_routers(*get_routers())
+    log.info("routers", extra={"tree": _tree(dp)})
+    return dp
+
+
+def _tree(router: Router) -> list:
+    return [router.name, [_tree(r) for r in router.sub_routers]]
+
+
+async def run(settings: Settings, clock: Clock | None = None, handle_signals: bool = True) -> None:
+    """Serve until stopped. Migrations are applied before this (see bot.cli)."""
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    bot = build_bot(settings)
+    try:
+        me = await bot.get_me()
+        async with UnitOfWork(session_factory) as uow:
+            await team.ensure_first_admins(uow, settings.admin_ids, clock.now())
+        dp = build_dispatcher(settings, session_factory, clock)
+        log.info("starting", extra={"bot": me.username, "mode": settings.mode})
+        if settings.mode == "webhook":
+            from bot.webhook import serve_webhook
+
+            await serve_webhook(dp, bot, settings)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dp.start_polling(bot, handle_signals=handle_signals, close_bot_session=False)
+    finally:
+        await bot.session.close()
+        await engine.dispose()

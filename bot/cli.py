@@ -1,0 +1,69 @@
+"""`dispatchbot run | db upgrade | db downgrade REV`. Failures: one clear line, non-zero exit."""
+
+import argparse
+import asyncio
+import sys
+
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings
+from bot.logs import setup_logging
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        return _fail("configuration: " + "; ".join(_describe(e) for e in exc.errors()))
+    setup_logging(settings.log_level, settings.log_format)
+    from storage.migrate import downgrade, upgrade
+
+    try:
+        if args.command == "db":
+            if args.action == "upgrade":
+                upgrade(settings.database_url)
+            else:
+                downgrade(settings.database_url, args.revision)
+            return 0
+        upgrade(settings.database_url)
+        from bot.app import run
+
+        asyncio.run(run(settings))
+    except TelegramUnauthorizedError:
+        return _fail("Telegram rejected the bot token (BOT_TOKEN)")
+    except TelegramNetworkError as exc:
+        return _fail(f"cannot reach the Bot API at {settings.bot_api_base_url}: {exc.message}")
+    except (SQLAlchemyError, OSError) as exc:
+        return _fail(f"database {settings.database_url!r}: {str(exc).splitlines()[0]}")
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dispatchbot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="apply migrations, then serve (polling or webhook)")
+    db = commands.add_parser("db", help="database migrations")
+    actions = db.add_subparsers(dest="action", required=True)
+    actions.add_parser("upgrade", help="apply all migrations")
+    down = actions.add_parser("downgrade", help="roll back to a revision")
+    down.add_argument("revision")
+    return parser
+
+
+def _describe(error: dict) -> str:
+    field = ".".join(str(p) for p in error.get("loc", ())).upper() or "settings"
+    return f"{field}: {error.get('msg', 'invalid')}"
+
+
+def _fail(message: str) -> int:
+    print(f"dispatchbot: error: {message}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Settings, only from the environment or `.env` (see .env.example for every one)."""
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr
+    bot_api_base_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///data/dispatchbot.db"
+    redis_url: str | None = None
+
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    team_timezone: str = "UTC"
+    phone_region: str = "UA"
+    languages: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["en", "ru", "uk"])
+
+    offer_days: int = Field(2, ge=1, le=30)
+    offer_ttl_hours: int = Field(24, ge=1)
+    invite_ttl_hours: int = Field(72, ge=1)
+
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    webhook_path: str = "/telegram"
+
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    _split_csv = field_validator("admin_ids", "languages", mode="before")(_csv)
+
+    @field_validator("team_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be a URL")
+        return value

@@ -1,0 +1,29 @@
+"""Webhook mode: aiohttp serves Telegram's calls; the secret token header is checked."""
+
+import asyncio
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.config import Settings
+
+
+async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
+        app, path=settings.webhook_path
+    )
+    setup_application(app, dp, bot=bot)
+    if settings.webhook_url:
+        await bot.set_webhook(
+            settings.webhook_url.rstrip("/") + settings.webhook_path, secret_token=secret
+        )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,39 @@
+"""aiogram routers, one per concern. Thin: parse, call a service, render, reply."""
+
+from aiogram import Router
+
+from handlers.filters import PrivateOrTeamChat
+
+from handlers import (
+    cards,
+    common,
+    fallback,
+    followup,
+    intake,
+    offers,
+    profile,
+    queue,
+    start,
+    team,
+    team_chat,
+)
+
+
+def get_routers() -> list[Router]:
+    """Order matters: /bind works in any group; everything else only in private chats and the
+    bound team chat; fallback answers whatever the others did not take."""
+    team_only = Router(name="team_only")
+    team_only.message.filter(PrivateOrTeamChat())
+    team_only.callback_query.filter(PrivateOrTeamChat())
+    team_only.include_routers(
+        common.router,
+        start.router,
+        team.router,
+        profile.router,
+        intake.router,
+        cards.router,
+        offers.router,
+        followup.router,
+        queue.router,
+    )
+    return [team_chat.router, team_only, fallback.router]

@@ -1,0 +1,92 @@
+"""Button payloads. Each is a CallbackData class (64-byte limit); ids only, never trusted:
+every press is re-checked against the database and the presser."""
+
+from aiogram.filters.callback_data import CallbackData
+
+from domain.contacts import CloseReason, Status
+from domain.offers import DeclineReason
+from domain.roles import Role
+
+
+class CardAction(CallbackData, prefix="card"):
+    """Dispatcher buttons on a team card: other, hold, resume, close, back."""
+
+    action: str
+    contact_id: int
+
+
+class OfferTo(CallbackData, prefix="offer"):
+    contact_id: int
+    member_id: int
+
+
+class CloseAs(CallbackData, prefix="close"):
+    contact_id: int
+    reason: CloseReason
+
+
+class Withdraw(CallbackData, prefix="wd"):
+    offer_id: int
+
+
+class Answer(CallbackData, prefix="ans"):
+    offer_id: int
+    yes: bool
+
+
+class Why(CallbackData, prefix="why"):
+    offer_id: int
+    reason: DeclineReason
+
+
+class Stage(CallbackData, prefix="stage"):
+    contact_id: int
+    stage: Status
+
+
+class HandBack(CallbackData, prefix="back"):
+    contact_id: int
+
+
+class InviteRole(CallbackData, prefix="inv"):
+    role: Role
+
+
+class MemberAction(CallbackData, prefix="mbr"):
+    """Admin buttons in /team: open a member, toggle a role, (de)activate."""
+
+    action: str
+    member_id: int
+    role: str = ""
+
+
+class ProfileEdit(CallbackData, prefix="pf"):
+    field: str
+    value: str = ""
+
+
+ALL: list[type[CallbackData]] = [
+    CardAction, OfferTo, CloseAs, Withdraw, Answer, Why, Stage, HandBack, InviteRole,
+    MemberAction, ProfileEdit,
+]
+
+
+class IntakePick(CallbackData, prefix="new"):
+    """A pick-list answer in the /new dialog (gender, language)."""
+
+    field: str
+    value: str
+
+
+ALL.append(IntakePick)
+
+
+def is_well_formed(data: str | None) -> bool:
+    """True if some button class could have produced this payload (then the presser was wrong)."""
+    for cls in ALL:
+        try:
+            cls.unpack(data or "")
+        except (ValueError, TypeError):
+            continue
+        return True
+    return False

@@ -1,0 +1,120 @@
+"""Dispatcher buttons on team cards: offer, pick another multiplier, hold, resume, close, withdraw."""
+
+import logging
+from datetime import timedelta
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.members import Member
+from domain.offers import OfferStatus
+from domain.roles import DISPATCH_ROLES
+from handlers import keyboards, labels, texts
+from handlers.callbacks import CardAction, CloseAs, OfferTo, Withdraw
+from handlers.filters import HasRole
+from handlers.posting import refresh_card
+from services import dispatch
+from services.cards import CardView
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+router = Router(name="cards")
+router.callback_query.filter(HasRole(*DISPATCH_ROLES))
+
+
+@router.callback_query(OfferTo.filter())
+async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uow: UnitOfWork,
+                clock: Clock, bot: Bot, settings: Settings) -> None:
+    now = clock.now()
+    try:
+        made = await dispatch.make_offer(
+            uow, member, callback_data.contact_id, callback_data.member_id, now,
+            settings.offer_days, timedelta(hours=settings.offer_ttl_hours))
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    try:
+        sent = await bot.send_message(
+            made.multiplier.tg_user_id,
+            texts.offer_question(made.card.contact, made.offer.days),
+            reply_markup=keyboards.offer(made.offer.id),
+        )
+    except (TelegramForbiddenError, TelegramBadRequest) as exc:
+        log.warning("offer not delivered", extra={"offer_id": made.offer.id, "error": str(exc)})
+        withdrawn = await dispatch.withdraw_offer(uow, member, made.offer.id, clock.now(), "undeliverable")
+        await query.answer(_("{name} cannot be reached by the bot (they have not started it or blocked it). The offer was withdrawn.").format(name=made.multiplier.name), show_alert=True)
+        await refresh_card(bot, withdrawn.card, clock.now())
+        return
+    await dispatch.remember_offer_message(uow, made.offer.id, sent.chat.id, sent.message_id)
+    await query.answer(_("Offered to {name}.").format(name=made.multiplier.name))
+    await refresh_card(bot, made.card, now)
+
+
+@router.callback_query(Withdraw.filter())
+async def withdraw(query: CallbackQuery, callback_data: Withdraw, member: Member, uow: UnitOfWork,
+                   clock: Clock, bot: Bot) -> None:
+    try:
+        done = await dispatch.withdraw_offer(uow, member, callback_data.offer_id, clock.now())
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer(_("Offer withdrawn."))
+    if done.dm:
+        try:
+            await bot.edit_message_text(_("This offer was withdrawn by the dispatcher. Thank you!"),
+                                        chat_id=done.dm[0], message_id=done.dm[1], reply_markup=None)
+        except (TelegramBadRequest, TelegramForbiddenError) as exc:
+            log.warning("withdrawn offer message not edited", extra={"error": str(exc)})
+    await refresh_card(bot, done.card, clock.now())
+
+
+@router.callback_query(CardAction.filter())
+async def card_action(query: CallbackQuery, callback_data: CardAction, member: Member,
+                      uow: UnitOfWork, clock: Clock, bot: Bot) -> None:
+    contact_id, now = callback_data.contact_id, clock.now()
+    try:
+        if callback_data.action == "hold":
+            view = await dispatch.hold(uow, member, contact_id, now)
+        elif callback_data.action == "resume":
+            view = await dispatch.resume(uow, member, contact_id, now)
+        elif callback_data.action in ("other", "close", "back"):
+            view = await dispatch.card(uow, member, contact_id, now)
+        else:
+            await query.answer(_("This button is out of date or invalid."), show_alert=True)
+            return
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer()
+    if callback_data.action == "other":
+        await _show_others(query, uow, view)
+    elif callback_data.action == "close":
+        assert query.message
+        await query.message.edit_reply_markup(reply_markup=keyboards.close(contact_id))
+    else:
+        await refresh_card(bot, view, now)
+
+
+@router.callback_query(CloseAs.filter())
+async def close(query: CallbackQuery, callback_data: CloseAs, member: Member, uow: UnitOfWork,
+                clock: Clock, bot: Bot) -> None:
+    try:
+        view = await dispatch.close(uow, member, callback_data.contact_id, callback_data.reason, clock.now())
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer(_("Closed."))
+    await refresh_card(bot, view, clock.now())
+
+
+async def _show_others(query: CallbackQuery, uow: UnitOfWork, view: CardView) -> None:
+    candidates = await dispatch.all_multipliers(uow)
+    declined = {o.multiplier_id for o in view.offers if o.status is OfferStatus.DECLINED}
+    assert query.message
+    await query.message.edit_reply_markup(
+        reply_markup=keyboards.other(view.contact.id, candidates, declined))

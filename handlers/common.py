@@ -1,0 +1,40 @@
+"""Commands that work anywhere and in any dialog step: /cancel, /help."""
+
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.members import Member
+from domain.roles import Role
+
+router = Router(name="common")
+
+
+@router.message(Command("cancel"), StateFilter("*"))
+async def cancel(message: Message, state: FSMContext) -> None:
+    had_dialog = await state.get_state() is not None
+    await state.clear()
+    await message.answer(_("Cancelled. Nothing was saved.") if had_dialog else _("Nothing to cancel."))
+
+
+@router.message(Command("help"))
+async def help_(message: Message, member: Member | None) -> None:
+    await message.answer(help_text(member))
+
+
+def help_text(member: Member | None) -> str:
+    if member is None:
+        return _("This bot serves a dispatch team. Ask an admin for an invite link.")
+    lines = [_("Commands:"), _("/team — members and roles"), _("/cancel — stop the current dialog")]
+    if member.has(Role.ADMIN):
+        lines += [_("/invite — invite link for a role"), _("/bind — (in a group) make it the team chat")]
+    if member.has(Role.ADMIN, Role.DISPATCHER, Role.OPERATOR):
+        lines.append(_("/new — enter a new contact (or forward me a seeker's message)"))
+    if member.has(Role.ADMIN, Role.DISPATCHER):
+        lines.append(_("/queue — what waits for dispatch"))
+    if member.has(Role.MULTIPLIER):
+        lines += [_("/my — your contacts by stage"), _("/profile — your gender, languages, areas, capacity")]
+    lines.append(_("/timezone — your time zone, e.g. /timezone Europe/Kyiv"))
+    return "\n".join(lines)

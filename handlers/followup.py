@@ -1,0 +1,94 @@
+"""The assigned multiplier moves a contact along its path, hands it back, lists theirs in /my."""
+
+from itertools import groupby
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.clock import Clock
+from domain.contacts import FOLLOW_UP_STAGES, Status
+from domain.errors import DomainError, InvalidInput
+from domain.intake import MAX_NOTES, parse_free_text
+from domain.members import Member
+from domain.roles import Role
+from handlers import keyboards, labels, texts
+from handlers.callbacks import HandBack, Stage
+from handlers.filters import HasRole
+from handlers.posting import refresh_card
+from services import followup
+from storage.uow import UnitOfWork
+
+router = Router(name="followup")
+router.message.filter(HasRole(Role.MULTIPLIER))
+router.callback_query.filter(HasRole(Role.MULTIPLIER))
+
+
+class HandBackForm(StatesGroup):
+    note = State()
+
+
+@router.callback_query(Stage.filter())
+async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow: UnitOfWork,
+                clock: Clock, bot: Bot) -> None:
+    try:
+        done = await followup.set_stage(uow, member, callback_data.contact_id, callback_data.stage,
+                                        clock.now())
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer(_("Saved: {stage}").format(stage=labels.status(callback_data.stage)))
+    assert isinstance(query.message, Message)
+    days = next((o.days for o in done.card.offers if o.multiplier_id == member.id), 0)
+    await query.message.edit_text(texts.details(done.contact, days),
+                                  reply_markup=keyboards.stages(done.contact.id, done.contact.status))
+    await refresh_card(bot, done.card, clock.now())
+
+
+@router.callback_query(HandBack.filter())
+async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FSMContext) -> None:
+    await state.set_state(HandBackForm.note)
+    await state.update_data(contact_id=callback_data.contact_id)
+    await query.answer()
+    assert query.message
+    await query.message.answer(_("Why are you handing #{id} back? A short note for the dispatcher (or /cancel).").format(id=callback_data.contact_id))
+
+
+@router.message(HandBackForm.note, F.text)
+async def hand_back(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
+                    clock: Clock, bot: Bot) -> None:
+    try:
+        note = parse_free_text(message.text or "", MAX_NOTES)
+    except InvalidInput:
+        await message.answer(_("That is too long; please shorten it."))
+        return
+    contact_id = (await state.get_data())["contact_id"]
+    await state.clear()
+    try:
+        done = await followup.hand_back(uow, member, contact_id, note, clock.now())
+    except DomainError as exc:
+        await message.answer(labels.error(exc))
+        return
+    await message.answer(_("#{id} is back with the dispatchers. Thank you.").format(id=contact_id))
+    await refresh_card(bot, done.card, clock.now())
+
+
+@router.message(Command("my"))
+async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:
+    contacts = await followup.my_contacts(uow, member)
+    if not contacts:
+        await message.answer(_("You hold no contacts right now."))
+        return
+    now, order = clock.now(), [Status.ACCEPTED, *FOLLOW_UP_STAGES]
+    contacts.sort(key=lambda c: order.index(c.status))
+    lines = [_("<b>Your contacts</b>")]
+    for status, group in groupby(contacts, key=lambda c: c.status):
+        lines.append(f"\n<b>{labels.status(status).capitalize()}</b>")
+        for c in group:
+            since = c.stage_changed_at or c.created_at
+            lines.append(_("#{id} {who} — for {age}").format(
+                id=c.id, who=texts.summary(c.details), age=labels.ago(since, now)))
+    await message.answer("\n".join(lines))

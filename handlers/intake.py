@@ -1,0 +1,209 @@
+"""/new: a short guided form that turns what an operator knows into a contact in dispatch.
+
+Each step validates and re-asks with a hint; /cancel works at any step. A forwarded seeker's
+message starts the form prefilled with who they are and what they wrote.
+"""
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, MessageOriginChat, MessageOriginHiddenUser, MessageOriginUser
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from domain import intake as rules
+from domain.clock import Clock
+from domain.contacts import ContactDetails
+from domain.errors import InvalidInput
+from domain.members import Gender, Member
+from domain.roles import INTAKE_ROLES
+from handlers import labels
+from handlers.callbacks import IntakePick
+from handlers.filters import HasRole
+from handlers.posting import post_card
+from services import intake
+from storage.uow import UnitOfWork
+
+router = Router(name="intake")
+router.message.filter(HasRole(*INTAKE_ROLES))
+router.callback_query.filter(HasRole(*INTAKE_ROLES))
+
+SKIP = "-"
+
+
+class IntakeForm(StatesGroup):
+    name = State()
+    reach = State()
+    gender = State()
+    language = State()
+    area = State()
+    source = State()
+    notes = State()
+
+
+STEPS = [IntakeForm.name, IntakeForm.reach, IntakeForm.gender, IntakeForm.language,
+         IntakeForm.area, IntakeForm.source, IntakeForm.notes]
+
+
+@router.message(Command("new"))
+async def start(message: Message, state: FSMContext, settings: Settings) -> None:
+    await state.clear()
+    await ask_next(message, state, settings)
+
+
+@router.message(F.forward_origin, F.chat.type == "private")
+async def from_forward(message: Message, state: FSMContext, settings: Settings) -> None:
+    if await state.get_state() is not None:
+        return await message.answer(_("Finish or /cancel the current form first."))
+    draft: dict[str, str] = {}
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginUser):
+        draft["name"] = origin.sender_user.full_name
+        if origin.sender_user.username:
+            draft["tg_username"] = origin.sender_user.username
+            draft["reach"] = "done"
+        draft["tg_user_id"] = str(origin.sender_user.id)
+    elif isinstance(origin, MessageOriginHiddenUser):
+        draft["name"] = origin.sender_user_name
+    elif isinstance(origin, MessageOriginChat):
+        draft["name"] = origin.sender_chat.title or ""
+    draft["prefill_notes"] = (message.text or message.caption or "")[: rules.MAX_NOTES]
+    await state.set_data({k: v for k, v in draft.items() if v})
+    await message.answer(_("New contact from a forwarded message. Let's fill in the rest."))
+    await ask_next(message, state, settings)
+
+
+@router.message(IntakeForm.name, F.text)
+async def got_name(message: Message, state: FSMContext, settings: Settings) -> None:
+    await _store(message, state, settings, "name", rules.parse_name)
+
+
+@router.message(IntakeForm.reach, F.text)
+async def got_reach(message: Message, state: FSMContext, settings: Settings) -> None:
+    try:
+        found = rules.parse_reach(message.text or "", settings.phone_region)
+    except InvalidInput as exc:
+        hint = _("That phone number is not valid. Include the country code, e.g. +380 44 123 4567.") \
+            if exc.detail == "phone" else \
+            _("Send a phone number, a Telegram @username or an e-mail (several separated by commas).")
+        await message.answer(hint)
+        return
+    await state.update_data(reach="done", **found)
+    await ask_next(message, state, settings)
+
+
+@router.callback_query(IntakePick.filter())
+async def picked(query: CallbackQuery, callback_data: IntakePick, state: FSMContext,
+                 settings: Settings) -> None:
+    current = await state.get_state()
+    valid = (
+        (callback_data.field == "gender" and current == IntakeForm.gender.state
+         and callback_data.value in Gender._value2member_map_)
+        or (callback_data.field == "language" and current == IntakeForm.language.state
+            and (callback_data.value in settings.languages or callback_data.value == SKIP))
+    )
+    if not valid:
+        await query.answer(_("This button is out of date or invalid."), show_alert=True)
+        return
+    await query.answer()
+    await state.update_data(**{callback_data.field: callback_data.value})
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await ask_next(query.message, state, settings)
+
+
+@router.message(IntakeForm.area, F.text)
+async def got_area(message: Message, state: FSMContext, settings: Settings) -> None:
+    await _store(message, state, settings, "area", rules.parse_free_text)
+
+
+@router.message(IntakeForm.source, F.text)
+async def got_source(message: Message, state: FSMContext, settings: Settings) -> None:
+    await _store(message, state, settings, "source", rules.parse_free_text)
+
+
+@router.message(IntakeForm.notes, F.text)
+async def got_notes(message: Message, state: FSMContext, settings: Settings, member: Member,
+                    uow: UnitOfWork, clock: Clock, bot: Bot, team_chat_id: int | None) -> None:
+    try:
+        notes = "" if message.text == SKIP else rules.parse_free_text(message.text or "", rules.MAX_NOTES)
+    except InvalidInput:
+        await message.answer(_("That is too long (at most {n} characters). Send a shorter note.").format(n=rules.MAX_NOTES))
+        return
+    data = await state.get_data()
+    details = _details(data, notes)
+    now = clock.now()
+    view = await intake.create_contact(uow, member, details, now)
+    await state.clear()
+    if team_chat_id is None:
+        await message.answer(_("Saved as #{id}. No team chat is bound yet: an admin must send /bind in the dispatchers' group.").format(id=view.contact.id))
+        return
+    message_id = await post_card(bot, team_chat_id, view, now)
+    await intake.remember_card(uow, view.contact.id, team_chat_id, message_id)
+    if message.chat.id != team_chat_id:
+        await message.answer(_("Saved as #{id} and sent to the team chat for dispatch.").format(id=view.contact.id))
+
+
+async def _store(message: Message, state: FSMContext, settings: Settings, key: str, parse) -> None:  # type: ignore[no-untyped-def]
+    text = message.text or ""
+    try:
+        value = "" if text == SKIP and key != "name" else parse(text)
+    except InvalidInput as exc:
+        if exc.detail == "too_long":
+            await message.answer(_("That is too long; please shorten it."))
+        else:
+            await message.answer(_("Please send some text."))
+        return
+    await state.update_data(**{key: value})
+    await ask_next(message, state, settings)
+
+
+async def ask_next(message: Message, state: FSMContext, settings: Settings) -> None:
+    data = await state.get_data()
+    step = next(s for s in STEPS if s.state.split(":")[1] not in data)
+    await state.set_state(step)
+    if step is IntakeForm.name:
+        await message.answer(_("New contact. What is their name?"))
+    elif step is IntakeForm.reach:
+        await message.answer(_("How can we reach them? A phone number, a Telegram @username or an e-mail (several separated by commas)."))
+    elif step is IntakeForm.gender:
+        kb = InlineKeyboardBuilder()
+        for gender in Gender:
+            kb.button(text=labels.gender(gender), callback_data=IntakePick(field="gender", value=gender))
+        await message.answer(_("Gender?"), reply_markup=kb.as_markup())
+    elif step is IntakeForm.language:
+        kb = InlineKeyboardBuilder()
+        for code in settings.languages:
+            kb.button(text=labels.language(code), callback_data=IntakePick(field="language", value=code))
+        kb.button(text=_("Not known"), callback_data=IntakePick(field="language", value=SKIP))
+        kb.adjust(3)
+        await message.answer(_("Which language do they speak?"), reply_markup=kb.as_markup())
+    elif step is IntakeForm.area:
+        await message.answer(_("Where are they (city / area)? Send - if not known."))
+    elif step is IntakeForm.source:
+        await message.answer(_("Where did they come from (ad, web form, …)? Send - to skip."))
+    else:
+        prefill = data.get("prefill_notes")
+        hint = _("Their message will be kept as the note; send - to keep it as is.") if prefill else _("Send - to skip.")
+        await message.answer(_("Any notes for the multiplier?") + " " + hint)
+
+
+def _details(data: dict[str, str], notes: str) -> ContactDetails:
+    if not notes and data.get("prefill_notes"):
+        notes = data["prefill_notes"]
+    elif data.get("prefill_notes"):
+        notes = data["prefill_notes"] + "\n" + notes
+    return ContactDetails(
+        name=data["name"],
+        phone=data.get("phone"),
+        tg_username=data.get("tg_username"),
+        tg_user_id=int(data["tg_user_id"]) if data.get("tg_user_id") else None,
+        email=data.get("email"),
+        gender=Gender(data.get("gender", Gender.UNKNOWN)),
+        language="" if data.get("language", SKIP) == SKIP else data["language"],
+        area=data.get("area", ""),
+        source=data.get("source", ""),
+        notes=notes,
+    )

@@ -1,0 +1,90 @@
+"""Inline keyboards. Texts are translated; payloads are CallbackData classes."""
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from domain.contacts import FOLLOW_UP_STAGES, CloseReason, Status
+from domain.matching import Candidate
+from domain.offers import DeclineReason
+from handlers import labels
+from handlers.callbacks import (
+    Answer,
+    CardAction,
+    CloseAs,
+    HandBack,
+    OfferTo,
+    Stage,
+    Why,
+    Withdraw,
+)
+from services.cards import CardView
+
+
+def card(view: CardView) -> InlineKeyboardMarkup | None:
+    contact = view.contact
+    kb = InlineKeyboardBuilder()
+    if contact.status is Status.NEW:
+        for s in view.suggestions:
+            kb.button(text=_("Offer to {name}").format(name=s.member.name),
+                      callback_data=OfferTo(contact_id=contact.id, member_id=s.member.id))
+        kb.button(text=_("Other…"), callback_data=CardAction(action="other", contact_id=contact.id))
+        kb.button(text=_("Hold"), callback_data=CardAction(action="hold", contact_id=contact.id))
+        kb.button(text=_("Close…"), callback_data=CardAction(action="close", contact_id=contact.id))
+        kb.adjust(*([1] * len(view.suggestions)), 3)
+    elif contact.status is Status.OFFERED and view.pending_offer:
+        kb.button(text=_("Withdraw offer"), callback_data=Withdraw(offer_id=view.pending_offer.id))
+    elif contact.status is Status.ON_HOLD:
+        kb.button(text=_("Resume"), callback_data=CardAction(action="resume", contact_id=contact.id))
+        kb.button(text=_("Close…"), callback_data=CardAction(action="close", contact_id=contact.id))
+    else:
+        return None
+    return kb.as_markup()
+
+
+def other(contact_id: int, candidates: list[Candidate], exclude: set[int]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for c in candidates:
+        if c.member.id in exclude:
+            continue
+        text = f"{c.member.name} ({c.load}/{c.member.profile.capacity})"
+        kb.button(text=text, callback_data=OfferTo(contact_id=contact_id, member_id=c.member.id))
+    kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def close(contact_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Spam"), callback_data=CloseAs(contact_id=contact_id, reason=CloseReason.SPAM))
+    kb.button(text=_("Invalid"),
+              callback_data=CloseAs(contact_id=contact_id, reason=CloseReason.INVALID))
+    kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
+    kb.adjust(2, 1)
+    return kb.as_markup()
+
+
+def offer(offer_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes"), callback_data=Answer(offer_id=offer_id, yes=True))
+    kb.button(text=_("No"), callback_data=Answer(offer_id=offer_id, yes=False))
+    return kb.as_markup()
+
+
+def why(offer_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for reason in DeclineReason:
+        kb.button(text=labels.decline_reason(reason), callback_data=Why(offer_id=offer_id, reason=reason))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def stages(contact_id: int, current: Status) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for stage in FOLLOW_UP_STAGES:
+        mark = "• " if stage is current else ""
+        kb.button(text=mark + labels.status(stage).capitalize(),
+                  callback_data=Stage(contact_id=contact_id, stage=stage))
+    kb.button(text=_("Hand back to dispatcher"), callback_data=HandBack(contact_id=contact_id))
+    kb.adjust(2, 2, 2, 1, 1)
+    return kb.as_markup()

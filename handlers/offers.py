@@ -1,0 +1,69 @@
+"""A multiplier answers an offer in their private chat: Yes reveals the details, No asks why."""
+
+from aiogram import Bot, Router
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.members import Member
+from domain.roles import Role
+from handlers import keyboards, labels, texts
+from handlers.callbacks import Answer, Why
+from handlers.filters import HasRole
+from handlers.posting import refresh_card
+from services import answers
+from storage.uow import UnitOfWork
+
+router = Router(name="offers")
+router.callback_query.filter(HasRole(Role.MULTIPLIER))
+
+
+@router.callback_query(Answer.filter())
+async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uow: UnitOfWork,
+                 clock: Clock, bot: Bot) -> None:
+    action = answers.accept if callback_data.yes else answers.decline
+    try:
+        done = await action(uow, member, callback_data.offer_id, clock.now())
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        await _drop_buttons(query)
+        return
+    assert query.message
+    if callback_data.yes:
+        await query.answer(_("Thank you! The details are below."))
+        await query.message.edit_text(
+            texts.details(done.contact, done.offer.days),
+            reply_markup=keyboards.stages(done.contact.id, done.contact.status))
+    else:
+        await query.answer(_("Thanks for the quick answer."))
+        await query.message.edit_text(_("You declined. What was the reason?"),
+                                      reply_markup=keyboards.why(done.offer.id))
+    await refresh_card(bot, done.card, clock.now())
+
+
+@router.callback_query(Why.filter())
+async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: UnitOfWork,
+              clock: Clock, bot: Bot) -> None:
+    try:
+        done = await answers.give_reason(uow, member, callback_data.offer_id, callback_data.reason,
+                                         clock.now())
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer()
+    assert query.message
+    await query.message.edit_text(_("You declined ({reason}). Thank you!").format(
+        reason=labels.decline_reason(callback_data.reason)))
+    await refresh_card(bot, done.card, clock.now())
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """A stale offer's buttons go away so they are not pressed again."""
+    if query.message is None:
+        return
+    if query.message.chat.type == "private":
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except Exception:  # noqa: BLE001 - best effort on a message that may be gone
+            pass

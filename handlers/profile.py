@@ -1,0 +1,149 @@
+"""A multiplier's profile: buttons for pick-lists, short dialogs for areas and an away date."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.intake import MAX_NOTES
+from domain.members import Availability, Gender, Member, Profile, parse_areas
+from domain.roles import Role
+from handlers import labels
+from handlers.callbacks import ProfileEdit
+from handlers.filters import HasRole, InPrivate
+from services import team
+from storage.uow import UnitOfWork
+
+router = Router(name="profile")
+router.message.filter(HasRole(Role.MULTIPLIER), InPrivate())
+router.callback_query.filter(HasRole(Role.MULTIPLIER), InPrivate())
+
+
+class ProfileForm(StatesGroup):
+    areas = State()
+    away_until = State()
+
+
+@router.message(Command("profile"))
+async def show(message: Message, member: Member, settings: Settings) -> None:
+    await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
+
+
+@router.callback_query(ProfileEdit.filter(F.field.in_({"areas", "away"})))
+async def ask(query: CallbackQuery, callback_data: ProfileEdit, state: FSMContext) -> None:
+    await query.answer()
+    assert query.message
+    if callback_data.field == "areas":
+        await state.set_state(ProfileForm.areas)
+        await query.message.answer(_("Send the areas you serve, separated by commas (e.g. Podil, Obolon)."))
+    else:
+        await state.set_state(ProfileForm.away_until)
+        await query.message.answer(_("Away until which date? Send it as YYYY-MM-DD."))
+
+
+@router.callback_query(ProfileEdit.filter())
+async def edit(query: CallbackQuery, callback_data: ProfileEdit, member: Member,
+               uow: UnitOfWork, clock: Clock, settings: Settings) -> None:
+    profile = apply(member.profile, callback_data, settings)
+    if profile is None:
+        await query.answer(_("This button is out of date or invalid."), show_alert=True)
+        return
+    member = await _save(uow, member, profile, clock)
+    await query.answer(_("Saved."))
+    assert query.message
+    await query.message.edit_text(text(member.profile), reply_markup=keyboard(member.profile, settings))
+
+
+@router.message(ProfileForm.areas, F.text)
+async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
+                clock: Clock, settings: Settings) -> None:
+    assert message.text
+    if len(message.text) > MAX_NOTES:
+        await message.answer(_("That is too long; send a shorter list."))
+        return
+    member = await _save(uow, member, replace(member.profile, areas=parse_areas(message.text)), clock)
+    await state.clear()
+    await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
+
+
+@router.message(ProfileForm.away_until, F.text)
+async def away_until(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
+                     clock: Clock, settings: Settings) -> None:
+    try:
+        until = datetime.strptime((message.text or "").strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        await message.answer(_("Please send a date like 2026-12-24, or /cancel."))
+        return
+    if until <= clock.now():
+        await message.answer(_("That date is in the past; send a future date, or /cancel."))
+        return
+    profile = replace(member.profile, availability=Availability.AWAY, away_until=until)
+    member = await _save(uow, member, profile, clock)
+    await state.clear()
+    await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
+
+
+async def _save(uow: UnitOfWork, member: Member, profile: Profile, clock: Clock) -> Member:
+    try:
+        return await team.save_profile(uow, member, profile, clock.now())
+    except DomainError:
+        return member
+
+
+def apply(profile: Profile, edit: ProfileEdit, settings: Settings) -> Profile | None:
+    """Turn a pressed button into the new profile; None for a value no button offers."""
+    value = edit.value
+    if edit.field == "gender" and value in Gender._value2member_map_:
+        return replace(profile, gender=Gender(value))
+    if edit.field == "lang" and value in settings.languages:
+        return replace(profile, languages=profile.languages ^ {value})
+    if edit.field == "cap" and value in ("-1", "+1"):
+        return replace(profile, capacity=min(max(profile.capacity + int(value), 0), 50))
+    if edit.field == "avail" and value in (Availability.ACTIVE, Availability.BUSY):
+        return replace(profile, availability=Availability(value), away_until=None)
+    return None
+
+
+def text(profile: Profile) -> str:
+    away = ""
+    if profile.availability is Availability.AWAY and profile.away_until:
+        away = " " + _("until {date}").format(date=profile.away_until.date().isoformat())
+    return "\n".join([
+        _("<b>Your profile</b>"),
+        _("Gender: {value}").format(value=labels.gender(profile.gender)),
+        _("Languages: {value}").format(
+            value=", ".join(labels.language(c) for c in sorted(profile.languages)) or "—"),
+        _("Areas: {value}").format(value=escape(", ".join(sorted(profile.areas))) or "—"),
+        _("Capacity: {value} contacts at a time").format(value=profile.capacity),
+        _("Availability: {value}").format(value=labels.availability(profile.availability)) + away,
+    ])
+
+
+def keyboard(profile: Profile, settings: Settings) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for gender in (Gender.FEMALE, Gender.MALE):
+        mark = "✓ " if profile.gender is gender else ""
+        kb.button(text=mark + labels.gender(gender), callback_data=ProfileEdit(field="gender", value=gender))
+    for code in settings.languages:
+        mark = "✓ " if code in profile.languages else ""
+        kb.button(text=mark + labels.language(code), callback_data=ProfileEdit(field="lang", value=code))
+    kb.button(text=_("Capacity −1"), callback_data=ProfileEdit(field="cap", value="-1"))
+    kb.button(text=_("Capacity +1"), callback_data=ProfileEdit(field="cap", value="+1"))
+    for avail in (Availability.ACTIVE, Availability.BUSY):
+        mark = "✓ " if profile.availability is avail else ""
+        kb.button(text=mark + labels.availability(avail),
+                  callback_data=ProfileEdit(field="avail", value=avail))
+    kb.button(text=_("Away until…"), callback_data=ProfileEdit(field="away"))
+    kb.button(text=_("Areas…"), callback_data=ProfileEdit(field="areas"))
+    kb.adjust(2, len(settings.languages), 2, 3, 1)
+    return kb.as_markup()

@@ -1,0 +1,67 @@
+"""/start: greet members, let invited people join through their deep link, set a time zone."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.members import Member
+from handlers import labels
+from handlers.common import help_text
+from services import team
+from storage.uow import UnitOfWork
+
+router = Router(name="start")
+router.message.filter(F.chat.type == "private")
+
+JOIN_PREFIX = "join-"
+
+
+@router.message(CommandStart(deep_link=True, magic=F.args.startswith(JOIN_PREFIX)))
+async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+    assert message.from_user and command.args
+    user = message.from_user
+    try:
+        joined = await team.join(
+            uow, command.args.removeprefix(JOIN_PREFIX), user.id, user.full_name, user.username,
+            clock.now(),
+        )
+    except DomainError:
+        await message.answer(_("This invite link is used up or expired. Ask an admin for a new one."))
+        return
+    await message.answer(
+        _("Welcome, {name}! You joined as {role}.").format(
+            name=joined.member.name, role=labels.role(joined.role))
+        + "\n\n" + help_text(joined.member)
+    )
+
+
+@router.message(CommandStart())
+async def start(message: Message, member: Member | None, uow: UnitOfWork, clock: Clock) -> None:
+    if member is None:
+        await message.answer(help_text(None))
+        return
+    assert message.from_user
+    member = await team.greet(uow, member, message.from_user.full_name, message.from_user.username,
+                              clock.now())
+    await message.answer(_("Hello, {name}!").format(name=member.name) + "\n\n" + help_text(member))
+
+
+@router.message(Command("timezone"))
+async def timezone(message: Message, command: CommandObject, member: Member | None,
+                   uow: UnitOfWork, clock: Clock) -> None:
+    if member is None:
+        await message.answer(help_text(None))
+        return
+    zone = (command.args or "").strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        await message.answer(_("Send a time zone name, e.g. /timezone Europe/Kyiv"))
+        return
+    await team.set_timezone(uow, member, zone, clock.now())
+    await message.answer(_("Your time zone is now {zone}.").format(zone=zone))

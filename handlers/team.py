@@ -1,0 +1,97 @@
+"""Team management: invite links per role, /team listing, admins toggling roles."""
+
+from datetime import timedelta
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.deep_linking import create_start_link
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.members import Member
+from domain.roles import Role
+from handlers import labels, texts
+from handlers.callbacks import InviteRole, MemberAction
+from handlers.filters import HasRole
+from handlers.start import JOIN_PREFIX
+from services import team
+from storage.uow import UnitOfWork
+
+router = Router(name="team")
+
+
+@router.message(Command("team"), HasRole(*Role))
+async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:
+    members = await team.list_team(uow, member)
+    text = "\n".join([_("<b>Team</b>")] + [texts.member_line(m) for m in members])
+    kb = None
+    if member.has(Role.ADMIN):
+        builder = InlineKeyboardBuilder()
+        for m in members:
+            builder.button(text=m.name, callback_data=MemberAction(action="open", member_id=m.id))
+        builder.adjust(2)
+        kb = builder.as_markup()
+    await message.answer(text, reply_markup=kb)
+
+
+@router.message(Command("invite"), HasRole(Role.ADMIN), F.chat.type == "private")
+async def invite(message: Message) -> None:
+    builder = InlineKeyboardBuilder()
+    for role in Role:
+        builder.button(text=labels.role(role).capitalize(), callback_data=InviteRole(role=role))
+    builder.adjust(2)
+    await message.answer(_("Invite someone as…"), reply_markup=builder.as_markup())
+
+
+@router.callback_query(InviteRole.filter(), HasRole(Role.ADMIN))
+async def invite_link(query: CallbackQuery, callback_data: InviteRole, member: Member,
+                      uow: UnitOfWork, clock: Clock, bot: Bot, settings: Settings) -> None:
+    ttl = timedelta(hours=settings.invite_ttl_hours)
+    token = await team.create_invite(uow, member, callback_data.role, clock.now(), ttl)
+    link = await create_start_link(bot, JOIN_PREFIX + token)
+    await query.answer()
+    assert query.message
+    await query.message.answer(
+        _("Single-use link for a new {role}, valid {hours} hours:\n{link}").format(
+            role=labels.role(callback_data.role), hours=settings.invite_ttl_hours, link=link)
+    )
+
+
+@router.callback_query(MemberAction.filter(), HasRole(Role.ADMIN))
+async def member_action(query: CallbackQuery, callback_data: MemberAction, member: Member,
+                        uow: UnitOfWork, clock: Clock) -> None:
+    try:
+        if callback_data.action == "role" and callback_data.role in Role._value2member_map_:
+            target = await team.toggle_role(uow, member, callback_data.member_id,
+                                            Role(callback_data.role), clock.now())
+        elif callback_data.action in ("deactivate", "activate"):
+            target = await team.set_active(uow, member, callback_data.member_id,
+                                           callback_data.action == "activate", clock.now())
+        else:
+            target = await team.get_member(uow, member, callback_data.member_id)
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer()
+    assert query.message
+    await query.message.edit_text(texts.member_line(target), reply_markup=_member_keyboard(target))
+
+
+def _member_keyboard(target: Member):  # type: ignore[no-untyped-def]
+    builder = InlineKeyboardBuilder()
+    for role in Role:
+        mark = "✓ " if role in target.roles else "  "
+        builder.button(text=mark + labels.role(role),
+                       callback_data=MemberAction(action="role", member_id=target.id, role=role))
+    if target.active:
+        builder.button(text=_("Deactivate"),
+                       callback_data=MemberAction(action="deactivate", member_id=target.id))
+    else:
+        builder.button(text=_("Activate"),
+                       callback_data=MemberAction(action="activate", member_id=target.id))
+    builder.adjust(2, 2, 1)
+    return builder.as_markup()

@@ -1,0 +1,101 @@
+"""Message texts built from service results. HTML parse mode: every typed value is escaped."""
+
+from datetime import datetime
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+
+from domain.contacts import Contact, ContactDetails, Status
+from domain.members import Member
+from domain.offers import OfferStatus
+from handlers import labels
+from services.cards import CardView
+
+
+def summary(details: ContactDetails) -> str:
+    """What dispatching needs and privacy allows: first name, gender, language, area."""
+    parts = [labels.gender(details.gender, short=True), labels.language(details.language)]
+    if details.area:
+        parts.append(details.area)
+    return f"{escape(details.first_name)} ({escape(', '.join(parts))})"
+
+
+def card(view: CardView, now: datetime) -> str:
+    contact = view.contact
+    lines = [f"<b>#{contact.id}</b> {summary(contact.details)}"]
+    source = escape(contact.details.source) or _("unknown source")
+    lines.append(_("Source: {source} · waiting {age}").format(
+        source=source, age=labels.ago(contact.waiting_since, now)))
+    if contact.dispatch_note:
+        lines.append(_("Handed back: {note}").format(note=escape(contact.dispatch_note)))
+    lines.append(status_line(view, now))
+    declines = [o for o in view.offers if o.status is OfferStatus.DECLINED]
+    if declines:
+        lines.append(_("Declined: {list}").format(list=", ".join(
+            f"{escape(view.names[o.multiplier_id])} ({labels.decline_reason(o.decline_reason)})"
+            for o in declines)))
+    expired = [o for o in view.offers if o.status is OfferStatus.EXPIRED]
+    if expired:
+        lines.append(_("No answer in time: {list}").format(
+            list=", ".join(escape(view.names[o.multiplier_id]) for o in expired)))
+    if contact.status is Status.NEW:
+        lines += ["", suggestions(view)]
+    return "\n".join(lines)
+
+
+def status_line(view: CardView, now: datetime) -> str:
+    contact = view.contact
+    if contact.status is Status.OFFERED and view.pending_offer:
+        offer = view.pending_offer
+        return _("⏳ Offered to {name} {age} ago, waiting for an answer").format(
+            name=escape(view.names[offer.multiplier_id]), age=labels.ago(offer.created_at, now))
+    if contact.is_assigned and view.assignee:
+        accepted = next((o for o in view.offers if o.status is OfferStatus.ACCEPTED
+                         and o.multiplier_id == view.assignee.id), None)
+        took = labels.ago(accepted.created_at, accepted.answered_at) if accepted and accepted.answered_at else "?"
+        return _("✅ Accepted by {name} in {took} · stage: {stage}").format(
+            name=escape(view.assignee.name), took=took, stage=labels.status(contact.status))
+    if contact.status is Status.CLOSED:
+        return _("Closed: {reason}").format(reason=labels.close_reason(contact.close_reason))
+    return _("Status: {status}").format(status=labels.status(contact.status))
+
+
+def suggestions(view: CardView) -> str:
+    if not view.suggestions:
+        return _("No available multiplier has free capacity. Use “Other…” to pick anyone.")
+    lines = [_("Suggestions:")]
+    for number, s in enumerate(view.suggestions, 1):
+        reasons = ", ".join(
+            labels.match_reason(r, view.contact.details.language, s.load, s.capacity)
+            for r in s.reasons)
+        lines.append(f"{number}. <b>{escape(s.member.name)}</b> — {reasons}")
+    return "\n".join(lines)
+
+
+def offer_question(contact: Contact, days: int) -> str:
+    """Urgent and concrete, never 'can you take a contact?'."""
+    return _("Can you reach {who} in the next {days} days?").format(
+        who=summary(contact.details), days=days)
+
+
+def details(contact: Contact, days: int) -> str:
+    """Full details: only ever sent to the multiplier who accepted."""
+    d = contact.details
+    rows = [
+        (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
+        (_("E-mail"), d.email), (_("Gender"), labels.gender(d.gender)),
+        (_("Language"), labels.language(d.language)), (_("Area"), d.area),
+        (_("Source"), d.source), (_("Notes"), d.notes),
+    ]
+    lines = [_("<b>#{id} {name}</b> — please reach them within {days} days.").format(
+        id=contact.id, name=escape(d.name), days=days)]
+    lines += [f"{label}: {escape(str(value))}" for label, value in rows if value]
+    lines.append(_("Stage: {stage}").format(stage=labels.status(contact.status)))
+    return "\n".join(lines)
+
+
+def member_line(member: Member) -> str:
+    roles = ", ".join(labels.role(r) for r in sorted(member.roles)) or _("no role")
+    state = "" if member.active else _(" (deactivated)")
+    handle = f" @{escape(member.username)}" if member.username else ""
+    return f"{escape(member.name)}{handle} — {roles}{state}"
