@@ -1,0 +1,78 @@
+"""End to end: the real bot (bot.app.run, real polling) against the fake Bot API over HTTP."""
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import run
+from bot.config import Settings
+from storage.engine import create_engine
+from storage.migrate import upgrade
+from tests.conftest import FakeClock
+from tests.fake_telegram import FakeChat, FakeTelegram, FakeUser
+
+TOKEN = "123456:TEST-TOKEN"
+ADMIN_ID = 100
+
+
+@dataclass
+class Team:
+    """The cast of a scenario, with helpers for the steps every test repeats."""
+
+    fake: FakeTelegram
+    clock: FakeClock
+    db: AsyncEngine
+    admin: FakeUser
+    group: FakeChat
+
+    async def bind(self) -> None:
+        await self.admin.send("/bind", chat=self.group)
+        await self.admin.wait_reply(contains="team chat", chat=self.group)
+
+    async def invite(self, user: FakeUser, role_button: str) -> None:
+        menu = await self.admin.ask("/invite", contains="Invite someone")
+        await self.admin.press(menu, role_button)
+        link = await self.admin.wait_reply(contains="start=")
+        token = re.search(r"start=(\S+)", link.text or "").group(1)
+        await user.ask(f"/start {token}", contains="Welcome")
+
+    async def card(self, predicate=lambda m: True):  # type: ignore[no-untyped-def]
+        """The latest state of the newest contact card in the team chat."""
+        cards = [m for m in self.fake.chat(self.group.id).bot_messages if (m.text or "").startswith("#")]
+        assert cards, "no card in the team chat"
+        return cards[-1]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(token=TOKEN, bot_username="dispatch_test_bot") as fake:
+        yield fake
+
+
+@pytest.fixture
+async def team(fake: FakeTelegram, tmp_path, clock: FakeClock) -> AsyncIterator[Team]:  # type: ignore[no-untyped-def]
+    url = f"sqlite+aiosqlite:///{tmp_path}/e2e.db"
+    settings = Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        bot_api_base_url=fake.base_url,
+        database_url=url,
+        admin_ids=[ADMIN_ID],
+        log_format="text",
+    )
+    await asyncio.to_thread(upgrade, url)
+    task = asyncio.create_task(run(settings, clock=clock, handle_signals=False))
+    db = create_engine(url)
+    admin = fake.user(ADMIN_ID, "Boss", username="boss")
+    try:
+        yield Team(fake, clock, db, admin, fake.group(-100500, "Dispatch team"))
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await db.dispose()

@@ -1,0 +1,93 @@
+"""The whole core loop as people do it: bind, invite, profile, /new, offer, decline, accept,
+stages, /my — every step read back from what Telegram users would see."""
+
+from sqlalchemy import text
+
+from tests.e2e.conftest import Team
+
+
+async def set_profile(team: Team, user, language: str, area: str) -> None:  # type: ignore[no-untyped-def]
+    profile = await user.ask("/profile", contains="Your profile")
+    await user.press(profile, "female")
+    profile = await user.wait_reply(contains="Gender: female")
+    await user.press(profile, language)
+    await user.press(profile, "Areas…")
+    await user.ask(area, contains="Areas: " + area.lower())
+
+
+async def enter_maria(team: Team, oper) -> None:  # type: ignore[no-untyped-def]
+    await oper.ask("/new", contains="What is their name?")
+    await oper.ask("Maria Ivanova", contains="How can we reach them?")
+    gender = await oper.ask("+380 44 123 4567", contains="Gender?")
+    await oper.press(gender, "female")
+    language = await oper.wait_reply(contains="Which language")
+    await oper.press(language, "Russian")
+    await oper.wait_reply(contains="Where are they")
+    await oper.ask("Podil", contains="Where did they come from")
+    await oper.ask("Instagram ad", contains="Any notes")
+    await oper.ask("Prefers evenings", contains="Saved as #1 and sent to the team chat")
+
+
+async def test_contact_goes_from_intake_to_an_accepted_multiplier(team: Team) -> None:
+    fake = team.fake
+    anna = fake.user(201, "Anna", username="anna_m")
+    olga = fake.user(202, "Olga", username="olga_m")
+    oper = fake.user(301, "Oleh", username="oleh_op")
+
+    await team.admin.ask("/start", contains="Hello, Boss")
+    await team.bind()
+    await team.invite(anna, "Multiplier")
+    await team.invite(olga, "Multiplier")
+    await team.invite(oper, "Operator")
+    await set_profile(team, anna, "Russian", "Podil")
+    await set_profile(team, olga, "Ukrainian", "Obolon")
+
+    await enter_maria(team, oper)
+    card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
+    assert "Maria (F, Russian, Podil)" in card.text
+    assert "Instagram ad" in card.text
+    assert "1. Anna — speaks Russian, same gender, same area, load 0/5, available" in card.text
+    assert "2. Olga" in card.text
+    assert "+380" not in card.text and "Ivanova" not in card.text  # privacy: first name only
+
+    seq = fake.seq
+    await team.admin.press(card, "Offer to Anna")
+    offer = await anna.wait_reply(contains="Can you reach", after=seq)
+    assert offer.text == "Can you reach Maria (F, Russian, Podil) in the next 2 days?"
+    assert offer.buttons == [["Yes", "No"]]
+    card = await fake.wait_for(team.group.id, lambda m: "Offered to Anna" in (m.text or ""), after=seq)
+    assert card.buttons == [["Withdraw offer"]]
+
+    seq = fake.seq
+    await anna.press(offer, "No")
+    why = await anna.wait_reply(contains="What was the reason?", after=seq)
+    await anna.press(why, "too far")
+    card = await fake.wait_for(team.group.id, lambda m: "Declined: Anna (too far)" in (m.text or ""), after=seq)
+    assert "1. Olga" in card.text and "Anna —" not in card.text
+
+    seq = fake.seq
+    await team.admin.press(card, "Offer to Olga")
+    offer = await olga.wait_reply(contains="Can you reach", after=seq)
+    assert "+380" not in offer.text
+    answer = await olga.press(offer, "Yes")
+    assert answer.text == "Thank you! The details are below."
+    details = await olga.wait_reply(contains="+380441234567", after=seq)
+    assert "Maria Ivanova" in details.text and "Prefers evenings" in details.text
+    assert ["Contact attempted", "Reached"] in details.buttons
+    card = await fake.wait_for(team.group.id, lambda m: "Accepted by Olga" in (m.text or ""), after=seq)
+    assert card.buttons == [] and "stage: accepted" in card.text
+
+    seq = fake.seq
+    await olga.press(details, "Reached")
+    details = await olga.wait_reply(contains="Stage: reached", after=seq)
+    assert "• Reached" in sum(details.buttons, [])
+    await fake.wait_for(team.group.id, lambda m: "stage: reached" in (m.text or ""), after=seq)
+
+    mine = await olga.ask("/my", contains="Your contacts")
+    assert "Reached" in mine.text and "#1 Maria (F, Russian, Podil)" in mine.text
+    assert "You hold no contacts" in (await anna.ask("/my", contains="no contacts")).text
+
+    async with team.db.connect() as conn:
+        rows = (await conn.execute(text(
+            "select action, after from audit_log where entity='contact' order by id"))).all()
+    assert [r.action for r in rows] == ["create", "offer", "declined", "offer", "assign", "stage"]
