@@ -11,7 +11,7 @@ MAX_NOTES = 1000
 MAX_FIELD = 100
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{4,31})$")
+_USERNAME = re.compile(r"^([A-Za-z][A-Za-z0-9_]{4,31})$")
 
 
 def parse_name(text: str) -> str:
@@ -42,7 +42,7 @@ def parse_email(text: str) -> str:
 
 
 def parse_username(text: str) -> str:
-    match = _USERNAME.match(text.strip())
+    match = _USERNAME.match(text.strip().lstrip("@"))
     if not match:
         raise InvalidInput("username")
     return match.group(1)
@@ -54,12 +54,14 @@ def parse_reach(text: str, region: str) -> dict[str, str]:
     for part in (p.strip() for p in re.split(r"[,;\n]", text)):
         if not part:
             continue
-        if "@" in part and not part.startswith("@"):
+        if part.startswith(("@", "t.me/", "https://t.me/")):
+            found["tg_username"] = parse_username(part.rsplit("/", 1)[-1].lstrip("@"))
+        elif "@" in part:
             found["email"] = parse_email(part)
-        elif part.startswith("@") or sum(c.isdigit() for c in part) < 5:
-            found["tg_username"] = parse_username(part)
-        else:
+        elif sum(c.isdigit() for c in part) >= 5:
             found["phone"] = parse_phone(part, region)
+        else:
+            raise InvalidInput("reach")
     if not found:
         raise InvalidInput("reach")
     return found

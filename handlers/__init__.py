@@ -26,14 +26,14 @@ def get_routers() -> list[Router]:
     team_only.message.filter(PrivateOrTeamChat())
     team_only.callback_query.filter(PrivateOrTeamChat())
     team_only.include_routers(
-        common.router,
-        start.router,
-        team.router,
-        profile.router,
-        intake.router,
-        cards.router,
-        offers.router,
-        followup.router,
-        queue.router,
+        common.router(),
+        start.router(),
+        team.router(),
+        profile.router(),
+        intake.router(),
+        cards.router(),
+        offers.router(),
+        followup.router(),
+        queue.router(),
     )
-    return [team_chat.router, team_only, fallback.router]
+    return [team_chat.router(), team_only, fallback.router()]

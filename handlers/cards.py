@@ -23,11 +23,8 @@ from services.cards import CardView
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-router = Router(name="cards")
-router.callback_query.filter(HasRole(*DISPATCH_ROLES))
 
 
-@router.callback_query(OfferTo.filter())
 async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uow: UnitOfWork,
                 clock: Clock, bot: Bot, settings: Settings) -> None:
     now = clock.now()
@@ -55,7 +52,6 @@ async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uo
     await refresh_card(bot, made.card, now)
 
 
-@router.callback_query(Withdraw.filter())
 async def withdraw(query: CallbackQuery, callback_data: Withdraw, member: Member, uow: UnitOfWork,
                    clock: Clock, bot: Bot) -> None:
     try:
@@ -73,7 +69,6 @@ async def withdraw(query: CallbackQuery, callback_data: Withdraw, member: Member
     await refresh_card(bot, done.card, clock.now())
 
 
-@router.callback_query(CardAction.filter())
 async def card_action(query: CallbackQuery, callback_data: CardAction, member: Member,
                       uow: UnitOfWork, clock: Clock, bot: Bot) -> None:
     contact_id, now = callback_data.contact_id, clock.now()
@@ -100,7 +95,6 @@ async def card_action(query: CallbackQuery, callback_data: CardAction, member: M
         await refresh_card(bot, view, now)
 
 
-@router.callback_query(CloseAs.filter())
 async def close(query: CallbackQuery, callback_data: CloseAs, member: Member, uow: UnitOfWork,
                 clock: Clock, bot: Bot) -> None:
     try:
@@ -118,3 +112,14 @@ async def _show_others(query: CallbackQuery, uow: UnitOfWork, view: CardView) ->
     assert query.message
     await query.message.edit_reply_markup(
         reply_markup=keyboards.other(view.contact.id, candidates, declined))
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="cards")
+    r.callback_query.filter(HasRole(*DISPATCH_ROLES))
+    r.callback_query.register(offer, OfferTo.filter())
+    r.callback_query.register(withdraw, Withdraw.filter())
+    r.callback_query.register(card_action, CardAction.filter())
+    r.callback_query.register(close, CloseAs.filter())
+    return r

@@ -9,17 +9,14 @@ from aiogram.utils.i18n import gettext as _
 from domain.members import Member
 from domain.roles import Role
 
-router = Router(name="common")
 
 
-@router.message(Command("cancel"), StateFilter("*"))
 async def cancel(message: Message, state: FSMContext) -> None:
     had_dialog = await state.get_state() is not None
     await state.clear()
     await message.answer(_("Cancelled. Nothing was saved.") if had_dialog else _("Nothing to cancel."))
 
 
-@router.message(Command("help"))
 async def help_(message: Message, member: Member | None) -> None:
     await message.answer(help_text(member))
 
@@ -38,3 +35,11 @@ def help_text(member: Member | None) -> str:
         lines += [_("/my — your contacts by stage"), _("/profile — your gender, languages, areas, capacity")]
     lines.append(_("/timezone — your time zone, e.g. /timezone Europe/Kyiv"))
     return "\n".join(lines)
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="common")
+    r.message.register(cancel, Command("cancel"), StateFilter("*"))
+    r.message.register(help_, Command("help"))
+    return r

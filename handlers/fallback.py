@@ -8,10 +8,8 @@ from domain.members import Member
 from handlers.callbacks import is_well_formed
 from handlers.common import help_text
 
-router = Router(name="fallback")
 
 
-@router.callback_query()
 async def stray_press(query: CallbackQuery) -> None:
     if is_well_formed(query.data):
         await query.answer(_("This button is not for you."), show_alert=True)
@@ -19,7 +17,6 @@ async def stray_press(query: CallbackQuery) -> None:
         await query.answer(_("This button is out of date or invalid."), show_alert=True)
 
 
-@router.message(F.chat.type == "private")
 async def private(message: Message, member: Member | None) -> None:
     if member is None:
         await message.answer(help_text(None))
@@ -27,7 +24,6 @@ async def private(message: Message, member: Member | None) -> None:
         await message.answer(_("I did not understand that, or it is not for your role. /help lists what you can do."))
 
 
-@router.message(F.text.startswith("/"))
 async def group_command(message: Message, member: Member | None, team_chat_id: int | None) -> None:
     if member is None:
         await message.answer(_("Sorry, I only work for my team's members."))
@@ -35,3 +31,12 @@ async def group_command(message: Message, member: Member | None, team_chat_id: i
         await message.answer(_("This group is not the team chat. An admin can make it one with /bind."))
     else:
         await message.answer(_("That command does not work here, or is not for your role. /help"))
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="fallback")
+    r.callback_query.register(stray_press)
+    r.message.register(private, F.chat.type == "private")
+    r.message.register(group_command, F.text.startswith("/"))
+    return r

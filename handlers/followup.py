@@ -22,16 +22,12 @@ from handlers.posting import refresh_card
 from services import followup
 from storage.uow import UnitOfWork
 
-router = Router(name="followup")
-router.message.filter(HasRole(Role.MULTIPLIER))
-router.callback_query.filter(HasRole(Role.MULTIPLIER))
 
 
 class HandBackForm(StatesGroup):
     note = State()
 
 
-@router.callback_query(Stage.filter())
 async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow: UnitOfWork,
                 clock: Clock, bot: Bot) -> None:
     try:
@@ -48,7 +44,6 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
     await refresh_card(bot, done.card, clock.now())
 
 
-@router.callback_query(HandBack.filter())
 async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FSMContext) -> None:
     await state.set_state(HandBackForm.note)
     await state.update_data(contact_id=callback_data.contact_id)
@@ -57,7 +52,6 @@ async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FS
     await query.message.answer(_("Why are you handing #{id} back? A short note for the dispatcher (or /cancel).").format(id=callback_data.contact_id))
 
 
-@router.message(HandBackForm.note, F.text)
 async def hand_back(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
                     clock: Clock, bot: Bot) -> None:
     try:
@@ -76,7 +70,6 @@ async def hand_back(message: Message, state: FSMContext, member: Member, uow: Un
     await refresh_card(bot, done.card, clock.now())
 
 
-@router.message(Command("my"))
 async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:
     contacts = await followup.my_contacts(uow, member)
     if not contacts:
@@ -92,3 +85,15 @@ async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock) ->
             lines.append(_("#{id} {who} — for {age}").format(
                 id=c.id, who=texts.summary(c.details), age=labels.ago(since, now)))
     await message.answer("\n".join(lines))
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="followup")
+    r.message.filter(HasRole(Role.MULTIPLIER))
+    r.callback_query.filter(HasRole(Role.MULTIPLIER))
+    r.callback_query.register(stage, Stage.filter())
+    r.callback_query.register(hand_back_ask, HandBack.filter())
+    r.message.register(hand_back, HandBackForm.note, F.text)
+    r.message.register(my, Command("my"))
+    return r

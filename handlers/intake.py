@@ -26,9 +26,6 @@ from handlers.posting import post_card
 from services import intake
 from storage.uow import UnitOfWork
 
-router = Router(name="intake")
-router.message.filter(HasRole(*INTAKE_ROLES))
-router.callback_query.filter(HasRole(*INTAKE_ROLES))
 
 SKIP = "-"
 
@@ -47,13 +44,11 @@ STEPS = [IntakeForm.name, IntakeForm.reach, IntakeForm.gender, IntakeForm.langua
          IntakeForm.area, IntakeForm.source, IntakeForm.notes]
 
 
-@router.message(Command("new"))
 async def start(message: Message, state: FSMContext, settings: Settings) -> None:
     await state.clear()
     await ask_next(message, state, settings)
 
 
-@router.message(F.forward_origin, F.chat.type == "private")
 async def from_forward(message: Message, state: FSMContext, settings: Settings) -> None:
     if await state.get_state() is not None:
         return await message.answer(_("Finish or /cancel the current form first."))
@@ -75,12 +70,10 @@ async def from_forward(message: Message, state: FSMContext, settings: Settings) 
     await ask_next(message, state, settings)
 
 
-@router.message(IntakeForm.name, F.text)
 async def got_name(message: Message, state: FSMContext, settings: Settings) -> None:
     await _store(message, state, settings, "name", rules.parse_name)
 
 
-@router.message(IntakeForm.reach, F.text)
 async def got_reach(message: Message, state: FSMContext, settings: Settings) -> None:
     try:
         found = rules.parse_reach(message.text or "", settings.phone_region)
@@ -94,7 +87,6 @@ async def got_reach(message: Message, state: FSMContext, settings: Settings) -> 
     await ask_next(message, state, settings)
 
 
-@router.callback_query(IntakePick.filter())
 async def picked(query: CallbackQuery, callback_data: IntakePick, state: FSMContext,
                  settings: Settings) -> None:
     current = await state.get_state()
@@ -114,17 +106,14 @@ async def picked(query: CallbackQuery, callback_data: IntakePick, state: FSMCont
     await ask_next(query.message, state, settings)
 
 
-@router.message(IntakeForm.area, F.text)
 async def got_area(message: Message, state: FSMContext, settings: Settings) -> None:
     await _store(message, state, settings, "area", rules.parse_free_text)
 
 
-@router.message(IntakeForm.source, F.text)
 async def got_source(message: Message, state: FSMContext, settings: Settings) -> None:
     await _store(message, state, settings, "source", rules.parse_free_text)
 
 
-@router.message(IntakeForm.notes, F.text)
 async def got_notes(message: Message, state: FSMContext, settings: Settings, member: Member,
                     uow: UnitOfWork, clock: Clock, bot: Bot, team_chat_id: int | None) -> None:
     try:
@@ -207,3 +196,19 @@ def _details(data: dict[str, str], notes: str) -> ContactDetails:
         source=data.get("source", ""),
         notes=notes,
     )
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="intake")
+    r.message.filter(HasRole(*INTAKE_ROLES))
+    r.callback_query.filter(HasRole(*INTAKE_ROLES))
+    r.message.register(start, Command("new"))
+    r.message.register(from_forward, F.forward_origin, F.chat.type == "private")
+    r.message.register(got_name, IntakeForm.name, F.text)
+    r.message.register(got_reach, IntakeForm.reach, F.text)
+    r.callback_query.register(picked, IntakePick.filter())
+    r.message.register(got_area, IntakeForm.area, F.text)
+    r.message.register(got_source, IntakeForm.source, F.text)
+    r.message.register(got_notes, IntakeForm.notes, F.text)
+    return r

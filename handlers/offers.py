@@ -15,11 +15,8 @@ from handlers.posting import refresh_card
 from services import answers
 from storage.uow import UnitOfWork
 
-router = Router(name="offers")
-router.callback_query.filter(HasRole(Role.MULTIPLIER))
 
 
-@router.callback_query(Answer.filter())
 async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uow: UnitOfWork,
                  clock: Clock, bot: Bot) -> None:
     action = answers.accept if callback_data.yes else answers.decline
@@ -42,7 +39,6 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
     await refresh_card(bot, done.card, clock.now())
 
 
-@router.callback_query(Why.filter())
 async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: UnitOfWork,
               clock: Clock, bot: Bot) -> None:
     try:
@@ -67,3 +63,12 @@ async def _drop_buttons(query: CallbackQuery) -> None:
             await query.message.edit_reply_markup(reply_markup=None)
         except Exception:  # noqa: BLE001 - best effort on a message that may be gone
             pass
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="offers")
+    r.callback_query.filter(HasRole(Role.MULTIPLIER))
+    r.callback_query.register(answer, Answer.filter())
+    r.callback_query.register(why, Why.filter())
+    return r

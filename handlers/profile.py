@@ -24,9 +24,6 @@ from handlers.filters import HasRole, InPrivate
 from services import team
 from storage.uow import UnitOfWork
 
-router = Router(name="profile")
-router.message.filter(HasRole(Role.MULTIPLIER), InPrivate())
-router.callback_query.filter(HasRole(Role.MULTIPLIER), InPrivate())
 
 
 class ProfileForm(StatesGroup):
@@ -34,12 +31,10 @@ class ProfileForm(StatesGroup):
     away_until = State()
 
 
-@router.message(Command("profile"))
 async def show(message: Message, member: Member, settings: Settings) -> None:
     await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
 
 
-@router.callback_query(ProfileEdit.filter(F.field.in_({"areas", "away"})))
 async def ask(query: CallbackQuery, callback_data: ProfileEdit, state: FSMContext) -> None:
     await query.answer()
     assert query.message
@@ -51,7 +46,6 @@ async def ask(query: CallbackQuery, callback_data: ProfileEdit, state: FSMContex
         await query.message.answer(_("Away until which date? Send it as YYYY-MM-DD."))
 
 
-@router.callback_query(ProfileEdit.filter())
 async def edit(query: CallbackQuery, callback_data: ProfileEdit, member: Member,
                uow: UnitOfWork, clock: Clock, settings: Settings) -> None:
     profile = apply(member.profile, callback_data, settings)
@@ -64,7 +58,6 @@ async def edit(query: CallbackQuery, callback_data: ProfileEdit, member: Member,
     await query.message.edit_text(text(member.profile), reply_markup=keyboard(member.profile, settings))
 
 
-@router.message(ProfileForm.areas, F.text)
 async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
                 clock: Clock, settings: Settings) -> None:
     assert message.text
@@ -76,7 +69,6 @@ async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOf
     await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
 
 
-@router.message(ProfileForm.away_until, F.text)
 async def away_until(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
                      clock: Clock, settings: Settings) -> None:
     try:
@@ -147,3 +139,16 @@ def keyboard(profile: Profile, settings: Settings) -> InlineKeyboardMarkup:
     kb.button(text=_("Areas…"), callback_data=ProfileEdit(field="areas"))
     kb.adjust(2, len(settings.languages), 2, 3, 1)
     return kb.as_markup()
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="profile")
+    r.message.filter(HasRole(Role.MULTIPLIER), InPrivate())
+    r.callback_query.filter(HasRole(Role.MULTIPLIER), InPrivate())
+    r.message.register(show, Command("profile"))
+    r.callback_query.register(ask, ProfileEdit.filter(F.field.in_({"areas", "away"})))
+    r.callback_query.register(edit, ProfileEdit.filter())
+    r.message.register(areas, ProfileForm.areas, F.text)
+    r.message.register(away_until, ProfileForm.away_until, F.text)
+    return r

@@ -16,11 +16,8 @@ from services import queue
 from services.queue import QueueEntry
 from storage.uow import UnitOfWork
 
-router = Router(name="queue")
-router.message.filter(HasRole(*DISPATCH_ROLES))
 
 
-@router.message(Command("queue"))
 async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:
     q = await queue.dispatch_queue(uow, member, clock.now())
     now = clock.now()
@@ -42,3 +39,11 @@ async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) 
         lines.append(f"\n<b>{title}</b> ({len(entries)})")
         lines += [line(e) for e in entries] or ["—"]
     await message.answer("\n".join(lines))
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="queue")
+    r.message.filter(HasRole(*DISPATCH_ROLES))
+    r.message.register(show, Command("queue"))
+    return r

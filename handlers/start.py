@@ -15,13 +15,10 @@ from handlers.common import help_text
 from services import team
 from storage.uow import UnitOfWork
 
-router = Router(name="start")
-router.message.filter(F.chat.type == "private")
 
 JOIN_PREFIX = "join-"
 
 
-@router.message(CommandStart(deep_link=True, magic=F.args.startswith(JOIN_PREFIX)))
 async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     assert message.from_user and command.args
     user = message.from_user
@@ -40,7 +37,6 @@ async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock:
     )
 
 
-@router.message(CommandStart())
 async def start(message: Message, member: Member | None, uow: UnitOfWork, clock: Clock) -> None:
     if member is None:
         await message.answer(help_text(None))
@@ -51,7 +47,6 @@ async def start(message: Message, member: Member | None, uow: UnitOfWork, clock:
     await message.answer(_("Hello, {name}!").format(name=member.name) + "\n\n" + help_text(member))
 
 
-@router.message(Command("timezone"))
 async def timezone(message: Message, command: CommandObject, member: Member | None,
                    uow: UnitOfWork, clock: Clock) -> None:
     if member is None:
@@ -65,3 +60,13 @@ async def timezone(message: Message, command: CommandObject, member: Member | No
         return
     await team.set_timezone(uow, member, zone, clock.now())
     await message.answer(_("Your time zone is now {zone}.").format(zone=zone))
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="start")
+    r.message.filter(F.chat.type == "private")
+    r.message.register(join, CommandStart(deep_link=True, magic=F.args.startswith(JOIN_PREFIX)))
+    r.message.register(start, CommandStart())
+    r.message.register(timezone, Command("timezone"))
+    return r

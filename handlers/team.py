@@ -21,10 +21,8 @@ from handlers.start import JOIN_PREFIX
 from services import team
 from storage.uow import UnitOfWork
 
-router = Router(name="team")
 
 
-@router.message(Command("team"), HasRole(*Role))
 async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:
     members = await team.list_team(uow, member)
     text = "\n".join([_("<b>Team</b>")] + [texts.member_line(m) for m in members])
@@ -38,7 +36,6 @@ async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:
     await message.answer(text, reply_markup=kb)
 
 
-@router.message(Command("invite"), HasRole(Role.ADMIN), F.chat.type == "private")
 async def invite(message: Message) -> None:
     builder = InlineKeyboardBuilder()
     for role in Role:
@@ -47,7 +44,6 @@ async def invite(message: Message) -> None:
     await message.answer(_("Invite someone as…"), reply_markup=builder.as_markup())
 
 
-@router.callback_query(InviteRole.filter(), HasRole(Role.ADMIN))
 async def invite_link(query: CallbackQuery, callback_data: InviteRole, member: Member,
                       uow: UnitOfWork, clock: Clock, bot: Bot, settings: Settings) -> None:
     ttl = timedelta(hours=settings.invite_ttl_hours)
@@ -61,7 +57,6 @@ async def invite_link(query: CallbackQuery, callback_data: InviteRole, member: M
     )
 
 
-@router.callback_query(MemberAction.filter(), HasRole(Role.ADMIN))
 async def member_action(query: CallbackQuery, callback_data: MemberAction, member: Member,
                         uow: UnitOfWork, clock: Clock) -> None:
     try:
@@ -95,3 +90,13 @@ def _member_keyboard(target: Member):  # type: ignore[no-untyped-def]
                        callback_data=MemberAction(action="activate", member_id=target.id))
     builder.adjust(2, 2, 1)
     return builder.as_markup()
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="team")
+    r.message.register(list_team, Command("team"), HasRole(*Role))
+    r.message.register(invite, Command("invite"), HasRole(Role.ADMIN), F.chat.type == "private")
+    r.callback_query.register(invite_link, InviteRole.filter(), HasRole(Role.ADMIN))
+    r.callback_query.register(member_action, MemberAction.filter(), HasRole(Role.ADMIN))
+    return r

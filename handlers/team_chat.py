@@ -12,16 +12,21 @@ from handlers.filters import HasRole
 from services import team
 from storage.uow import UnitOfWork
 
-router = Router(name="team_chat")
-router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
 
-@router.message(Command("bind"), HasRole(Role.ADMIN))
 async def bind(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:
     await team.bind_team_chat(uow, member, message.chat.id, clock.now())
     await message.answer(_("This group is now the team chat: new contacts will appear here."))
 
 
-@router.message(Command("bind"))
 async def bind_refused(message: Message) -> None:
     await message.answer(_("Only an admin can bind the team chat."))
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="team_chat")
+    r.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    r.message.register(bind, Command("bind"), HasRole(Role.ADMIN))
+    r.message.register(bind_refused, Command("bind"))
+    return r

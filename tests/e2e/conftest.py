@@ -41,13 +41,6 @@ class Team:
         token = re.search(r"start=(\S+)", link.text or "").group(1)
         await user.ask(f"/start {token}", contains="Welcome")
 
-    async def card(self, predicate=lambda m: True):  # type: ignore[no-untyped-def]
-        """The latest state of the newest contact card in the team chat."""
-        cards = [m for m in self.fake.chat(self.group.id).bot_messages if (m.text or "").startswith("#")]
-        assert cards, "no card in the team chat"
-        return cards[-1]
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram(token=TOKEN, bot_username="dispatch_test_bot") as fake:

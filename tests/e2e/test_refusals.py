@@ -30,6 +30,7 @@ async def ready(team: Team):  # type: ignore[no-untyped-def]
 async def offer_to_anna(team: Team, anna, card):  # type: ignore[no-untyped-def]
     seq = team.fake.seq
     await team.admin.press(card, "Offer to Anna")
+    await team.fake.wait_for(team.group.id, lambda m: "Offered to Anna" in m.text, after=seq)
     return await anna.wait_reply(contains="Can you reach", after=seq)
 
 
@@ -68,12 +69,12 @@ async def test_wrong_presser_is_refused(team: Team) -> None:
 async def test_stale_buttons_after_withdrawal_and_expiry(team: Team) -> None:
     anna, _, card = await ready(team)
     offer = await offer_to_anna(team, anna, card)
-    card = await team.card()
+    yes = offer.button_data("Yes")
     seq = team.fake.seq
     assert (await team.admin.press(card, "Withdraw offer")).text == "Offer withdrawn."
     withdrawn = await anna.wait_reply(contains="withdrawn", after=seq)
     assert withdrawn.buttons == []
-    answer = await anna.press_data(offer, offer.button_data("Yes"))
+    answer = await anna.press_data(offer, yes)
     assert "no longer available" in answer.text
     assert await scalar(team, "select status from contacts") == "new"
 

@@ -109,9 +109,24 @@ def parse_text(text: str, parse_mode: str | None) -> tuple[str, list[dict[str, A
     return "".join(parser.parts), entities
 
 
-def command_entities(text: str) -> list[dict[str, Any]]:
-    """The bot_command entity Telegram adds to a message starting with /command."""
-    match = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
-    if not match:
-        return []
-    return [{"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))}]
+_COMMAND = re.compile(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?")
+_MENTION = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
+
+
+def user_entities(text: str) -> list[dict[str, Any]]:
+    """Entities Telegram adds to what a user types: a leading /command, @mentions."""
+    entities: list[dict[str, Any]] = []
+    command = _COMMAND.match(text)
+    if command:
+        entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command[0])})
+    for mention in _MENTION.finditer(text):
+        if command and mention.start() < command.end():
+            continue  # the @botname of /command@botname
+        entities.append(
+            {
+                "type": "mention",
+                "offset": utf16_len(text[: mention.start()]),
+                "length": utf16_len(mention[0]),
+            }
+        )
+    return entities

@@ -103,6 +103,23 @@ def find_button(markup: dict[str, Any] | None, text: str) -> dict[str, Any]:
     raise AssertionError(f"no inline button {text!r}; available buttons: {available}")
 
 
+def media_object(kind: str, stored: StoredFile, duration: int = 1) -> Any:
+    """The Bot API Document / PhotoSize list / Voice describing a stored file."""
+    base = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": len(stored.data),
+    }
+    if kind == "photo":
+        return [{**base, "width": 800, "height": 600}]
+    if kind == "voice":
+        return {**base, "duration": duration, "mime_type": stored.mime_type or "audio/ogg"}
+    document = {**base, "file_name": stored.file_name or "document"}
+    if stored.mime_type:
+        document["mime_type"] = stored.mime_type
+    return document
+
+
 @dataclass(eq=False, repr=False)
 class FakeMessage:
     """A message in a chat, from a user or from the bot, in its current state."""
@@ -112,9 +129,9 @@ class FakeMessage:
     sender: dict[str, Any]  # Bot API User of the author
     from_bot: bool
     date: int
-    text: str | None = None  # raw text (or caption for media) exactly as sent
+    text: str | None = None  # visible text (caption for media), as users see it
+    html: str | None = None  # the text exactly as sent (HTML source with parse_mode=HTML)
     parse_mode: str | None = None
-    plain_text: str | None = None  # visible text after parse_mode, as Telegram returns it
     entities: list[dict[str, Any]] = field(default_factory=list)
     reply_markup: dict[str, Any] | None = None
     kind: str = "text"  # text | document | photo | voice
@@ -130,11 +147,6 @@ class FakeMessage:
     @property
     def chat_id(self) -> int:
         return self.chat.id
-
-    @property
-    def html(self) -> str | None:
-        """The raw text as sent (HTML source when parse_mode was HTML)."""
-        return self.text
 
     @property
     def caption(self) -> str | None:
@@ -195,13 +207,13 @@ class FakeMessage:
         if self.reply_to is not None and with_reply:
             message["reply_to_message"] = self.reply_to.to_api(with_reply=False)
         if self.kind == "text":
-            message["text"] = self.plain_text
+            message["text"] = self.text
             if self.entities:
                 message["entities"] = self.entities
         else:
             message[self.kind] = self.media
-            if self.plain_text:
-                message["caption"] = self.plain_text
+            if self.text:
+                message["caption"] = self.text
                 if self.entities:
                     message["caption_entities"] = self.entities
         if self.reply_markup and "inline_keyboard" in self.reply_markup:

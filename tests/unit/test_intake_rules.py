@@ -20,7 +20,12 @@ def test_reach_holds_several_ways() -> None:
         "phone": "+380441234567", "tg_username": "maria_k", "email": "maria@example.com"}
 
 
-@pytest.mark.parametrize("typed", ["", "  ", "@ab", "x" * 40, "1234567"])
+def test_username_by_at_or_link() -> None:
+    assert parse_reach("t.me/maria_k", "UA") == {"tg_username": "maria_k"}
+    assert parse_reach("@maria_k", "UA") == {"tg_username": "maria_k"}
+
+
+@pytest.mark.parametrize("typed", ["", "  ", "@ab", "x" * 40, "1234567", "nonsense"])
 def test_reach_refuses_nonsense(typed: str) -> None:
     with pytest.raises(InvalidInput):
         parse_reach(typed, "UA")
