@@ -3,10 +3,14 @@
 Usage::
 
     async with FakeTelegram() as fake:
-        bot = fake.create_bot()
+        bot = fake.create_bot()            # or any Bot whose API base URL is fake.base_url
         alice = fake.user(1001, "Alice", username="alice")
         async with fake.run_polling(dp, bot):
             reply = await alice.ask("/start", contains="Welcome")
+            answer = await alice.press(reply, "Yes")
+
+`FakeMessage.text` is what users see (HTML tags stripped), `.html` what the bot sent.
+Every message change bumps `fake.seq`; waits look for changes after a given seq.
 """
 
 from .actors import FakeUser, PendingCallback
