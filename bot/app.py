@@ -1,5 +1,7 @@
 """Assembly: the bot, the dispatcher with its middlewares and routers, and the run loop."""
 
+import asyncio
+import contextlib
 import logging
 
 from aiogram import Bot, Dispatcher, Router
@@ -80,7 +82,22 @@ async def run(settings: Settings, clock: Clock | None = None, handle_signals: bo
             await serve_webhook(dp, bot, settings)
         else:
             await bot.delete_webhook(drop_pending_updates=False)
-            await dp.start_polling(bot, handle_signals=handle_signals, close_bot_session=False)
+            await _poll(dp, bot, handle_signals)
     finally:
         await bot.session.close()
         await engine.dispose()
+
+
+async def _poll(dp: Dispatcher, bot: Bot, handle_signals: bool) -> None:
+    """Polling that also stops cleanly when our task is cancelled (aiogram would leave its
+    inner polling task running): cancellation becomes aiogram's own graceful stop."""
+    polling = asyncio.ensure_future(
+        dp.start_polling(bot, handle_signals=handle_signals, close_bot_session=False)
+    )
+    try:
+        await asyncio.shield(polling)
+    except asyncio.CancelledError:
+        with contextlib.suppress(RuntimeError):  # cancelled before polling began
+            await dp.stop_polling()
+        await polling
+        raise

@@ -16,13 +16,13 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
         app, path=settings.webhook_path
     )
     setup_application(app, dp, bot=bot)
-    if settings.webhook_url:
-        await bot.set_webhook(
-            settings.webhook_url.rstrip("/") + settings.webhook_path, secret_token=secret
-        )
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    if settings.webhook_url:  # only once we listen, so the first delivery finds us ready
+        await bot.set_webhook(
+            settings.webhook_url.rstrip("/") + settings.webhook_path, secret_token=secret
+        )
     try:
         await asyncio.Event().wait()
     finally:

@@ -9,11 +9,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.config import Settings
 from domain.clock import Clock
 from domain.contacts import FOLLOW_UP_STAGES, Status
 from domain.errors import DomainError, InvalidInput
 from domain.intake import MAX_NOTES, parse_free_text
 from domain.members import Member
+from domain.offers import OfferStatus
 from domain.roles import Role
 from handlers import keyboards, labels, texts
 from handlers.callbacks import HandBack, Stage
@@ -29,7 +31,7 @@ class HandBackForm(StatesGroup):
 
 
 async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow: UnitOfWork,
-                clock: Clock, bot: Bot) -> None:
+                clock: Clock, bot: Bot, settings: Settings) -> None:
     try:
         done = await followup.set_stage(uow, member, callback_data.contact_id, callback_data.stage,
                                         clock.now())
@@ -38,8 +40,9 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
         return
     await query.answer(_("Saved: {stage}").format(stage=labels.status(callback_data.stage)))
     assert isinstance(query.message, Message)
-    days = next((o.days for o in done.card.offers if o.multiplier_id == member.id), 0)
-    await query.message.edit_text(texts.details(done.contact, days),
+    accepted = next(o for o in reversed(done.card.offers) if o.status is OfferStatus.ACCEPTED)
+    tz = member.timezone or settings.team_timezone
+    await query.message.edit_text(texts.details(done.contact, accepted, tz),
                                   reply_markup=keyboards.stages(done.contact.id, done.contact.status))
     await refresh_card(bot, done.card, clock.now())
 
@@ -70,7 +73,8 @@ async def hand_back(message: Message, state: FSMContext, member: Member, uow: Un
     await refresh_card(bot, done.card, clock.now())
 
 
-async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:
+async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock,
+             settings: Settings) -> None:
     contacts = await followup.my_contacts(uow, member)
     if not contacts:
         await message.answer(_("You hold no contacts right now."))
@@ -82,8 +86,9 @@ async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock) ->
         lines.append(f"\n<b>{labels.status(status).capitalize()}</b>")
         for c in group:
             since = c.stage_changed_at or c.created_at
-            lines.append(_("#{id} {who} — for {age}").format(
-                id=c.id, who=texts.summary(c.details), age=labels.ago(since, now)))
+            lines.append(_("#{id} {who} — for {age}, since {when}").format(
+                id=c.id, who=texts.summary(c.details), age=labels.ago(since, now),
+                when=labels.when(since, member.timezone or settings.team_timezone)))
     await message.answer("\n".join(lines))
 
 

@@ -4,6 +4,7 @@ from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
+from bot.config import Settings
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
@@ -18,7 +19,7 @@ from storage.uow import UnitOfWork
 
 
 async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uow: UnitOfWork,
-                 clock: Clock, bot: Bot) -> None:
+                 clock: Clock, bot: Bot, settings: Settings) -> None:
     action = answers.accept if callback_data.yes else answers.decline
     try:
         done = await action(uow, member, callback_data.offer_id, clock.now())
@@ -30,7 +31,7 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
     if callback_data.yes:
         await query.answer(_("Thank you! The details are below."))
         await query.message.edit_text(
-            texts.details(done.contact, done.offer.days),
+            texts.details(done.contact, done.offer, member.timezone or settings.team_timezone),
             reply_markup=keyboards.stages(done.contact.id, done.contact.status))
     else:
         await query.answer(_("Thanks for the quick answer."))

@@ -1,13 +1,13 @@
 """Message texts built from service results. HTML parse mode: every typed value is escaped."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
 from domain.contacts import Contact, ContactDetails, Status
 from domain.members import Member
-from domain.offers import OfferStatus
+from domain.offers import Offer, OfferStatus
 from handlers import labels
 from services.cards import CardView
 
@@ -78,8 +78,9 @@ def offer_question(contact: Contact, days: int) -> str:
         who=summary(contact.details), days=days)
 
 
-def details(contact: Contact, days: int) -> str:
-    """Full details: only ever sent to the multiplier who accepted."""
+def details(contact: Contact, offer: Offer, timezone: str) -> str:
+    """Full details: only ever sent to the multiplier who accepted. Times in their own zone."""
+    days = offer.days
     d = contact.details
     rows = [
         (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
@@ -87,8 +88,10 @@ def details(contact: Contact, days: int) -> str:
         (_("Language"), labels.language(d.language)), (_("Area"), d.area),
         (_("Source"), d.source), (_("Notes"), d.notes),
     ]
-    lines = [_("<b>#{id} {name}</b> — please reach them within {days} days.").format(
-        id=contact.id, name=escape(d.name), days=days)]
+    accepted = offer.answered_at or offer.created_at
+    lines = [_("<b>#{id} {name}</b> — please reach them by {deadline}.").format(
+        id=contact.id, name=escape(d.name),
+        deadline=labels.when(accepted + timedelta(days=days), timezone))]
     lines += [f"{label}: {escape(str(value))}" for label, value in rows if value]
     lines.append(_("Stage: {stage}").format(stage=labels.status(contact.status)))
     return "\n".join(lines)

@@ -65,6 +65,8 @@ async def test_contact_goes_from_intake_to_an_accepted_multiplier(team: Team) ->
     card = await fake.wait_for(team.group.id, lambda m: "Declined: Anna (too far)" in (m.text or ""), after=seq)
     assert "1. Olga" in card.text and "Anna —" not in card.text
 
+    await olga.ask("/timezone America/New_York", contains="Your time zone is now America/New_York")
+    await olga.ask("/timezone Mars/Base", contains="Send a time zone name")
     seq = fake.seq
     await team.admin.press(card, "Offer to Olga")
     offer = await olga.wait_reply(contains="Can you reach", after=seq)
@@ -73,6 +75,8 @@ async def test_contact_goes_from_intake_to_an_accepted_multiplier(team: Team) ->
     assert answer.text == "Thank you! The details are below."
     details = await olga.wait_reply(contains="+380441234567", after=seq)
     assert "Maria Ivanova" in details.text and "Prefers evenings" in details.text
+    # accepted at 09:00 UTC with 2 days to reach: shown in Olga's own zone (UTC-5 in November)
+    assert "please reach them by 28 Nov 04:00 (America/New_York)" in details.text
     assert ["Contact attempted", "Reached"] in details.buttons
     card = await fake.wait_for(team.group.id, lambda m: "Accepted by Olga" in (m.text or ""), after=seq)
     assert card.buttons == [] and "stage: accepted" in card.text
@@ -85,6 +89,7 @@ async def test_contact_goes_from_intake_to_an_accepted_multiplier(team: Team) ->
 
     mine = await olga.ask("/my", contains="Your contacts")
     assert "Reached" in mine.text and "#1 Maria (F, Russian, Podil)" in mine.text
+    assert "since 26 Nov 04:00 (America/New_York)" in mine.text
     assert "You hold no contacts" in (await anna.ask("/my", contains="no contacts")).text
 
     async with team.db.connect() as conn:
