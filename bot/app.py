@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -19,6 +20,11 @@ from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.member import MemberMiddleware
 from domain.clock import Clock, SystemClock
+from scheduler.context import JobContext
+from scheduler.limits import FloodLimits
+from scheduler.notices import close_stale_offer, tell_team_unreachable
+from scheduler.sender import OutboxSender
+from scheduler.setup import start_scheduler
 from handlers import get_routers
 from services import team
 from storage.engine import create_engine, create_session_factory
@@ -47,14 +53,20 @@ def build_storage(settings: Settings) -> BaseStorage:
     return MemoryStorage()
 
 
+def build_i18n() -> I18n:
+    return I18n(path=LOCALES, default_locale="en", domain="messages")
+
+
 def build_dispatcher(
-    settings: Settings, session_factory: async_sessionmaker, clock: Clock
+    settings: Settings, session_factory: async_sessionmaker, clock: Clock, i18n: I18n,
+    sender: OutboxSender,
 ) -> Dispatcher:
-    dp = Dispatcher(storage=build_storage(settings), settings=settings, clock=clock)
+    dp = Dispatcher(storage=build_storage(settings), settings=settings, clock=clock,
+                    sender=sender)
     dp.update.outer_middleware(DedupeMiddleware(session_factory, clock))
     dp.update.outer_middleware(UnitOfWorkMiddleware(session_factory))
     dp.update.outer_middleware(MemberMiddleware())
-    SimpleI18nMiddleware(I18n(path=LOCALES, default_locale="en", domain="messages")).setup(dp)
+    SimpleI18nMiddleware(i18n).setup(dp)
     dp.include_routers(*get_routers())
     log.info("routers", extra={"tree": _tree(dp)})
     return dp
@@ -64,17 +76,33 @@ def _tree(router: Router) -> list:
     return [router.name, [_tree(r) for r in router.sub_routers]]
 
 
-async def run(settings: Settings, clock: Clock | None = None, handle_signals: bool = True) -> None:
+async def run(
+    settings: Settings,
+    clock: Clock | None = None,
+    handle_signals: bool = True,
+    on_ready: Callable[[JobContext], None] | None = None,
+) -> None:
     """Serve until stopped. Migrations are applied before this (see bot.cli)."""
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     bot = build_bot(settings)
+    background: list[asyncio.Task] = []
+    scheduler = None
     try:
         me = await bot.get_me()
         async with UnitOfWork(session_factory) as uow:
             await team.ensure_first_admins(uow, settings.admin_ids, clock.now())
-        dp = build_dispatcher(settings, session_factory, clock)
+        i18n = build_i18n()
+        ctx = JobContext(bot, session_factory, clock, settings, i18n,
+                         build_sender(bot, session_factory, clock, settings))
+        ctx.sender.on_unreachable = lambda result: tell_team_unreachable(ctx, result)
+        ctx.sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
+        background.append(asyncio.create_task(ctx.sender.run(), name="outbox"))
+        scheduler = start_scheduler(ctx)
+        dp = build_dispatcher(settings, session_factory, clock, i18n, ctx.sender)
+        if on_ready:
+            on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
@@ -84,8 +112,20 @@ async def run(settings: Settings, clock: Clock | None = None, handle_signals: bo
             await bot.delete_webhook(drop_pending_updates=False)
             await _poll(dp, bot, handle_signals)
     finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await bot.session.close()
         await engine.dispose()
+
+
+def build_sender(bot: Bot, session_factory: async_sessionmaker, clock: Clock,
+                 settings: Settings) -> OutboxSender:
+    limits = FloodLimits(settings.send_overall_per_second, settings.send_private_interval,
+                         settings.send_group_interval)
+    return OutboxSender(bot, session_factory, clock, limits, settings.outbox_poll_seconds)
 
 
 async def _poll(dp: Dispatcher, bot: Bot, handle_signals: bool) -> None:

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.timing import parse_quiet_hours, parse_times
+
 
 def _csv(value: object) -> object:
     if isinstance(value, str):
@@ -30,6 +32,25 @@ class Settings(BaseSettings):
     offer_ttl_hours: int = Field(24, ge=1)
     invite_ttl_hours: int = Field(72, ge=1)
 
+    # scheduler: every period and time is a setting
+    digest_times: str = "09:00,13:00,17:00"  # default until an admin sets /digest_times
+    quiet_hours: str = "21:00-08:00"  # in each person's own zone; empty = none
+    job_interval_seconds: int = Field(60, ge=1)
+    nag_days_attempted: int = Field(3, ge=1)
+    nag_days_reached: int = Field(7, ge=1)
+    nag_days_meeting: int = Field(3, ge=1)
+    nag_days_met: int = Field(7, ge=1)
+    nag_days_ongoing: int = Field(14, ge=1)
+    nag_interval_hours: int = Field(24, ge=1)
+    max_nags: int = Field(2, ge=1)
+    auto_close_days: int = Field(14, ge=1)
+
+    # outbox: Telegram's flood limits, with a small safety margin
+    send_overall_per_second: float = Field(29.0, gt=0)
+    send_private_interval: float = Field(1.05, gt=0)
+    send_group_interval: float = Field(3.1, gt=0)
+    outbox_poll_seconds: float = Field(5.0, gt=0)
+
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
@@ -49,6 +70,19 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("digest_times")
+    @classmethod
+    def _times(cls, value: str) -> str:
+        parse_times(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        if value:
+            parse_quiet_hours(value)
         return value
 
     @field_validator("webhook_url")

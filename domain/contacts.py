@@ -79,6 +79,9 @@ class Contact:
     close_reason: str | None = None
     dispatch_note: str = ""
     stage_changed_at: datetime | None = None
+    nag_count: int = 0
+    last_nag_at: datetime | None = None
+    escalated_at: datetime | None = None
 
     @property
     def is_assigned(self) -> bool:

@@ -13,6 +13,13 @@ class Gender(StrEnum):
     UNKNOWN = "u"
 
 
+class NotifyMode(StrEnum):
+    """Real-time: a ping per event. Digest: events wait for the set times."""
+
+    REALTIME = "realtime"
+    DIGEST = "digest"
+
+
 class Availability(StrEnum):
     ACTIVE = "active"
     BUSY = "busy"
@@ -47,6 +54,9 @@ class Member:
     active: bool = True
     timezone: str | None = None
     profile: Profile = field(default_factory=Profile)
+    notify_mode: NotifyMode = NotifyMode.DIGEST
+    unreachable_at: datetime | None = None
+    last_digest_at: datetime | None = None
 
     def has(self, *roles: Role) -> bool:
         return self.active and any(role in self.roles for role in roles)

@@ -78,7 +78,20 @@ class IntakePick(CallbackData, prefix="new"):
     value: str
 
 
-ALL.append(IntakePick)
+class Escalation(CallbackData, prefix="esc"):
+    """A dispatcher's answer to 'multiplier not responding': reassign, remind, more_time."""
+
+    contact_id: int
+    action: str
+
+
+class OpenCard(CallbackData, prefix="open"):
+    """From a digest: show the contact's card with its dispatch buttons."""
+
+    contact_id: int
+
+
+ALL += [IntakePick, Escalation, OpenCard]
 
 
 def is_well_formed(data: str | None) -> bool:

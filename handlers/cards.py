@@ -12,12 +12,14 @@ from bot.config import Settings
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
-from domain.offers import OfferStatus
+from domain.contacts import Contact
+from domain.offers import Offer, OfferStatus
 from domain.roles import DISPATCH_ROLES
 from handlers import keyboards, labels, texts
 from handlers.callbacks import CardAction, CloseAs, OfferTo, Withdraw
 from handlers.filters import HasRole
 from handlers.posting import refresh_card
+from scheduler.sender import OutboxSender
 from services import dispatch
 from services.cards import CardView
 from storage.uow import UnitOfWork
@@ -26,28 +28,21 @@ log = logging.getLogger(__name__)
 
 
 async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uow: UnitOfWork,
-                clock: Clock, bot: Bot, settings: Settings) -> None:
+                clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
     now = clock.now()
+
+    def compose(offer: Offer, contact: Contact) -> tuple[str, str]:
+        return (texts.offer_question(contact, offer.days),
+                keyboards.offer(offer.id).model_dump_json())
+
     try:
         made = await dispatch.make_offer(
             uow, member, callback_data.contact_id, callback_data.member_id, now,
-            settings.offer_days, timedelta(hours=settings.offer_ttl_hours))
+            settings.offer_days, timedelta(hours=settings.offer_ttl_hours), compose)
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
-    try:
-        sent = await bot.send_message(
-            made.multiplier.tg_user_id,
-            texts.offer_question(made.card.contact, made.offer.days),
-            reply_markup=keyboards.offer(made.offer.id),
-        )
-    except (TelegramForbiddenError, TelegramBadRequest) as exc:
-        log.warning("offer not delivered", extra={"offer_id": made.offer.id, "error": str(exc)})
-        withdrawn = await dispatch.withdraw_offer(uow, member, made.offer.id, clock.now(), "undeliverable")
-        await query.answer(_("{name} cannot be reached by the bot (they have not started it or blocked it). The offer was withdrawn.").format(name=made.multiplier.name), show_alert=True)
-        await refresh_card(bot, withdrawn.card, clock.now())
-        return
-    await dispatch.remember_offer_message(uow, made.offer.id, sent.chat.id, sent.message_id)
+    sender.wake()
     await query.answer(_("Offered to {name}.").format(name=made.multiplier.name))
     await refresh_card(bot, made.card, now)
 

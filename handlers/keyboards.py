@@ -11,6 +11,8 @@ from handlers import labels
 from handlers.callbacks import (
     Answer,
     CardAction,
+    Escalation,
+    OpenCard,
     CloseAs,
     HandBack,
     OfferTo,
@@ -87,4 +89,24 @@ def stages(contact_id: int, current: Status) -> InlineKeyboardMarkup:
                   callback_data=Stage(contact_id=contact_id, stage=stage))
     kb.button(text=_("Hand back to dispatcher"), callback_data=HandBack(contact_id=contact_id))
     kb.adjust(2, 2, 2, 1, 1)
+    return kb.as_markup()
+
+
+def escalation(contact_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Reassign"), callback_data=Escalation(contact_id=contact_id, action="reassign"))
+    kb.button(text=_("Remind again"), callback_data=Escalation(contact_id=contact_id, action="remind"))
+    kb.button(text=_("Give more time"),
+              callback_data=Escalation(contact_id=contact_id, action="more_time"))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+def open_cards(contact_ids: list[int]) -> InlineKeyboardMarkup | None:
+    if not contact_ids:
+        return None
+    kb = InlineKeyboardBuilder()
+    for contact_id in contact_ids:
+        kb.button(text=_("Open #{id}").format(id=contact_id), callback_data=OpenCard(contact_id=contact_id))
+    kb.adjust(4)
     return kb.as_markup()

@@ -53,8 +53,11 @@ def status_line(view: CardView, now: datetime) -> str:
         accepted = next((o for o in view.offers if o.status is OfferStatus.ACCEPTED
                          and o.multiplier_id == view.assignee.id), None)
         took = labels.ago(accepted.created_at, accepted.answered_at) if accepted and accepted.answered_at else "?"
-        return _("✅ Accepted by {name} in {took} · stage: {stage}").format(
+        line = _("✅ Accepted by {name} in {took} · stage: {stage}").format(
             name=escape(view.assignee.name), took=took, stage=labels.status(contact.status))
+        if contact.escalated_at:
+            line += "\n" + _("⚠️ Multiplier not responding")
+        return line
     if contact.status is Status.CLOSED:
         return _("Closed: {reason}").format(reason=labels.close_reason(contact.close_reason))
     return _("Status: {status}").format(status=labels.status(contact.status))
@@ -102,3 +105,39 @@ def member_line(member: Member) -> str:
     state = "" if member.active else _(" (deactivated)")
     handle = f" @{escape(member.username)}" if member.username else ""
     return f"{escape(member.name)}{handle} — {roles}{state}"
+
+
+def nag(contact: Contact, since: datetime, now: datetime) -> str:
+    """Care for the seeker, not policing: ask how it goes, with the stage buttons at hand."""
+    return _("Update needed: how is it going with {who} (#{id})? It has been at “{stage}” for {age}. Tap the stage it is at now.").format(
+        who=summary(contact.details), id=contact.id, stage=labels.status(contact.status),
+        age=labels.ago(since, now))
+
+
+def escalation(contact: Contact, multiplier: Member, nags: int) -> str:
+    return _("⚠️ #{id} {who}: {name} has not answered {nags} reminders (stage: {stage}). Multiplier not responding.").format(
+        id=contact.id, who=summary(contact.details), name=escape(multiplier.name), nags=nags,
+        stage=labels.status(contact.status))
+
+
+def offer_expired_dm() -> str:
+    return _("This offer expired without an answer, and went back to the dispatchers.")
+
+
+def offer_expired_notice(contact: Contact, multiplier_name: str) -> str:
+    return _("⏰ No answer from {name} in time: #{id} {who} is back in the queue.").format(
+        name=escape(multiplier_name), id=contact.id, who=summary(contact.details))
+
+
+def unreachable_notice(member_name: str) -> str:
+    return _("⚠️ {name} cannot be reached by the bot (blocked it or never started it). Their pending offer, if any, was withdrawn.").format(
+        name=escape(member_name))
+
+
+def auto_closed_notice(contact: Contact) -> str:
+    return _("#{id} {who} was closed: could not be reached for too long (no response).").format(
+        id=contact.id, who=summary(contact.details))
+
+
+def offer_closed_dm() -> str:
+    return _("This offer is no longer open: it was withdrawn by the dispatcher or has expired.")

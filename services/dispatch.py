@@ -1,9 +1,10 @@
 """Dispatchers' actions on a contact: offer, withdraw, hold, resume, close."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.contacts import CloseReason, Status
+from domain.contacts import CloseReason, Contact, Status
 from domain.errors import NoLongerAvailable
 from domain.lifecycle import (
     OFFERABLE,
@@ -19,6 +20,7 @@ from domain.offers import Offer, OfferStatus
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.cards import CardView, build_card
+from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
 
@@ -36,6 +38,10 @@ class OfferWithdrawn:
     card: CardView
 
 
+#: Renders the multiplier's message for an offer: (text, reply markup JSON).
+ComposeOffer = Callable[[Offer, Contact], tuple[str, str]]
+
+
 async def make_offer(
     uow: UnitOfWork,
     actor: Member | None,
@@ -44,7 +50,9 @@ async def make_offer(
     now: datetime,
     days: int,
     ttl: timedelta,
+    compose: ComposeOffer,
 ) -> OfferMade:
+    """The offer and the message that carries it are written in one transaction."""
     actor = require(actor, *DISPATCH_ROLES)
     contact = found(await uow.contacts.get(contact_id), "contact")
     multiplier = found(await uow.members.get(multiplier_id), "member")
@@ -56,17 +64,12 @@ async def make_offer(
         now, actor.id, "contact", contact_id, "offer", contact.status, Status.OFFERED
     )
     await uow.audit.record(now, actor.id, "offer", offer.id, "create", None, offer.status)
+    text, markup = compose(offer, contact)
+    await uow.outbox.add(Enqueue(chat_id=multiplier.tg_user_id, member_id=multiplier.id, text=text,
+                                 reply_markup=markup, purpose="offer", ref_id=offer.id), now)
     card = await build_card(uow, contact_id, now)
     await uow.commit()
     return OfferMade(offer, multiplier, card)
-
-
-async def remember_offer_message(
-    uow: UnitOfWork, offer_id: int, chat_id: int, message_id: int
-) -> None:
-    """Kept so a withdrawal or expiry can edit the multiplier's message and kill its buttons."""
-    await uow.offers.save_dm(offer_id, chat_id, message_id)
-    await uow.commit()
 
 
 async def withdraw_offer(
@@ -80,6 +83,7 @@ async def withdraw_offer(
     ):
         raise NoLongerAvailable("offer answered meanwhile")
     await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW)
+    await uow.outbox.cancel("offer", offer_id)
     await uow.audit.record(now, actor.id, "offer", offer_id, reason, offer.status, "withdrawn")
     await uow.audit.record(
         now, actor.id, "contact", offer.contact_id, reason, Status.OFFERED, Status.NEW

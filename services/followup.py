@@ -13,6 +13,10 @@ from services.cards import CardView, build_card
 from storage.uow import UnitOfWork
 
 
+#: Any word from the multiplier answers the nags about that contact.
+NAGS_RESET = {"nag_count": 0, "last_nag_at": None, "escalated_at": None}
+
+
 @dataclass(frozen=True)
 class StageChanged:
     contact: Contact
@@ -26,7 +30,7 @@ async def set_stage(
     contact = found(await uow.contacts.get(contact_id), "contact")
     check_can_set_stage(contact, actor, stage)
     moved = await uow.contacts.transition(
-        contact_id, ASSIGNED_STATUSES, stage, stage_changed_at=now
+        contact_id, ASSIGNED_STATUSES, stage, stage_changed_at=now, **NAGS_RESET
     )
     if not moved:
         raise NoLongerAvailable("contact moved on")
@@ -49,6 +53,7 @@ async def hand_back(
         waiting_since=now,
         stage_changed_at=now,
         dispatch_note=note,
+        **NAGS_RESET,
     )
     if not moved:
         raise NoLongerAvailable("contact moved on")

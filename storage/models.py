@@ -38,6 +38,9 @@ class MemberRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    notify_mode: Mapped[str] = mapped_column(String(8), default="digest", server_default="digest")
+    unreachable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class MemberRoleRow(Base):
@@ -94,6 +97,9 @@ class ContactRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     waiting_since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     stage_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    nag_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_nag_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class OfferRow(Base):
@@ -158,3 +164,27 @@ class ProcessedUpdateRow(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxRow(Base):
+    """A message the bot sends on its own initiative; the sender drains these in order."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    text: Mapped[str] = mapped_column(Text)
+    reply_markup: Mapped[str | None] = mapped_column(Text)  # JSON
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger)  # set: edit, not send
+    purpose: Mapped[str] = mapped_column(String(16), default="notice")
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tg_message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -9,6 +9,7 @@ from storage.repositories.contacts import ContactRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.offers import OfferRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.settings import SettingsRepository
 
 
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.invites = InviteRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.settings = SettingsRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
         return self
 
     async def __aexit__(

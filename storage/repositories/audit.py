@@ -43,3 +43,12 @@ class AuditRepository:
             .order_by(AuditRow.id)
         )
         return list(rows)
+
+    async def recent(self, entity: str, actions: list[str], since: datetime) -> list[AuditRow]:
+        """Events since a moment: what a digest reports as news."""
+        rows = await self.session.scalars(
+            select(AuditRow)
+            .where(AuditRow.entity == entity, AuditRow.action.in_(actions), AuditRow.at > since)
+            .order_by(AuditRow.id)
+        )
+        return list(rows)

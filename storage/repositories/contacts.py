@@ -44,6 +44,12 @@ class ContactRepository:
         )
         return result.rowcount == 1
 
+    async def set_fields(self, contact_id: int, **fields: object) -> None:
+        await self.session.execute(
+            update(ContactRow).where(ContactRow.id == contact_id).values(**fields)
+            .execution_options(synchronize_session=False)
+        )
+
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]:
         rows = await self.session.scalars(
             select(ContactRow)

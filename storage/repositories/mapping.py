@@ -2,7 +2,7 @@
 
 from domain.clock import as_utc
 from domain.contacts import Contact, ContactDetails, Status
-from domain.members import Availability, Gender, Member, Profile
+from domain.members import Availability, Gender, Member, NotifyMode, Profile
 from domain.offers import DeclineReason, Offer, OfferStatus
 from domain.roles import Role
 from storage.models import ContactRow, MemberRow, OfferRow, ProfileRow
@@ -51,6 +51,9 @@ def member_from_row(row: MemberRow, roles: set[str], profile: ProfileRow | None)
         active=row.active,
         timezone=row.timezone,
         profile=profile_from_row(profile),
+        notify_mode=NotifyMode(row.notify_mode),
+        unreachable_at=_utc(row.unreachable_at),
+        last_digest_at=_utc(row.last_digest_at),
     )
 
 
@@ -93,6 +96,9 @@ def contact_from_row(row: ContactRow) -> Contact:
         close_reason=row.close_reason,
         dispatch_note=row.dispatch_note,
         stage_changed_at=_utc(row.stage_changed_at),
+        nag_count=row.nag_count,
+        last_nag_at=_utc(row.last_nag_at),
+        escalated_at=_utc(row.escalated_at),
     )
 
 

@@ -72,6 +72,24 @@ class OfferRepository:
         )
         return [offer_from_row(r) for r in rows]
 
+    async def due_to_expire(self, now: datetime) -> list[Offer]:
+        rows = await self.session.scalars(
+            select(OfferRow)
+            .where(OfferRow.status == OfferStatus.PENDING.value, OfferRow.expires_at <= now)
+            .order_by(OfferRow.id)
+        )
+        return [offer_from_row(r) for r in rows]
+
+    async def accepted_for(self, contact_id: int) -> Offer | None:
+        """The offer the current assignee accepted: its promised days set the first deadline."""
+        row = await self.session.scalar(
+            select(OfferRow)
+            .where(OfferRow.contact_id == contact_id, OfferRow.status == OfferStatus.ACCEPTED.value)
+            .order_by(OfferRow.id.desc())
+            .limit(1)
+        )
+        return offer_from_row(row) if row else None
+
     async def dm(self, offer_id: int) -> tuple[int, int] | None:
         row = await self.session.get(OfferRow, offer_id)
         if row is None or row.dm_chat_id is None or row.dm_message_id is None:

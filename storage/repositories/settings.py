@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import SettingRow
 
 TEAM_CHAT = "team_chat_id"
+DIGEST_TIMES = "digest_times"
 
 
 class SettingsRepository:

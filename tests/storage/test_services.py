@@ -18,6 +18,10 @@ from storage.uow import UnitOfWork
 TTL = timedelta(hours=24)
 
 
+def COMPOSE(offer, contact):  # type: ignore[no-untyped-def]
+    return f"Can you reach {contact.details.first_name}?", "{}"
+
+
 async def seed(factory, clock):  # type: ignore[no-untyped-def]
     async with UnitOfWork(factory) as uow:
         boss = await uow.members.add(1, "Boss", None, {Role.ADMIN, Role.DISPATCHER}, clock.now())
@@ -44,7 +48,7 @@ async def test_new_contact_suggests_the_russian_speaker_first(session_factory, c
 async def test_fifty_concurrent_accepts_make_one_assignment(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
     boss, anna, _, contact = await seed(session_factory, clock)
     async with UnitOfWork(session_factory) as uow:
-        made = await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL)
+        made = await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL, COMPOSE)
 
     async def tap():  # type: ignore[no-untyped-def]
         async with UnitOfWork(session_factory) as uow:
@@ -69,7 +73,7 @@ async def test_two_dispatchers_offering_at_once_make_one_offer(session_factory, 
     async def offer_to(member):  # type: ignore[no-untyped-def]
         async with UnitOfWork(session_factory) as uow:
             try:
-                await dispatch.make_offer(uow, boss, contact.id, member.id, clock.now(), 2, TTL)
+                await dispatch.make_offer(uow, boss, contact.id, member.id, clock.now(), 2, TTL, COMPOSE)
                 return True
             except NoLongerAvailable:
                 return False
@@ -82,7 +86,7 @@ async def test_two_dispatchers_offering_at_once_make_one_offer(session_factory, 
 async def test_expired_offer_cannot_be_accepted_and_returns_to_dispatch(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
     boss, anna, _, contact = await seed(session_factory, clock)
     async with UnitOfWork(session_factory) as uow:
-        made = await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL)
+        made = await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL, COMPOSE)
     clock.advance(hours=25)
     async with UnitOfWork(session_factory) as uow:
         with pytest.raises(NoLongerAvailable):
@@ -96,7 +100,7 @@ async def test_decline_reason_once_then_stages_by_assignee_only(session_factory,
     boss, anna, olga, contact = await seed(session_factory, clock)
     from domain.offers import DeclineReason
     async with UnitOfWork(session_factory) as uow:
-        first = await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL)
+        first = await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL, COMPOSE)
     async with UnitOfWork(session_factory) as uow:
         await answers.decline(uow, anna, first.offer.id, clock.now())
     async with UnitOfWork(session_factory) as uow:
@@ -106,7 +110,7 @@ async def test_decline_reason_once_then_stages_by_assignee_only(session_factory,
         with pytest.raises(AlreadyDone):
             await answers.give_reason(uow, anna, first.offer.id, DeclineReason.OTHER, clock.now())
     async with UnitOfWork(session_factory) as uow:
-        second = await dispatch.make_offer(uow, boss, contact.id, olga.id, clock.now(), 2, TTL)
+        second = await dispatch.make_offer(uow, boss, contact.id, olga.id, clock.now(), 2, TTL, COMPOSE)
     async with UnitOfWork(session_factory) as uow:
         await answers.accept(uow, olga, second.offer.id, clock.now())
     async with UnitOfWork(session_factory) as uow:

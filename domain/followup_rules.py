@@ -1,0 +1,52 @@
+"""'Update needed': when a contact has sat too long in a stage, ask its multiplier; after
+K unanswered asks, escalate to the dispatchers. Care for each seeker, not policing."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.contacts import Contact, Status
+
+
+class NagAction(StrEnum):
+    NONE = "none"
+    NAG = "nag"
+    ESCALATE = "escalate"
+
+
+@dataclass(frozen=True)
+class NagPolicy:
+    """How long each stage may sit still. ACCEPTED uses the promised days of the offer."""
+
+    stage_limits: dict[Status, timedelta]
+    interval: timedelta  # between two nags about the same contact
+    max_nags: int  # unanswered nags before escalation
+
+    def limit(self, status: Status, promised_days: int) -> timedelta | None:
+        if status is Status.ACCEPTED:
+            return timedelta(days=promised_days)
+        return self.stage_limits.get(status)
+
+
+def nag_action(
+    contact: Contact,
+    nag_count: int,
+    last_nag_at: datetime | None,
+    escalated: bool,
+    promised_days: int,
+    policy: NagPolicy,
+    now: datetime,
+) -> NagAction:
+    limit = policy.limit(contact.status, promised_days)
+    since = contact.stage_changed_at or contact.created_at
+    if limit is None or escalated or now - since < limit:
+        return NagAction.NONE
+    if last_nag_at is not None and now - last_nag_at < policy.interval:
+        return NagAction.NONE
+    return NagAction.ESCALATE if nag_count >= policy.max_nags else NagAction.NAG
+
+
+def auto_close_due(contact: Contact, after: timedelta, now: datetime) -> bool:
+    """A seeker nobody could reach for long enough is closed with reason 'no response'."""
+    since = contact.stage_changed_at or contact.created_at
+    return contact.status is Status.COULD_NOT_REACH and now - since >= after

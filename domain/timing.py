@@ -1,0 +1,67 @@
+"""Local-time rules: digest slots and quiet hours in each person's own zone, DST included.
+
+All inputs and outputs are aware UTC datetimes; zones only shape where the local clock
+falls. Pure, so the DST edge cases are tested without a scheduler.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def local_slot(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC moment a local wall-clock time happens on a day (a skipped time moves on)."""
+    naive = datetime.combine(day, at)
+    moment = naive.replace(tzinfo=zone).astimezone(UTC)
+    # a wall time inside a spring-forward gap does not round-trip; take the moment after
+    if moment.astimezone(zone).replace(tzinfo=None) != naive:
+        moment = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    return moment
+
+
+def latest_slot(now: datetime, zone: ZoneInfo, times: list[time]) -> datetime | None:
+    """The most recent digest moment at or before now (today's or yesterday's)."""
+    today = now.astimezone(zone).date()
+    candidates = [
+        local_slot(day, at, zone)
+        for day in (today - timedelta(days=1), today)
+        for at in times
+    ]
+    past = [c for c in candidates if c <= now]
+    return max(past) if past else None
+
+
+def digest_due(
+    now: datetime, zone: ZoneInfo, times: list[time], last_sent: datetime | None
+) -> datetime | None:
+    """The slot to send now, if one passed since the last digest; a restart loses none."""
+    slot = latest_slot(now, zone, times)
+    if slot is None or (last_sent is not None and last_sent >= slot):
+        return None
+    return slot
+
+
+def quiet_until(now: datetime, zone: ZoneInfo, start: time, end: time) -> datetime | None:
+    """When quiet hours (start..end, may span midnight) end, if now is inside them."""
+    if start == end:
+        return None
+    local = now.astimezone(zone)
+    t = local.time().replace(tzinfo=None)
+    inside = (start <= t < end) if start < end else (t >= start or t < end)
+    if not inside:
+        return None
+    end_day = local.date() if t < end else local.date() + timedelta(days=1)
+    return local_slot(end_day, end, zone)
+
+
+def parse_times(text: str) -> list[time]:
+    """'09:00, 13:00,17:00' -> sorted times; raises ValueError on anything else."""
+    times = sorted({time.fromisoformat(part.strip()) for part in text.split(",") if part.strip()})
+    if not times:
+        raise ValueError("no times")
+    return times
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time]:
+    """'21:00-08:00' -> (21:00, 08:00); raises ValueError."""
+    start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    return start, end

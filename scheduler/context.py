@@ -1,0 +1,56 @@
+"""What every job needs, built once in main() and passed in; jobs keep no state of their own."""
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.config import Settings
+from domain.clock import Clock
+from domain.contacts import Status
+from domain.followup_rules import NagPolicy
+from domain.timing import parse_quiet_hours
+from scheduler.sender import OutboxSender
+from services.notify import Quiet
+
+
+@dataclass
+class JobContext:
+    bot: Bot
+    session_factory: async_sessionmaker
+    clock: Clock
+    settings: Settings
+    i18n: I18n
+    sender: OutboxSender
+
+    @contextlib.contextmanager
+    def texts(self) -> Iterator[None]:
+        """Jobs run outside any update: give gettext its context (the team's default locale)."""
+        with self.i18n.context(), self.i18n.use_locale(self.i18n.default_locale):
+            yield
+
+    @property
+    def quiet(self) -> Quiet:
+        start, end = parse_quiet_hours(self.settings.quiet_hours) if self.settings.quiet_hours \
+            else (None, None)
+        return Quiet(start, end, self.settings.team_timezone)
+
+    @property
+    def nag_policy(self) -> NagPolicy:
+        s = self.settings
+        days = {
+            Status.ATTEMPTED: s.nag_days_attempted,
+            Status.REACHED: s.nag_days_reached,
+            Status.MEETING_SCHEDULED: s.nag_days_meeting,
+            Status.MET: s.nag_days_met,
+            Status.ONGOING: s.nag_days_ongoing,
+        }
+        return NagPolicy(
+            stage_limits={stage: timedelta(days=d) for stage, d in days.items()},
+            interval=timedelta(hours=s.nag_interval_hours),
+            max_nags=s.max_nags,
+        )

@@ -1,0 +1,93 @@
+"""Timed jobs. Each reads its work from the database (a restart loses nothing), handles every
+item in its own transaction together with the messages it queues, then wakes the sender."""
+
+import logging
+
+from domain.followup_rules import NagAction
+from domain.members import NotifyMode
+from domain.roles import DISPATCH_ROLES
+from handlers import keyboards, texts
+from handlers.posting import refresh_card
+from scheduler.context import JobContext
+from services import answers, nags, notify
+from services.cards import build_card
+from storage.repositories.outbox import Enqueue
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def expire_offers(ctx: JobContext) -> None:
+    now = ctx.clock.now()
+    async with UnitOfWork(ctx.session_factory) as uow:
+        due = await uow.offers.due_to_expire(now)
+    for offer in due:
+        async with UnitOfWork(ctx.session_factory) as uow:
+            if not await answers.expire_offer(uow, offer, now):
+                continue
+            view = await build_card(uow, offer.contact_id, now)
+            dm = await uow.offers.dm(offer.id)
+            with ctx.texts():
+                if dm:  # the multiplier's Yes / No stop working
+                    await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1],
+                                                 text=texts.offer_expired_dm()), now)
+                notice = texts.offer_expired_notice(view.contact, view.names[offer.multiplier_id])
+                await _to_realtime_dispatchers(ctx, uow, notice, now)
+            await uow.commit()
+        with ctx.texts():
+            await refresh_card(ctx.bot, view, now)
+    ctx.sender.wake()
+
+
+async def nag_followups(ctx: JobContext) -> None:
+    now, policy = ctx.clock.now(), ctx.nag_policy
+    async with UnitOfWork(ctx.session_factory) as uow:
+        due = await nags.due_nags(uow, policy, now)
+    for item in due:
+        contact = item.contact
+        async with UnitOfWork(ctx.session_factory) as uow:
+            with ctx.texts():
+                if item.action is NagAction.NAG:
+                    await nags.record_nag(uow, contact, now)
+                    since = contact.stage_changed_at or contact.created_at
+                    await notify.to_member(
+                        uow, item.assignee, texts.nag(contact, since, now), now, ctx.quiet,
+                        reply_markup=keyboards.stages(contact.id, contact.status).model_dump_json(),
+                        dedupe_key=f"nag:{contact.id}:{contact.nag_count + 1}:{since.isoformat()}")
+                    view = None
+                else:
+                    view = await nags.escalate(uow, contact, now)
+                    await notify.to_team(
+                        uow, texts.escalation(contact, item.assignee, contact.nag_count), now,
+                        reply_markup=keyboards.escalation(contact.id).model_dump_json())
+            await uow.commit()
+        if view is not None:
+            with ctx.texts():
+                await refresh_card(ctx.bot, view, now)
+    ctx.sender.wake()
+
+
+async def auto_close(ctx: JobContext) -> None:
+    from datetime import timedelta
+
+    now = ctx.clock.now()
+    async with UnitOfWork(ctx.session_factory) as uow:
+        due = await nags.due_auto_close(uow, timedelta(days=ctx.settings.auto_close_days), now)
+    for contact in due:
+        async with UnitOfWork(ctx.session_factory) as uow:
+            view = await nags.auto_close(uow, contact, now)
+            if view is None:
+                continue
+            with ctx.texts():
+                await _to_realtime_dispatchers(ctx, uow, texts.auto_closed_notice(contact), now)
+            await uow.commit()
+        with ctx.texts():
+            await refresh_card(ctx.bot, view, now)
+    ctx.sender.wake()
+
+
+async def _to_realtime_dispatchers(ctx: JobContext, uow: UnitOfWork, text: str, now) -> None:  # type: ignore[no-untyped-def]
+    """Real-time dispatchers hear at once; the others read it in their next digest."""
+    for member in await uow.members.list_all():
+        if member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.REALTIME:
+            await notify.to_member(uow, member, text, now, ctx.quiet)

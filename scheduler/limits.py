@@ -1,0 +1,29 @@
+"""Telegram's flood limits as aiolimiter buckets: overall, per private chat, per group.
+
+Each bucket holds one token, so sends are evenly spaced and no sliding window of the
+limit's length ever sees more than the limit (a burst-sized bucket would allow twice it).
+"""
+
+from collections import OrderedDict
+
+from aiolimiter import AsyncLimiter
+
+
+class FloodLimits:
+    def __init__(self, overall_per_second: float, private_interval: float,
+                 group_interval: float, remembered_chats: int = 10_000) -> None:
+        self.overall = AsyncLimiter(1, 1 / overall_per_second)
+        self.private_interval = private_interval
+        self.group_interval = group_interval
+        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._remembered = remembered_chats
+
+    def for_chat(self, chat_id: int) -> AsyncLimiter:
+        """Private chats have positive ids, groups negative ones."""
+        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(
+            1, self.private_interval if chat_id > 0 else self.group_interval
+        )
+        self._chats[chat_id] = limiter
+        if len(self._chats) > self._remembered:
+            self._chats.popitem(last=False)
+        return limiter

@@ -1,0 +1,174 @@
+"""The outbox sender: drains queued messages within Telegram's flood limits.
+
+Delivery guarantee: a row is marked 'sending' (committed) before its Bot API call and 'sent'
+right after. Rows still 'sending' when the process died are queued again at start-up, so
+nothing is lost; a row recorded as sent is never sent again. The one message per chat that
+may repeat is one Telegram accepted in the instant between its answer and our commit.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from domain.clock import Clock
+from domain.delivery import MAX_ATTEMPTS, DeliveryOutcome, classify_failure, retry_delay
+from scheduler.limits import FloodLimits
+from services import delivery
+from storage.repositories.outbox import OutgoingMessage
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+#: Called after a message failed for good because its member cannot be reached.
+OnUnreachable = Callable[[delivery.Unreachable], Awaitable[None]]
+#: Called with (chat id, message id) of an offer message that arrived after its offer closed.
+OnStaleOffer = Callable[[int, int], Awaitable[None]]
+
+
+class OutboxSender:
+    def __init__(self, bot: Bot, session_factory: async_sessionmaker, clock: Clock,
+                 limits: FloodLimits, poll_seconds: float = 5.0, batch: int = 500) -> None:
+        self.bot = bot
+        self.session_factory = session_factory
+        self.clock = clock
+        self.limits = limits
+        self.poll_seconds = poll_seconds
+        self.batch = batch
+        self.on_unreachable: OnUnreachable | None = None
+        self.on_stale_offer: OnStaleOffer | None = None
+        self._wake = asyncio.Event()
+        self._chat_tasks: dict[int, asyncio.Task] = {}
+        self._chat_queues: dict[int, list[OutgoingMessage]] = defaultdict(list)
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        async with UnitOfWork(self.session_factory) as uow:
+            if requeued := await uow.outbox.requeue_interrupted():
+                log.warning("outbox rows interrupted by a stop were queued again",
+                            extra={"count": requeued})
+            await uow.commit()
+        try:
+            while True:
+                self._wake.clear()
+                if not await self.fill():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+        finally:
+            for task in self._chat_tasks.values():
+                task.cancel()
+
+    async def fill(self) -> int:
+        """Claim due rows and hand them to per-chat workers (order kept within a chat)."""
+        async with UnitOfWork(self.session_factory) as uow:
+            rows = await uow.outbox.due(self.clock.now(), self.batch)
+            claimed = [r for r in rows if await uow.outbox.claim(r.id)]
+            await uow.commit()
+        for row in claimed:
+            self._chat_queues[row.chat_id].append(row)
+            if row.chat_id not in self._chat_tasks:
+                self._chat_tasks[row.chat_id] = asyncio.create_task(self._drain_chat(row.chat_id))
+        return len(claimed)
+
+    async def idle(self) -> None:
+        """Until every claimed row was attempted (tests and benchmarks wait on this)."""
+        while self._chat_tasks:
+            await asyncio.gather(*list(self._chat_tasks.values()), return_exceptions=True)
+
+    async def _drain_chat(self, chat_id: int) -> None:
+        queue = self._chat_queues[chat_id]
+        try:
+            while queue:
+                message = queue.pop(0)
+                async with self.limits.for_chat(chat_id), self.limits.overall:
+                    held_until = await self._deliver(message)
+                if held_until is not None:  # the chat is throttled: the rest waits too
+                    await self._requeue(queue, held_until)
+                    queue.clear()
+        finally:
+            self._chat_tasks.pop(chat_id, None)
+            self._chat_queues.pop(chat_id, None)
+            if queue:
+                self.wake()
+
+    async def _deliver(self, message: OutgoingMessage):  # type: ignore[no-untyped-def]
+        """Send one row; returns the time to hold the chat until after a retryable failure."""
+        try:
+            sent_id = await self._call(message)
+        except TelegramAPIError as exc:
+            return await self._failed(message, exc)
+        async with UnitOfWork(self.session_factory) as uow:
+            stale = await delivery.delivered(uow, message, sent_id, self.clock.now())
+        if stale and sent_id and self.on_stale_offer is not None:
+            await self.on_stale_offer(message.chat_id, sent_id)
+        return None
+
+    async def _call(self, message: OutgoingMessage) -> int | None:
+        markup = (InlineKeyboardMarkup.model_validate_json(message.reply_markup)
+                  if message.reply_markup else None)
+        if message.edit_message_id is None:
+            sent = await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)
+            return sent.message_id
+        try:
+            await self.bot.edit_message_text(text=message.text, chat_id=message.chat_id,
+                                             message_id=message.edit_message_id,
+                                             reply_markup=markup)
+        except TelegramBadRequest as exc:
+            if "not modified" not in exc.message:
+                raise
+        return message.edit_message_id
+
+    async def _failed(self, message: OutgoingMessage, exc: TelegramAPIError):  # type: ignore[no-untyped-def]
+        outcome = classify_failure(_status(exc))
+        now = self.clock.now()
+        log.warning("outbox send failed", extra={"outbox_id": message.id, "chat_id": message.chat_id,
+                                                  "outcome": outcome, "error": exc.message})
+        if outcome is DeliveryOutcome.RETRY and message.attempts + 1 < MAX_ATTEMPTS:
+            retry_after = exc.retry_after if isinstance(exc, TelegramRetryAfter) else None
+            until = now + retry_delay(message.attempts + 1, retry_after)
+            async with UnitOfWork(self.session_factory) as uow:
+                await uow.outbox.retry(message.id, exc.message, until)
+                await uow.commit()
+            return until
+        async with UnitOfWork(self.session_factory) as uow:
+            result = await delivery.undeliverable(uow, message, exc.message, now)
+        if result is not None and self.on_unreachable is not None:
+            await self.on_unreachable(result)
+        return None
+
+    async def _requeue(self, rows: list[OutgoingMessage], until) -> None:  # type: ignore[no-untyped-def]
+        async with UnitOfWork(self.session_factory) as uow:
+            for row in rows:
+                await uow.outbox.release(row.id, until)
+            await uow.commit()
+
+
+def _status(exc: TelegramAPIError) -> int | None:
+    if isinstance(exc, TelegramRetryAfter):
+        return 429
+    if isinstance(exc, TelegramForbiddenError):
+        return 403
+    if isinstance(exc, TelegramNotFound):
+        return 404
+    if isinstance(exc, TelegramBadRequest):
+        return 400
+    if isinstance(exc, (TelegramServerError, TelegramNetworkError)):
+        return None if isinstance(exc, TelegramNetworkError) else 500
+    return 400

@@ -1,0 +1,68 @@
+"""What a delivery result means for the team: remember where an offer landed, and when a
+person cannot be reached, take back their offer and tell the dispatchers."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.contacts import Status
+from domain.offers import OfferStatus
+from services.cards import CardView, build_card
+from storage.repositories.outbox import OutgoingMessage
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    member_name: str
+    first_time: bool  # newly marked unreachable (tell the team once)
+    card: CardView | None  # the card of an offer withdrawn because of it
+
+
+async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: int | None,
+                    now: datetime) -> bool:
+    """Record the delivery. True if it was an offer that closed while it travelled: its
+    buttons must be taken away (the withdrawal could not edit a message it did not know)."""
+    await uow.outbox.sent(message.id, tg_message_id, now)
+    stale = False
+    if message.purpose == "offer" and message.ref_id and tg_message_id:
+        await uow.offers.save_dm(message.ref_id, message.chat_id, tg_message_id)
+        offer = await uow.offers.get(message.ref_id)
+        stale = offer is not None and offer.status is not OfferStatus.PENDING
+    if message.member_id:
+        await uow.members.update(message.member_id, unreachable_at=None)
+    await uow.commit()
+    return stale
+
+
+async def undeliverable(uow: UnitOfWork, message: OutgoingMessage, error: str,
+                        now: datetime) -> Unreachable | None:
+    """The message failed for good. If it was for a member, they are unreachable."""
+    await uow.outbox.failed(message.id, error)
+    if message.member_id is None:
+        await uow.commit()
+        return None
+    member = await uow.members.get(message.member_id)
+    assert member is not None
+    first_time = member.unreachable_at is None
+    if first_time:
+        await uow.members.update(member.id, unreachable_at=now)
+        await uow.audit.record(now, None, "member", member.id, "unreachable", None, error)
+    card = None
+    if message.purpose == "offer" and message.ref_id:
+        card = await _withdraw(uow, message.ref_id, now)
+    await uow.commit()
+    return Unreachable(member.name, first_time, card)
+
+
+async def _withdraw(uow: UnitOfWork, offer_id: int, now: datetime) -> CardView | None:
+    offer = await uow.offers.get(offer_id)
+    if offer is None or not await uow.offers.transition(
+        offer_id, OfferStatus.PENDING, OfferStatus.WITHDRAWN, answered_at=now
+    ):
+        return None
+    await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW)
+    await uow.audit.record(now, None, "offer", offer_id, "undeliverable", "pending", "withdrawn")
+    await uow.audit.record(
+        now, None, "contact", offer.contact_id, "undeliverable", Status.OFFERED, Status.NEW
+    )
+    return await build_card(uow, offer.contact_id, now)

@@ -1,0 +1,85 @@
+"""What a digest holds. Dispatchers: what waits and what went wrong since their last digest.
+Multipliers: offers waiting for their answer and contacts that need an update."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.contacts import ASSIGNED_STATUSES, Contact, Status
+from domain.followup_rules import NagAction, NagPolicy, nag_action
+from domain.members import Member
+from domain.offers import Offer
+from domain.roles import DISPATCH_ROLES
+from storage.uow import UnitOfWork
+
+
+@dataclass
+class DispatcherDigest:
+    waiting: list[Contact] = field(default_factory=list)
+    declined: list[tuple[Offer, Contact]] = field(default_factory=list)
+    expired: list[tuple[Offer, Contact]] = field(default_factory=list)
+    handed_back: list[Contact] = field(default_factory=list)
+    auto_closed: list[Contact] = field(default_factory=list)
+    overdue: list[Contact] = field(default_factory=list)
+    not_responding: list[Contact] = field(default_factory=list)
+    unreachable: list[Member] = field(default_factory=list)
+    overloaded: list[tuple[Member, int]] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return any((self.waiting, self.declined, self.expired, self.handed_back,
+                    self.auto_closed, self.overdue, self.not_responding, self.unreachable,
+                    self.overloaded))
+
+
+@dataclass
+class MultiplierDigest:
+    pending: list[tuple[Offer, Contact]] = field(default_factory=list)
+    need_update: list[Contact] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.pending or self.need_update)
+
+
+async def for_dispatcher(uow: UnitOfWork, since: datetime, now: datetime) -> DispatcherDigest:
+    d = DispatcherDigest(waiting=await uow.contacts.with_status([Status.NEW]))
+    members = await uow.members.list_all()
+    d.names = {m.id: m.name for m in members}
+    for row in await uow.audit.recent("offer", ["decline", "expire"], since):
+        offer = await uow.offers.get(row.entity_id)
+        contact = await uow.contacts.get(offer.contact_id) if offer else None
+        if offer and contact:
+            (d.declined if row.action == "decline" else d.expired).append((offer, contact))
+    for row in await uow.audit.recent("contact", ["hand_back", "auto_close"], since):
+        contact = await uow.contacts.get(row.entity_id)
+        if contact:
+            (d.handed_back if row.action == "hand_back" else d.auto_closed).append(contact)
+    assigned = await uow.contacts.with_status(ASSIGNED_STATUSES)
+    d.overdue = [c for c in assigned if c.nag_count > 0 and c.escalated_at is None]
+    d.not_responding = [c for c in assigned if c.escalated_at is not None]
+    d.unreachable = [m for m in members if m.active and m.unreachable_at is not None]
+    loads = await uow.members.loads([m.id for m in members if m.is_multiplier])
+    d.overloaded = [(m, loads.get(m.id, 0)) for m in members
+                    if m.is_multiplier and loads.get(m.id, 0) >= m.profile.capacity > 0]
+    return d
+
+
+async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
+                         now: datetime) -> MultiplierDigest:
+    d = MultiplierDigest()
+    for offer in await uow.offers.pending():
+        if offer.multiplier_id == member.id and offer.is_open(now):
+            contact = await uow.contacts.get(offer.contact_id)
+            if contact:
+                d.pending.append((offer, contact))
+    for contact in await uow.contacts.assigned_to(member.id, ASSIGNED_STATUSES):
+        offer = await uow.offers.accepted_for(contact.id)
+        overdue = nag_action(contact, 0, None, False, offer.days if offer else 1, policy, now)
+        if overdue is not NagAction.NONE or contact.nag_count > 0:
+            d.need_update.append(contact)
+    return d
+
+
+def wants_dispatch_digest(member: Member) -> bool:
+    from domain.members import NotifyMode
+
+    return member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.DIGEST

@@ -1,0 +1,69 @@
+"""Queueing the bot's own messages: to a member (their quiet hours honoured) or to the team."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from domain.members import Member
+from domain.timing import quiet_until
+from storage.repositories.outbox import Enqueue
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """Quiet hours, read in each person's own zone; the team zone for those who set none."""
+
+    start: time | None
+    end: time | None
+    team_zone: str
+
+    def zone(self, member: Member) -> ZoneInfo:
+        return ZoneInfo(member.timezone or self.team_zone)
+
+    def release(self, member: Member, now: datetime) -> datetime:
+        if self.start is None or self.end is None:
+            return now
+        return quiet_until(now, self.zone(member), self.start, self.end) or now
+
+
+async def to_member(
+    uow: UnitOfWork,
+    member: Member,
+    text: str,
+    now: datetime,
+    quiet: Quiet,
+    reply_markup: str | None = None,
+    urgent: bool = False,
+    purpose: str = "notice",
+    ref_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> bool:
+    """Not committed: the caller's transaction carries the state change and its message."""
+    return await uow.outbox.add(
+        Enqueue(
+            chat_id=member.tg_user_id,
+            member_id=member.id,
+            text=text,
+            reply_markup=reply_markup,
+            purpose=purpose,
+            ref_id=ref_id,
+            dedupe_key=dedupe_key,
+            not_before=now if urgent else quiet.release(member, now),
+        ),
+        now,
+    )
+
+
+async def to_team(
+    uow: UnitOfWork, text: str, now: datetime, reply_markup: str | None = None,
+    dedupe_key: str | None = None,
+) -> bool:
+    """The team chat is always on: escalations and alarms go out at once."""
+    chat_id = await uow.settings.team_chat_id()
+    if chat_id is None:
+        return False
+    return await uow.outbox.add(
+        Enqueue(chat_id=chat_id, text=text, reply_markup=reply_markup, dedupe_key=dedupe_key),
+        now,
+    )

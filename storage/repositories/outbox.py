@@ -1,0 +1,116 @@
+"""The outbox: queued -> sending -> sent | failed, with attempts and the last error."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.clock import as_utc
+from storage.models import OutboxRow
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    id: int
+    chat_id: int
+    member_id: int | None
+    text: str
+    reply_markup: str | None
+    edit_message_id: int | None
+    purpose: str
+    ref_id: int | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Enqueue:
+    chat_id: int
+    text: str
+    member_id: int | None = None
+    reply_markup: str | None = None
+    edit_message_id: int | None = None
+    purpose: str = "notice"
+    ref_id: int | None = None
+    dedupe_key: str | None = None
+    not_before: datetime | None = None
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, message: Enqueue, now: datetime) -> bool:
+        """False if a message with the same dedupe key was queued before (a job re-run)."""
+        if message.dedupe_key and await self.session.scalar(
+            select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
+        ):
+            return False
+        values = {**message.__dict__, "not_before": message.not_before or now}
+        self.session.add(OutboxRow(created_at=now, status="queued", attempts=0, **values))
+        await self.session.flush()
+        return True
+
+    async def due(self, now: datetime, limit: int) -> list[OutgoingMessage]:
+        rows = await self.session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == "queued", OutboxRow.not_before <= now)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [
+            OutgoingMessage(r.id, r.chat_id, r.member_id, r.text, r.reply_markup,
+                            r.edit_message_id, r.purpose, r.ref_id, r.attempts)
+            for r in rows
+        ]
+
+    async def next_due_at(self) -> datetime | None:
+        value = await self.session.scalar(
+            select(func.min(OutboxRow.not_before)).where(OutboxRow.status == "queued")
+        )
+        return as_utc(value) if value else None
+
+    async def claim(self, message_id: int) -> bool:
+        """queued -> sending, committed before the Bot API call (see README: delivery)."""
+        return await self._move(message_id, "queued", status="sending")
+
+    async def sent(self, message_id: int, tg_message_id: int | None, now: datetime) -> None:
+        await self._move(message_id, "sending", status="sent", sent_at=now,
+                         tg_message_id=tg_message_id, attempts=OutboxRow.attempts + 1)
+
+    async def retry(self, message_id: int, error: str, not_before: datetime) -> None:
+        await self._move(message_id, "sending", status="queued", last_error=error,
+                         not_before=not_before, attempts=OutboxRow.attempts + 1)
+
+    async def failed(self, message_id: int, error: str) -> None:
+        await self._move(message_id, "sending", status="failed", last_error=error,
+                         attempts=OutboxRow.attempts + 1)
+
+    async def release(self, message_id: int, not_before: datetime) -> None:
+        """Back to the queue unattempted, e.g. behind a throttled message to the same chat."""
+        await self._move(message_id, "sending", status="queued", not_before=not_before)
+
+    async def cancel(self, purpose: str, ref_id: int) -> None:
+        """A message not yet sent whose reason went away (e.g. a withdrawn offer) stays unsent."""
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.purpose == purpose, OutboxRow.ref_id == ref_id,
+                   OutboxRow.status == "queued")
+            .values(status="cancelled")
+        )
+
+    async def requeue_interrupted(self) -> int:
+        """Rows left 'sending' by a killed process go out again (at least once)."""
+        result = await self.session.execute(
+            update(OutboxRow).where(OutboxRow.status == "sending").values(status="queued")
+        )
+        return result.rowcount
+
+    async def _move(self, message_id: int, expected: str, **values: object) -> bool:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id, OutboxRow.status == expected)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
