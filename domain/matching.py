@@ -42,11 +42,12 @@ WEIGHT_FREE_CAPACITY = 1.0
 
 
 def eligible(candidate: Candidate, now: datetime) -> bool:
-    """Hard rules: an active multiplier, available today, with room for one more."""
+    """Hard rules: an active multiplier the bot can reach, available today, with room."""
     member = candidate.member
     profile = member.profile
     return (
         member.is_multiplier
+        and member.unreachable_at is None
         and profile.is_available(now)
         and candidate.load < profile.capacity
     )

@@ -9,13 +9,9 @@ from zoneinfo import ZoneInfo
 
 
 def local_slot(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The UTC moment a local wall-clock time happens on a day (a skipped time moves on)."""
-    naive = datetime.combine(day, at)
-    moment = naive.replace(tzinfo=zone).astimezone(UTC)
-    # a wall time inside a spring-forward gap does not round-trip; take the moment after
-    if moment.astimezone(zone).replace(tzinfo=None) != naive:
-        moment = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    return moment
+    """The UTC moment a local wall-clock time happens on a day. A time skipped by a
+    spring-forward lands an hour later; a repeated one at its first occurrence (fold=0)."""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
 def latest_slot(now: datetime, zone: ZoneInfo, times: list[time]) -> datetime | None:

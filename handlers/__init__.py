@@ -7,9 +7,11 @@ from handlers.filters import PrivateOrTeamChat
 from handlers import (
     cards,
     common,
+    escalations,
     fallback,
     followup,
     intake,
+    notifications,
     offers,
     profile,
     queue,
@@ -35,5 +37,7 @@ def get_routers() -> list[Router]:
         offers.router(),
         followup.router(),
         queue.router(),
+        escalations.router(),
+        notifications.router(),
     )
     return [team_chat.router(), team_only, fallback.router()]

@@ -26,11 +26,13 @@ def help_text(member: Member | None) -> str:
         return _("This bot serves a dispatch team. Ask an admin for an invite link.")
     lines = [_("Commands:"), _("/team — members and roles"), _("/cancel — stop the current dialog")]
     if member.has(Role.ADMIN):
-        lines += [_("/invite — invite link for a role"), _("/bind — (in a group) make it the team chat")]
+        lines += [_("/invite — invite link for a role"), _("/bind — (in a group) make it the team chat"),
+                  _("/digest_times — when digests go out, e.g. /digest_times 09:00,13:00,17:00")]
     if member.has(Role.ADMIN, Role.DISPATCHER, Role.OPERATOR):
         lines.append(_("/new — enter a new contact (or forward me a seeker's message)"))
     if member.has(Role.ADMIN, Role.DISPATCHER):
-        lines.append(_("/queue — what waits for dispatch"))
+        lines += [_("/queue — what waits for dispatch"),
+                  _("/notify — real-time pings or digests at set times")]
     if member.has(Role.MULTIPLIER):
         lines += [_("/my — your contacts by stage"), _("/profile — your gender, languages, areas, capacity")]
     lines.append(_("/timezone — your time zone, e.g. /timezone Europe/Kyiv"))

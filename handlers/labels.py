@@ -38,7 +38,8 @@ def status(value: Status) -> str:
 
 
 def close_reason(value: str | None) -> str:
-    labels = {CloseReason.SPAM.value: _("spam"), CloseReason.INVALID.value: _("invalid")}
+    labels = {CloseReason.SPAM.value: _("spam"), CloseReason.INVALID.value: _("invalid"),
+              "no_response": _("no response")}
     return labels.get(value or "", value or "")
 
 

@@ -20,6 +20,11 @@ async def send_digests(ctx: JobContext) -> None:
         members = [m for m in await uow.members.list_all()
                    if digests.wants_dispatch_digest(m) or m.has(Role.MULTIPLIER)]
     for member in members:
+        if member.last_digest_at is None:  # newcomers start from now, not with a backlog
+            async with UnitOfWork(ctx.session_factory) as uow:
+                await uow.members.update(member.id, last_digest_at=now)
+                await uow.commit()
+            continue
         zone = member.timezone or ctx.settings.team_timezone
         slot = digest_due(now, ZoneInfo(zone), times, member.last_digest_at)
         if slot is None:

@@ -5,13 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
-from domain.errors import NoLongerAvailable
 from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action
 from domain.members import Member
-from domain.roles import DISPATCH_ROLES
-from services.access import found, require
+from services.access import found
 from services.cards import CardView, build_card
-from services.followup import NAGS_RESET
 from storage.uow import UnitOfWork
 
 
@@ -59,33 +56,3 @@ async def auto_close(uow: UnitOfWork, contact: Contact, now: datetime) -> CardVi
     await uow.audit.record(now, None, "contact", contact.id, "auto_close", contact.status,
                            Status.CLOSED)
     return await build_card(uow, contact.id, now)
-
-
-@dataclass(frozen=True)
-class EscalationAnswered:
-    contact: Contact
-    previous: Member | None  # the multiplier, to tell them
-    card: CardView
-
-
-async def answer_escalation(uow: UnitOfWork, actor: Member | None, contact_id: int, action: str,
-                            now: datetime) -> EscalationAnswered:
-    """reassign: back to the queue; remind: one more nag now; more_time: restart the clock."""
-    actor = require(actor, *DISPATCH_ROLES)
-    contact = found(await uow.contacts.get(contact_id), "contact")
-    if contact.escalated_at is None or not contact.is_assigned:
-        raise NoLongerAvailable("not escalated")
-    previous = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
-    if action == "reassign":
-        await uow.contacts.transition(contact_id, ASSIGNED_STATUSES, Status.NEW, assignee_id=None,
-                                      waiting_since=now, stage_changed_at=now,
-                                      dispatch_note="", **NAGS_RESET)
-    elif action == "remind":
-        # the reminder sent now counts as the first nag of a fresh round
-        await uow.contacts.set_fields(contact_id, escalated_at=None, last_nag_at=now, nag_count=1)
-    else:
-        await uow.contacts.set_fields(contact_id, stage_changed_at=now, **NAGS_RESET)
-    await uow.audit.record(now, actor.id, "contact", contact_id, f"escalation:{action}",
-                           contact.status, None)
-    contact = found(await uow.contacts.get(contact_id), "contact")
-    return EscalationAnswered(contact, previous, await build_card(uow, contact_id, now))

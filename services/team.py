@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 from domain.clock import as_utc
 from domain.errors import AlreadyDone, InvalidInput, NoLongerAvailable, NotAllowed
-from domain.members import Member, Profile
+from domain.members import Member, NotifyMode, Profile
 from domain.roles import Role
+from domain.timing import parse_times
 from services.access import found, require
-from storage.repositories.settings import TEAM_CHAT
+from storage.repositories.settings import DIGEST_TIMES, TEAM_CHAT
 from storage.uow import UnitOfWork
 
 
@@ -150,3 +151,24 @@ async def get_member(uow: UnitOfWork, actor: Member | None, member_id: int) -> M
     member = found(await uow.members.get(member_id), "member")
     await uow.commit()
     return member
+
+
+async def set_notify_mode(uow: UnitOfWork, actor: Member, mode: NotifyMode, now: datetime) -> None:
+    await uow.members.update(actor.id, notify_mode=mode.value)
+    await uow.audit.record(now, actor.id, "member", actor.id, "notify_mode", actor.notify_mode, mode)
+    await uow.commit()
+
+
+async def set_digest_times(uow: UnitOfWork, actor: Member | None, text: str, now: datetime) -> str:
+    """Admins set the team's digest times; each person gets them in their own zone."""
+    actor = require(actor, Role.ADMIN)
+    try:
+        times = parse_times(text)
+    except ValueError as exc:
+        raise InvalidInput("times") from exc
+    value = ",".join(t.strftime("%H:%M") for t in times)
+    before = await uow.settings.get(DIGEST_TIMES)
+    await uow.settings.set(DIGEST_TIMES, value)
+    await uow.audit.record(now, actor.id, "settings", 0, "digest_times", before, value)
+    await uow.commit()
+    return value

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import run
 from bot.config import Settings
+from scheduler.context import JobContext
+from scheduler.setup import run_all
 from storage.engine import create_engine
 from storage.migrate import upgrade
 from tests.conftest import FakeClock
@@ -29,6 +31,17 @@ class Team:
     db: AsyncEngine
     admin: FakeUser
     group: FakeChat
+    jobs: JobContext
+
+    async def run_jobs(self) -> None:
+        """Every scheduler job once at the fake clock's time, then the outbox drained."""
+        await run_all(self.jobs)
+        await self.drain()
+
+    async def drain(self) -> None:
+        while await self.jobs.sender.fill():
+            await self.jobs.sender.idle()
+        await self.jobs.sender.idle()
 
     async def bind(self) -> None:
         await self.admin.send("/bind", chat=self.group)
@@ -48,7 +61,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def team(fake: FakeTelegram, tmp_path, clock: FakeClock) -> AsyncIterator[Team]:  # type: ignore[no-untyped-def]
+async def team(fake: FakeTelegram, tmp_path, clock: FakeClock, request) -> AsyncIterator[Team]:  # type: ignore[no-untyped-def]
+    """The running bot. Parametrize indirectly with a dict to override settings."""
     url = f"sqlite+aiosqlite:///{tmp_path}/e2e.db"
     settings = Settings(
         _env_file=None,
@@ -57,13 +71,18 @@ async def team(fake: FakeTelegram, tmp_path, clock: FakeClock) -> AsyncIterator[
         database_url=url,
         admin_ids=[ADMIN_ID],
         log_format="text",
+        job_interval_seconds=86_400,  # tests run the jobs themselves, with the fake clock
+        **getattr(request, "param", {}),
     )
     await asyncio.to_thread(upgrade, url)
-    task = asyncio.create_task(run(settings, clock=clock, handle_signals=False))
+    ready: asyncio.Future[JobContext] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(
+        run(settings, clock=clock, handle_signals=False, on_ready=ready.set_result))
     db = create_engine(url)
     admin = fake.user(ADMIN_ID, "Boss", username="boss")
     try:
-        yield Team(fake, clock, db, admin, fake.group(-100500, "Dispatch team"))
+        jobs = await asyncio.wait_for(ready, 10)
+        yield Team(fake, clock, db, admin, fake.group(-100500, "Dispatch team"), jobs)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -1,0 +1,51 @@
+"""A dispatcher answers 'multiplier not responding': reassign, remind again, or more time."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.contacts import ASSIGNED_STATUSES, Contact, Status
+from domain.errors import NoLongerAvailable
+from domain.members import Member
+from domain.roles import DISPATCH_ROLES
+from services.access import found, require
+from services.cards import CardView, build_card
+from services.followup import NAGS_RESET
+from storage.repositories.outbox import Enqueue
+from storage.uow import UnitOfWork
+
+#: Renders the reminder for a contact: (text, reply markup JSON).
+ComposeNag = Callable[[Contact], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class EscalationAnswered:
+    contact: Contact
+    card: CardView
+
+
+async def answer(uow: UnitOfWork, actor: Member | None, contact_id: int, action: str,
+                 now: datetime, compose_nag: ComposeNag) -> EscalationAnswered:
+    actor = require(actor, *DISPATCH_ROLES)
+    contact = found(await uow.contacts.get(contact_id), "contact")
+    if contact.escalated_at is None or not contact.is_assigned or contact.assignee_id is None:
+        raise NoLongerAvailable("not escalated")
+    multiplier = found(await uow.members.get(contact.assignee_id), "member")
+    if action == "reassign":
+        await uow.contacts.transition(contact_id, ASSIGNED_STATUSES, Status.NEW, assignee_id=None,
+                                      waiting_since=now, stage_changed_at=now,
+                                      dispatch_note="", **NAGS_RESET)
+    elif action == "remind":
+        # the reminder sent now counts as the first nag of a fresh round
+        await uow.contacts.set_fields(contact_id, escalated_at=None, last_nag_at=now, nag_count=1)
+        text, markup = compose_nag(contact)
+        await uow.outbox.add(Enqueue(chat_id=multiplier.tg_user_id, member_id=multiplier.id,
+                                     text=text, reply_markup=markup), now)
+    else:  # more time: the stage clock starts again
+        await uow.contacts.set_fields(contact_id, stage_changed_at=now, **NAGS_RESET)
+    await uow.audit.record(now, actor.id, "contact", contact_id, f"escalation:{action}",
+                           contact.status, None)
+    contact = found(await uow.contacts.get(contact_id), "contact")
+    card = await build_card(uow, contact_id, now)
+    await uow.commit()
+    return EscalationAnswered(contact, card)

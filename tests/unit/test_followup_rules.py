@@ -1,0 +1,55 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.contacts import Contact, ContactDetails, Status
+from domain.delivery import DeliveryOutcome, classify_failure, retry_delay
+from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action
+
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+POLICY = NagPolicy(
+    stage_limits={Status.MEETING_SCHEDULED: timedelta(days=3), Status.ONGOING: timedelta(days=14)},
+    interval=timedelta(hours=24), max_nags=2)
+
+
+def contact(status: Status, days_in_stage: float) -> Contact:
+    return Contact(id=1, details=ContactDetails(name="M"), status=status, created_at=NOW,
+                   waiting_since=NOW, stage_changed_at=NOW - timedelta(days=days_in_stage))
+
+
+@pytest.mark.parametrize("status, days, nags, last_nag_hours, escalated, expected", [
+    (Status.ACCEPTED, 1.9, 0, None, False, NagAction.NONE),  # within the promised 2 days
+    (Status.ACCEPTED, 2.0, 0, None, False, NagAction.NAG),
+    (Status.ACCEPTED, 3.0, 1, 5, False, NagAction.NONE),  # nagged 5 h ago: wait
+    (Status.ACCEPTED, 3.0, 1, 24, False, NagAction.NAG),
+    (Status.ACCEPTED, 4.0, 2, 24, False, NagAction.ESCALATE),  # K=2 unanswered
+    (Status.ACCEPTED, 9.0, 2, 99, True, NagAction.NONE),  # already escalated
+    (Status.MEETING_SCHEDULED, 2.9, 0, None, False, NagAction.NONE),
+    (Status.MEETING_SCHEDULED, 3.0, 0, None, False, NagAction.NAG),
+    (Status.ONGOING, 13.9, 0, None, False, NagAction.NONE),
+    (Status.ONGOING, 14.0, 0, None, False, NagAction.NAG),
+    (Status.MET, 99, 0, None, False, NagAction.NONE),  # no limit configured for it
+])
+def test_nag_rules(status, days, nags, last_nag_hours, escalated, expected) -> None:  # type: ignore[no-untyped-def]
+    last = NOW - timedelta(hours=last_nag_hours) if last_nag_hours is not None else None
+    assert nag_action(contact(status, days), nags, last, escalated, 2, POLICY, NOW) is expected
+
+
+def test_auto_close_only_could_not_reach_past_the_period() -> None:
+    assert auto_close_due(contact(Status.COULD_NOT_REACH, 14), timedelta(days=14), NOW)
+    assert not auto_close_due(contact(Status.COULD_NOT_REACH, 13), timedelta(days=14), NOW)
+    assert not auto_close_due(contact(Status.REACHED, 30), timedelta(days=14), NOW)
+
+
+@pytest.mark.parametrize("code, outcome", [
+    (429, DeliveryOutcome.RETRY), (500, DeliveryOutcome.RETRY), (502, DeliveryOutcome.RETRY),
+    (None, DeliveryOutcome.RETRY), (403, DeliveryOutcome.BLOCKED), (400, DeliveryOutcome.FATAL),
+])
+def test_failures_are_classified(code, outcome) -> None:  # type: ignore[no-untyped-def]
+    assert classify_failure(code) is outcome
+
+
+def test_retry_after_wins_and_backoff_is_capped() -> None:
+    assert retry_delay(1, retry_after=7) == timedelta(seconds=7)
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3)] == [1, 2, 4]
+    assert retry_delay(20) == timedelta(seconds=300)
