@@ -97,7 +97,9 @@ class OutboxSender:
         try:
             while queue:
                 message = queue.pop(0)
-                async with self.limits.for_chat(chat_id), self.limits.overall:
+                # overall first: the chat's spacing must be measured right at the send,
+                # not before a wait in the global line
+                async with self.limits.overall, self.limits.for_chat(chat_id):
                     held_until = await self._deliver(message)
                 if held_until is not None:  # the chat is throttled: the rest waits too
                     await self._requeue(queue, held_until)
