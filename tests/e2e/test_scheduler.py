@@ -170,3 +170,12 @@ async def test_a_multiplier_who_blocked_the_bot_is_marked_and_the_team_told(team
     assert "Offer to Anna" not in str(card.buttons)  # unreachable people are not suggested
     assert await scalar(team, "select status from offers") == "withdrawn"
     assert await scalar(team, "select unreachable_at is not null from members where tg_user_id=201") == 1
+
+
+async def test_multiplier_digest_lists_contacts_that_need_an_update(team: Team) -> None:
+    anna, details = await accepted(team)
+    await team.run_jobs()  # digest clocks start at 09:00
+    team.clock.advance(days=2, hours=4)  # 13:00 two days later; accepted 2 days ago: overdue
+    await team.run_jobs()
+    digest = await anna.wait_reply(contains="Your digest")
+    assert "Contacts that need an update (1)\n#1 Maria (F, Russian, Podil) — accepted for 2 days" in digest.text
