@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(14, ge=1)
 
     # outbox: Telegram's flood limits, with a small safety margin
-    send_overall_per_second: float = Field(28.0, gt=0)
+    send_overall_per_second: float = Field(27.5, gt=0)
     send_private_interval: float = Field(1.05, gt=0)
     send_group_interval: float = Field(3.1, gt=0)
     outbox_poll_seconds: float = Field(5.0, gt=0)

@@ -1,7 +1,7 @@
 """Timed jobs. Each reads its work from the database (a restart loses nothing), handles every
 item in its own transaction together with the messages it queues, then wakes the sender."""
 
-import logging
+from datetime import datetime, timedelta
 
 from domain.followup_rules import NagAction
 from domain.members import NotifyMode
@@ -13,8 +13,6 @@ from services import answers, nags, notify
 from services.cards import build_card
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
-
-log = logging.getLogger(__name__)
 
 
 async def expire_offers(ctx: JobContext) -> None:
@@ -68,8 +66,6 @@ async def nag_followups(ctx: JobContext) -> None:
 
 
 async def auto_close(ctx: JobContext) -> None:
-    from datetime import timedelta
-
     now = ctx.clock.now()
     async with UnitOfWork(ctx.session_factory) as uow:
         due = await nags.due_auto_close(uow, timedelta(days=ctx.settings.auto_close_days), now)
@@ -86,7 +82,8 @@ async def auto_close(ctx: JobContext) -> None:
     ctx.sender.wake()
 
 
-async def _to_realtime_dispatchers(ctx: JobContext, uow: UnitOfWork, text: str, now) -> None:  # type: ignore[no-untyped-def]
+async def _to_realtime_dispatchers(ctx: JobContext, uow: UnitOfWork, text: str,
+                                   now: datetime) -> None:
     """Real-time dispatchers hear at once; the others read it in their next digest."""
     for member in await uow.members.list_all():
         if member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.REALTIME:

@@ -9,6 +9,7 @@ may repeat is one Telegram accepted in the instant between its answer and our co
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
@@ -96,14 +97,19 @@ class OutboxSender:
         queue = self._chat_queues[chat_id]
         try:
             while queue:
-                message = queue.pop(0)
+                message = queue[0]
                 # overall first: the chat's spacing must be measured right at the send,
                 # not before a wait in the global line
                 async with self.limits.overall, self.limits.for_chat(chat_id):
                     held_until = await self._deliver(message)
+                queue.pop(0)
                 if held_until is not None:  # the chat is throttled: the rest waits too
                     await self._requeue(queue, held_until)
                     queue.clear()
+        except Exception:  # e.g. the database went away: give the rows back, try later
+            log.exception("outbox worker failed", extra={"chat_id": chat_id})
+            await self._requeue(queue, self.clock.now() + timedelta(seconds=self.poll_seconds))
+            queue.clear()
         finally:
             self._chat_tasks.pop(chat_id, None)
             self._chat_queues.pop(chat_id, None)
@@ -162,15 +168,10 @@ class OutboxSender:
             await uow.commit()
 
 
+_STATUS = [(TelegramRetryAfter, 429), (TelegramForbiddenError, 403), (TelegramNotFound, 404),
+           (TelegramBadRequest, 400), (TelegramServerError, 500), (TelegramNetworkError, None)]
+
+
 def _status(exc: TelegramAPIError) -> int | None:
-    if isinstance(exc, TelegramRetryAfter):
-        return 429
-    if isinstance(exc, TelegramForbiddenError):
-        return 403
-    if isinstance(exc, TelegramNotFound):
-        return 404
-    if isinstance(exc, TelegramBadRequest):
-        return 400
-    if isinstance(exc, (TelegramServerError, TelegramNetworkError)):
-        return None if isinstance(exc, TelegramNetworkError) else 500
-    return 400
+    """aiogram raises a class per answer; the core's rules speak HTTP status codes."""
+    return next((code for cls, code in _STATUS if isinstance(exc, cls)), 400)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.followup_rules import NagAction, NagPolicy, nag_action
-from domain.members import Member
+from domain.members import Member, NotifyMode
 from domain.offers import Offer
 from domain.roles import DISPATCH_ROLES
 from storage.uow import UnitOfWork
@@ -80,6 +80,4 @@ async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
 
 
 def wants_dispatch_digest(member: Member) -> bool:
-    from domain.members import NotifyMode
-
     return member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.DIGEST
