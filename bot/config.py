@@ -7,6 +7,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.timing import parse_quiet_hours, parse_times
+from services.notify import Quiet
 
 
 def _csv(value: object) -> object:
@@ -46,7 +47,7 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(14, ge=1)
 
     # outbox: Telegram's flood limits, with a small safety margin
-    send_overall_per_second: float = Field(27.5, gt=0)
+    send_overall_per_second: float = Field(28.0, gt=0)
     send_private_interval: float = Field(1.05, gt=0)
     send_group_interval: float = Field(3.1, gt=0)
     outbox_poll_seconds: float = Field(5.0, gt=0)
@@ -91,3 +92,7 @@ class Settings(BaseSettings):
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("must be a URL")
         return value
+
+    def quiet(self) -> Quiet:
+        start, end = parse_quiet_hours(self.quiet_hours) if self.quiet_hours else (None, None)
+        return Quiet(start, end, self.team_timezone)

@@ -21,7 +21,8 @@ from handlers import keyboards, labels, texts
 from handlers.callbacks import HandBack, Stage
 from handlers.filters import HasRole
 from handlers.posting import refresh_card
-from services import followup
+from scheduler.sender import OutboxSender
+from services import followup, notify
 from storage.uow import UnitOfWork
 
 
@@ -56,7 +57,7 @@ async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FS
 
 
 async def hand_back(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
-                    clock: Clock, bot: Bot) -> None:
+                    clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
     try:
         note = parse_free_text(message.text or "", MAX_NOTES)
     except InvalidInput:
@@ -70,6 +71,9 @@ async def hand_back(message: Message, state: FSMContext, member: Member, uow: Un
         await message.answer(labels.error(exc))
         return
     await message.answer(_("#{id} is back with the dispatchers. Thank you.").format(id=contact_id))
+    await notify.ping_dispatchers(uow, texts.handed_back_notice(done.contact, member.name),
+                                  clock.now(), settings.quiet())
+    sender.wake()
     await refresh_card(bot, done.card, clock.now())
 
 

@@ -19,11 +19,12 @@ from domain.contacts import ContactDetails
 from domain.errors import InvalidInput
 from domain.members import Gender, Member
 from domain.roles import INTAKE_ROLES
-from handlers import labels
+from handlers import labels, texts
 from handlers.callbacks import IntakePick
 from handlers.filters import HasRole
 from handlers.posting import post_card
-from services import intake
+from scheduler.sender import OutboxSender
+from services import intake, notify
 from storage.uow import UnitOfWork
 
 
@@ -115,7 +116,8 @@ async def got_source(message: Message, state: FSMContext, settings: Settings) ->
 
 
 async def got_notes(message: Message, state: FSMContext, settings: Settings, member: Member,
-                    uow: UnitOfWork, clock: Clock, bot: Bot, team_chat_id: int | None) -> None:
+                    uow: UnitOfWork, clock: Clock, bot: Bot, team_chat_id: int | None,
+                    sender: OutboxSender) -> None:
     try:
         notes = "" if message.text == SKIP else rules.parse_free_text(message.text or "", rules.MAX_NOTES)
     except InvalidInput:
@@ -126,6 +128,8 @@ async def got_notes(message: Message, state: FSMContext, settings: Settings, mem
     now = clock.now()
     view = await intake.create_contact(uow, member, details, now)
     await state.clear()
+    await notify.ping_dispatchers(uow, texts.new_contact_notice(view.contact), now, settings.quiet())
+    sender.wake()
     if team_chat_id is None:
         await message.answer(_("Saved as #{id}. No team chat is bound yet: an admin must send /bind in the dispatchers' group.").format(id=view.contact.id))
         return

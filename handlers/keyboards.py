@@ -44,12 +44,12 @@ def card(view: CardView) -> InlineKeyboardMarkup | None:
     return kb.as_markup()
 
 
-def other(contact_id: int, candidates: list[Candidate], exclude: set[int]) -> InlineKeyboardMarkup:
+def other(contact_id: int, candidates: list[Candidate], declined: set[int]) -> InlineKeyboardMarkup:
+    """Every active multiplier: the dispatcher may know better than the ranking (✋ declined)."""
     kb = InlineKeyboardBuilder()
     for c in candidates:
-        if c.member.id in exclude:
-            continue
-        text = f"{c.member.name} ({c.load}/{c.member.profile.capacity})"
+        mark = "✋ " if c.member.id in declined else ""
+        text = f"{mark}{c.member.name} ({c.load}/{c.member.profile.capacity})"
         kb.button(text=text, callback_data=OfferTo(contact_id=contact_id, member_id=c.member.id))
     kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
     kb.adjust(2)

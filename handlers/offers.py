@@ -13,13 +13,14 @@ from handlers import keyboards, labels, texts
 from handlers.callbacks import Answer, Why
 from handlers.filters import HasRole
 from handlers.posting import refresh_card
-from services import answers
+from scheduler.sender import OutboxSender
+from services import answers, notify
 from storage.uow import UnitOfWork
 
 
 
 async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uow: UnitOfWork,
-                 clock: Clock, bot: Bot, settings: Settings) -> None:
+                 clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
     action = answers.accept if callback_data.yes else answers.decline
     try:
         done = await action(uow, member, callback_data.offer_id, clock.now())
@@ -37,6 +38,9 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
         await query.answer(_("Thanks for the quick answer."))
         await query.message.edit_text(_("You declined. What was the reason?"),
                                       reply_markup=keyboards.why(done.offer.id))
+        await notify.ping_dispatchers(uow, texts.declined_notice(done.contact, member.name),
+                                      clock.now(), settings.quiet())
+        sender.wake()
     await refresh_card(bot, done.card, clock.now())
 
 

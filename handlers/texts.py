@@ -141,3 +141,18 @@ def auto_closed_notice(contact: Contact) -> str:
 
 def offer_closed_dm() -> str:
     return _("This offer is no longer open: it was withdrawn by the dispatcher or has expired.")
+
+
+def new_contact_notice(contact: Contact) -> str:
+    return _("🆕 #{id} {who} waits for dispatch.").format(id=contact.id, who=summary(contact.details))
+
+
+def declined_notice(contact: Contact, multiplier_name: str) -> str:
+    return _("✋ {name} declined #{id} {who}; it is back in the queue.").format(
+        name=escape(multiplier_name), id=contact.id, who=summary(contact.details))
+
+
+def handed_back_notice(contact: Contact, multiplier_name: str) -> str:
+    return _("↩️ {name} handed back #{id} {who}: {note}").format(
+        name=escape(multiplier_name), id=contact.id, who=summary(contact.details),
+        note=escape(contact.dispatch_note))

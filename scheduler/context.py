@@ -13,7 +13,6 @@ from bot.config import Settings
 from domain.clock import Clock
 from domain.contacts import Status
 from domain.followup_rules import NagPolicy
-from domain.timing import parse_quiet_hours
 from scheduler.sender import OutboxSender
 from services.notify import Quiet
 
@@ -35,9 +34,7 @@ class JobContext:
 
     @property
     def quiet(self) -> Quiet:
-        start, end = parse_quiet_hours(self.settings.quiet_hours) if self.settings.quiet_hours \
-            else (None, None)
-        return Quiet(start, end, self.settings.team_timezone)
+        return self.settings.quiet()
 
     @property
     def nag_policy(self) -> NagPolicy:

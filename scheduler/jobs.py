@@ -1,11 +1,9 @@
 """Timed jobs. Each reads its work from the database (a restart loses nothing), handles every
 item in its own transaction together with the messages it queues, then wakes the sender."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from domain.followup_rules import NagAction
-from domain.members import NotifyMode
-from domain.roles import DISPATCH_ROLES
 from handlers import keyboards, texts
 from handlers.posting import refresh_card
 from scheduler.context import JobContext
@@ -30,7 +28,7 @@ async def expire_offers(ctx: JobContext) -> None:
                     await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1],
                                                  text=texts.offer_expired_dm()), now)
                 notice = texts.offer_expired_notice(view.contact, view.names[offer.multiplier_id])
-                await _to_realtime_dispatchers(ctx, uow, notice, now)
+                await notify.to_realtime_dispatchers(uow, notice, now, ctx.quiet)
             await uow.commit()
         with ctx.texts():
             await refresh_card(ctx.bot, view, now)
@@ -75,16 +73,9 @@ async def auto_close(ctx: JobContext) -> None:
             if view is None:
                 continue
             with ctx.texts():
-                await _to_realtime_dispatchers(ctx, uow, texts.auto_closed_notice(contact), now)
+                await notify.to_realtime_dispatchers(uow, texts.auto_closed_notice(contact), now,
+                                                    ctx.quiet)
             await uow.commit()
         with ctx.texts():
             await refresh_card(ctx.bot, view, now)
     ctx.sender.wake()
-
-
-async def _to_realtime_dispatchers(ctx: JobContext, uow: UnitOfWork, text: str,
-                                   now: datetime) -> None:
-    """Real-time dispatchers hear at once; the others read it in their next digest."""
-    for member in await uow.members.list_all():
-        if member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.REALTIME:
-            await notify.to_member(uow, member, text, now, ctx.quiet)

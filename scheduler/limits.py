@@ -3,7 +3,8 @@
 A bucket as big as the limit would allow twice the limit in a second (a full bucket plus
 what leaks). So a chat's bucket holds one token (sends evenly spaced), and the overall one
 two: the spare token absorbs the event loop's wake-up lag (with one, 28/s yields ~27.3/s),
-and at most 2 + rate messages fall in any one second.
+and any rate + 3 consecutive sends span at least (rate + 1) / rate seconds: at 28/s,
+31 sends take at least 1.036 s, so no one-second window sees more than 30.
 """
 
 from collections import OrderedDict

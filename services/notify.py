@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from domain.members import Member
+from domain.members import Member, NotifyMode
+from domain.roles import DISPATCH_ROLES
 from domain.timing import quiet_until
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
@@ -53,6 +54,19 @@ async def to_member(
         ),
         now,
     )
+
+
+async def to_realtime_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet) -> None:
+    """Real-time dispatchers hear at once; the others read it in their next digest."""
+    for member in await uow.members.list_all():
+        if member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.REALTIME:
+            await to_member(uow, member, text, now, quiet)
+
+
+async def ping_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet) -> None:
+    """A per-event ping after a change already committed (its own small transaction)."""
+    await to_realtime_dispatchers(uow, text, now, quiet)
+    await uow.commit()
 
 
 async def to_team(
