@@ -18,7 +18,7 @@ from domain.roles import DISPATCH_ROLES
 from handlers import keyboards, labels, texts
 from handlers.callbacks import CardAction, CloseAs, OfferTo, Withdraw
 from handlers.filters import HasRole
-from handlers.posting import refresh_card
+from handlers.posting import edit_pressed, refresh_card
 from scheduler.sender import OutboxSender
 from services import dispatch
 from services.cards import CardView
@@ -84,8 +84,7 @@ async def card_action(query: CallbackQuery, callback_data: CardAction, member: M
     if callback_data.action == "other":
         await _show_others(query, uow, view)
     elif callback_data.action == "close":
-        assert query.message
-        await query.message.edit_reply_markup(reply_markup=keyboards.close(contact_id))
+        await edit_pressed(query, reply_markup=keyboards.close(contact_id))
     else:
         await refresh_card(bot, view, now)
 
@@ -104,9 +103,7 @@ async def close(query: CallbackQuery, callback_data: CloseAs, member: Member, uo
 async def _show_others(query: CallbackQuery, uow: UnitOfWork, view: CardView) -> None:
     candidates = await dispatch.all_multipliers(uow)
     declined = {o.multiplier_id for o in view.offers if o.status is OfferStatus.DECLINED}
-    assert query.message
-    await query.message.edit_reply_markup(
-        reply_markup=keyboards.other(view.contact.id, candidates, declined))
+    await edit_pressed(query, reply_markup=keyboards.other(view.contact.id, candidates, declined))
 
 
 def router() -> Router:

@@ -11,7 +11,7 @@ from domain.roles import DISPATCH_ROLES
 from handlers import keyboards, labels, texts
 from handlers.callbacks import Escalation, OpenCard
 from handlers.filters import HasRole
-from handlers.posting import refresh_card
+from handlers.posting import edit_pressed, refresh_card, reply_to_press
 from scheduler.sender import OutboxSender
 from services import dispatch, escalations
 from storage.uow import UnitOfWork
@@ -42,8 +42,7 @@ async def answer(query: CallbackQuery, callback_data: Escalation, member: Member
         "remind": _("Reminder sent."),
         "more_time": _("The clock starts again."),
     }[callback_data.action])
-    if query.message:
-        await query.message.edit_reply_markup(reply_markup=None)
+    await edit_pressed(query, reply_markup=None)
     await refresh_card(bot, done.card, now)
 
 
@@ -55,8 +54,7 @@ async def open_card(query: CallbackQuery, callback_data: OpenCard, member: Membe
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer()
-    assert query.message
-    await query.message.answer(texts.card(view, clock.now()), reply_markup=keyboards.card(view))
+    await reply_to_press(query, texts.card(view, clock.now()), reply_markup=keyboards.card(view))
 
 
 def router() -> Router:

@@ -20,7 +20,7 @@ from domain.roles import Role
 from handlers import keyboards, labels, texts
 from handlers.callbacks import HandBack, Stage
 from handlers.filters import HasRole
-from handlers.posting import refresh_card
+from handlers.posting import edit_pressed, refresh_card, reply_to_press
 from scheduler.sender import OutboxSender
 from services import followup, notify
 from storage.uow import UnitOfWork
@@ -40,10 +40,9 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer(_("Saved: {stage}").format(stage=labels.status(callback_data.stage)))
-    assert isinstance(query.message, Message)
     accepted = next(o for o in reversed(done.card.offers) if o.status is OfferStatus.ACCEPTED)
     tz = member.timezone or settings.team_timezone
-    await query.message.edit_text(texts.details(done.contact, accepted, tz),
+    await edit_pressed(query, texts.details(done.contact, accepted, tz),
                                   reply_markup=keyboards.stages(done.contact.id, done.contact.status))
     await refresh_card(bot, done.card, clock.now())
 
@@ -52,8 +51,7 @@ async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FS
     await state.set_state(HandBackForm.note)
     await state.update_data(contact_id=callback_data.contact_id)
     await query.answer()
-    assert query.message
-    await query.message.answer(_("Why are you handing #{id} back? A short note for the dispatcher (or /cancel).").format(id=callback_data.contact_id))
+    await reply_to_press(query, _("Why are you handing #{id} back? A short note for the dispatcher (or /cancel).").format(id=callback_data.contact_id))
 
 
 async def hand_back(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,

@@ -22,7 +22,7 @@ from domain.roles import INTAKE_ROLES
 from handlers import labels, texts
 from handlers.callbacks import IntakePick
 from handlers.filters import HasRole
-from handlers.posting import post_card
+from handlers.posting import edit_pressed, post_card
 from scheduler.sender import OutboxSender
 from services import intake, notify
 from storage.uow import UnitOfWork
@@ -102,8 +102,7 @@ async def picked(query: CallbackQuery, callback_data: IntakePick, state: FSMCont
         return
     await query.answer()
     await state.update_data(**{callback_data.field: callback_data.value})
-    assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
+    await edit_pressed(query, reply_markup=None)
     await ask_next(query.message, state, settings)
 
 

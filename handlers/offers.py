@@ -12,7 +12,7 @@ from domain.roles import Role
 from handlers import keyboards, labels, texts
 from handlers.callbacks import Answer, Why
 from handlers.filters import HasRole
-from handlers.posting import refresh_card
+from handlers.posting import edit_pressed, refresh_card
 from scheduler.sender import OutboxSender
 from services import answers, notify
 from storage.uow import UnitOfWork
@@ -28,15 +28,14 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
         await query.answer(labels.error(exc), show_alert=True)
         await _drop_buttons(query)
         return
-    assert query.message
     if callback_data.yes:
         await query.answer(_("Thank you! The details are below."))
-        await query.message.edit_text(
+        await edit_pressed(query, 
             texts.details(done.contact, done.offer, member.timezone or settings.team_timezone),
             reply_markup=keyboards.stages(done.contact.id, done.contact.status))
     else:
         await query.answer(_("Thanks for the quick answer."))
-        await query.message.edit_text(_("You declined. What was the reason?"),
+        await edit_pressed(query, _("You declined. What was the reason?"),
                                       reply_markup=keyboards.why(done.offer.id))
         await notify.ping_dispatchers(uow, texts.declined_notice(done.contact, member.name),
                                       clock.now(), settings.quiet())
@@ -53,21 +52,15 @@ async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: Uni
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer()
-    assert query.message
-    await query.message.edit_text(_("You declined ({reason}). Thank you!").format(
+    await edit_pressed(query, _("You declined ({reason}). Thank you!").format(
         reason=labels.decline_reason(callback_data.reason)))
     await refresh_card(bot, done.card, clock.now())
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:
     """A stale offer's buttons go away so they are not pressed again."""
-    if query.message is None:
-        return
-    if query.message.chat.type == "private":
-        try:
-            await query.message.edit_reply_markup(reply_markup=None)
-        except Exception:  # noqa: BLE001 - best effort on a message that may be gone
-            pass
+    if query.message is not None and query.message.chat.type == "private":
+        await edit_pressed(query, reply_markup=None)
 
 
 def router() -> Router:

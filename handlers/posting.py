@@ -5,6 +5,7 @@ from datetime import datetime
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from handlers import keyboards, texts
 from services.cards import CardView
@@ -32,3 +33,31 @@ async def refresh_card(bot: Bot, view: CardView, now: datetime) -> None:
 async def post_card(bot: Bot, chat_id: int, view: CardView, now: datetime) -> int:
     message = await bot.send_message(chat_id, texts.card(view, now), reply_markup=keyboards.card(view))
     return message.message_id
+
+
+async def edit_pressed(query: CallbackQuery, text: str | None = None,
+                       reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the message whose button was pressed. Works for old (inaccessible) messages too,
+    and an edit that changes nothing, or a message that is gone, is not the presser's problem."""
+    message, bot = query.message, query.bot
+    if message is None or bot is None:
+        return
+    try:
+        if text is None:
+            await bot.edit_message_reply_markup(chat_id=message.chat.id,
+                                                message_id=message.message_id,
+                                                reply_markup=reply_markup)
+        else:
+            await bot.edit_message_text(text=text, chat_id=message.chat.id,
+                                        message_id=message.message_id, reply_markup=reply_markup)
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:
+            log.warning("pressed message not edited", extra={"error": exc.message})
+
+
+async def reply_to_press(query: CallbackQuery, text: str,
+                         reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """A new message where the button was pressed (the presser's private chat if unknown)."""
+    assert query.bot is not None
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await query.bot.send_message(chat_id, text, reply_markup=reply_markup)

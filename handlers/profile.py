@@ -20,6 +20,7 @@ from domain.members import Availability, Gender, Member, Profile, parse_areas
 from domain.roles import Role
 from handlers import labels
 from handlers.callbacks import ProfileEdit
+from handlers.posting import edit_pressed, reply_to_press
 from handlers.filters import HasRole, InPrivate
 from services import team
 from storage.uow import UnitOfWork
@@ -37,13 +38,12 @@ async def show(message: Message, member: Member, settings: Settings) -> None:
 
 async def ask(query: CallbackQuery, callback_data: ProfileEdit, state: FSMContext) -> None:
     await query.answer()
-    assert query.message
     if callback_data.field == "areas":
         await state.set_state(ProfileForm.areas)
-        await query.message.answer(_("Send the areas you serve, separated by commas (e.g. Podil, Obolon)."))
+        await reply_to_press(query, _("Send the areas you serve, separated by commas (e.g. Podil, Obolon)."))
     else:
         await state.set_state(ProfileForm.away_until)
-        await query.message.answer(_("Away until which date? Send it as YYYY-MM-DD."))
+        await reply_to_press(query, _("Away until which date? Send it as YYYY-MM-DD."))
 
 
 async def edit(query: CallbackQuery, callback_data: ProfileEdit, member: Member,
@@ -54,8 +54,7 @@ async def edit(query: CallbackQuery, callback_data: ProfileEdit, member: Member,
         return
     member = await _save(uow, member, profile, clock)
     await query.answer(_("Saved."))
-    assert query.message
-    await query.message.edit_text(text(member.profile), reply_markup=keyboard(member.profile, settings))
+    await edit_pressed(query, text(member.profile), reply_markup=keyboard(member.profile, settings))
 
 
 async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,

@@ -1,5 +1,6 @@
 """/start: greet members, let invited people join through their deep link, set a time zone."""
 
+from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiogram import F, Router
@@ -32,7 +33,7 @@ async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock:
         return
     await message.answer(
         _("Welcome, {name}! You joined as {role}.").format(
-            name=joined.member.name, role=labels.role(joined.role))
+            name=escape(joined.member.name), role=labels.role(joined.role))
         + "\n\n" + help_text(joined.member)
     )
 
@@ -44,7 +45,7 @@ async def start(message: Message, member: Member | None, uow: UnitOfWork, clock:
     assert message.from_user
     member = await team.greet(uow, member, message.from_user.full_name, message.from_user.username,
                               clock.now())
-    await message.answer(_("Hello, {name}!").format(name=member.name) + "\n\n" + help_text(member))
+    await message.answer(_("Hello, {name}!").format(name=escape(member.name)) + "\n\n" + help_text(member))
 
 
 async def timezone(message: Message, command: CommandObject, member: Member | None,

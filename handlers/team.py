@@ -16,6 +16,7 @@ from domain.members import Member
 from domain.roles import Role
 from handlers import labels, texts
 from handlers.callbacks import InviteRole, MemberAction
+from handlers.posting import edit_pressed, reply_to_press
 from handlers.filters import HasRole
 from handlers.start import JOIN_PREFIX
 from services import team
@@ -50,8 +51,7 @@ async def invite_link(query: CallbackQuery, callback_data: InviteRole, member: M
     token = await team.create_invite(uow, member, callback_data.role, clock.now(), ttl)
     link = await create_start_link(bot, JOIN_PREFIX + token)
     await query.answer()
-    assert query.message
-    await query.message.answer(
+    await reply_to_press(query, 
         _("Single-use link for a new {role}, valid {hours} hours:\n{link}").format(
             role=labels.role(callback_data.role), hours=settings.invite_ttl_hours, link=link)
     )
@@ -72,8 +72,7 @@ async def member_action(query: CallbackQuery, callback_data: MemberAction, membe
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer()
-    assert query.message
-    await query.message.edit_text(texts.member_line(target), reply_markup=_member_keyboard(target))
+    await edit_pressed(query, texts.member_line(target), reply_markup=_member_keyboard(target))
 
 
 def _member_keyboard(target: Member):  # type: ignore[no-untyped-def]

@@ -157,3 +157,25 @@ async def test_bad_intake_input_gets_a_hint_and_the_form_goes_on(team: Team) -> 
     await oper.ask("@maria_k", contains="Gender?")
     await oper.ask("/cancel", contains="Cancelled")
     assert await scalar(team, "select count(*) from contacts") == 0
+
+
+async def test_names_with_markup_characters_are_shown_literally(team: Team) -> None:
+    odd = team.fake.user(205, "<Anna & Co>", username="anna_co")
+    oper = team.fake.user(301, "Oleh")
+    await team.bind()
+    await team.invite(odd, "Multiplier")
+    await team.invite(oper, "Operator")
+    await oper.ask("/new", contains="What is their name?")
+    await oper.ask("<b>Maria</b> & Co", contains="How can we reach them?")
+    gender = await oper.ask("@maria_k", contains="Gender?")
+    await oper.press(gender, "female")
+    await oper.press(await oper.wait_reply(contains="Which language"), "Not known")
+    await oper.wait_reply(contains="Where are they")
+    await oper.ask("Podil <east>", contains="Where did they come from")
+    await oper.ask("ad <1>", contains="Any notes")
+    await oper.ask("-", contains="Saved as #1")
+    card = await team.fake.wait_for(team.group.id, lambda m: m.text.startswith("#1"))
+    assert card.text.startswith("#1 <b>Maria</b> (F, language not set, Podil <east>)")
+    assert "<Anna & Co>" in card.text
+    listing = await team.admin.ask("/team", contains="Team")
+    assert "<Anna & Co> @anna_co — multiplier" in listing.text
