@@ -179,3 +179,38 @@ async def test_multiplier_digest_lists_contacts_that_need_an_update(team: Team) 
     await team.run_jobs()
     digest = await anna.wait_reply(contains="Your digest")
     assert "Contacts that need an update (1)\n#1 Maria (F, Russian, Podil) — accepted for 2 days" in digest.text
+
+
+async def test_server_errors_back_off_and_then_deliver(team: Team) -> None:
+    anna, _, card = await ready(team)
+    team.fake.fail_next("sendMessage", error_code=502, times=2, chat_id=anna.id)
+    await team.admin.press(card, "Offer to Anna")
+    await team.drain()  # attempt 1 fails: retry in 1 s
+    team.clock.advance(seconds=1)
+    await team.drain()  # attempt 2 fails: retry in 2 s more
+    team.clock.advance(seconds=1)
+    await team.drain()
+    assert texts_in(team, anna.id, "Can you reach") == []
+    team.clock.advance(seconds=1)
+    await team.drain()
+    await anna.wait_reply(contains="Can you reach")
+    assert await scalar(team, "select attempts || status from outbox where purpose='offer'") == "3sent"
+
+
+async def test_admin_sets_digest_times_and_more_time_restarts_the_clock(team: Team) -> None:
+    await team.admin.ask("/digest_times 10:30, 08:00", contains="Digests will go out at 08:00,10:30")
+    await team.admin.ask("/digest_times soon", contains="Send times like")
+    anna, _ = await accepted(team)
+    await team.run_jobs()
+    for _ in range(3):  # 2 nags, then the escalation
+        team.clock.advance(days=2)
+        await team.run_jobs()
+    alarm = await team.fake.wait_for(team.group.id, lambda m: "not answered 2 reminders" in m.text)
+    assert (await team.admin.press(alarm, "Give more time")).text == "The clock starts again."
+    nags = len(texts_in(team, anna.id, "Update needed"))
+    team.clock.advance(days=1)
+    await team.run_jobs()
+    assert len(texts_in(team, anna.id, "Update needed")) == nags  # within the 2 days again
+    digests = texts_in(team, team.admin.id, "Dispatch digest")
+    assert digests, "the admin's digests came at the new times"
+    assert await scalar(team, "select value from settings where key='digest_times'") == "08:00,10:30"
