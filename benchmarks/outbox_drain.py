@@ -7,8 +7,8 @@ Prints achieved messages/s and the number of 429 answers for both, in the same r
 """
 
 import argparse
-import logging
 import asyncio
+import logging
 import random
 import tempfile
 import time

@@ -20,12 +20,12 @@ from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.member import MemberMiddleware
 from domain.clock import Clock, SystemClock
+from handlers import get_routers
 from scheduler.context import JobContext
 from scheduler.limits import FloodLimits
 from scheduler.notices import close_stale_offer, tell_team_unreachable
 from scheduler.sender import OutboxSender
 from scheduler.setup import start_scheduler
-from handlers import get_routers
 from services import team
 from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork

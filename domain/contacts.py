@@ -23,9 +23,6 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-#: Statuses that a dispatcher still has to act on.
-DISPATCH_STATUSES = frozenset({Status.NEW, Status.OFFERED, Status.ON_HOLD})
-
 #: Stages the assigned multiplier reports with buttons, in the order the buttons show.
 FOLLOW_UP_STAGES: tuple[Status, ...] = (
     Status.ATTEMPTED,

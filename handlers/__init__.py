@@ -2,8 +2,6 @@
 
 from aiogram import Router
 
-from handlers.filters import PrivateOrTeamChat
-
 from handlers import (
     cards,
     common,
@@ -19,6 +17,7 @@ from handlers import (
     team,
     team_chat,
 )
+from handlers.filters import PrivateOrTeamChat
 
 
 def get_routers() -> list[Router]:

@@ -10,9 +10,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from domain.clock import Clock
+from domain.contacts import Contact
 from domain.errors import DomainError
 from domain.members import Member
-from domain.contacts import Contact
 from domain.offers import Offer, OfferStatus
 from domain.roles import DISPATCH_ROLES
 from handlers import keyboards, labels, texts

@@ -10,7 +10,6 @@ from domain.members import Member
 from domain.roles import Role
 
 
-
 async def cancel(message: Message, state: FSMContext) -> None:
     had_dialog = await state.get_state() is not None
     await state.clear()

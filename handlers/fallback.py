@@ -9,7 +9,6 @@ from handlers.callbacks import is_well_formed
 from handlers.common import help_text
 
 
-
 async def stray_press(query: CallbackQuery) -> None:
     if is_well_formed(query.data):
         await query.answer(_("This button is not for you."), show_alert=True)

@@ -17,12 +17,6 @@ class HasRole(BaseFilter):
         return member is not None and member.has(*self.roles)
 
 
-class InTeamChat(BaseFilter):
-    async def __call__(self, event: Message | CallbackQuery, team_chat_id: int | None) -> bool:
-        message = event.message if isinstance(event, CallbackQuery) else event
-        return message is not None and team_chat_id is not None and message.chat.id == team_chat_id
-
-
 class InPrivate(BaseFilter):
     async def __call__(self, event: Message | CallbackQuery) -> bool:
         message = event.message if isinstance(event, CallbackQuery) else event

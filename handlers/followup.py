@@ -26,7 +26,6 @@ from services import followup, notify
 from storage.uow import UnitOfWork
 
 
-
 class HandBackForm(StatesGroup):
     note = State()
 

@@ -8,7 +8,13 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, MessageOriginChat, MessageOriginHiddenUser, MessageOriginUser
+from aiogram.types import (
+    CallbackQuery,
+    Message,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+)
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -26,7 +32,6 @@ from handlers.posting import edit_pressed, post_card
 from scheduler.sender import OutboxSender
 from services import intake, notify
 from storage.uow import UnitOfWork
-
 
 SKIP = "-"
 

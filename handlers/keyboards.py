@@ -11,11 +11,11 @@ from handlers import labels
 from handlers.callbacks import (
     Answer,
     CardAction,
-    Escalation,
-    OpenCard,
     CloseAs,
+    Escalation,
     HandBack,
     OfferTo,
+    OpenCard,
     Stage,
     Why,
     Withdraw,

@@ -18,7 +18,6 @@ from services import answers, notify
 from storage.uow import UnitOfWork
 
 
-
 async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uow: UnitOfWork,
                  clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
     action = answers.accept if callback_data.yes else answers.decline

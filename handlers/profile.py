@@ -20,11 +20,10 @@ from domain.members import Availability, Gender, Member, Profile, parse_areas
 from domain.roles import Role
 from handlers import labels
 from handlers.callbacks import ProfileEdit
-from handlers.posting import edit_pressed, reply_to_press
 from handlers.filters import HasRole, InPrivate
+from handlers.posting import edit_pressed, reply_to_press
 from services import team
 from storage.uow import UnitOfWork
-
 
 
 class ProfileForm(StatesGroup):

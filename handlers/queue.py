@@ -17,7 +17,6 @@ from services.queue import QueueEntry
 from storage.uow import UnitOfWork
 
 
-
 async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:
     q = await queue.dispatch_queue(uow, member, clock.now())
     now = clock.now()

@@ -16,7 +16,6 @@ from handlers.common import help_text
 from services import team
 from storage.uow import UnitOfWork
 
-
 JOIN_PREFIX = "join-"
 
 

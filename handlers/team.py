@@ -16,12 +16,11 @@ from domain.members import Member
 from domain.roles import Role
 from handlers import labels, texts
 from handlers.callbacks import InviteRole, MemberAction
-from handlers.posting import edit_pressed, reply_to_press
 from handlers.filters import HasRole
+from handlers.posting import edit_pressed, reply_to_press
 from handlers.start import JOIN_PREFIX
 from services import team
 from storage.uow import UnitOfWork
-
 
 
 async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:

@@ -13,7 +13,6 @@ from services import team
 from storage.uow import UnitOfWork
 
 
-
 async def bind(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:
     await team.bind_team_chat(uow, member, message.chat.id, clock.now())
     await message.answer(_("This group is now the team chat: new contacts will appear here."))

@@ -9,9 +9,9 @@ may repeat is one Telegram accepted in the instant between its answer and our co
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (

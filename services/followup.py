@@ -12,7 +12,6 @@ from services.access import found, require
 from services.cards import CardView, build_card
 from storage.uow import UnitOfWork
 
-
 #: Any word from the multiplier answers the nags about that contact.
 NAGS_RESET = {"nag_count": 0, "last_nag_at": None, "escalated_at": None}
 

@@ -28,9 +28,3 @@ async def create_contact(
 async def remember_card(uow: UnitOfWork, contact_id: int, chat_id: int, message_id: int) -> None:
     await uow.contacts.save_card(contact_id, chat_id, message_id)
     await uow.commit()
-
-
-async def team_chat(uow: UnitOfWork) -> int | None:
-    chat_id = await uow.settings.team_chat_id()
-    await uow.commit()
-    return chat_id

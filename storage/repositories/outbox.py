@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.clock import as_utc
 from storage.models import OutboxRow
 
 
@@ -64,11 +63,6 @@ class OutboxRepository:
             for r in rows
         ]
 
-    async def next_due_at(self) -> datetime | None:
-        value = await self.session.scalar(
-            select(func.min(OutboxRow.not_before)).where(OutboxRow.status == "queued")
-        )
-        return as_utc(value) if value else None
 
     async def claim(self, message_id: int) -> bool:
         """queued -> sending, committed before the Bot API call (see README: delivery)."""

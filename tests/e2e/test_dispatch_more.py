@@ -4,7 +4,6 @@ any multiplier, hand back, /queue, and admins managing the team."""
 from sqlalchemy import text
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_dispatch_walk import set_profile
 from tests.e2e.test_refusals import offer_to_anna, ready, scalar
 
 

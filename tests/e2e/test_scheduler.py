@@ -1,7 +1,6 @@
 """The bot's own initiative, driven by the fake clock: expiry, nags and escalation,
 auto-close, digests in two zones, quiet hours, 429 and 403 from Telegram."""
 
-import pytest
 
 from tests.e2e.conftest import Team
 from tests.e2e.test_refusals import offer_to_anna, ready, scalar

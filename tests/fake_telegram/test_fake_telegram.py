@@ -10,7 +10,6 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
-from pydantic import ValidationError
 from aiogram import Bot, Dispatcher, F, Router, html
 from aiogram.client.default import DefaultBotProperties
 from aiogram.exceptions import (
@@ -41,6 +40,7 @@ from aiogram.types import (
     TelegramObject,
     Update,
 )
+from pydantic import ValidationError
 
 from . import CallbackAnswer, FakeTelegram, FakeUser, WaitTimeout
 
