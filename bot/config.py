@@ -3,7 +3,7 @@
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.timing import parse_quiet_hours, parse_times
@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("must be a URL")
         return value
+
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> "Settings":
+        """Without the secret anyone who knows the URL could post updates as an admin."""
+        if self.mode == "webhook" and not self.webhook_secret:
+            raise ValueError("MODE=webhook needs WEBHOOK_SECRET")
+        return self
 
     def quiet(self) -> Quiet:
         start, end = parse_quiet_hours(self.quiet_hours) if self.quiet_hours else (None, None)

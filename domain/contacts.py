@@ -37,6 +37,9 @@ FOLLOW_UP_STAGES: tuple[Status, ...] = (
 #: Statuses in which a multiplier holds the contact.
 ASSIGNED_STATUSES = frozenset({Status.ACCEPTED, *FOLLOW_UP_STAGES})
 
+#: What counts against a multiplier's capacity: a seeker who is not interested takes no time.
+LOAD_STATUSES = ASSIGNED_STATUSES - {Status.NOT_INTERESTED}
+
 
 class CloseReason(StrEnum):
     SPAM = "spam"

@@ -35,3 +35,13 @@ class AlreadyDone(NoLongerAvailable):
     """The same person pressed twice: tell them it already happened, not that it vanished."""
 
     code = "already_done"
+
+
+class OfferExpired(NoLongerAvailable):
+    """Found past its time on a press; `card` carries the refreshed card for the team chat."""
+
+    code = "no_longer_available"
+
+    def __init__(self, card: object) -> None:
+        super().__init__("expired")
+        self.card = card

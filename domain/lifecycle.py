@@ -15,7 +15,7 @@ def check_can_offer(contact: Contact, multiplier: Member, now: datetime) -> None
     if contact.status not in OFFERABLE:
         raise NoLongerAvailable(f"contact is {contact.status}")
     if not multiplier.is_multiplier:
-        raise NotAllowed("not an active multiplier")
+        raise NoLongerAvailable("not an active multiplier")
 
 
 def check_can_answer(offer: Offer, presser: Member, now: datetime) -> None:

@@ -10,6 +10,7 @@ from handlers.texts import summary
 from services.digests import DispatcherDigest, MultiplierDigest
 
 MAX_LINES = 10
+NOTE_CHARS = 120
 
 
 def _section(title: str, lines: list[str]) -> list[str]:
@@ -32,7 +33,8 @@ def dispatcher(d: DispatcherDigest, now: datetime) -> str:
     lines += _section(_("Offers expired unanswered"), [
         f"#{c.id} {summary(c.details)} — {name(o.multiplier_id)}" for o, c in d.expired])
     lines += _section(_("Handed back"), [
-        f"#{c.id} {summary(c.details)} — {escape(c.dispatch_note)}" for c in d.handed_back])
+        f"#{c.id} {summary(c.details)} — {escape(c.dispatch_note[:NOTE_CHARS])}"
+        for c in d.handed_back])
     lines += _section(_("Closed for no response"), [
         f"#{c.id} {summary(c.details)}" for c in d.auto_closed])
     lines += _section(_("Follow-ups overdue"), [

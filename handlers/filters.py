@@ -2,11 +2,15 @@
 
 from typing import Any
 
+from aiogram import F
 from aiogram.filters import BaseFilter
 from aiogram.types import CallbackQuery, Message
 
 from domain.members import Member
 from domain.roles import Role
+
+#: Dialog steps take text, but a command typed mid-dialog runs as a command, not an answer.
+NOT_A_COMMAND = F.text & ~F.text.startswith("/")
 
 
 class HasRole(BaseFilter):

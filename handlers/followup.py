@@ -2,7 +2,7 @@
 
 from itertools import groupby
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -19,7 +19,7 @@ from domain.offers import OfferStatus
 from domain.roles import Role
 from handlers import keyboards, labels, texts
 from handlers.callbacks import HandBack, Stage
-from handlers.filters import HasRole
+from handlers.filters import NOT_A_COMMAND, HasRole, InPrivate
 from handlers.posting import edit_pressed, refresh_card, reply_to_press
 from scheduler.sender import OutboxSender
 from services import followup, notify
@@ -90,16 +90,17 @@ async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock,
             lines.append(_("#{id} {who} — for {age}, since {when}").format(
                 id=c.id, who=texts.summary(c.details), age=labels.ago(since, now),
                 when=labels.when(since, member.timezone or settings.team_timezone)))
-    await message.answer("\n".join(lines))
+    await message.answer(texts.fit("\n".join(lines)))
+
 
 
 def router() -> Router:
     """A fresh router per dispatcher (a router can belong to one parent only)."""
     r = Router(name="followup")
     r.message.filter(HasRole(Role.MULTIPLIER))
-    r.callback_query.filter(HasRole(Role.MULTIPLIER))
+    r.callback_query.filter(HasRole(Role.MULTIPLIER), InPrivate())
     r.callback_query.register(stage, Stage.filter())
     r.callback_query.register(hand_back_ask, HandBack.filter())
-    r.message.register(hand_back, HandBackForm.note, F.text)
+    r.message.register(hand_back, HandBackForm.note, NOT_A_COMMAND)
     r.message.register(my, Command("my"))
     return r

@@ -27,7 +27,7 @@ from domain.members import Gender, Member
 from domain.roles import INTAKE_ROLES
 from handlers import labels, texts
 from handlers.callbacks import IntakePick
-from handlers.filters import HasRole
+from handlers.filters import NOT_A_COMMAND, HasRole
 from handlers.posting import edit_pressed, post_card
 from scheduler.sender import OutboxSender
 from services import intake, notify
@@ -138,6 +138,9 @@ async def got_notes(message: Message, state: FSMContext, settings: Settings, mem
         await message.answer(_("Saved as #{id}. No team chat is bound yet: an admin must send /bind in the dispatchers' group.").format(id=view.contact.id))
         return
     message_id = await post_card(bot, team_chat_id, view, now)
+    if message_id is None:
+        await message.answer(_("Saved as #{id}, but the team chat could not be reached; the contact is in /queue.").format(id=view.contact.id))
+        return
     await intake.remember_card(uow, view.contact.id, team_chat_id, message_id)
     if message.chat.id != team_chat_id:
         await message.answer(_("Saved as #{id} and sent to the team chat for dispatch.").format(id=view.contact.id))
@@ -206,6 +209,7 @@ def _details(data: dict[str, str], notes: str) -> ContactDetails:
     )
 
 
+
 def router() -> Router:
     """A fresh router per dispatcher (a router can belong to one parent only)."""
     r = Router(name="intake")
@@ -213,10 +217,10 @@ def router() -> Router:
     r.callback_query.filter(HasRole(*INTAKE_ROLES))
     r.message.register(start, Command("new"))
     r.message.register(from_forward, F.forward_origin, F.chat.type == "private")
-    r.message.register(got_name, IntakeForm.name, F.text)
-    r.message.register(got_reach, IntakeForm.reach, F.text)
+    r.message.register(got_name, IntakeForm.name, NOT_A_COMMAND)
+    r.message.register(got_reach, IntakeForm.reach, NOT_A_COMMAND)
     r.callback_query.register(picked, IntakePick.filter())
-    r.message.register(got_area, IntakeForm.area, F.text)
-    r.message.register(got_source, IntakeForm.source, F.text)
-    r.message.register(got_notes, IntakeForm.notes, F.text)
+    r.message.register(got_area, IntakeForm.area, NOT_A_COMMAND)
+    r.message.register(got_source, IntakeForm.source, NOT_A_COMMAND)
+    r.message.register(got_notes, IntakeForm.notes, NOT_A_COMMAND)
     return r

@@ -6,12 +6,12 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from domain.clock import Clock
-from domain.errors import DomainError
+from domain.errors import AlreadyDone, DomainError, NoLongerAvailable, NotFound, OfferExpired
 from domain.members import Member
 from domain.roles import Role
 from handlers import keyboards, labels, texts
 from handlers.callbacks import Answer, Why
-from handlers.filters import HasRole
+from handlers.filters import HasRole, InPrivate
 from handlers.posting import edit_pressed, refresh_card
 from scheduler.sender import OutboxSender
 from services import answers, notify
@@ -25,7 +25,10 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
         done = await action(uow, member, callback_data.offer_id, clock.now())
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
-        await _drop_buttons(query)
+        if isinstance(exc, OfferExpired):
+            await refresh_card(bot, exc.card, clock.now())  # type: ignore[arg-type]
+        if isinstance(exc, (NoLongerAvailable, NotFound)) and not isinstance(exc, AlreadyDone):
+            await _drop_buttons(query)  # a double tap keeps the winner's buttons
         return
     if callback_data.yes:
         await query.answer(_("Thank you! The details are below."))
@@ -65,7 +68,7 @@ async def _drop_buttons(query: CallbackQuery) -> None:
 def router() -> Router:
     """A fresh router per dispatcher (a router can belong to one parent only)."""
     r = Router(name="offers")
-    r.callback_query.filter(HasRole(Role.MULTIPLIER))
+    r.callback_query.filter(HasRole(Role.MULTIPLIER), InPrivate())
     r.callback_query.register(answer, Answer.filter())
     r.callback_query.register(why, Why.filter())
     return r

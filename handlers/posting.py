@@ -4,7 +4,7 @@ import logging
 from datetime import datetime
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from handlers import keyboards, texts
@@ -25,13 +25,19 @@ async def refresh_card(bot: Bot, view: CardView, now: datetime) -> None:
             message_id=message_id,
             reply_markup=keyboards.card(view),
         )
-    except TelegramBadRequest as exc:
+    except TelegramAPIError as exc:  # the group may be gone or throttled; the data is safe
         if "not modified" not in exc.message:
             log.warning("card not refreshed", extra={"contact_id": view.contact.id, "error": exc.message})
 
 
-async def post_card(bot: Bot, chat_id: int, view: CardView, now: datetime) -> int:
-    message = await bot.send_message(chat_id, texts.card(view, now), reply_markup=keyboards.card(view))
+async def post_card(bot: Bot, chat_id: int, view: CardView, now: datetime) -> int | None:
+    """None if the team chat could not take it (the contact is saved and in /queue)."""
+    try:
+        message = await bot.send_message(chat_id, texts.card(view, now),
+                                         reply_markup=keyboards.card(view))
+    except TelegramAPIError as exc:
+        log.warning("card not posted", extra={"contact_id": view.contact.id, "error": exc.message})
+        return None
     return message.message_id
 
 

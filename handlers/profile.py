@@ -20,7 +20,7 @@ from domain.members import Availability, Gender, Member, Profile, parse_areas
 from domain.roles import Role
 from handlers import labels
 from handlers.callbacks import ProfileEdit
-from handlers.filters import HasRole, InPrivate
+from handlers.filters import NOT_A_COMMAND, HasRole, InPrivate
 from handlers.posting import edit_pressed, reply_to_press
 from services import team
 from storage.uow import UnitOfWork
@@ -139,6 +139,7 @@ def keyboard(profile: Profile, settings: Settings) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+
 def router() -> Router:
     """A fresh router per dispatcher (a router can belong to one parent only)."""
     r = Router(name="profile")
@@ -147,6 +148,6 @@ def router() -> Router:
     r.message.register(show, Command("profile"))
     r.callback_query.register(ask, ProfileEdit.filter(F.field.in_({"areas", "away"})))
     r.callback_query.register(edit, ProfileEdit.filter())
-    r.message.register(areas, ProfileForm.areas, F.text)
-    r.message.register(away_until, ProfileForm.away_until, F.text)
+    r.message.register(areas, ProfileForm.areas, NOT_A_COMMAND)
+    r.message.register(away_until, ProfileForm.away_until, NOT_A_COMMAND)
     return r

@@ -37,7 +37,7 @@ async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) 
     for title, entries in sections:
         lines.append(f"\n<b>{title}</b> ({len(entries)})")
         lines += [line(e) for e in entries] or ["—"]
-    await message.answer("\n".join(lines))
+    await message.answer(texts.fit("\n".join(lines)))
 
 
 def router() -> Router:

@@ -33,7 +33,7 @@ async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:
             builder.button(text=m.name, callback_data=MemberAction(action="open", member_id=m.id))
         builder.adjust(2)
         kb = builder.as_markup()
-    await message.answer(text, reply_markup=kb)
+    await message.answer(texts.fit(text), reply_markup=kb)
 
 
 async def invite(message: Message) -> None:

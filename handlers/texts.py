@@ -12,6 +12,17 @@ from handlers import labels
 from services.cards import CardView
 
 
+TEXT_LIMIT = 4000  # Telegram refuses messages over 4096 characters
+
+
+def fit(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Cut an over-long message at a line break (tags never span lines) and say so."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit - 2)
+    return text[: cut if cut > 0 else limit - 2] + "\n…"
+
+
 def summary(details: ContactDetails) -> str:
     """What dispatching needs and privacy allows: first name, gender, language, area."""
     parts = [labels.gender(details.gender, short=True), labels.language(details.language)]

@@ -43,19 +43,22 @@ async def nag_followups(ctx: JobContext) -> None:
         contact = item.contact
         async with UnitOfWork(ctx.session_factory) as uow:
             with ctx.texts():
+                view, since = None, contact.stage_changed_at or contact.created_at
                 if item.action is NagAction.NAG:
-                    await nags.record_nag(uow, contact, now)
-                    since = contact.stage_changed_at or contact.created_at
+                    if not await nags.record_nag(uow, contact, now):
+                        continue
                     await notify.to_member(
                         uow, item.assignee, texts.nag(contact, since, now), now, ctx.quiet,
                         reply_markup=keyboards.stages(contact.id, contact.status).model_dump_json(),
                         dedupe_key=f"nag:{contact.id}:{contact.nag_count + 1}:{since.isoformat()}")
-                    view = None
                 else:
                     view = await nags.escalate(uow, contact, now)
+                    if view is None:
+                        continue
                     await notify.to_team(
                         uow, texts.escalation(contact, item.assignee, contact.nag_count), now,
-                        reply_markup=keyboards.escalation(contact.id).model_dump_json())
+                        reply_markup=keyboards.escalation(contact.id).model_dump_json(),
+                        dedupe_key=f"escalate:{contact.id}:{since.isoformat()}")
             await uow.commit()
         if view is not None:
             with ctx.texts():

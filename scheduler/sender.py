@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from domain.clock import Clock
 from domain.delivery import MAX_ATTEMPTS, DeliveryOutcome, classify_failure, retry_delay
 from scheduler.limits import FloodLimits
+from handlers.texts import fit
 from services import delivery
 from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
@@ -132,10 +133,11 @@ class OutboxSender:
         markup = (InlineKeyboardMarkup.model_validate_json(message.reply_markup)
                   if message.reply_markup else None)
         if message.edit_message_id is None:
-            sent = await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)
+            sent = await self.bot.send_message(message.chat_id, fit(message.text),
+                                               reply_markup=markup)
             return sent.message_id
         try:
-            await self.bot.edit_message_text(text=message.text, chat_id=message.chat_id,
+            await self.bot.edit_message_text(text=fit(message.text), chat_id=message.chat_id,
                                              message_id=message.edit_message_id,
                                              reply_markup=markup)
         except TelegramBadRequest as exc:
@@ -156,7 +158,8 @@ class OutboxSender:
                 await uow.commit()
             return until
         async with UnitOfWork(self.session_factory) as uow:
-            result = await delivery.undeliverable(uow, message, exc.message, now)
+            unreachable = outcome is DeliveryOutcome.BLOCKED or "chat not found" in exc.message
+            result = await delivery.undeliverable(uow, message, exc.message, now, unreachable)
         if result is not None and self.on_unreachable is not None:
             await self.on_unreachable(result)
         return None

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.contacts import Contact, Status
-from domain.errors import NoLongerAvailable
+from domain.errors import NoLongerAvailable, OfferExpired
 from domain.lifecycle import check_can_answer, check_can_give_reason
 from domain.members import Member
 from domain.offers import DeclineReason, Offer, OfferStatus
 from domain.roles import Role
 from services.access import found, require
 from services.cards import CardView, build_card
+from services.transaction import use_case
 from storage.uow import UnitOfWork
 
 
@@ -21,6 +22,7 @@ class Answered:
     card: CardView
 
 
+@use_case
 async def accept(uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime) -> Answered:
     actor = require(actor, Role.MULTIPLIER)
     offer = await _open_offer(uow, actor, offer_id, now)
@@ -46,6 +48,7 @@ async def accept(uow: UnitOfWork, actor: Member | None, offer_id: int, now: date
     return await _finish(uow, offer_id, now)
 
 
+@use_case
 async def decline(uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime) -> Answered:
     actor = require(actor, Role.MULTIPLIER)
     offer = await _open_offer(uow, actor, offer_id, now)
@@ -61,6 +64,7 @@ async def decline(uow: UnitOfWork, actor: Member | None, offer_id: int, now: dat
     return await _finish(uow, offer_id, now)
 
 
+@use_case
 async def give_reason(
     uow: UnitOfWork, actor: Member | None, offer_id: int, reason: DeclineReason, now: datetime
 ) -> Answered:
@@ -73,6 +77,7 @@ async def give_reason(
     return await _finish(uow, offer_id, now)
 
 
+@use_case
 async def expire_offer(uow: UnitOfWork, offer: Offer, now: datetime) -> bool:
     """Lapse an offer whose time ran out, returning the contact to dispatch. Not committed."""
     if not await uow.offers.transition(offer.id, OfferStatus.PENDING, OfferStatus.EXPIRED):
@@ -90,8 +95,9 @@ async def _open_offer(uow: UnitOfWork, actor: Member, offer_id: int, now: dateti
     offer = found(await uow.offers.get(offer_id), "offer")
     if offer.status is OfferStatus.PENDING and not offer.is_open(now):
         await expire_offer(uow, offer, now)
+        card = await build_card(uow, offer.contact_id, now)
         await uow.commit()
-        offer = found(await uow.offers.get(offer_id), "offer")
+        raise OfferExpired(card)
     check_can_answer(offer, actor, now)
     return offer
 

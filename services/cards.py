@@ -7,6 +7,7 @@ from domain.contacts import Contact
 from domain.matching import Suggestion, rank
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
+from services.transaction import use_case
 from storage.uow import UnitOfWork
 
 
@@ -24,6 +25,7 @@ class CardView:
         return next((o for o in self.offers if o.status is OfferStatus.PENDING), None)
 
 
+@use_case
 async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardView:
     contact = await uow.contacts.get(contact_id)
     assert contact is not None

@@ -7,6 +7,7 @@ from datetime import datetime
 from domain.contacts import Status
 from domain.offers import OfferStatus
 from services.cards import CardView, build_card
+from services.transaction import use_case
 from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
 
@@ -18,6 +19,7 @@ class Unreachable:
     card: CardView | None  # the card of an offer withdrawn because of it
 
 
+@use_case
 async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: int | None,
                     now: datetime) -> bool:
     """Record the delivery. True if it was an offer that closed while it travelled: its
@@ -34,11 +36,13 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
     return stale
 
 
+@use_case
 async def undeliverable(uow: UnitOfWork, message: OutgoingMessage, error: str,
-                        now: datetime) -> Unreachable | None:
-    """The message failed for good. If it was for a member, they are unreachable."""
+                        now: datetime, unreachable: bool) -> Unreachable | None:
+    """The message failed for good. If Telegram said the person is out of reach (blocked,
+    never started the bot), they are marked unreachable and their pending offer withdrawn."""
     await uow.outbox.failed(message.id, error)
-    if message.member_id is None:
+    if message.member_id is None or not unreachable:
         await uow.commit()
         return None
     member = await uow.members.get(message.member_id)

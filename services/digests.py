@@ -9,6 +9,7 @@ from domain.followup_rules import NagAction, NagPolicy, nag_action
 from domain.members import Member, NotifyMode
 from domain.offers import Offer
 from domain.roles import DISPATCH_ROLES
+from services.transaction import use_case
 from storage.uow import UnitOfWork
 
 
@@ -40,6 +41,7 @@ class MultiplierDigest:
         return bool(self.pending or self.need_update)
 
 
+@use_case
 async def for_dispatcher(uow: UnitOfWork, since: datetime, now: datetime) -> DispatcherDigest:
     d = DispatcherDigest(waiting=await uow.contacts.with_status([Status.NEW]))
     members = await uow.members.list_all()
@@ -63,6 +65,7 @@ async def for_dispatcher(uow: UnitOfWork, since: datetime, now: datetime) -> Dis
     return d
 
 
+@use_case
 async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
                          now: datetime) -> MultiplierDigest:
     d = MultiplierDigest()

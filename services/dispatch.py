@@ -20,6 +20,7 @@ from domain.offers import Offer, OfferStatus
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.cards import CardView, build_card
+from services.transaction import use_case
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
@@ -42,6 +43,7 @@ class OfferWithdrawn:
 ComposeOffer = Callable[[Offer, Contact], tuple[str, str]]
 
 
+@use_case
 async def make_offer(
     uow: UnitOfWork,
     actor: Member | None,
@@ -72,6 +74,7 @@ async def make_offer(
     return OfferMade(offer, multiplier, card)
 
 
+@use_case
 async def withdraw_offer(
     uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime, reason: str = "withdraw"
 ) -> OfferWithdrawn:
@@ -94,18 +97,21 @@ async def withdraw_offer(
     return OfferWithdrawn(offer, dm, card)
 
 
+@use_case
 async def hold(uow: UnitOfWork, actor: Member | None, contact_id: int, now: datetime) -> CardView:
     contact = await _dispatchable(uow, actor, contact_id)
     check_can_hold(contact)
     return await _move(uow, actor, contact_id, [Status.NEW], Status.ON_HOLD, now, "hold")
 
 
+@use_case
 async def resume(uow: UnitOfWork, actor: Member | None, contact_id: int, now: datetime) -> CardView:
     contact = await _dispatchable(uow, actor, contact_id)
     check_can_resume(contact)
     return await _move(uow, actor, contact_id, [Status.ON_HOLD], Status.NEW, now, "resume")
 
 
+@use_case
 async def close(
     uow: UnitOfWork, actor: Member | None, contact_id: int, reason: CloseReason, now: datetime
 ) -> CardView:
@@ -117,6 +123,7 @@ async def close(
     )
 
 
+@use_case
 async def card(uow: UnitOfWork, actor: Member | None, contact_id: int, now: datetime) -> CardView:
     """The card as it stands, e.g. to go back from the 'other multiplier' list."""
     await _dispatchable(uow, actor, contact_id)
@@ -150,6 +157,7 @@ async def _move(
     return view
 
 
+@use_case
 async def all_multipliers(uow: UnitOfWork) -> list[Candidate]:
     """Every active multiplier, for the dispatcher who knows better than the ranking."""
     candidates = await uow.members.multiplier_candidates()

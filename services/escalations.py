@@ -11,6 +11,7 @@ from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.cards import CardView, build_card
 from services.followup import NAGS_RESET
+from services.transaction import use_case
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
@@ -24,6 +25,7 @@ class EscalationAnswered:
     card: CardView
 
 
+@use_case
 async def answer(uow: UnitOfWork, actor: Member | None, contact_id: int, action: str,
                  now: datetime, compose_nag: ComposeNag) -> EscalationAnswered:
     actor = require(actor, *DISPATCH_ROLES)
@@ -43,8 +45,9 @@ async def answer(uow: UnitOfWork, actor: Member | None, contact_id: int, action:
                                      text=text, reply_markup=markup), now)
     else:  # more time: the stage clock starts again
         await uow.contacts.set_fields(contact_id, stage_changed_at=now, **NAGS_RESET)
+    after = await uow.contacts.get(contact_id)
     await uow.audit.record(now, actor.id, "contact", contact_id, f"escalation:{action}",
-                           contact.status, None)
+                           contact.status, after.status if after else None)
     contact = found(await uow.contacts.get(contact_id), "contact")
     card = await build_card(uow, contact_id, now)
     await uow.commit()

@@ -10,6 +10,7 @@ from domain.members import Member
 from domain.roles import Role
 from services.access import found, require
 from services.cards import CardView, build_card
+from services.transaction import use_case
 from storage.uow import UnitOfWork
 
 #: Any word from the multiplier answers the nags about that contact.
@@ -22,6 +23,7 @@ class StageChanged:
     card: CardView
 
 
+@use_case
 async def set_stage(
     uow: UnitOfWork, actor: Member | None, contact_id: int, stage: Status, now: datetime
 ) -> StageChanged:
@@ -37,6 +39,7 @@ async def set_stage(
     return await _finish(uow, contact_id, now)
 
 
+@use_case
 async def hand_back(
     uow: UnitOfWork, actor: Member | None, contact_id: int, note: str, now: datetime
 ) -> StageChanged:
@@ -62,6 +65,7 @@ async def hand_back(
     return await _finish(uow, contact_id, now)
 
 
+@use_case
 async def my_contacts(uow: UnitOfWork, actor: Member | None) -> list[Contact]:
     actor = require(actor, Role.MULTIPLIER)
     contacts = await uow.contacts.assigned_to(actor.id, ASSIGNED_STATUSES)

@@ -9,9 +9,11 @@ from domain.members import Member
 from domain.roles import INTAKE_ROLES
 from services.access import require
 from services.cards import CardView, build_card
+from services.transaction import use_case
 from storage.uow import UnitOfWork
 
 
+@use_case
 async def create_contact(
     uow: UnitOfWork, actor: Member | None, details: ContactDetails, now: datetime
 ) -> CardView:
@@ -25,6 +27,7 @@ async def create_contact(
     return card
 
 
+@use_case
 async def remember_card(uow: UnitOfWork, contact_id: int, chat_id: int, message_id: int) -> None:
     await uow.contacts.save_card(contact_id, chat_id, message_id)
     await uow.commit()

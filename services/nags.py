@@ -9,6 +9,7 @@ from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_acti
 from domain.members import Member
 from services.access import found
 from services.cards import CardView, build_card
+from services.transaction import use_case
 from storage.uow import UnitOfWork
 
 
@@ -19,6 +20,7 @@ class Due:
     assignee: Member
 
 
+@use_case
 async def due_nags(uow: UnitOfWork, policy: NagPolicy, now: datetime) -> list[Due]:
     result = []
     for contact in await uow.contacts.with_status(ASSIGNED_STATUSES):
@@ -28,27 +30,38 @@ async def due_nags(uow: UnitOfWork, policy: NagPolicy, now: datetime) -> list[Du
                             policy, now)
         if action is not NagAction.NONE and contact.assignee_id:
             assignee = found(await uow.members.get(contact.assignee_id), "member")
+            if not assignee.is_multiplier:  # deactivated: nobody to remind, tell the team
+                action = NagAction.ESCALATE
             result.append(Due(contact, action, assignee))
     return result
 
 
-async def record_nag(uow: UnitOfWork, contact: Contact, now: datetime) -> None:
-    await uow.contacts.set_fields(contact.id, nag_count=contact.nag_count + 1, last_nag_at=now)
+@use_case
+async def record_nag(uow: UnitOfWork, contact: Contact, now: datetime) -> bool:
+    """False if the contact moved since the job read it (then no reminder goes out)."""
+    if not await uow.contacts.update_if_unchanged(contact, nag_count=contact.nag_count + 1,
+                                                  last_nag_at=now):
+        return False
     await uow.audit.record(now, None, "contact", contact.id, "nag", contact.nag_count,
                            contact.nag_count + 1)
+    return True
 
 
-async def escalate(uow: UnitOfWork, contact: Contact, now: datetime) -> CardView:
-    await uow.contacts.set_fields(contact.id, escalated_at=now)
+@use_case
+async def escalate(uow: UnitOfWork, contact: Contact, now: datetime) -> CardView | None:
+    if not await uow.contacts.update_if_unchanged(contact, escalated_at=now):
+        return None
     await uow.audit.record(now, None, "contact", contact.id, "escalate", None, "not_responding")
     return await build_card(uow, contact.id, now)
 
 
+@use_case
 async def due_auto_close(uow: UnitOfWork, after: timedelta, now: datetime) -> list[Contact]:
     return [c for c in await uow.contacts.with_status([Status.COULD_NOT_REACH])
             if auto_close_due(c, after, now)]
 
 
+@use_case
 async def auto_close(uow: UnitOfWork, contact: Contact, now: datetime) -> CardView | None:
     if not await uow.contacts.transition(contact.id, [Status.COULD_NOT_REACH], Status.CLOSED,
                                          close_reason="no_response", stage_changed_at=now):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from domain.members import Member, NotifyMode
 from domain.roles import DISPATCH_ROLES
 from domain.timing import quiet_until
+from services.transaction import use_case
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
@@ -28,6 +29,7 @@ class Quiet:
         return quiet_until(now, self.zone(member), self.start, self.end) or now
 
 
+@use_case
 async def to_member(
     uow: UnitOfWork,
     member: Member,
@@ -56,6 +58,7 @@ async def to_member(
     )
 
 
+@use_case
 async def to_realtime_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet) -> None:
     """Real-time dispatchers hear at once; the others read it in their next digest."""
     for member in await uow.members.list_all():
@@ -63,12 +66,14 @@ async def to_realtime_dispatchers(uow: UnitOfWork, text: str, now: datetime, qui
             await to_member(uow, member, text, now, quiet)
 
 
+@use_case
 async def ping_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet) -> None:
     """A per-event ping after a change already committed (its own small transaction)."""
     await to_realtime_dispatchers(uow, text, now, quiet)
     await uow.commit()
 
 
+@use_case
 async def to_team(
     uow: UnitOfWork, text: str, now: datetime, reply_markup: str | None = None,
     dedupe_key: str | None = None,

@@ -8,6 +8,7 @@ from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from domain.roles import DISPATCH_ROLES
 from services.access import require
+from services.transaction import use_case
 from storage.uow import UnitOfWork
 
 
@@ -33,6 +34,7 @@ class Queue:
     names: dict[int, str]
 
 
+@use_case
 async def dispatch_queue(uow: UnitOfWork, actor: Member | None, now: datetime) -> Queue:
     require(actor, *DISPATCH_ROLES)
     contacts = await uow.contacts.with_status([Status.NEW, Status.OFFERED, Status.ON_HOLD])

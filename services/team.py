@@ -10,6 +10,7 @@ from domain.members import Member, NotifyMode, Profile
 from domain.roles import Role
 from domain.timing import parse_times
 from services.access import found, require
+from services.transaction import use_case
 from storage.repositories.settings import DIGEST_TIMES, TEAM_CHAT
 from storage.uow import UnitOfWork
 
@@ -20,6 +21,7 @@ class Joined:
     role: Role
 
 
+@use_case
 async def ensure_first_admins(uow: UnitOfWork, tg_user_ids: list[int], now: datetime) -> None:
     """Config names the first admins; they exist (and are admins) before they ever write."""
     for tg_user_id in tg_user_ids:
@@ -34,6 +36,7 @@ async def ensure_first_admins(uow: UnitOfWork, tg_user_ids: list[int], now: date
     await uow.commit()
 
 
+@use_case
 async def greet(
     uow: UnitOfWork, member: Member, name: str, username: str | None, now: datetime
 ) -> Member:
@@ -45,6 +48,7 @@ async def greet(
     return member
 
 
+@use_case
 async def create_invite(
     uow: UnitOfWork, actor: Member | None, role: Role, now: datetime, ttl: timedelta
 ) -> str:
@@ -56,6 +60,7 @@ async def create_invite(
     return token
 
 
+@use_case
 async def join(
     uow: UnitOfWork, token: str, tg_user_id: int, name: str, username: str | None, now: datetime
 ) -> Joined:
@@ -78,6 +83,7 @@ async def join(
     return Joined(member, role)
 
 
+@use_case
 async def list_team(uow: UnitOfWork, actor: Member | None) -> list[Member]:
     require(actor, *Role)
     members = await uow.members.list_all()
@@ -85,6 +91,7 @@ async def list_team(uow: UnitOfWork, actor: Member | None) -> list[Member]:
     return members
 
 
+@use_case
 async def toggle_role(
     uow: UnitOfWork, actor: Member | None, member_id: int, role: Role, now: datetime
 ) -> Member:
@@ -102,6 +109,7 @@ async def toggle_role(
     return member
 
 
+@use_case
 async def set_active(
     uow: UnitOfWork, actor: Member | None, member_id: int, active: bool, now: datetime
 ) -> Member:
@@ -118,6 +126,7 @@ async def set_active(
     return member
 
 
+@use_case
 async def bind_team_chat(uow: UnitOfWork, actor: Member | None, chat_id: int, now: datetime) -> None:
     actor = require(actor, Role.ADMIN)
     before = await uow.settings.team_chat_id()
@@ -126,6 +135,7 @@ async def bind_team_chat(uow: UnitOfWork, actor: Member | None, chat_id: int, no
     await uow.commit()
 
 
+@use_case
 async def save_profile(
     uow: UnitOfWork, actor: Member | None, profile: Profile, now: datetime
 ) -> Member:
@@ -139,6 +149,7 @@ async def save_profile(
     return member
 
 
+@use_case
 async def set_timezone(uow: UnitOfWork, actor: Member, tz: str, now: datetime) -> None:
     await uow.members.update(actor.id, timezone=tz)
     await uow.audit.record(now, actor.id, "member", actor.id, "timezone", actor.timezone, tz)
@@ -146,6 +157,7 @@ async def set_timezone(uow: UnitOfWork, actor: Member, tz: str, now: datetime) -
 
 
 
+@use_case
 async def get_member(uow: UnitOfWork, actor: Member | None, member_id: int) -> Member:
     require(actor, Role.ADMIN)
     member = found(await uow.members.get(member_id), "member")
@@ -153,12 +165,14 @@ async def get_member(uow: UnitOfWork, actor: Member | None, member_id: int) -> M
     return member
 
 
+@use_case
 async def set_notify_mode(uow: UnitOfWork, actor: Member, mode: NotifyMode, now: datetime) -> None:
     await uow.members.update(actor.id, notify_mode=mode.value)
     await uow.audit.record(now, actor.id, "member", actor.id, "notify_mode", actor.notify_mode, mode)
     await uow.commit()
 
 
+@use_case
 async def set_digest_times(uow: UnitOfWork, actor: Member | None, text: str, now: datetime) -> str:
     """Admins set the team's digest times; each person gets them in their own zone."""
     actor = require(actor, Role.ADMIN)

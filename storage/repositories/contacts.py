@@ -50,6 +50,20 @@ class ContactRepository:
             .execution_options(synchronize_session=False)
         )
 
+    async def update_if_unchanged(self, contact: Contact, **fields: object) -> bool:
+        """Write only if the contact is as the caller read it (status, assignee, nags):
+        a job working from a list read earlier must not act on what moved since."""
+        result = await self.session.execute(
+            update(ContactRow)
+            .where(ContactRow.id == contact.id, ContactRow.status == contact.status.value,
+                   ContactRow.nag_count == contact.nag_count,
+                   ContactRow.assignee_id == contact.assignee_id,
+                   ContactRow.escalated_at.is_(None))
+            .values(**fields)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]:
         rows = await self.session.scalars(
             select(ContactRow)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.contacts import ASSIGNED_STATUSES
+from domain.contacts import LOAD_STATUSES
 from domain.matching import Candidate
 from domain.members import Member, Profile
 from domain.roles import Role
@@ -68,7 +68,7 @@ class MemberRepository:
         rows = await self.session.execute(
             select(ContactRow.assignee_id, func.count())
             .where(ContactRow.assignee_id.in_(member_ids))
-            .where(ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES]))
+            .where(ContactRow.status.in_([s.value for s in LOAD_STATUSES]))
             .group_by(ContactRow.assignee_id)
         )
         return {member_id: count for member_id, count in rows.all()}

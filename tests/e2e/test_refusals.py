@@ -94,7 +94,10 @@ async def test_forged_and_malformed_callback_data(team: Team) -> None:
         assert answer.text == "This button is out of date or invalid.", data
     answer = await team.admin.press_data(card, "offer:999:2")  # well formed, no such contact
     assert answer.text.startswith("Not found")
-    answer = await anna.press_data(card, "ans:999:1")
+    answer = await anna.press_data(card, "ans:999:1")  # offer buttons work only in private
+    assert answer.text == "This button is not for you."
+    welcome = team.fake.chat(anna.id).bot_messages[0]
+    answer = await anna.press_data(welcome, "ans:999:1")
     assert answer.text.startswith("Not found")
     assert await scalar(team, "select count(*) from offers") == 0
 
