@@ -66,6 +66,22 @@ async def test_wrong_presser_is_refused(team: Team) -> None:
     assert await scalar(team, "select status from contacts") == "offered"
 
 
+async def test_long_queues_are_cut_to_fit_a_message(team: Team) -> None:
+    from domain.contacts import ContactDetails
+    from services import intake
+    from storage.engine import create_session_factory
+    from storage.uow import UnitOfWork
+
+    await team.bind()
+    async with UnitOfWork(create_session_factory(team.db)) as uow:
+        boss = await uow.members.by_tg_user(team.admin.id)
+        for n in range(120):
+            await intake.create_contact(uow, boss, ContactDetails(
+                name=f"Seeker {n} " + "x" * 60, phone="+380441234567"), team.clock.now())
+    queue = await team.admin.ask("/queue", contains="Dispatch queue")
+    assert len(queue.text) <= 4096 and queue.text.endswith("…")
+
+
 async def test_stale_buttons_after_withdrawal_and_expiry(team: Team) -> None:
     anna, _, card = await ready(team)
     offer = await offer_to_anna(team, anna, card)
@@ -182,3 +198,33 @@ async def test_names_with_markup_characters_are_shown_literally(team: Team) -> N
     assert "<Anna & Co>" in card.text
     listing = await team.admin.ask("/team", contains="Team")
     assert "<Anna & Co> @anna_co — multiplier" in listing.text
+
+
+async def test_a_double_tap_keeps_the_winners_buttons(team: Team) -> None:
+    anna, _, card = await ready(team)
+    offer = await offer_to_anna(team, anna, card)
+    seq = team.fake.seq
+    first, second = await asyncio.gather(anna.press_nowait(offer, "Yes"),
+                                         anna.press_nowait(offer, "Yes"))
+    assert sorted([first.text[:7], second.text[:7]]) == ["Already", "Thank y"]
+    await team.fake.wait_idle()
+    details = await anna.wait_reply(contains="+380441234567", after=seq)
+    assert ["Contact attempted", "Reached"] in details.buttons
+
+
+async def test_a_command_mid_dialog_runs_as_a_command(team: Team) -> None:
+    await team.bind()
+    await team.admin.ask("/new", contains="What is their name?")
+    await team.admin.ask("/queue", contains="Dispatch queue")
+    await team.admin.ask("Maria", contains="How can we reach them?")  # the form goes on
+    assert await scalar(team, "select count(*) from contacts") == 0
+
+
+async def test_expired_offer_pressed_late_refreshes_the_card(team: Team) -> None:
+    anna, _, card = await ready(team)
+    offer = await offer_to_anna(team, anna, card)
+    team.clock.advance(hours=25)  # no job ran: the press itself finds it expired
+    seq = team.fake.seq
+    assert "no longer available" in (await anna.press(offer, "Yes")).text
+    card = await team.fake.wait_for(team.group.id, lambda m: "No answer in time: Anna" in m.text, after=seq)
+    assert "Status: waiting for dispatch" in card.text

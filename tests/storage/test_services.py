@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.contacts import ContactDetails, Status
-from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed
+from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed, NotFound
 from domain.members import Gender, Profile
 from domain.offers import OfferStatus
 from domain.roles import Role
@@ -152,3 +152,17 @@ async def test_invite_is_single_use_and_expires(session_factory, clock) -> None:
     async with UnitOfWork(session_factory) as uow:
         with pytest.raises(NoLongerAvailable):
             await team.join(uow, late, 52, "Late", None, clock.now())
+
+
+async def test_a_refusal_leaves_no_transaction_open(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """Handlers answer over the network after a refusal: no write lock may be held then."""
+    boss, anna, _, contact = await seed(session_factory, clock)
+    async with UnitOfWork(session_factory) as uow:
+        await dispatch.hold(uow, boss, contact.id, clock.now())
+    async with UnitOfWork(session_factory) as uow:
+        with pytest.raises(NoLongerAvailable):
+            await dispatch.hold(uow, boss, contact.id, clock.now())
+        assert not uow.session.in_transaction()
+        with pytest.raises(NotFound):
+            await answers.accept(uow, anna, 999, clock.now())
+        assert not uow.session.in_transaction()
