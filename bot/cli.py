@@ -5,6 +5,7 @@ import asyncio
 import sys
 
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.utils.token import TokenValidationError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,22 +23,33 @@ def main(argv: list[str] | None = None) -> int:
     from storage.migrate import downgrade, upgrade
 
     try:
-        if args.command == "db":
-            if args.action == "upgrade":
-                upgrade(settings.database_url)
-            else:
-                downgrade(settings.database_url, args.revision)
-            return 0
-        upgrade(settings.database_url)
-        from bot.app import run
+        if args.command == "db" and args.action == "downgrade":
+            downgrade(settings.database_url, args.revision)
+        else:
+            upgrade(settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        return _fail(f"database {settings.database_url!r}: {str(exc).splitlines()[0]}")
+    if args.command == "db":
+        return 0
+    return _serve(settings)
 
+
+def _serve(settings: Settings) -> int:
+    from bot.app import run
+
+    try:
         asyncio.run(run(settings))
+    except TokenValidationError:
+        return _fail("BOT_TOKEN does not look like a bot token (digits:letters, from @BotFather)")
     except TelegramUnauthorizedError:
         return _fail("Telegram rejected the bot token (BOT_TOKEN)")
     except TelegramNetworkError as exc:
         return _fail(f"cannot reach the Bot API at {settings.bot_api_base_url}: {exc.message}")
-    except (SQLAlchemyError, OSError) as exc:
+    except SQLAlchemyError as exc:
         return _fail(f"database {settings.database_url!r}: {str(exc).splitlines()[0]}")
+    except OSError as exc:
+        return _fail(f"cannot listen on {settings.webhook_host}:{settings.webhook_port}: "
+                     f"{exc.strerror or exc}")
     except KeyboardInterrupt:
         pass
     return 0

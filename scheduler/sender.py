@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -56,6 +56,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._chat_tasks: dict[int, asyncio.Task] = {}
         self._chat_queues: dict[int, list[OutgoingMessage]] = defaultdict(list)
+        self._held: dict[int, datetime] = {}  # chat -> until (after a 429): order is kept
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -79,9 +80,12 @@ class OutboxSender:
 
     async def fill(self) -> int:
         """Claim due rows and hand them to per-chat workers (order kept within a chat)."""
+        now = self.clock.now()
+        self._held = {chat: until for chat, until in self._held.items() if until > now}
         async with UnitOfWork(self.session_factory) as uow:
-            rows = await uow.outbox.due(self.clock.now(), self.batch)
-            claimed = [r for r in rows if await uow.outbox.claim(r.id)]
+            rows = await uow.outbox.due(now, self.batch)
+            claimed = [r for r in rows
+                       if r.chat_id not in self._held and await uow.outbox.claim(r.id)]
             await uow.commit()
         for row in claimed:
             self._chat_queues[row.chat_id].append(row)
@@ -105,6 +109,7 @@ class OutboxSender:
                     held_until = await self._deliver(message)
                 queue.pop(0)
                 if held_until is not None:  # the chat is throttled: the rest waits too
+                    self._held[chat_id] = held_until
                     await self._requeue(queue, held_until)
                     queue.clear()
         except Exception:  # e.g. the database went away: give the rows back, try later

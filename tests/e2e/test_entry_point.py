@@ -53,6 +53,8 @@ async def test_run_serves_the_team_over_polling(fake: FakeTelegram, tmp_path: Pa
     ({}, "dispatchbot: error: configuration: BOT_TOKEN: Field required"),
     ({"BOT_TOKEN": "1:x", "TEAM_TIMEZONE": "Mars/Base"}, "TEAM_TIMEZONE: Value error, unknown time zone 'Mars/Base'"),
     ({"BOT_TOKEN": "1:x", "OFFER_DAYS": "0"}, "OFFER_DAYS: Input should be greater than or equal to 1"),
+    ({"BOT_TOKEN": "1:x", "MODE": "webhook"}, "MODE=webhook needs WEBHOOK_SECRET"),
+    ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN does not look like a bot token"),
 ])
 async def test_bad_settings_fail_with_one_line(tmp_path: Path, env: dict, expected: str) -> None:
     code, err = await run_to_end(tmp_path, "run", **env)
