@@ -43,6 +43,9 @@ async def greet(
     """Keep the name people see in /team in step with Telegram."""
     if (member.name, member.username) != (name, username):
         await uow.members.update(member.id, name=name, username=username)
+    if member.unreachable_at is not None:  # they wrote to us: the bot can reach them again
+        await uow.members.update(member.id, unreachable_at=None)
+        await uow.audit.record(now, member.id, "member", member.id, "reachable", None, None)
     member = found(await uow.members.get(member.id), "member")
     await uow.commit()
     return member
