@@ -109,3 +109,22 @@ async def test_admin_lists_team_changes_roles_and_deactivates(team: Team) -> Non
     assert (await anna.press(panel, "Activate")).text == "This button is not for you."
     trail = await scalar(team, "select count(*) from audit_log where entity='member' and action in ('roles','active')")
     assert trail == 2
+
+
+async def test_profile_capacity_and_availability(team: Team) -> None:
+    anna = team.fake.user(201, "Anna")
+    await team.invite(anna, "Multiplier")
+    profile = await anna.ask("/profile", contains="Capacity: 5 contacts")
+    await anna.press(profile, "Capacity +1")
+    profile = await anna.wait_reply(contains="Capacity: 6 contacts")
+    await anna.press(profile, "busy")
+    profile = await anna.wait_reply(contains="Availability: busy")
+    await anna.press(profile, "Away until…")
+    await anna.ask("next week", contains="Please send a date like")
+    await anna.ask("2026-01-01", contains="in the past")
+    await anna.ask("2026-12-24", contains="Availability: away until 2026-12-24")
+    async with team.db.connect() as conn:
+        row = (await conn.execute(text("select capacity, availability from profiles"))).one()
+    assert tuple(row) == (6, "away")
+    card_ready = await team.admin.ask("/team", contains="Team")  # admins see the member
+    assert "Anna — multiplier" in card_ready.text
