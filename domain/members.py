@@ -26,6 +26,9 @@ class Availability(StrEnum):
     AWAY = "away"
 
 
+MAX_CAPACITY = 50
+
+
 @dataclass(frozen=True)
 class Profile:
     """What a multiplier tells the dispatchers about themselves."""

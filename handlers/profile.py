@@ -16,7 +16,7 @@ from bot.config import Settings
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.intake import MAX_NOTES
-from domain.members import Availability, Gender, Member, Profile, parse_areas
+from domain.members import MAX_CAPACITY, Availability, Gender, Member, Profile, parse_areas
 from domain.roles import Role
 from handlers import labels
 from handlers.callbacks import ProfileEdit
@@ -98,7 +98,7 @@ def apply(profile: Profile, edit: ProfileEdit, settings: Settings) -> Profile | 
     if edit.field == "lang" and value in settings.languages:
         return replace(profile, languages=profile.languages ^ {value})
     if edit.field == "cap" and value in ("-1", "+1"):
-        return replace(profile, capacity=min(max(profile.capacity + int(value), 0), 50))
+        return replace(profile, capacity=min(max(profile.capacity + int(value), 0), MAX_CAPACITY))
     if edit.field == "avail" and value in (Availability.ACTIVE, Availability.BUSY):
         return replace(profile, availability=Availability(value), away_until=None)
     return None

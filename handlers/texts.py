@@ -11,7 +11,6 @@ from domain.offers import Offer, OfferStatus
 from handlers import labels
 from services.cards import CardView
 
-
 TEXT_LIMIT = 4000  # Telegram refuses messages over 4096 characters
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.clock import as_utc
 from domain.errors import AlreadyDone, InvalidInput, NoLongerAvailable, NotAllowed
-from domain.members import Member, NotifyMode, Profile
+from domain.members import MAX_CAPACITY, Member, NotifyMode, Profile
 from domain.roles import Role
 from domain.timing import parse_times
 from services.access import found, require
@@ -143,7 +143,7 @@ async def save_profile(
     uow: UnitOfWork, actor: Member | None, profile: Profile, now: datetime
 ) -> Member:
     actor = require(actor, Role.MULTIPLIER)
-    if profile.capacity < 0 or profile.capacity > 100:
+    if not 0 <= profile.capacity <= MAX_CAPACITY:
         raise InvalidInput("capacity")
     await uow.members.save_profile(actor.id, profile)
     await uow.audit.record(now, actor.id, "member", actor.id, "profile", None, asdict(profile))
