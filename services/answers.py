@@ -29,7 +29,7 @@ async def accept(uow: UnitOfWork, actor: Member | None, offer_id: int, now: date
     if not await uow.offers.transition(
         offer_id, OfferStatus.PENDING, OfferStatus.ACCEPTED, answered_at=now
     ):
-        raise NoLongerAvailable("offer answered meanwhile")
+        await _lost_race(uow, actor, offer_id, now)
     assigned = await uow.contacts.transition(
         offer.contact_id,
         [Status.OFFERED],
@@ -55,7 +55,7 @@ async def decline(uow: UnitOfWork, actor: Member | None, offer_id: int, now: dat
     if not await uow.offers.transition(
         offer_id, OfferStatus.PENDING, OfferStatus.DECLINED, answered_at=now
     ):
-        raise NoLongerAvailable("offer answered meanwhile")
+        await _lost_race(uow, actor, offer_id, now)
     await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW)
     await uow.audit.record(now, actor.id, "offer", offer_id, "decline", "pending", "declined")
     await uow.audit.record(
@@ -100,6 +100,14 @@ async def _open_offer(uow: UnitOfWork, actor: Member, offer_id: int, now: dateti
         raise OfferExpired(card)
     check_can_answer(offer, actor, now)
     return offer
+
+
+async def _lost_race(uow: UnitOfWork, actor: Member, offer_id: int, now: datetime) -> None:
+    """Someone answered between our read and our write (PostgreSQL lets both read): say
+    what happened from the stored state, e.g. 'already done' to the same person's second tap."""
+    await uow.rollback()
+    check_can_answer(found(await uow.offers.get(offer_id), "offer"), actor, now)
+    raise NoLongerAvailable("offer answered meanwhile")
 
 
 async def _finish(uow: UnitOfWork, offer_id: int, now: datetime) -> Answered:

@@ -182,7 +182,7 @@ class OutboxRow(Base):
     purpose: Mapped[str] = mapped_column(String(16), default="notice")
     ref_id: Mapped[int | None] = mapped_column(Integer)
     dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
-    status: Mapped[str] = mapped_column(String(8), default="queued")
+    status: Mapped[str] = mapped_column(String(12), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))

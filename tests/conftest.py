@@ -1,11 +1,15 @@
 """Shared fixtures: a migrated SQLite database per test, a movable clock."""
 
 import asyncio
+import os
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -30,8 +34,20 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def db_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    return f"sqlite+aiosqlite:///{tmp_path}/test.db"
+async def db_url(tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh SQLite file, or with TEST_DATABASE_URL (a PostgreSQL server) a fresh database."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
+        return
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    await admin.dispose()
 
 
 @pytest.fixture

@@ -61,9 +61,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def team(fake: FakeTelegram, tmp_path, clock: FakeClock, request) -> AsyncIterator[Team]:  # type: ignore[no-untyped-def]
+async def team(fake: FakeTelegram, db_url: str, clock: FakeClock, request) -> AsyncIterator[Team]:  # type: ignore[no-untyped-def]
     """The running bot. Parametrize indirectly with a dict to override settings."""
-    url = f"sqlite+aiosqlite:///{tmp_path}/e2e.db"
+    url = db_url
     settings = Settings(
         _env_file=None,
         bot_token=TOKEN,

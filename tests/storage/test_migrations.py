@@ -16,11 +16,11 @@ def revisions(url: str) -> list[str]:
     return [r.revision for r in reversed(list(script.walk_revisions()))]
 
 
-def test_stairway(db_url: str) -> None:
+async def test_stairway(db_url: str) -> None:
     for revision in revisions(db_url):
-        upgrade(db_url, revision)
-        downgrade(db_url, "-1")
-        upgrade(db_url, revision)
+        await asyncio.to_thread(upgrade, db_url, revision)
+        await asyncio.to_thread(downgrade, db_url, "-1")
+        await asyncio.to_thread(upgrade, db_url, revision)
 
 
 async def test_models_match_migrations(db_url: str) -> None:

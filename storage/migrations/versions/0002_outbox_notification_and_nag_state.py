@@ -29,7 +29,7 @@ def upgrade() -> None:
     sa.Column('purpose', sa.String(length=16), nullable=False),
     sa.Column('ref_id', sa.Integer(), nullable=True),
     sa.Column('dedupe_key', sa.String(length=100), nullable=True),
-    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('not_before', sa.DateTime(timezone=True), nullable=False),
