@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -22,10 +23,11 @@ from bot.middlewares.member import MemberMiddleware
 from domain.clock import Clock, SystemClock
 from handlers import get_routers
 from scheduler.context import JobContext
+from scheduler.jobs import auto_dispatch
 from scheduler.limits import FloodLimits
 from scheduler.notices import close_stale_offer, tell_team_unreachable
 from scheduler.sender import OutboxSender
-from scheduler.setup import start_scheduler
+from scheduler.setup import kick, start_scheduler
 from services import team
 from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
@@ -59,10 +61,11 @@ def build_i18n() -> I18n:
 
 def build_dispatcher(
     settings: Settings, session_factory: async_sessionmaker, clock: Clock, i18n: I18n,
-    sender: OutboxSender,
+    sender: OutboxSender, autodispatch: Callable[[], None],
 ) -> Dispatcher:
+    """`autodispatch` runs the auto-dispatch job now (after a new contact or a No)."""
     dp = Dispatcher(storage=build_storage(settings), settings=settings, clock=clock,
-                    sender=sender)
+                    sender=sender, autodispatch=autodispatch)
     dp.update.outer_middleware(DedupeMiddleware(session_factory, clock))
     dp.update.outer_middleware(UnitOfWorkMiddleware(session_factory))
     dp.update.outer_middleware(MemberMiddleware())
@@ -100,7 +103,8 @@ async def run(
         ctx.sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
         background.append(asyncio.create_task(ctx.sender.run(), name="outbox"))
         scheduler = start_scheduler(ctx)
-        dp = build_dispatcher(settings, session_factory, clock, i18n, ctx.sender)
+        dp = build_dispatcher(settings, session_factory, clock, i18n, ctx.sender,
+                              partial(kick, scheduler, auto_dispatch.__name__))
         if on_ready:
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})

@@ -82,6 +82,9 @@ class Contact:
     nag_count: int = 0
     last_nag_at: datetime | None = None
     escalated_at: datetime | None = None
+    area_key: str | None = None  # the known area `details.area` means; None: not mapped yet
+    auto_dispatch: bool = False  # the bot offers it by itself until a dispatcher steps in
+    auto_tries: int = 0
 
     @property
     def is_assigned(self) -> bool:

@@ -31,6 +31,16 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class UnknownPlaces(InvalidInput):
+    """Places that are not on the team's list of areas, named so the person can fix them."""
+
+    code = "unknown_places"
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
 class AlreadyDone(NoLongerAvailable):
     """The same person pressed twice: tell them it already happened, not that it vanished."""
 

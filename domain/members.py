@@ -27,6 +27,7 @@ class Availability(StrEnum):
 
 
 MAX_CAPACITY = 50
+MAX_TRAVEL_KM = 500
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Profile:
     capacity: int = 5
     availability: Availability = Availability.ACTIVE
     away_until: datetime | None = None
+    travel_km: int = 0  # how far beyond their own and neighbouring areas they will go
 
     def is_available(self, now: datetime) -> bool:
         """Away ends by itself on its date, so nobody has to remember to come back."""
@@ -67,12 +69,3 @@ class Member:
     @property
     def is_multiplier(self) -> bool:
         return self.has(Role.MULTIPLIER)
-
-
-def normalize_area(text: str) -> str:
-    """Areas are free text for now; compare them case- and space-insensitively."""
-    return " ".join(text.split()).casefold()
-
-
-def parse_areas(text: str) -> frozenset[str]:
-    return frozenset(a for a in (normalize_area(p) for p in text.split(",")) if a)

@@ -32,6 +32,8 @@ class Offer:
     days: int
     answered_at: datetime | None = None
     decline_reason: DeclineReason | None = None
+    automatic: bool = False  # made by auto-dispatch, not by a dispatcher
+    reached_at: datetime | None = None  # when the multiplier first reported reaching the seeker
 
     def is_open(self, now: datetime) -> bool:
         """Expiry is checked on every press, so a late Yes never wins even before a job runs."""

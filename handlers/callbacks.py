@@ -9,10 +9,17 @@ from domain.roles import Role
 
 
 class CardAction(CallbackData, prefix="card"):
-    """Dispatcher buttons on a team card: other, hold, resume, close, back."""
+    """Dispatcher buttons on a team card: other, why, hold, resume, close, back."""
 
     action: str
     contact_id: int
+
+
+class MapArea(CallbackData, prefix="map"):
+    """One of the card's guesses for a place not on the list, by its position."""
+
+    contact_id: int
+    pick: int
 
 
 class OfferTo(CallbackData, prefix="offer"):
@@ -91,7 +98,7 @@ class OpenCard(CallbackData, prefix="open"):
     contact_id: int
 
 
-ALL += [IntakePick, Escalation, OpenCard]
+ALL += [IntakePick, Escalation, OpenCard, MapArea]
 
 
 def is_well_formed(data: str | None) -> bool:

@@ -1,7 +1,7 @@
 """Dispatcher buttons on team cards: offer, pick another multiplier, hold, resume, close, withdraw."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -10,17 +10,16 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from domain.clock import Clock
-from domain.contacts import Contact
 from domain.errors import DomainError
 from domain.members import Member
-from domain.offers import Offer, OfferStatus
+from domain.offers import OfferStatus
 from domain.roles import DISPATCH_ROLES
 from handlers import keyboards, labels, texts
-from handlers.callbacks import CardAction, CloseAs, OfferTo, Withdraw
+from handlers.callbacks import CardAction, CloseAs, MapArea, OfferTo, Withdraw
 from handlers.filters import HasRole
-from handlers.posting import edit_pressed, refresh_card
+from handlers.posting import edit_pressed, offer_message, refresh_card, reply_to_press
 from scheduler.sender import OutboxSender
-from services import dispatch
+from services import areas, dispatch, matching
 from services.cards import CardView
 from storage.uow import UnitOfWork
 
@@ -30,15 +29,10 @@ log = logging.getLogger(__name__)
 async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uow: UnitOfWork,
                 clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
     now = clock.now()
-
-    def compose(offer: Offer, contact: Contact) -> tuple[str, str]:
-        return (texts.offer_question(contact, offer.days),
-                keyboards.offer(offer.id).model_dump_json())
-
     try:
         made = await dispatch.make_offer(
             uow, member, callback_data.contact_id, callback_data.member_id, now,
-            settings.offer_days, timedelta(hours=settings.offer_ttl_hours), compose)
+            settings.offer_days, timedelta(hours=settings.offer_ttl_hours), offer_message)
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
@@ -72,6 +66,9 @@ async def card_action(query: CallbackQuery, callback_data: CardAction, member: M
             view = await dispatch.hold(uow, member, contact_id, now)
         elif callback_data.action == "resume":
             view = await dispatch.resume(uow, member, contact_id, now)
+        elif callback_data.action == "why":
+            await _explain(query, member, uow, contact_id, now)
+            return
         elif callback_data.action in ("other", "close", "back"):
             view = await dispatch.card(uow, member, contact_id, now)
         else:
@@ -82,7 +79,7 @@ async def card_action(query: CallbackQuery, callback_data: CardAction, member: M
         return
     await query.answer()
     if callback_data.action == "other":
-        await _show_others(query, uow, view)
+        await _show_others(query, uow, view, now)
     elif callback_data.action == "close":
         await edit_pressed(query, reply_markup=keyboards.close(contact_id))
     else:
@@ -100,10 +97,31 @@ async def close(query: CallbackQuery, callback_data: CloseAs, member: Member, uo
     await refresh_card(bot, view, clock.now())
 
 
-async def _show_others(query: CallbackQuery, uow: UnitOfWork, view: CardView) -> None:
-    candidates = await dispatch.all_multipliers(uow)
+async def _show_others(query: CallbackQuery, uow: UnitOfWork, view: CardView,
+                       now: datetime) -> None:
+    candidates = await dispatch.all_multipliers(uow, now)
     declined = {o.multiplier_id for o in view.offers if o.status is OfferStatus.DECLINED}
     await edit_pressed(query, reply_markup=keyboards.other(view.contact.id, candidates, declined))
+
+
+async def _explain(query: CallbackQuery, member: Member, uow: UnitOfWork, contact_id: int,
+                   now: datetime) -> None:
+    """Every multiplier and why they are or are not suggested, as a reply under the card."""
+    explanation = await matching.explain_contact(uow, member, contact_id, now)
+    await query.answer()
+    await reply_to_press(query, texts.explanation(explanation, now))
+
+
+async def map_area(query: CallbackQuery, callback_data: MapArea, member: Member, uow: UnitOfWork,
+                   clock: Clock, bot: Bot) -> None:
+    try:
+        view = await areas.map_contact(uow, member, callback_data.contact_id, None,
+                                       callback_data.pick, clock.now())
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer(_("Mapped to {area}.").format(area=view.areas.name(view.contact.area_key or "")))
+    await refresh_card(bot, view, clock.now())
 
 
 def router() -> Router:
@@ -114,4 +132,5 @@ def router() -> Router:
     r.callback_query.register(withdraw, Withdraw.filter())
     r.callback_query.register(card_action, CardAction.filter())
     r.callback_query.register(close, CloseAs.filter())
+    r.callback_query.register(map_area, MapArea.filter())
     return r

@@ -4,6 +4,9 @@ Each step validates and re-asks with a hint; /cancel works at any step. A forwar
 message starts the form prefilled with who they are and what they wrote.
 """
 
+from collections.abc import Callable
+from datetime import datetime
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -31,6 +34,7 @@ from handlers.filters import NOT_A_COMMAND, HasRole
 from handlers.posting import edit_pressed, post_card
 from scheduler.sender import OutboxSender
 from services import intake, notify
+from services.cards import CardView
 from storage.uow import UnitOfWork
 
 SKIP = "-"
@@ -121,7 +125,7 @@ async def got_source(message: Message, state: FSMContext, settings: Settings) ->
 
 async def got_notes(message: Message, state: FSMContext, settings: Settings, member: Member,
                     uow: UnitOfWork, clock: Clock, bot: Bot, team_chat_id: int | None,
-                    sender: OutboxSender) -> None:
+                    sender: OutboxSender, autodispatch: Callable[[], None]) -> None:
     try:
         notes = "" if message.text == SKIP else rules.parse_free_text(message.text or "", rules.MAX_NOTES)
     except InvalidInput:
@@ -134,6 +138,12 @@ async def got_notes(message: Message, state: FSMContext, settings: Settings, mem
     await state.clear()
     await notify.ping_dispatchers(uow, texts.new_contact_notice(view.contact), now, settings.quiet())
     sender.wake()
+    await _to_team_chat(message, bot, uow, team_chat_id, view, now)
+    autodispatch()  # after the card is posted, so that a first automatic offer edits it
+
+
+async def _to_team_chat(message: Message, bot: Bot, uow: UnitOfWork, team_chat_id: int | None,
+                        view: CardView, now: datetime) -> None:
     if team_chat_id is None:
         await message.answer(_("Saved as #{id}. No team chat is bound yet: an admin must send /bind in the dispatchers' group.").format(id=view.contact.id))
         return

@@ -14,6 +14,7 @@ from handlers.callbacks import (
     CloseAs,
     Escalation,
     HandBack,
+    MapArea,
     OfferTo,
     OpenCard,
     Stage,
@@ -30,10 +31,15 @@ def card(view: CardView) -> InlineKeyboardMarkup | None:
         for s in view.suggestions:
             kb.button(text=_("Offer to {name}").format(name=s.member.name),
                       callback_data=OfferTo(contact_id=contact.id, member_id=s.member.id))
+        guesses = view.area_guesses if view.area_unknown else ()
+        for pick, key in enumerate(guesses):
+            kb.button(text=_("📍 {area}?").format(area=view.areas.name(key)),
+                      callback_data=MapArea(contact_id=contact.id, pick=pick))
         kb.button(text=_("Other…"), callback_data=CardAction(action="other", contact_id=contact.id))
+        kb.button(text=_("Why not…?"), callback_data=CardAction(action="why", contact_id=contact.id))
         kb.button(text=_("Hold"), callback_data=CardAction(action="hold", contact_id=contact.id))
         kb.button(text=_("Close…"), callback_data=CardAction(action="close", contact_id=contact.id))
-        kb.adjust(*([1] * len(view.suggestions)), 3)
+        kb.adjust(*([1] * len(view.suggestions)), *([len(guesses)] if guesses else []), 2, 2)
     elif contact.status is Status.OFFERED and view.pending_offer:
         kb.button(text=_("Withdraw offer"), callback_data=Withdraw(offer_id=view.pending_offer.id))
     elif contact.status is Status.ON_HOLD:

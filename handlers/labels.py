@@ -6,13 +6,15 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.numbers import format_percent
 
 from domain.contacts import CloseReason, Status
 from domain.errors import DomainError
-from domain.matching import Reason
+from domain.matching import Candidate, Exclusion, Reason, Suggestion
 from domain.members import Availability, Gender
-from domain.offers import DeclineReason
+from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.reliability import Track
 from domain.roles import Role
 
 
@@ -87,14 +89,79 @@ def language(code: str) -> str:
         return code
 
 
-def match_reason(reason: Reason, language_code: str, load: int, capacity: int) -> str:
+def match_reason(reason: Reason, s: Suggestion, language_code: str, now: datetime) -> str:
+    """A reason in the words a dispatcher would use, with its figure."""
+    track = s.track
+    if reason is Reason.SAME_AREA:
+        return _("same area")
+    if reason is Reason.NEIGHBOUR_AREA:
+        return _("neighbouring area")
+    if reason is Reason.WITHIN_TRAVEL:
+        return _("{km} km away, will travel").format(km=round(s.distance_km or 0))
+    if reason is Reason.SPEAKS_LANGUAGE:
+        return _("speaks {language}").format(language=language(language_code))
+    if reason is Reason.FALLBACK_LANGUAGE:
+        return _("no {language}, speaks a fallback language").format(language=language(language_code))
+    if reason is Reason.SAME_GENDER:
+        return _("same gender")
+    if reason is Reason.FREE_CAPACITY:
+        return _("load {load}/{capacity}").format(load=s.load, capacity=s.capacity)
+    if reason is Reason.RELIABLE:
+        return reliability(track) or _("reliable")
+    return _("last offer {ago} ago").format(ago=ago(track.last_offer_at, now)) \
+        if track.last_offer_at else _("never offered yet")
+
+
+def reliability(track: Track) -> str:
+    """'accepts 80%, answers in 2 hours, 9/10 reached in time' — only the figures there are."""
+    parts = []
+    if track.acceptance is not None:
+        parts.append(_("accepts {share}").format(share=percent(track.acceptance)))
+    if track.median_answer is not None:
+        parts.append(_("answers in {time}").format(time=duration(track.median_answer)))
+    if track.judged:
+        parts.append(_("{n}/{of} reached in time").format(n=track.in_time, of=track.judged))
+    if track.recent_nags or track.recent_escalations:
+        parts.append(_("{n} reminders lately").format(
+            n=track.recent_nags + track.recent_escalations))
+    return ", ".join(parts)
+
+
+def exclusion(value: Exclusion, candidate: Candidate, language_code: str) -> str:
+    profile = candidate.member.profile
+    if value is Exclusion.AWAY and profile.away_until:
+        return _("away until {date}").format(
+            date=format_date(profile.away_until, "d MMM", locale=locale()))
     return {
-        Reason.SPEAKS_LANGUAGE: _("speaks {language}").format(language=language(language_code)),
-        Reason.SAME_GENDER: _("same gender"),
-        Reason.SAME_AREA: _("same area"),
-        Reason.LOAD: _("load {load}/{capacity}").format(load=load, capacity=capacity),
-        Reason.AVAILABLE: _("available"),
-    }[reason]
+        Exclusion.NOT_ACTIVE: _("not an active multiplier"),
+        Exclusion.UNREACHABLE: _("has blocked the bot"),
+        Exclusion.AWAY: _("away"),
+        Exclusion.BUSY: _("busy"),
+        Exclusion.FULL: _("full: {load}/{capacity}").format(load=candidate.load,
+                                                           capacity=profile.capacity),
+        Exclusion.LANGUAGE: _("does not speak {language}").format(language=language(language_code)),
+        Exclusion.GENDER: _("other gender (the team requires the same)"),
+        Exclusion.ALREADY_ASKED: _("already declined or let the offer lapse"),
+    }[value]
+
+
+def offer_outcome(offer: Offer) -> str:
+    if offer.status is OfferStatus.DECLINED:
+        return _("declined ({reason})").format(reason=decline_reason(offer.decline_reason))
+    return {
+        OfferStatus.PENDING: _("waiting for an answer"),
+        OfferStatus.ACCEPTED: _("accepted"),
+        OfferStatus.WITHDRAWN: _("withdrawn"),
+        OfferStatus.EXPIRED: _("no answer in time"),
+    }[offer.status]
+
+
+def percent(share: float) -> str:
+    return format_percent(share, locale=locale())
+
+
+def duration(value: timedelta) -> str:
+    return format_timedelta(value, locale=locale(), threshold=1.1)
 
 
 def error(exc: DomainError) -> str:
@@ -104,6 +171,7 @@ def error(exc: DomainError) -> str:
         "already_done": _("Already done: your earlier answer was saved."),
         "not_allowed": _("This button is not for you."),
         "invalid_input": _("That does not look right; please try again."),
+        "unknown_places": _("Not on the team's list of areas: {names}. Check the spelling or ask an admin to add them (/areas).").format(names=exc.detail),
     }.get(exc.code, _("Sorry, that cannot be done."))
 
 

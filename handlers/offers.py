@@ -1,5 +1,7 @@
 """A multiplier answers an offer in their private chat: Yes reveals the details, No asks why."""
 
+from collections.abc import Callable
+
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
@@ -19,7 +21,8 @@ from storage.uow import UnitOfWork
 
 
 async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uow: UnitOfWork,
-                 clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
+                 clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender,
+                 autodispatch: Callable[[], None]) -> None:
     action = answers.accept if callback_data.yes else answers.decline
     try:
         done = await action(uow, member, callback_data.offer_id, clock.now())
@@ -43,6 +46,8 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
                                       clock.now(), settings.quiet())
         sender.wake()
     await refresh_card(bot, done.card, clock.now())
+    if not callback_data.yes:
+        autodispatch()  # if auto-dispatch owns the contact, the next offer goes out now
 
 
 async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: UnitOfWork,

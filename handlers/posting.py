@@ -7,6 +7,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
+from domain.contacts import Contact
+from domain.offers import Offer
 from handlers import keyboards, texts
 from services.cards import CardView
 
@@ -67,3 +69,8 @@ async def reply_to_press(query: CallbackQuery, text: str,
     assert query.bot is not None
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await query.bot.send_message(chat_id, text, reply_markup=reply_markup)
+
+
+def offer_message(offer: Offer, contact: Contact) -> tuple[str, str]:
+    """The multiplier's question and its Yes / No, queued with the offer (services.dispatch)."""
+    return texts.offer_question(contact, offer.days), keyboards.offer(offer.id).model_dump_json()

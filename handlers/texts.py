@@ -6,10 +6,12 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 
 from domain.contacts import Contact, ContactDetails, Status
+from domain.matching import Suggestion
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from handlers import labels
 from services.cards import CardView
+from services.matching import Explanation
 
 TEXT_LIMIT = 4000  # Telegram refuses messages over 4096 characters
 
@@ -49,7 +51,7 @@ def card(view: CardView, now: datetime) -> str:
         lines.append(_("No answer in time: {list}").format(
             list=", ".join(escape(view.names[o.multiplier_id]) for o in expired)))
     if contact.status is Status.NEW:
-        lines += ["", suggestions(view)]
+        lines += ["", suggestions(view, now)]
     return "\n".join(lines)
 
 
@@ -73,16 +75,71 @@ def status_line(view: CardView, now: datetime) -> str:
     return _("Status: {status}").format(status=labels.status(contact.status))
 
 
-def suggestions(view: CardView) -> str:
+def suggestions(view: CardView, now: datetime) -> str:
+    lines = []
+    if view.area_unknown:
+        lines.append(_("⚠️ Area “{place}” is not on the list: map it with a button below or /map {id} &lt;area&gt;.").format(
+            place=escape(view.contact.details.area), id=view.contact.id))
+    if view.unserved:
+        lines.append(_("⚠️ No multiplier here ({area}).").format(
+            area=escape(view.areas.name(view.contact.area_key or ""))))
+        if view.nearest:
+            lines.append(_("Nearest: {list}").format(list="; ".join(
+                f"{escape(s.member.name)} — {escape(_where(view, s))}" for s in view.nearest)))
+    if view.contact.auto_dispatch:
+        lines.append(_("🤖 Auto-dispatch: try {n} of {of}").format(
+            n=view.contact.auto_tries + 1, of=view.policy.auto_tries))
     if not view.suggestions:
-        return _("No available multiplier has free capacity. Use “Other…” to pick anyone.")
-    lines = [_("Suggestions:")]
+        lines.append(_("No available multiplier has free capacity. Use “Other…” to pick anyone."))
+        return "\n".join(lines)
+    lines.append(_("Suggestions:"))
     for number, s in enumerate(view.suggestions, 1):
         reasons = ", ".join(
-            labels.match_reason(r, view.contact.details.language, s.load, s.capacity)
-            for r in s.reasons)
-        lines.append(f"{number}. <b>{escape(s.member.name)}</b> — {reasons}")
+            labels.match_reason(r, s, view.contact.details.language, now) for r in s.reasons)
+        lines.append(f"{number}. <b>{escape(s.member.name)}</b> — {escape(reasons)}")
     return "\n".join(lines)
+
+
+def _where(view: CardView, s: Suggestion) -> str:
+    areas = ", ".join(view.areas.name(k) for k in sorted(s.member.profile.areas)) or "?"
+    if s.distance_km is None:
+        return areas
+    return _("{areas}, {km} km").format(areas=areas, km=round(s.distance_km))
+
+
+def explanation(e: Explanation, now: datetime) -> str:
+    """Why each multiplier is or is not suggested for this seeker."""
+    lang = e.contact.details.language
+    lines = [_("<b>#{id}</b> {who}: every multiplier").format(
+        id=e.contact.id, who=summary(e.contact.details))]
+    for v in e.verdicts:
+        name = escape(v.candidate.member.name)
+        if v.suggestion:
+            reasons = ", ".join(labels.match_reason(r, v.suggestion, lang, now)
+                                for r in v.suggestion.reasons)
+            lines.append(f"✅ <b>{name}</b> ({v.suggestion.score:.1f}) — {escape(reasons)}")
+        else:
+            assert v.exclusion is not None
+            lines.append(f"✖️ {name} — {escape(labels.exclusion(v.exclusion, v.candidate, lang))}")
+    if not e.verdicts:
+        lines.append(_("The team has no multiplier yet."))
+    return fit("\n".join(lines))
+
+
+def auto_handover(view: CardView, why: str) -> str:
+    """Auto-dispatch gives up: the dispatchers get the contact with its offer history."""
+    reason = {
+        "tries": _("after {n} offers").format(n=view.contact.auto_tries),
+        "unserved": _("nobody serves this area"),
+        "nobody": _("no available multiplier"),
+        "off": _("auto-dispatch was turned off"),
+    }[why]
+    lines = [_("🤖 Over to you: #{id} {who} — {reason}.").format(
+        id=view.contact.id, who=summary(view.contact.details), reason=reason)]
+    for offer in view.offers:
+        lines.append(f"• {escape(view.names.get(offer.multiplier_id, '?'))}: "
+                     f"{labels.offer_outcome(offer)}")
+    return fit("\n".join(lines))
 
 
 def offer_question(contact: Contact, days: int) -> str:

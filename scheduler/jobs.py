@@ -3,11 +3,12 @@ item in its own transaction together with the messages it queues, then wakes the
 
 from datetime import timedelta
 
+from domain.errors import DomainError
 from domain.followup_rules import NagAction
 from handlers import keyboards, texts
-from handlers.posting import refresh_card
+from handlers.posting import offer_message, refresh_card
 from scheduler.context import JobContext
-from services import answers, nags, notify
+from services import answers, autodispatch, nags, notify
 from services.cards import build_card
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
@@ -32,6 +33,31 @@ async def expire_offers(ctx: JobContext) -> None:
             await uow.commit()
         with ctx.texts():
             await refresh_card(ctx.bot, view, now)
+    ctx.sender.wake()
+
+
+async def auto_dispatch(ctx: JobContext) -> None:
+    """The next automatic offer for every contact auto-dispatch still owns, or the hand-over."""
+    now, ttl = ctx.clock.now(), timedelta(hours=ctx.settings.offer_ttl_hours)
+    async with UnitOfWork(ctx.session_factory) as uow:
+        waiting = await autodispatch.waiting(uow)
+    for contact_id in waiting:
+        async with UnitOfWork(ctx.session_factory) as uow:
+            with ctx.texts():
+                try:
+                    step = await autodispatch.step(uow, contact_id, now, ctx.settings.offer_days,
+                                                   ttl, offer_message)
+                except DomainError:  # a dispatcher acted on it meanwhile
+                    continue
+                if step is None:
+                    continue
+                if step.handed_over:
+                    await notify.to_team(
+                        uow, texts.auto_handover(step.card, step.handed_over), now,
+                        dedupe_key=f"auto-handover:{contact_id}:{now.isoformat()}")
+            await uow.commit()
+        with ctx.texts():
+            await refresh_card(ctx.bot, step.card, now)
     ctx.sender.wake()
 
 

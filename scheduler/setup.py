@@ -1,12 +1,14 @@
 """APScheduler wiring: the jobs run on an interval and read their work from the database."""
 
+from datetime import UTC, datetime
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.context import JobContext
 from scheduler.digests import send_digests
-from scheduler.jobs import auto_close, expire_offers, nag_followups
+from scheduler.jobs import auto_close, auto_dispatch, expire_offers, nag_followups
 
-JOBS = (expire_offers, nag_followups, auto_close, send_digests)
+JOBS = (expire_offers, auto_dispatch, nag_followups, auto_close, send_digests)
 
 
 def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:
@@ -25,3 +27,8 @@ async def run_all(ctx: JobContext) -> None:
     """Every job once, in order (tests drive the clock and call this)."""
     for job in JOBS:
         await job(ctx)
+
+
+def kick(scheduler: AsyncIOScheduler, job_id: str) -> None:
+    """Run a job now rather than at its next interval (e.g. auto-dispatch after a No)."""
+    scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))

@@ -3,12 +3,16 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.areas import AreaMap
 from domain.contacts import Contact
-from domain.matching import Suggestion, rank
+from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serves
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from services.transaction import use_case
 from storage.uow import UnitOfWork
+
+#: Offers that rule a multiplier out for this seeker: they said no, or let it lapse.
+ASKED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)
 
 
 @dataclass(frozen=True)
@@ -19,10 +23,26 @@ class CardView:
     suggestions: list[Suggestion]
     assignee: Member | None
     location: tuple[int, int] | None  # (chat id, message id) of the posted card
+    areas: AreaMap
+    policy: MatchPolicy
+    area_guesses: tuple[str, ...] = ()  # known areas the typed place may mean
+    nearest: tuple[Suggestion, ...] = ()  # set when no eligible multiplier serves the place
 
     @property
     def pending_offer(self) -> Offer | None:
         return next((o for o in self.offers if o.status is OfferStatus.PENDING), None)
+
+    @property
+    def area_unknown(self) -> bool:
+        return bool(self.contact.details.area) and self.contact.area_key is None
+
+    @property
+    def unserved(self) -> bool:
+        return bool(self.nearest) or (self.contact.area_key is not None and not self.suggestions)
+
+
+def asked(offers: list[Offer]) -> frozenset[int]:
+    return frozenset(o.multiplier_id for o in offers if o.status in ASKED)
 
 
 @use_case
@@ -30,20 +50,27 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
     contact = await uow.contacts.get(contact_id)
     assert contact is not None
     offers = await uow.offers.for_contact(contact_id)
-    declined = frozenset(o.multiplier_id for o in offers if o.status is OfferStatus.DECLINED)
-    candidates = await uow.members.multiplier_candidates()
-    suggestions = rank(contact.details, candidates, now, exclude=declined)
+    areas, policy = await uow.areas.map(), await uow.settings.match_policy()
+    candidates = await uow.members.multiplier_candidates(now)
+    eligible = rank(contact.details, Place(contact.area_key, areas), candidates, now, policy,
+                    exclude=asked(offers), limit=None)
     names = {c.member.id: c.member.name for c in candidates}
     assignee = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
     for offer in offers:
         if offer.multiplier_id not in names:
             member = await uow.members.get(offer.multiplier_id)
             names[offer.multiplier_id] = member.name if member else "?"
+    unserved = contact.area_key is not None and eligible and not any(map(serves, eligible))
+    guesses = areas.resolve(contact.details.area).guesses if contact.area_key is None else ()
     return CardView(
         contact=contact,
         offers=offers,
         names=names,
-        suggestions=suggestions,
+        suggestions=eligible[:3],
         assignee=assignee,
         location=await uow.contacts.card(contact_id),
+        areas=areas,
+        policy=policy,
+        area_guesses=guesses,
+        nearest=tuple(nearest(eligible)) if unserved else (),
     )

@@ -54,24 +54,43 @@ async def make_offer(
     ttl: timedelta,
     compose: ComposeOffer,
 ) -> OfferMade:
-    """The offer and the message that carries it are written in one transaction."""
+    """A dispatcher's offer; it also takes the contact out of auto-dispatch's hands."""
     actor = require(actor, *DISPATCH_ROLES)
     contact = found(await uow.contacts.get(contact_id), "contact")
     multiplier = found(await uow.members.get(multiplier_id), "member")
-    check_can_offer(contact, multiplier, now)
-    if not await uow.contacts.transition(contact_id, OFFERABLE, Status.OFFERED):
-        raise NoLongerAvailable("contact moved on")
-    offer = await uow.offers.add(contact_id, multiplier_id, actor.id, days, now, now + ttl)
-    await uow.audit.record(
-        now, actor.id, "contact", contact_id, "offer", contact.status, Status.OFFERED
-    )
-    await uow.audit.record(now, actor.id, "offer", offer.id, "create", None, offer.status)
-    text, markup = compose(offer, contact)
-    await uow.outbox.add(Enqueue(chat_id=multiplier.tg_user_id, member_id=multiplier.id, text=text,
-                                 reply_markup=markup, purpose="offer", ref_id=offer.id), now)
+    offer = await place_offer(uow, actor.id, contact, multiplier, now, days, ttl, compose)
     card = await build_card(uow, contact_id, now)
     await uow.commit()
     return OfferMade(offer, multiplier, card)
+
+
+async def place_offer(
+    uow: UnitOfWork,
+    actor_id: int | None,
+    contact: Contact,
+    multiplier: Member,
+    now: datetime,
+    days: int,
+    ttl: timedelta,
+    compose: ComposeOffer,
+) -> Offer:
+    """The offer and the message that carries it, in the caller's transaction. No actor:
+    auto-dispatch made it, and counts the try."""
+    check_can_offer(contact, multiplier, now)
+    automatic = actor_id is None
+    fields = {"auto_tries": contact.auto_tries + 1} if automatic else {"auto_dispatch": False}
+    if not await uow.contacts.transition(contact.id, OFFERABLE, Status.OFFERED, **fields):
+        raise NoLongerAvailable("contact moved on")
+    offer = await uow.offers.add(contact.id, multiplier.id, actor_id, days, now, now + ttl,
+                                 automatic=automatic)
+    action = "auto_offer" if automatic else "offer"
+    await uow.audit.record(now, actor_id, "contact", contact.id, action, contact.status,
+                           Status.OFFERED)
+    await uow.audit.record(now, actor_id, "offer", offer.id, "create", None, offer.status)
+    text, markup = compose(offer, contact)
+    await uow.outbox.add(Enqueue(chat_id=multiplier.tg_user_id, member_id=multiplier.id, text=text,
+                                 reply_markup=markup, purpose="offer", ref_id=offer.id), now)
+    return offer
 
 
 @use_case
@@ -85,7 +104,8 @@ async def withdraw_offer(
         offer_id, OfferStatus.PENDING, OfferStatus.WITHDRAWN, answered_at=now
     ):
         raise NoLongerAvailable("offer answered meanwhile")
-    await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW)
+    await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW,
+                                  auto_dispatch=False)
     await uow.outbox.cancel("offer", offer_id)
     await uow.audit.record(now, actor.id, "offer", offer_id, reason, offer.status, "withdrawn")
     await uow.audit.record(
@@ -149,7 +169,7 @@ async def _move(
 ) -> CardView:
     assert actor is not None
     contact = found(await uow.contacts.get(contact_id), "contact")
-    if not await uow.contacts.transition(contact_id, expected, to, **fields):
+    if not await uow.contacts.transition(contact_id, expected, to, auto_dispatch=False, **fields):
         raise NoLongerAvailable("contact moved on")
     await uow.audit.record(now, actor.id, "contact", contact_id, action, contact.status, to)
     view = await build_card(uow, contact_id, now)
@@ -158,8 +178,8 @@ async def _move(
 
 
 @use_case
-async def all_multipliers(uow: UnitOfWork) -> list[Candidate]:
+async def all_multipliers(uow: UnitOfWork, now: datetime) -> list[Candidate]:
     """Every active multiplier, for the dispatcher who knows better than the ranking."""
-    candidates = await uow.members.multiplier_candidates()
+    candidates = await uow.members.multiplier_candidates(now)
     await uow.commit()
     return candidates

@@ -7,6 +7,7 @@ from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.errors import NoLongerAvailable
 from domain.lifecycle import check_can_hand_back, check_can_set_stage
 from domain.members import Member
+from domain.reliability import REACHED_STAGES
 from domain.roles import Role
 from services.access import found, require
 from services.cards import CardView, build_card
@@ -36,6 +37,8 @@ async def set_stage(
     if not moved:
         raise NoLongerAvailable("contact moved on")
     await uow.audit.record(now, actor.id, "contact", contact_id, "stage", contact.status, stage)
+    if stage in REACHED_STAGES:
+        await uow.offers.mark_reached(contact_id, actor.id, now)
     return await _finish(uow, contact_id, now)
 
 

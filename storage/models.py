@@ -5,12 +5,14 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -60,6 +62,27 @@ class ProfileRow(Base):
     capacity: Mapped[int] = mapped_column(Integer, default=5)
     availability: Mapped[str] = mapped_column(String(8), default="active")
     away_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    travel_km: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AreaRow(Base):
+    """An area the team works in; `key` is the folded name (domain.areas.area_key)."""
+
+    __tablename__ = "areas"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    city: Mapped[str] = mapped_column(String(100), default="")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    aliases: Mapped[str] = mapped_column(Text, default="")  # comma-separated, folded
+
+
+class AreaLinkRow(Base):
+    """Two neighbouring areas, stored once with the smaller key first."""
+
+    __tablename__ = "area_links"
+    a: Mapped[str] = mapped_column(ForeignKey("areas.key", ondelete="CASCADE"), primary_key=True)
+    b: Mapped[str] = mapped_column(ForeignKey("areas.key", ondelete="CASCADE"), primary_key=True)
 
 
 class InviteRow(Base):
@@ -100,6 +123,9 @@ class ContactRow(Base):
     nag_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_nag_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    area_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    auto_dispatch: Mapped[bool] = mapped_column(default=False, server_default=false())
+    auto_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class OfferRow(Base):
@@ -127,6 +153,8 @@ class OfferRow(Base):
     decline_reason: Mapped[str | None] = mapped_column(String(8))
     dm_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     dm_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    automatic: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CardRow(Base):

@@ -4,6 +4,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.areas import AreaRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.contacts import ContactRepository
 from storage.repositories.invites import InviteRepository
@@ -11,6 +12,7 @@ from storage.repositories.members import MemberRepository
 from storage.repositories.offers import OfferRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.settings import SettingsRepository
+from storage.repositories.tracks import TrackRepository
 
 
 class UnitOfWork:
@@ -34,6 +36,8 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.settings = SettingsRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.areas = AreaRepository(self.session)
+        self.tracks = TrackRepository(self.session)
         return self
 
     async def __aexit__(

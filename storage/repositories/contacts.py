@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.contacts import Contact, ContactDetails, Status
@@ -92,3 +92,28 @@ class ContactRepository:
         else:
             row.chat_id, row.message_id = chat_id, message_id
         await self.session.flush()
+
+    async def unmapped(self, statuses: Iterable[Status]) -> list[Contact]:
+        """Contacts whose typed place is not (yet) a known area."""
+        rows = await self.session.scalars(
+            select(ContactRow)
+            .where(ContactRow.area_key.is_(None), ContactRow.area != "")
+            .where(ContactRow.status.in_([s.value for s in statuses]))
+        )
+        return [contact_from_row(r) for r in rows]
+
+    async def for_supply(self, waiting: Iterable[Status], since: datetime) -> list[Contact]:
+        """Waiting now, or new since the given time."""
+        rows = await self.session.scalars(
+            select(ContactRow).where(or_(ContactRow.status.in_([s.value for s in waiting]),
+                                         ContactRow.created_at >= since))
+        )
+        return [contact_from_row(r) for r in rows]
+
+    async def auto_waiting(self) -> list[int]:
+        """Contacts auto-dispatch still owns and that wait for their next offer."""
+        return list(await self.session.scalars(
+            select(ContactRow.id)
+            .where(ContactRow.auto_dispatch.is_(True), ContactRow.status == Status.NEW.value)
+            .order_by(ContactRow.waiting_since, ContactRow.id)
+        ))

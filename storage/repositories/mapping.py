@@ -26,6 +26,7 @@ def profile_from_row(row: ProfileRow | None) -> Profile:
         capacity=row.capacity,
         availability=Availability(row.availability),
         away_until=_utc(row.away_until),
+        travel_km=row.travel_km,
     )
 
 
@@ -38,6 +39,7 @@ def profile_to_row(member_id: int, profile: Profile) -> dict:
         "capacity": profile.capacity,
         "availability": profile.availability.value,
         "away_until": profile.away_until,
+        "travel_km": profile.travel_km,
     }
 
 
@@ -99,6 +101,9 @@ def contact_from_row(row: ContactRow) -> Contact:
         nag_count=row.nag_count,
         last_nag_at=_utc(row.last_nag_at),
         escalated_at=_utc(row.escalated_at),
+        area_key=row.area_key,
+        auto_dispatch=row.auto_dispatch,
+        auto_tries=row.auto_tries,
     )
 
 
@@ -114,4 +119,6 @@ def offer_from_row(row: OfferRow) -> Offer:
         days=row.days,
         answered_at=_utc(row.answered_at),
         decline_reason=DeclineReason(row.decline_reason) if row.decline_reason else None,
+        automatic=row.automatic,
+        reached_at=_utc(row.reached_at),
     )

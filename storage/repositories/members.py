@@ -12,6 +12,7 @@ from domain.members import Member, Profile
 from domain.roles import Role
 from storage.models import ContactRow, MemberRoleRow, MemberRow, ProfileRow
 from storage.repositories.mapping import member_from_row, profile_to_row
+from storage.repositories.tracks import TrackRepository
 
 
 class MemberRepository:
@@ -58,11 +59,13 @@ class MemberRepository:
                 setattr(row, key, value)
         await self.session.flush()
 
-    async def multiplier_candidates(self) -> list[Candidate]:
-        """Every active multiplier with the number of contacts they hold now."""
+    async def multiplier_candidates(self, now: datetime) -> list[Candidate]:
+        """Every active multiplier with the contacts they hold now and their track record."""
         members = [m for m in await self.list_all() if m.is_multiplier]
-        loads = await self.loads([m.id for m in members])
-        return [Candidate(m, loads.get(m.id, 0)) for m in members]
+        ids = [m.id for m in members]
+        loads = await self.loads(ids)
+        tracks = await TrackRepository(self.session).for_members(ids, now)
+        return [Candidate(m, loads.get(m.id, 0), tracks[m.id]) for m in members]
 
     async def loads(self, member_ids: list[int]) -> dict[int, int]:
         rows = await self.session.execute(

@@ -22,8 +22,10 @@ class OfferRepository:
         days: int,
         now: datetime,
         expires_at: datetime,
+        automatic: bool = False,
     ) -> Offer:
         row = OfferRow(
+            automatic=automatic,
             contact_id=contact_id,
             multiplier_id=multiplier_id,
             offered_by=offered_by,
@@ -101,4 +103,14 @@ class OfferRepository:
             update(OfferRow)
             .where(OfferRow.id == offer_id)
             .values(dm_chat_id=chat_id, dm_message_id=message_id)
+        )
+
+    async def mark_reached(self, contact_id: int, multiplier_id: int, now: datetime) -> None:
+        """The first time the holder reports getting through: the promise is judged by it."""
+        await self.session.execute(
+            update(OfferRow)
+            .where(OfferRow.contact_id == contact_id, OfferRow.multiplier_id == multiplier_id,
+                   OfferRow.status == OfferStatus.ACCEPTED.value, OfferRow.reached_at.is_(None))
+            .values(reached_at=now)
+            .execution_options(synchronize_session=False)
         )

@@ -1,11 +1,16 @@
 """Team settings changed at run time from Telegram (e.g. the bound team chat)."""
 
+import json
+from dataclasses import asdict, replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.matching import GenderRule, MatchPolicy, Weights
 from storage.models import SettingRow
 
 TEAM_CHAT = "team_chat_id"
 DIGEST_TIMES = "digest_times"
+MATCH_POLICY = "match_policy"
 
 
 class SettingsRepository:
@@ -27,3 +32,21 @@ class SettingsRepository:
     async def team_chat_id(self) -> int | None:
         value = await self.get(TEAM_CHAT)
         return int(value) if value else None
+
+    async def match_policy(self) -> MatchPolicy:
+        """Defaults for whatever an admin never set (and for keys a newer version dropped)."""
+        stored = json.loads(await self.get(MATCH_POLICY) or "{}")
+        policy = MatchPolicy()
+        weights = {k: float(v) for k, v in stored.pop("weights", {}).items()
+                   if k in asdict(policy.weights)}
+        known = {k: v for k, v in stored.items() if k in asdict(policy) and k != "weights"}
+        if "gender_rule" in known:
+            known["gender_rule"] = GenderRule(known["gender_rule"])
+        if "fallback_languages" in known:
+            known["fallback_languages"] = frozenset(known["fallback_languages"])
+        return replace(policy, weights=Weights(**weights), **known)
+
+    async def save_match_policy(self, policy: MatchPolicy) -> None:
+        data = asdict(policy)
+        data["fallback_languages"] = sorted(policy.fallback_languages)
+        await self.set(MATCH_POLICY, json.dumps(data, sort_keys=True))

@@ -1,53 +1,195 @@
+"""Matching rules and weights, table-driven; and the fast ranking against the full explanation."""
+
+import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.areas import Area, AreaMap, Closeness
 from domain.contacts import ContactDetails
-from domain.matching import Candidate, Reason, rank
+from domain.matching import (
+    Candidate,
+    Exclusion,
+    GenderRule,
+    MatchPolicy,
+    Place,
+    Reason,
+    Weights,
+    exclusion,
+    explain,
+    nearest,
+    rank,
+)
 from domain.members import Availability, Gender, Member, Profile
+from domain.reliability import Track
 from domain.roles import Role
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
-
-
-def multiplier(id_: int, **profile) -> Member:  # type: ignore[no-untyped-def]
-    return Member(id=id_, tg_user_id=id_, name=f"M{id_}", roles=frozenset({Role.MULTIPLIER}),
-                  profile=Profile(**profile))
-
-
+KYIV = AreaMap(
+    {
+        "podil": Area("podil", "Podil", "Kyiv", 50.465, 30.515),
+        "obolon": Area("obolon", "Obolon", "Kyiv", 50.50, 30.50),
+        "darnytsia": Area("darnytsia", "Darnytsia", "Kyiv", 50.43, 30.63),  # ~9 km from Podil
+        "lviv": Area("lviv", "Lviv", "Lviv", 49.84, 24.03),
+        "nowhere": Area("nowhere", "Nowhere"),
+    },
+    frozenset({frozenset({"podil", "obolon"})}),
+)
+PODIL = Place("podil", KYIV)
 MARIA = ContactDetails(name="Maria Ivanova", gender=Gender.FEMALE, language="ru", area="Podil")
+POLICY = MatchPolicy()
 
 
-def test_language_gender_area_rank_first_with_reasons() -> None:
-    best = multiplier(1, gender=Gender.FEMALE, languages=frozenset({"ru"}), areas=frozenset({"podil"}))
-    other = multiplier(2, gender=Gender.MALE, languages=frozenset({"uk"}))
-    result = rank(MARIA, [Candidate(other, 0), Candidate(best, 0)], NOW)
-    assert [s.member.id for s in result] == [1, 2]
-    assert result[0].reasons == (Reason.SPEAKS_LANGUAGE, Reason.SAME_GENDER, Reason.SAME_AREA,
-                                 Reason.LOAD, Reason.AVAILABLE)
-    assert Reason.SPEAKS_LANGUAGE not in result[1].reasons
+def multiplier(id_: int, roles=frozenset({Role.MULTIPLIER}), active=True, unreachable=None,
+               **profile) -> Member:  # type: ignore[no-untyped-def]
+    profile.setdefault("languages", frozenset({"ru"}))
+    return Member(id=id_, tg_user_id=id_, name=f"M{id_}", roles=roles, active=active,
+                  unreachable_at=unreachable, profile=Profile(**profile))
 
 
-@pytest.mark.parametrize("profile, load, roles, active", [
-    ({"capacity": 2}, 2, {Role.MULTIPLIER}, True),  # full
-    ({"availability": Availability.BUSY}, 0, {Role.MULTIPLIER}, True),
-    ({"availability": Availability.AWAY, "away_until": NOW + timedelta(days=1)}, 0, {Role.MULTIPLIER}, True),
-    ({}, 0, {Role.OPERATOR}, True),  # not a multiplier
-    ({}, 0, {Role.MULTIPLIER}, False),  # deactivated
+@pytest.mark.parametrize(("member", "load", "policy", "expected"), [
+    (multiplier(1), 0, POLICY, None),
+    (multiplier(1, roles=frozenset({Role.OPERATOR})), 0, POLICY, Exclusion.NOT_ACTIVE),
+    (multiplier(1, active=False), 0, POLICY, Exclusion.NOT_ACTIVE),
+    (multiplier(1, unreachable=NOW), 0, POLICY, Exclusion.UNREACHABLE),
+    (multiplier(1, availability=Availability.BUSY), 0, POLICY, Exclusion.BUSY),
+    (multiplier(1, availability=Availability.AWAY, away_until=NOW + timedelta(days=1)), 0, POLICY,
+     Exclusion.AWAY),
+    (multiplier(1, availability=Availability.AWAY, away_until=NOW - timedelta(days=1)), 0, POLICY,
+     None),  # away ends by itself
+    (multiplier(1, capacity=3), 3, POLICY, Exclusion.FULL),
+    (multiplier(1, capacity=3), 2, POLICY, None),
+    (multiplier(1, languages=frozenset({"uk"})), 0, POLICY, Exclusion.LANGUAGE),
+    (multiplier(1, languages=frozenset({"en"})), 0,
+     replace(POLICY, fallback_languages=frozenset({"en"})), None),
+    (multiplier(1, gender=Gender.MALE), 0, replace(POLICY, gender_rule=GenderRule.REQUIRED),
+     Exclusion.GENDER),
+    (multiplier(1, gender=Gender.MALE), 0, POLICY, None),  # preferred: scored, not excluded
+    (multiplier(1, gender=Gender.FEMALE), 0, replace(POLICY, gender_rule=GenderRule.REQUIRED),
+     None),
 ])
-def test_hard_rules_exclude(profile, load, roles, active) -> None:  # type: ignore[no-untyped-def]
-    member = Member(id=1, tg_user_id=1, name="X", roles=frozenset(roles), active=active,
-                    profile=Profile(**profile))
-    assert rank(MARIA, [Candidate(member, load)], NOW) == []
+def test_hard_rules(member: Member, load: int, policy: MatchPolicy, expected: Exclusion | None) -> None:
+    assert exclusion(MARIA, Candidate(member, load), NOW, policy) == expected
 
 
-def test_away_ends_by_itself_on_its_date() -> None:
-    member = multiplier(1, availability=Availability.AWAY, away_until=NOW - timedelta(hours=1))
-    assert [s.member.id for s in rank(MARIA, [Candidate(member, 0)], NOW)] == [1]
+def test_required_gender_lets_anyone_take_a_seeker_of_unknown_gender() -> None:
+    policy = replace(POLICY, gender_rule=GenderRule.REQUIRED)
+    seeker = replace(MARIA, gender=Gender.UNKNOWN)
+    assert exclusion(seeker, Candidate(multiplier(1, gender=Gender.MALE), 0), NOW, policy) is None
 
 
-def test_lower_load_wins_a_tie_and_excluded_and_limit_apply() -> None:
-    members = [multiplier(i, capacity=5) for i in range(1, 6)]
-    candidates = [Candidate(m, load) for m, load in zip(members, [3, 1, 2, 0, 4])]
-    result = rank(MARIA, candidates, NOW, exclude=frozenset({4}))
-    assert [s.member.id for s in result] == [2, 3, 1]
+def _one(member: Member, policy: MatchPolicy = POLICY, place: Place = PODIL, load: int = 0,
+         track: Track = Track(), details: ContactDetails = MARIA):  # type: ignore[no-untyped-def]
+    [suggestion] = rank(details, place, [Candidate(member, load, track)], NOW, policy)
+    return suggestion
+
+
+@pytest.mark.parametrize(("areas", "travel", "closeness", "reason"), [
+    ({"podil"}, 0, Closeness.SAME, Reason.SAME_AREA),
+    ({"obolon"}, 0, Closeness.NEIGHBOUR, Reason.NEIGHBOUR_AREA),
+    ({"darnytsia"}, 20, Closeness.WITHIN_TRAVEL, Reason.WITHIN_TRAVEL),
+    ({"darnytsia"}, 5, Closeness.FAR, None),
+    ({"lviv", "obolon"}, 0, Closeness.NEIGHBOUR, Reason.NEIGHBOUR_AREA),  # the best area counts
+    ({"nowhere"}, 500, Closeness.FAR, None),  # known, not a neighbour, no coordinates
+    ({"atlantis"}, 500, Closeness.UNKNOWN, None),  # not on the list at all
+])
+def test_area_closeness(areas: set[str], travel: int, closeness: Closeness,
+                        reason: Reason | None) -> None:
+    s = _one(multiplier(1, areas=frozenset(areas), travel_km=travel))
+    assert s.closeness is closeness
+    if reason:
+        assert reason in s.reasons
+
+
+@pytest.mark.parametrize(("weight", "better", "worse"), [
+    ("same_area", dict(areas=frozenset({"podil"})), dict(areas=frozenset({"lviv"}))),
+    ("neighbour_area", dict(areas=frozenset({"obolon"})), dict(areas=frozenset({"lviv"}))),
+    ("within_travel", dict(areas=frozenset({"darnytsia"}), travel_km=20),
+     dict(areas=frozenset({"darnytsia"}), travel_km=0)),
+    ("own_language", dict(languages=frozenset({"ru"})), dict(languages=frozenset({"en"}))),
+    ("gender", dict(gender=Gender.FEMALE), dict(gender=Gender.MALE)),
+])
+def test_each_weight_adds_exactly_its_value(weight: str, better: dict, worse: dict) -> None:
+    policy = replace(POLICY, fallback_languages=frozenset({"en"}))
+    gap = _one(multiplier(1, **better), policy).score - _one(multiplier(2, **worse), policy).score
+    assert gap == pytest.approx(getattr(policy.weights, weight))
+    zero = replace(policy, weights=replace(policy.weights, **{weight: 0.0}))
+    assert _one(multiplier(1, **better), zero).score == pytest.approx(
+        _one(multiplier(2, **worse), zero).score)
+
+
+def test_free_capacity_reliability_and_fairness_scale_their_weights() -> None:
+    w = Weights()
+    member = multiplier(1, capacity=4)
+    assert _one(member, load=0).score - _one(member, load=2).score == pytest.approx(w.free_capacity / 2)
+    recent = Track(last_offer_at=NOW - timedelta(days=7))
+    assert _one(member).score - _one(member, track=recent).score == pytest.approx(w.fairness / 2)
+    good = Track(offers=10, accepted=10, judged=10, in_time=10, median_answer=timedelta(minutes=30))
+    bad = Track(offers=10, accepted=1, judged=1, in_time=0, recent_escalations=2)
+    assert _one(member, track=good).score > _one(member, track=bad).score + w.reliability / 2
+
+
+def test_the_faithful_multiplier_ranks_first_and_says_why() -> None:
+    faithful = Candidate(multiplier(1), 0, Track(offers=10, accepted=9, judged=8, in_time=8,
+                                                 median_answer=timedelta(hours=1)))
+    flaky = Candidate(multiplier(2), 0, Track(offers=10, accepted=3, judged=3, in_time=1,
+                                              recent_nags=3))
+    result = rank(MARIA, PODIL, [flaky, faithful], NOW, POLICY)
+    assert [s.member.id for s in result] == [1, 2]
+    assert Reason.RELIABLE in result[0].reasons and Reason.RELIABLE not in result[1].reasons
+
+
+def test_ties_go_to_the_less_loaded_then_the_longer_standing() -> None:
+    members = [Candidate(multiplier(i, capacity=10), load) for i, load in [(3, 1), (2, 1), (1, 2)]]
+    policy = replace(POLICY, weights=replace(Weights(), free_capacity=0.0))
+    assert [s.member.id for s in rank(MARIA, PODIL, members, NOW, policy)] == [2, 3, 1]
+
+
+def test_explain_gives_every_excluded_multiplier_a_reason() -> None:
+    anna = Candidate(multiplier(1, availability=Availability.BUSY), 0)
+    olga = Candidate(multiplier(2, capacity=1), 1)
+    ivan = Candidate(multiplier(3), 0)
+    asked = Candidate(multiplier(4), 0)
+    verdicts = explain(MARIA, PODIL, [anna, olga, ivan, asked], NOW, POLICY, exclude=frozenset({4}))
+    assert [(v.candidate.member.id, v.exclusion) for v in verdicts] == [
+        (3, None), (1, Exclusion.BUSY), (2, Exclusion.FULL), (4, Exclusion.ALREADY_ASKED)]
+
+
+def test_nearest_orders_by_closeness_then_distance() -> None:
+    members = [Candidate(multiplier(1, areas=frozenset({"lviv"})), 0),
+               Candidate(multiplier(2, areas=frozenset({"darnytsia"})), 0),
+               Candidate(multiplier(3, areas=frozenset({"obolon"})), 0)]
+    result = nearest(rank(MARIA, PODIL, members, NOW, POLICY, limit=None))
+    assert [s.member.id for s in result] == [3, 2, 1]
+
+
+def _random_pool(rnd: random.Random, n: int) -> list[Candidate]:
+    keys = list(KYIV.areas)
+    pool = []
+    for i in range(n):
+        profile = dict(gender=rnd.choice(list(Gender)),
+                       languages=frozenset(rnd.sample(["ru", "uk", "en"], rnd.randint(1, 2))),
+                       areas=frozenset(rnd.sample(keys, rnd.randint(0, 2))),
+                       capacity=rnd.randint(1, 6), travel_km=rnd.choice([0, 10, 1000]))
+        track = Track(offers=rnd.randint(0, 9), accepted=rnd.randint(0, 3),
+                      last_offer_at=rnd.choice([None, NOW - timedelta(days=rnd.randint(0, 30))]))
+        pool.append(Candidate(multiplier(i, **profile), rnd.randint(0, 6), track))
+    return pool
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_pruned_ranking_equals_the_full_explanation(seed: int) -> None:
+    """Pool.rank stops early; it must still return exactly the top of judging everyone."""
+    rnd = random.Random(seed)
+    pool = _random_pool(rnd, rnd.randint(0, 60))
+    place = Place(rnd.choice([*KYIV.areas, None]), KYIV)
+    policy = replace(POLICY, gender_rule=rnd.choice(list(GenderRule)),
+                     weights=Weights(same_area=rnd.choice([0.0, 4.0]), fairness=rnd.random() * 3))
+    details = replace(MARIA, gender=rnd.choice(list(Gender)), language=rnd.choice(["ru", "uk", ""]))
+    exclude = frozenset(rnd.sample(range(60), 5))
+    limit = rnd.choice([1, 3, 5])
+    full = [v.suggestion for v in explain(details, place, pool, NOW, policy, exclude)
+            if v.suggestion][:limit]
+    fast = rank(details, place, pool, NOW, policy, exclude, limit)
+    assert [(s.member.id, s.score) for s in fast] == [(s.member.id, s.score) for s in full]

@@ -1,0 +1,85 @@
+"""A multiplier's track record, and how much a dispatcher can count on them.
+
+Small histories are smoothed towards the middle (one declined offer does not make someone
+unreliable, one accepted one does not make them a star)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.contacts import Status
+
+#: How far back the track record looks, and how far back reminders count against it.
+HISTORY = timedelta(days=180)
+RECENT = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Track:
+    offers: int = 0  # offers answered or lapsed (pending ones are not judged yet)
+    accepted: int = 0
+    median_answer: timedelta | None = None  # offer sent -> Yes or No
+    judged: int = 0  # accepted offers whose promised days are over, or that were reached
+    in_time: int = 0  # of those, reached within the promised days
+    recent_nags: int = 0
+    recent_escalations: int = 0
+    last_offer_at: datetime | None = None
+
+    @property
+    def acceptance(self) -> float | None:
+        return self.accepted / self.offers if self.offers else None
+
+    @property
+    def timeliness(self) -> float | None:
+        return self.in_time / self.judged if self.judged else None
+
+
+def reliability(track: Track) -> float:
+    """0..1: acceptance, keeping the promised days and answering quickly, less reminders."""
+    acceptance = (track.accepted + 1) / (track.offers + 2)
+    timeliness = (track.in_time + 1) / (track.judged + 2)
+    if track.median_answer is None:
+        speed = 0.5
+    else:
+        speed = 1 / (1 + track.median_answer / timedelta(hours=12))
+    penalty = min(1.0, 0.15 * track.recent_nags + 0.3 * track.recent_escalations)
+    return (0.35 * acceptance + 0.4 * timeliness + 0.25 * speed) * (1 - penalty)
+
+
+#: Stages that mean the multiplier got through to the seeker: the promise was kept.
+REACHED_STAGES = frozenset(
+    {Status.REACHED, Status.MEETING_SCHEDULED, Status.MET, Status.ONGOING, Status.NOT_INTERESTED}
+)
+
+
+@dataclass(frozen=True)
+class AnsweredOffer:
+    """What the track record needs of one past offer."""
+
+    status: str  # domain.offers.OfferStatus value
+    created_at: datetime
+    answered_at: datetime | None
+    days: int
+    reached_at: datetime | None
+
+
+def build_track(offers: list[AnsweredOffer], nags: int, escalations: int,
+                last_offer_at: datetime | None, now: datetime) -> Track:
+    """Withdrawn offers say nothing about the multiplier and are left out."""
+    judged_offers = [o for o in offers if o.status in ("accepted", "declined", "expired")]
+    accepted = [o for o in judged_offers if o.status == "accepted"]
+    answers = sorted(o.answered_at - o.created_at for o in judged_offers
+                     if o.answered_at and o.status != "expired")
+    due = [o for o in accepted
+           if o.reached_at or (o.answered_at and o.answered_at + timedelta(days=o.days) <= now)]
+    in_time = [o for o in due if o.reached_at and o.answered_at
+               and o.reached_at <= o.answered_at + timedelta(days=o.days)]
+    return Track(
+        offers=len(judged_offers),
+        accepted=len(accepted),
+        median_answer=answers[len(answers) // 2] if answers else None,
+        judged=len(due),
+        in_time=len(in_time),
+        recent_nags=nags,
+        recent_escalations=escalations,
+        last_offer_at=last_offer_at,
+    )

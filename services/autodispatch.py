@@ -1,0 +1,61 @@
+"""Auto-dispatch: offer to the best match by itself, on a No or a lapse try the next, and after
+N tries (or when nobody serves the seeker's area) hand the contact to the dispatchers.
+
+A dispatcher's own action on the contact (offer, hold, close, withdraw) ends it for that
+contact; see services.dispatch."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.contacts import Status
+from domain.members import Member
+from domain.offers import Offer
+from services.cards import CardView, build_card
+from services.dispatch import ComposeOffer, place_offer
+from services.transaction import use_case
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AutoStep:
+    card: CardView
+    offer: Offer | None = None
+    multiplier: Member | None = None
+    handed_over: str | None = None  # why the dispatchers take over: tries, nobody, unserved, off
+
+
+@use_case
+async def waiting(uow: UnitOfWork) -> list[int]:
+    ids = await uow.contacts.auto_waiting()
+    await uow.commit()
+    return ids
+
+
+@use_case
+async def step(uow: UnitOfWork, contact_id: int, now: datetime, days: int, ttl: timedelta,
+               compose: ComposeOffer) -> AutoStep | None:
+    """One move for one contact. Not committed: the caller adds its notices, then commits."""
+    contact = await uow.contacts.get(contact_id)
+    if contact is None or not contact.auto_dispatch or contact.status is not Status.NEW:
+        return None
+    view = await build_card(uow, contact_id, now)
+    why = _hand_over_reason(view)
+    if why:
+        await uow.contacts.set_fields(contact_id, auto_dispatch=False)
+        await uow.audit.record(now, None, "contact", contact_id, "auto_handover", None, why)
+        return AutoStep(await build_card(uow, contact_id, now), handed_over=why)
+    best = view.suggestions[0].member
+    offer = await place_offer(uow, None, contact, best, now, days, ttl, compose)
+    return AutoStep(await build_card(uow, contact_id, now), offer, best)
+
+
+def _hand_over_reason(view: CardView) -> str | None:
+    if not view.policy.auto_dispatch:
+        return "off"
+    if view.contact.auto_tries >= view.policy.auto_tries:
+        return "tries"
+    if view.unserved or view.area_unknown:
+        return "unserved"  # far or unknown places need a person's judgement
+    if not view.suggestions:
+        return "nobody"
+    return None
