@@ -264,6 +264,18 @@ class Pool:
                         del best[limit:]
         return best
 
+    def serves(self, details: ContactDetails, place: Place, now: datetime) -> bool:
+        """Could anyone eligible take this seeker without travelling beyond what they offer?"""
+        for area_bound, group in self._tiers(place):
+            if not area_bound:
+                return False  # tiers are nearest first: nothing closer is left
+            for c in group:
+                if exclusion(details, c, now, self.policy) is None and \
+                        place.closeness(c.member.profile.areas, c.member.profile.travel_km)[0] \
+                        <= Closeness.WITHIN_TRAVEL:
+                    return True
+        return False
+
     def rank(self, details: ContactDetails, place: Place, now: datetime,
              exclude: frozenset[int] = frozenset(), limit: int | None = 3) -> list[Suggestion]:
         """Best first; ties go to the less loaded, then to the longer-standing member."""

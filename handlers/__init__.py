@@ -3,17 +3,21 @@
 from aiogram import Router
 
 from handlers import (
+    areas,
     cards,
     common,
     escalations,
     fallback,
     followup,
     intake,
+    matching_settings,
+    me,
     notifications,
     offers,
     profile,
     queue,
     start,
+    supply,
     team,
     team_chat,
 )
@@ -38,5 +42,9 @@ def get_routers() -> list[Router]:
         queue.router(),
         escalations.router(),
         notifications.router(),
+        areas.router(),
+        matching_settings.router(),
+        supply.router(),
+        me.router(),
     )
     return [team_chat.router(), team_only, fallback.router()]

@@ -21,7 +21,7 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 
 def dispatcher(d: DispatcherDigest, now: datetime) -> str:
-    name = lambda member_id: escape(d.names.get(member_id, "?"))  # noqa: E731
+    name = lambda member_id: escape(d.names.get(member_id, "?"))
     lines = [_("<b>Dispatch digest</b>")]
     lines += _section(_("Waiting for dispatch"), [
         _("#{id} {who} — waiting {age}").format(id=c.id, who=summary(c.details),

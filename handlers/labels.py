@@ -1,6 +1,7 @@
 """Translated names for the core's enums. Every user-facing word passes through gettext."""
 
 from datetime import datetime, timedelta
+from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
@@ -165,13 +166,15 @@ def duration(value: timedelta) -> str:
 
 
 def error(exc: DomainError) -> str:
+    if exc.code == "not_found" and exc.detail == "area":
+        return _("No such area on the list; see /areas.")
     return {
         "not_found": _("Not found: it may have been removed."),
         "no_longer_available": _("This is no longer available: someone acted on it already."),
         "already_done": _("Already done: your earlier answer was saved."),
         "not_allowed": _("This button is not for you."),
         "invalid_input": _("That does not look right; please try again."),
-        "unknown_places": _("Not on the team's list of areas: {names}. Check the spelling or ask an admin to add them (/areas).").format(names=exc.detail),
+        "unknown_places": _("Not on the team's list of areas: {names}. Check the spelling or ask an admin to add them (/areas).").format(names=escape(exc.detail)),
     }.get(exc.code, _("Sorry, that cannot be done."))
 
 

@@ -16,12 +16,13 @@ from bot.config import Settings
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.intake import MAX_NOTES
-from domain.members import MAX_CAPACITY, Availability, Gender, Member, Profile, parse_areas
+from domain.members import MAX_CAPACITY, MAX_TRAVEL_KM, Availability, Gender, Member, Profile
 from domain.roles import Role
 from handlers import labels
 from handlers.callbacks import ProfileEdit
 from handlers.filters import NOT_A_COMMAND, HasRole, InPrivate
 from handlers.posting import edit_pressed, reply_to_press
+from services import areas as area_service
 from services import team
 from storage.uow import UnitOfWork
 
@@ -62,7 +63,12 @@ async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOf
     if len(message.text) > MAX_NOTES:
         await message.answer(_("That is too long; send a shorter list."))
         return
-    member = await _save(uow, member, replace(member.profile, areas=parse_areas(message.text)), clock)
+    try:
+        places = await area_service.resolve_places(uow, message.text)
+    except DomainError as exc:
+        await message.answer(labels.error(exc))
+        return
+    member = await _save(uow, member, replace(member.profile, areas=places), clock)
     await state.clear()
     await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
 
@@ -99,6 +105,8 @@ def apply(profile: Profile, edit: ProfileEdit, settings: Settings) -> Profile | 
         return replace(profile, languages=profile.languages ^ {value})
     if edit.field == "cap" and value in ("-1", "+1"):
         return replace(profile, capacity=min(max(profile.capacity + int(value), 0), MAX_CAPACITY))
+    if edit.field == "travel" and value in ("-5", "+5"):
+        return replace(profile, travel_km=min(max(profile.travel_km + int(value), 0), MAX_TRAVEL_KM))
     if edit.field == "avail" and value in (Availability.ACTIVE, Availability.BUSY):
         return replace(profile, availability=Availability(value), away_until=None)
     return None
@@ -115,6 +123,7 @@ def text(profile: Profile) -> str:
             value=", ".join(labels.language(c) for c in sorted(profile.languages)) or "—"),
         _("Areas: {value}").format(value=escape(", ".join(sorted(profile.areas))) or "—"),
         _("Capacity: {value} contacts at a time").format(value=profile.capacity),
+        _("Will travel: {km} km beyond own and neighbouring areas").format(km=profile.travel_km),
         _("Availability: {value}").format(value=labels.availability(profile.availability)) + away,
     ])
 
@@ -129,13 +138,15 @@ def keyboard(profile: Profile, settings: Settings) -> InlineKeyboardMarkup:
         kb.button(text=mark + labels.language(code), callback_data=ProfileEdit(field="lang", value=code))
     kb.button(text=_("Capacity −1"), callback_data=ProfileEdit(field="cap", value="-1"))
     kb.button(text=_("Capacity +1"), callback_data=ProfileEdit(field="cap", value="+1"))
+    kb.button(text=_("Travel −5 km"), callback_data=ProfileEdit(field="travel", value="-5"))
+    kb.button(text=_("Travel +5 km"), callback_data=ProfileEdit(field="travel", value="+5"))
     for avail in (Availability.ACTIVE, Availability.BUSY):
         mark = "✓ " if profile.availability is avail else ""
         kb.button(text=mark + labels.availability(avail),
                   callback_data=ProfileEdit(field="avail", value=avail))
     kb.button(text=_("Away until…"), callback_data=ProfileEdit(field="away"))
     kb.button(text=_("Areas…"), callback_data=ProfileEdit(field="areas"))
-    kb.adjust(2, len(settings.languages), 2, 3, 1)
+    kb.adjust(2, len(settings.languages), 2, 2, 3, 1)
     return kb.as_markup()
 
 

@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
 from domain.delivery import MAX_ATTEMPTS, DeliveryOutcome, classify_failure, retry_delay
-from scheduler.limits import FloodLimits
 from handlers.texts import fit
+from scheduler.limits import FloodLimits
 from services import delivery
 from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork

@@ -40,13 +40,13 @@ async def test_contact_goes_from_intake_to_an_accepted_multiplier(team: Team) ->
     await team.invite(olga, "Multiplier")
     await team.invite(oper, "Operator")
     await set_profile(team, anna, "Russian", "Podil")
-    await set_profile(team, olga, "Ukrainian", "Obolon")
+    await set_profile(team, olga, "Russian", "Obolon")
 
     await enter_maria(team, oper)
     card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
     assert "Maria (F, Russian, Podil)" in card.text
     assert "Instagram ad" in card.text
-    assert "1. Anna — speaks Russian, same gender, same area, load 0/5, available" in card.text
+    assert "1. Anna — same area, speaks Russian, same gender, load 0/5, never offered yet" in card.text
     assert "2. Olga" in card.text
     assert "+380" not in card.text and "Ivanova" not in card.text  # privacy: first name only
 

@@ -38,11 +38,11 @@ async def seed(factory, clock):  # type: ignore[no-untyped-def]
     return boss, anna, olga, card.contact
 
 
-async def test_new_contact_suggests_the_russian_speaker_first(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_only_a_russian_speaker_is_suggested_for_a_russian_speaker(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
     _, anna, _, contact = await seed(session_factory, clock)
     async with UnitOfWork(session_factory) as uow:
         view = await dispatch.card(uow, (await uow.members.get(1)), contact.id, clock.now())
-    assert [s.member.name for s in view.suggestions] == ["Anna", "Olga"]
+    assert [s.member.name for s in view.suggestions] == ["Anna"]
 
 
 async def test_fifty_concurrent_accepts_make_one_assignment(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +105,7 @@ async def test_decline_reason_once_then_stages_by_assignee_only(session_factory,
         await answers.decline(uow, anna, first.offer.id, clock.now())
     async with UnitOfWork(session_factory) as uow:
         done = await answers.give_reason(uow, anna, first.offer.id, DeclineReason.TOO_FAR, clock.now())
-    assert [s.member.name for s in done.card.suggestions] == ["Olga"]
+    assert done.card.suggestions == []  # Olga does not speak Russian; a dispatcher may still pick her
     async with UnitOfWork(session_factory) as uow:
         with pytest.raises(AlreadyDone):
             await answers.give_reason(uow, anna, first.offer.id, DeclineReason.OTHER, clock.now())
@@ -119,6 +119,8 @@ async def test_decline_reason_once_then_stages_by_assignee_only(session_factory,
     async with UnitOfWork(session_factory) as uow:
         moved = await followup.set_stage(uow, olga, contact.id, Status.REACHED, clock.now())
     assert moved.contact.status is Status.REACHED
+    async with UnitOfWork(session_factory) as uow:  # the promise kept counts in Olga's track record
+        assert (await uow.offers.get(second.offer.id)).reached_at == clock.now()
     async with UnitOfWork(session_factory) as uow:
         back = await followup.hand_back(uow, olga, contact.id, "moved to Lviv", clock.now())
     assert (back.contact.status, back.contact.assignee_id, back.contact.dispatch_note) == (

@@ -1,0 +1,44 @@
+"""/me: a multiplier's own figures, so they see what the dispatchers see."""
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.clock import Clock
+from domain.members import Member
+from domain.roles import Role
+from handlers import labels
+from handlers.filters import HasRole, InPrivate
+from services.my_figures import MyFigures, my_figures
+from storage.uow import UnitOfWork
+
+
+async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:
+    await message.answer(text(await my_figures(uow, member, clock.now())))
+
+
+def text(figures: MyFigures) -> str:
+    track, profile = figures.track, figures.member.profile
+    lines = [
+        _("<b>Your figures</b> (last 180 days)"),
+        _("Holding now: {n} of {capacity}").format(n=figures.holding, capacity=profile.capacity),
+        _("{taken} taken of {offers} offered").format(taken=track.accepted, offers=track.offers),
+    ]
+    if track.acceptance is not None:
+        lines.append(_("Acceptance: {share}").format(share=labels.percent(track.acceptance)))
+    if track.median_answer is not None:
+        lines.append(_("You usually answer an offer in {time}").format(
+            time=labels.duration(track.median_answer)))
+    if track.judged:
+        lines.append(_("Reached within the promised days: {n} of {of}").format(
+            n=track.in_time, of=track.judged))
+    lines.append(_("Reminders in the last 30 days: {n}, escalations: {e}").format(
+        n=track.recent_nags, e=track.recent_escalations))
+    return "\n".join(lines)
+
+
+def router() -> Router:
+    r = Router(name="me")
+    r.message.register(show, Command("me"), HasRole(Role.MULTIPLIER), InPrivate())
+    return r

@@ -1,0 +1,28 @@
+"""A multiplier's own figures: what they hold, what they did, and their track record."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.contacts import LOAD_STATUSES
+from domain.members import Member
+from domain.reliability import Track
+from domain.roles import Role
+from services.access import require
+from services.transaction import use_case
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class MyFigures:
+    member: Member
+    track: Track
+    holding: int
+
+
+@use_case
+async def my_figures(uow: UnitOfWork, actor: Member | None, now: datetime) -> MyFigures:
+    actor = require(actor, Role.MULTIPLIER)
+    track = (await uow.tracks.for_members([actor.id], now))[actor.id]
+    holding = len(await uow.contacts.assigned_to(actor.id, LOAD_STATUSES))
+    await uow.commit()
+    return MyFigures(actor, track, holding)
