@@ -59,8 +59,12 @@ def status_line(view: CardView, now: datetime) -> str:
     contact = view.contact
     if contact.status is Status.OFFERED and view.pending_offer:
         offer = view.pending_offer
-        return _("⏳ Offered to {name} {age} ago, waiting for an answer").format(
+        line = _("⏳ Offered to {name} {age} ago, waiting for an answer").format(
             name=escape(view.names[offer.multiplier_id]), age=labels.ago(offer.created_at, now))
+        if offer.automatic:
+            line += " " + _("(🤖 auto-dispatch, try {n} of {of})").format(
+                n=contact.auto_tries, of=view.policy.auto_tries)
+        return line
     if contact.is_assigned and view.assignee:
         accepted = next((o for o in view.offers if o.status is OfferStatus.ACCEPTED
                          and o.multiplier_id == view.assignee.id), None)
