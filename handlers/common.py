@@ -26,14 +26,20 @@ def help_text(member: Member | None) -> str:
     lines = [_("Commands:"), _("/team — members and roles"), _("/cancel — stop the current dialog")]
     if member.has(Role.ADMIN):
         lines += [_("/invite — invite link for a role"), _("/bind — (in a group) make it the team chat"),
-                  _("/digest_times — when digests go out, e.g. /digest_times 09:00,13:00,17:00")]
+                  _("/digest_times — when digests go out, e.g. /digest_times 09:00,13:00,17:00"),
+                  _("/area, /area_remove, /near, /far — the team's areas and neighbours"),
+                  _("/matching — gender rule, fallback languages, weights, auto-dispatch")]
     if member.has(Role.ADMIN, Role.DISPATCHER, Role.OPERATOR):
         lines.append(_("/new — enter a new contact (or forward me a seeker's message)"))
     if member.has(Role.ADMIN, Role.DISPATCHER):
         lines += [_("/queue — what waits for dispatch"),
-                  _("/notify — real-time pings or digests at set times")]
+                  _("/notify — real-time pings or digests at set times"),
+                  _("/supply — waiting seekers vs free multipliers, per area and language"),
+                  _("/map 12 Podil — put a contact's place on the map")]
     if member.has(Role.MULTIPLIER):
-        lines += [_("/my — your contacts by stage"), _("/profile — your gender, languages, areas, capacity")]
+        lines += [_("/my — your contacts by stage"), _("/me — your own figures"),
+                  _("/profile — your gender, languages, areas, capacity, travel")]
+    lines.append(_("/areas — the areas the team works in"))
     lines.append(_("/timezone — your time zone, e.g. /timezone Europe/Kyiv"))
     return "\n".join(lines)
 

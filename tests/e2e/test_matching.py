@@ -129,7 +129,7 @@ async def test_me_shows_a_multipliers_own_track_record(team: Team) -> None:
 
 
 async def test_admin_sets_the_matching_policy_and_others_cannot(team: Team) -> None:
-    anna, olga, oper = await cast(team)
+    anna, _, oper = await cast(team)
     shown = await team.admin.ask("/matching", contains="Gender rule: preferred")
     assert "Auto-dispatch: off" in shown.text
     await team.admin.ask("/matching gender required", contains="Gender rule: required")

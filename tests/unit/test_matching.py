@@ -39,6 +39,7 @@ KYIV = AreaMap(
 PODIL = Place("podil", KYIV)
 MARIA = ContactDetails(name="Maria Ivanova", gender=Gender.FEMALE, language="ru", area="Podil")
 POLICY = MatchPolicy()
+NO_TRACK = Track()
 
 
 def multiplier(id_: int, roles=frozenset({Role.MULTIPLIER}), active=True, unreachable=None,
@@ -80,7 +81,7 @@ def test_required_gender_lets_anyone_take_a_seeker_of_unknown_gender() -> None:
 
 
 def _one(member: Member, policy: MatchPolicy = POLICY, place: Place = PODIL, load: int = 0,
-         track: Track = Track(), details: ContactDetails = MARIA):  # type: ignore[no-untyped-def]
+         track: Track = NO_TRACK, details: ContactDetails = MARIA):  # type: ignore[no-untyped-def]
     [suggestion] = rank(details, place, [Candidate(member, load, track)], NOW, policy)
     return suggestion
 
@@ -103,12 +104,12 @@ def test_area_closeness(areas: set[str], travel: int, closeness: Closeness,
 
 
 @pytest.mark.parametrize(("weight", "better", "worse"), [
-    ("same_area", dict(areas=frozenset({"podil"})), dict(areas=frozenset({"lviv"}))),
-    ("neighbour_area", dict(areas=frozenset({"obolon"})), dict(areas=frozenset({"lviv"}))),
-    ("within_travel", dict(areas=frozenset({"darnytsia"}), travel_km=20),
-     dict(areas=frozenset({"darnytsia"}), travel_km=0)),
-    ("own_language", dict(languages=frozenset({"ru"})), dict(languages=frozenset({"en"}))),
-    ("gender", dict(gender=Gender.FEMALE), dict(gender=Gender.MALE)),
+    ("same_area", {"areas": frozenset({"podil"})}, {"areas": frozenset({"lviv"})}),
+    ("neighbour_area", {"areas": frozenset({"obolon"})}, {"areas": frozenset({"lviv"})}),
+    ("within_travel", {"areas": frozenset({"darnytsia"}), "travel_km": 20},
+     {"areas": frozenset({"darnytsia"}), "travel_km": 0}),
+    ("own_language", {"languages": frozenset({"ru"})}, {"languages": frozenset({"en"})}),
+    ("gender", {"gender": Gender.FEMALE}, {"gender": Gender.MALE}),
 ])
 def test_each_weight_adds_exactly_its_value(weight: str, better: dict, worse: dict) -> None:
     policy = replace(POLICY, fallback_languages=frozenset({"en"}))
@@ -168,10 +169,10 @@ def _random_pool(rnd: random.Random, n: int) -> list[Candidate]:
     keys = list(KYIV.areas)
     pool = []
     for i in range(n):
-        profile = dict(gender=rnd.choice(list(Gender)),
-                       languages=frozenset(rnd.sample(["ru", "uk", "en"], rnd.randint(1, 2))),
-                       areas=frozenset(rnd.sample(keys, rnd.randint(0, 2))),
-                       capacity=rnd.randint(1, 6), travel_km=rnd.choice([0, 10, 1000]))
+        profile = {"gender": rnd.choice(list(Gender)),
+                       "languages": frozenset(rnd.sample(["ru", "uk", "en"], rnd.randint(1, 2))),
+                       "areas": frozenset(rnd.sample(keys, rnd.randint(0, 2))),
+                       "capacity": rnd.randint(1, 6), "travel_km": rnd.choice([0, 10, 1000])}
         track = Track(offers=rnd.randint(0, 9), accepted=rnd.randint(0, 3),
                       last_offer_at=rnd.choice([None, NOW - timedelta(days=rnd.randint(0, 30))]))
         pool.append(Candidate(multiplier(i, **profile), rnd.randint(0, 6), track))
