@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from functools import partial
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -27,7 +26,7 @@ from scheduler.jobs import auto_dispatch
 from scheduler.limits import FloodLimits
 from scheduler.notices import close_stale_offer, tell_team_unreachable
 from scheduler.sender import OutboxSender
-from scheduler.setup import kick, start_scheduler
+from scheduler.setup import OnDemand, start_scheduler
 from services import team
 from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
@@ -91,7 +90,7 @@ async def run(
     session_factory = create_session_factory(engine)
     bot = build_bot(settings)
     background: list[asyncio.Task] = []
-    scheduler = None
+    scheduler, autodispatch = None, None
     try:
         me = await bot.get_me()
         async with UnitOfWork(session_factory) as uow:
@@ -103,8 +102,8 @@ async def run(
         ctx.sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
         background.append(asyncio.create_task(ctx.sender.run(), name="outbox"))
         scheduler = start_scheduler(ctx)
-        dp = build_dispatcher(settings, session_factory, clock, i18n, ctx.sender,
-                              partial(kick, scheduler, auto_dispatch.__name__))
+        autodispatch = OnDemand(auto_dispatch, ctx)
+        dp = build_dispatcher(settings, session_factory, clock, i18n, ctx.sender, autodispatch)
         if on_ready:
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
@@ -118,6 +117,8 @@ async def run(
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)
+        if autodispatch:
+            await autodispatch.stop()
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)

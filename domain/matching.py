@@ -109,7 +109,7 @@ class Place:
     areas: AreaMap
 
     @cached_property
-    def _grades(self) -> dict[str, tuple[Closeness, float | None]]:
+    def grades(self) -> dict[str, tuple[Closeness, float | None]]:
         if self.key is None:
             return {}
         near = self.areas.neighbours(self.key)
@@ -123,7 +123,7 @@ class Place:
     def closeness(self, served: Iterable[str], travel_km: int) -> tuple[Closeness, float | None]:
         best: tuple[Closeness, float | None] = (Closeness.UNKNOWN, None)
         for key in served:
-            grade, km = self._grades.get(key, (Closeness.UNKNOWN, None))
+            grade, km = self.grades.get(key, (Closeness.UNKNOWN, None))
             if grade is Closeness.FAR and km is not None and km <= travel_km:
                 grade = Closeness.WITHIN_TRAVEL
             if grade < best[0] or (grade == best[0] and km is not None
@@ -226,7 +226,7 @@ class Pool:
 
     def _tiers(self, place: Place) -> list[tuple[float, list[Candidate]]]:
         """Area groups, nearest first, each with the most its area can add to a score."""
-        w, grades = self.policy.weights, place._grades
+        w, grades = self.policy.weights, place.grades
         weight = {Closeness.SAME: w.same_area, Closeness.NEIGHBOUR: w.neighbour_area}
         known = sorted((grades[key][0], grades[key][1] is None, grades[key][1] or 0.0, key)
                        for key in self._by_area if key in grades)

@@ -135,6 +135,7 @@ def auto_handover(view: CardView, why: str) -> str:
     reason = {
         "tries": _("after {n} offers").format(n=view.contact.auto_tries),
         "unserved": _("nobody serves this area"),
+        "unknown_area": _("the place is not on the list of areas"),
         "nobody": _("no available multiplier"),
         "off": _("auto-dispatch was turned off"),
     }[why]

@@ -1,12 +1,16 @@
 """APScheduler wiring: the jobs run on an interval and read their work from the database."""
 
-from datetime import UTC, datetime
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.context import JobContext
 from scheduler.digests import send_digests
 from scheduler.jobs import auto_close, auto_dispatch, expire_offers, nag_followups
+
+log = logging.getLogger(__name__)
 
 JOBS = (expire_offers, auto_dispatch, nag_followups, auto_close, send_digests)
 
@@ -29,6 +33,30 @@ async def run_all(ctx: JobContext) -> None:
         await job(ctx)
 
 
-def kick(scheduler: AsyncIOScheduler, job_id: str) -> None:
-    """Run a job now rather than at its next interval (e.g. auto-dispatch after a No)."""
-    scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+class OnDemand:
+    """Run a job now, besides its interval (e.g. auto-dispatch right after a No). A call while
+    it runs makes it run once more afterwards, so no event waits for the next interval.
+    Overlapping with the scheduled run is safe: jobs change state by conditional updates."""
+
+    def __init__(self, job: Callable[[JobContext], Awaitable[None]], ctx: JobContext) -> None:
+        self._job, self._ctx = job, ctx
+        self._again = False
+        self._task: asyncio.Task[None] | None = None
+
+    def __call__(self) -> None:
+        self._again = True
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name=f"{self._job.__name__}-now")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while self._again:
+            self._again = False
+            try:
+                await self._job(self._ctx)
+            except Exception:
+                log.exception("on-demand job failed", extra={"job": self._job.__name__})

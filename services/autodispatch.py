@@ -21,7 +21,7 @@ class AutoStep:
     card: CardView
     offer: Offer | None = None
     multiplier: Member | None = None
-    handed_over: str | None = None  # why the dispatchers take over: tries, nobody, unserved, off
+    handed_over: str | None = None  # why the dispatchers take over (see _hand_over_reason)
 
 
 @use_case
@@ -54,8 +54,10 @@ def _hand_over_reason(view: CardView) -> str | None:
         return "off"
     if view.contact.auto_tries >= view.policy.auto_tries:
         return "tries"
-    if view.unserved or view.area_unknown:
-        return "unserved"  # far or unknown places need a person's judgement
+    if view.area_unknown:
+        return "unknown_area"  # a person maps the place first
+    if view.unserved:
+        return "unserved"  # whether someone far away should go is a person's judgement
     if not view.suggestions:
         return "nobody"
     return None
