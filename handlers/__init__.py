@@ -16,6 +16,7 @@ from handlers import (
     offers,
     profile,
     queue,
+    reports,
     start,
     supply,
     team,
@@ -46,5 +47,6 @@ def get_routers() -> list[Router]:
         matching_settings.router(),
         supply.router(),
         me.router(),
+        reports.router(),
     )
     return [team_chat.router(), team_only, fallback.router()]

@@ -182,6 +182,10 @@ def ago(since: datetime, now: datetime) -> str:
     return format_timedelta(max(now - since, timedelta(0)), locale=locale(), threshold=1.1)
 
 
+def date(moment: datetime, zone: ZoneInfo) -> str:
+    return format_date(moment.astimezone(zone), "d MMM yyyy", locale=locale())
+
+
 def when(moment: datetime, timezone: str) -> str:
     """A moment in the reader's own time zone, with the zone named."""
     local = format_datetime(moment, "d MMM HH:mm", tzinfo=ZoneInfo(timezone), locale=locale())

@@ -19,10 +19,19 @@ async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) 
 
 
 def text(figures: MyFigures) -> str:
-    track, profile = figures.track, figures.member.profile
+    track, profile, progress = figures.track, figures.member.profile, figures.progress
     lines = [
-        _("<b>Your figures</b> (last 180 days)"),
+        _("<b>Last 30 days</b>: {taken} taken, {reached} reached, {met} met, {closed} closed").format(
+            taken=progress.taken, reached=progress.reached, met=progress.met, closed=progress.closed),
+    ]
+    if progress.target:
+        lines.append(_("Target: {met} of {target} meetings ({share})").format(
+            met=progress.met, target=progress.target,
+            share=labels.percent(progress.target_share or 0.0)))
+    lines += [
         _("Holding now: {n} of {capacity}").format(n=figures.holding, capacity=profile.capacity),
+        "",
+        _("<b>Track record</b> (last 180 days)"),
         _("{taken} taken of {offers} offered").format(taken=track.accepted, offers=track.offers),
     ]
     if track.acceptance is not None:

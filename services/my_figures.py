@@ -1,15 +1,18 @@
 """A multiplier's own figures: what they hold, what they did, and their track record."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.contacts import LOAD_STATUSES
 from domain.members import Member
 from domain.reliability import Track
+from domain.reports import Progress
 from domain.roles import Role
 from services.access import require
 from services.transaction import use_case
 from storage.uow import UnitOfWork
+
+PROGRESS_PERIOD = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,7 @@ class MyFigures:
     member: Member
     track: Track
     holding: int
+    progress: Progress  # the last 30 days
 
 
 @use_case
@@ -24,5 +28,7 @@ async def my_figures(uow: UnitOfWork, actor: Member | None, now: datetime) -> My
     actor = require(actor, Role.MULTIPLIER)
     track = (await uow.tracks.for_members([actor.id], now))[actor.id]
     holding = len(await uow.contacts.assigned_to(actor.id, LOAD_STATUSES))
+    counts = await uow.reports.progress(actor.id, now - PROGRESS_PERIOD)
+    progress = Progress(*counts, target=await uow.settings.target(actor.id))
     await uow.commit()
-    return MyFigures(actor, track, holding)
+    return MyFigures(actor, track, holding, progress)

@@ -11,6 +11,7 @@ from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.offers import OfferRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.reports import ReportRepository
 from storage.repositories.settings import SettingsRepository
 from storage.repositories.tracks import TrackRepository
 
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.areas = AreaRepository(self.session)
         self.tracks = TrackRepository(self.session)
+        self.reports = ReportRepository(self.session)
         return self
 
     async def __aexit__(

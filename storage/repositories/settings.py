@@ -50,3 +50,11 @@ class SettingsRepository:
         data = asdict(policy)
         data["fallback_languages"] = sorted(policy.fallback_languages)
         await self.set(MATCH_POLICY, json.dumps(data, sort_keys=True))
+
+    async def target(self, member_id: int) -> int | None:
+        """A multiplier's target: meetings per 30 days."""
+        value = await self.get(f"target:{member_id}")
+        return int(value) if value else None
+
+    async def set_target(self, member_id: int, target: int | None) -> None:
+        await self.set(f"target:{member_id}", str(target or ""))

@@ -120,7 +120,7 @@ async def test_me_shows_a_multipliers_own_track_record(team: Team) -> None:
     details = await anna.wait_reply(contains="+380441234567", after=seq)
     await anna.press(details, "Reached")
     await anna.wait_reply(contains="Stage: reached")
-    me = await anna.ask("/me", contains="Your figures")
+    me = await anna.ask("/me", contains="Track record")
     assert "Holding now: 1 of 5" in me.text
     assert "1 taken of 1 offered" in me.text
     assert "Acceptance: 100%" in me.text

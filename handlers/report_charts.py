@@ -1,0 +1,70 @@
+"""The report as one PNG a phone shows well: counters, multipliers, time to dispatch.
+
+matplotlib's object API (no pyplot): no global state, safe to render in a worker thread."""
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+BLUE, GREEN, GREY = "#3b73b9", "#4caf50", "#9e9e9e"
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """Every word on the chart, translated by the caller (gettext needs the handler's context)."""
+
+    title: str
+    counters_title: str
+    counters: list[tuple[str, int]]
+    multipliers_title: str
+    offers_label: str
+    accepted_label: str
+    multipliers: list[tuple[str, int, int]]  # name, offers, accepted
+    dispatch_title: str
+    dispatch: list[tuple[str, int]]  # bucket, contacts
+    empty: str
+
+
+def render(text: ChartText) -> bytes:
+    figure = Figure(figsize=(6, 10), dpi=150, layout="constrained")
+    figure.suptitle(text.title, fontsize=13)
+    counters, people, dispatch = figure.subplots(3, 1, height_ratios=[1.1, 1.3, 1])
+    _bars(counters, text.counters_title, text.counters, BLUE, text.empty)
+    _multipliers(people, text)
+    _bars(dispatch, text.dispatch_title, text.dispatch, GREY, text.empty, vertical=True)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _bars(ax, title: str, items: list[tuple[str, int]], colour: str, empty: str,  # type: ignore[no-untyped-def]
+          vertical: bool = False) -> None:
+    ax.set_title(title, fontsize=11, loc="left")
+    if not any(value for _, value in items):
+        ax.text(0.5, 0.5, empty, ha="center", va="center", transform=ax.transAxes)
+    names, values = [n for n, _ in items], [v for _, v in items]
+    bars = ax.bar(names, values, color=colour) if vertical else ax.barh(names, values, color=colour)
+    ax.bar_label(bars, padding=2, fontsize=9)
+    if not vertical:
+        ax.invert_yaxis()
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _multipliers(ax, text: ChartText) -> None:  # type: ignore[no-untyped-def]
+    ax.set_title(text.multipliers_title, fontsize=11, loc="left")
+    rows = text.multipliers[:10]
+    if not rows:
+        ax.text(0.5, 0.5, text.empty, ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return
+    names = [n for n, _, _ in rows]
+    positions = range(len(rows))
+    ax.barh([p - 0.2 for p in positions], [o for _, o, _ in rows], height=0.4, color=GREY,
+            label=text.offers_label)
+    ax.barh([p + 0.2 for p in positions], [a for _, _, a in rows], height=0.4, color=GREEN,
+            label=text.accepted_label)
+    ax.set_yticks(list(positions), names)
+    ax.invert_yaxis()
+    ax.legend(loc="lower right", fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
