@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from domain.timing import parse_quiet_hours, parse_times
+from domain.timing import parse_quiet_hours, parse_times, parse_weekly
 from services.notify import Quiet
 
 
@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     # scheduler: every period and time is a setting
     digest_times: str = "09:00,13:00,17:00"  # default until an admin sets /digest_times
     quiet_hours: str = "21:00-08:00"  # in each person's own zone; empty = none
+    weekly_report: str = "mon 09:00"  # to admins, in the team's zone; empty = none
     job_interval_seconds: int = Field(60, ge=1)
     nag_days_attempted: int = Field(3, ge=1)
     nag_days_reached: int = Field(7, ge=1)
@@ -77,6 +78,13 @@ class Settings(BaseSettings):
     @classmethod
     def _times(cls, value: str) -> str:
         parse_times(value)
+        return value
+
+    @field_validator("weekly_report")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        if value:
+            parse_weekly(value)
         return value
 
     @field_validator("quiet_hours")

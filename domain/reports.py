@@ -33,13 +33,14 @@ def parse_period(text: str, now: datetime, zone: ZoneInfo) -> Period:
     """'' -> last 7 days; '30' or '30d' -> last 30 days; '2026-11-01 2026-11-26' -> those
     whole days in the team's zone, both included."""
     parts = text.replace("—", " ").replace("..", " ").split()
+    up_to_now = now + timedelta(microseconds=1)  # what happened this very moment counts
     if not parts:
-        return Period(now - timedelta(days=7), now)
+        return Period(now - timedelta(days=7), up_to_now)
     if len(parts) == 1 and parts[0].rstrip("d").isdigit():
         days = int(parts[0].rstrip("d"))
         if not 1 <= days <= MAX_PERIOD.days:
             raise InvalidInput("period")
-        return Period(now - timedelta(days=days), now)
+        return Period(now - timedelta(days=days), up_to_now)
     if len(parts) == 2:
         try:
             first, last = (date.fromisoformat(p) for p in parts)

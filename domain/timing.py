@@ -61,3 +61,22 @@ def parse_quiet_hours(text: str) -> tuple[time, time]:
     """'21:00-08:00' -> (21:00, 08:00); raises ValueError."""
     start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
     return start, end
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_weekly(text: str) -> tuple[int, time]:
+    """'mon 09:00' -> (0, 09:00)."""
+    parts = text.strip().lower().split()
+    if len(parts) != 2 or parts[0][:3] not in WEEKDAYS:
+        raise ValueError(f"expected a weekday and a time like 'mon 09:00', got {text!r}")
+    return WEEKDAYS.index(parts[0][:3]), parse_times(parts[1])[0]
+
+
+def latest_weekly_slot(now: datetime, zone: ZoneInfo, weekday: int, at: time) -> datetime:
+    """The most recent weekly moment at or before now, in the given zone."""
+    today = now.astimezone(zone).date()
+    day = today - timedelta(days=(today.weekday() - weekday) % 7)
+    slot = local_slot(day, at, zone)
+    return slot if slot <= now else local_slot(day - timedelta(days=7), at, zone)

@@ -35,7 +35,7 @@ async def report(message: Message, command: CommandObject, member: Member, uow: 
     except DomainError:
         await message.answer(_("Send /report (last 7 days), /report 30 (last 30 days) or /report 2026-11-01 2026-11-30."))
         return
-    result = await reports.build_report(uow, member, period, _("auto-dispatch"))
+    result = await reports.build_report(uow, member, period, auto_name())
     await message.answer(fit(summary(result, zone)))
     png = await asyncio.to_thread(render, chart_text(result, zone))
     await message.answer_photo(BufferedInputFile(png, "report.png"))
@@ -56,6 +56,11 @@ async def target(message: Message, command: CommandObject, member: Member, uow: 
         return
     await message.answer(_("Target for {name}: {n} meetings per 30 days.").format(
         name=escape(multiplier.name), n=int(number)))
+
+
+def auto_name() -> str:
+    """How the reports name the offers auto-dispatch made."""
+    return _("auto-dispatch")
 
 
 def period_label(result: Report, zone: ZoneInfo) -> str:

@@ -45,6 +45,19 @@ def text(report: SupplyReport, names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def weekly(report: SupplyReport, names: dict[str, str]) -> str:
+    """The supply part of the admins' weekly report: where workers are missing."""
+    return "\n".join([
+        _("<b>Need more workers:</b> {areas}").format(areas=", ".join(
+            f"{escape(_area(r.key, names))} (+{r.shortfall})" for r in report.needs_workers) or "—"),
+        _("<b>Unserved areas:</b> {areas}").format(areas=", ".join(sorted(
+            {escape(_area(c.area_key or "", names)) for c in report.unserved})) or "—"),
+        _("<b>Idle multipliers:</b> {names}").format(
+            names=", ".join(escape(c.member.name) for c in report.idle) or "—"),
+        _("Details: /supply and /report"),
+    ])
+
+
 def _row(row: SupplyRow, label: str) -> str:
     mark = " ⚠️" if row.shortfall else ""
     return (f"• {escape(label)}: {row.waiting} · {row.new_recent} · {row.multipliers} · "

@@ -15,6 +15,12 @@ from storage.uow import UnitOfWork
 async def report(uow: UnitOfWork, actor: Member | None, now: datetime) -> tuple[SupplyReport, dict[str, str]]:
     """The report, and the display name of every area key it mentions."""
     require(actor, Role.ADMIN, *DISPATCH_ROLES)
+    return await team_supply(uow, now)
+
+
+@use_case
+async def team_supply(uow: UnitOfWork, now: datetime) -> tuple[SupplyReport, dict[str, str]]:
+    """The same for the scheduler's weekly report (no actor)."""
     areas, policy = await uow.areas.map(), await uow.settings.match_policy()
     contacts = await uow.contacts.for_supply(WAITING, now - RECENT)
     candidates = await uow.members.multiplier_candidates(now)

@@ -11,12 +11,13 @@ from handlers.report_charts import ChartText, render
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 KYIV = ZoneInfo("Europe/Kyiv")
 H = timedelta(hours=1)
+US = timedelta(microseconds=1)
 
 
 @pytest.mark.parametrize(("text", "start", "end"), [
-    ("", NOW - timedelta(days=7), NOW),
-    ("30", NOW - timedelta(days=30), NOW),
-    ("30d", NOW - timedelta(days=30), NOW),
+    ("", NOW - timedelta(days=7), NOW + US),
+    ("30", NOW - timedelta(days=30), NOW + US),
+    ("30d", NOW - timedelta(days=30), NOW + US),
     ("2026-11-01 2026-11-03", datetime(2026, 10, 31, 22, tzinfo=UTC), datetime(2026, 11, 3, 22, tzinfo=UTC)),
 ])
 def test_parse_period_in_the_readers_zone(text: str, start: datetime, end: datetime) -> None:

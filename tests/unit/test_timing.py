@@ -5,7 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.timing import digest_due, local_slot, parse_times, quiet_until
+from domain.timing import (
+    digest_due,
+    latest_weekly_slot,
+    local_slot,
+    parse_times,
+    parse_weekly,
+    quiet_until,
+)
 
 KYIV, NEW_YORK = ZoneInfo("Europe/Kyiv"), ZoneInfo("America/New_York")
 TIMES = parse_times("09:00,13:00,17:00")
@@ -67,3 +74,16 @@ def test_quiet_hours_in_the_persons_zone(local: datetime, held_until: datetime |
     result = quiet_until(now, NEW_YORK, time(21), time(8))
     expected = held_until.replace(tzinfo=NEW_YORK).astimezone(UTC) if held_until else None
     assert result == expected
+
+
+def test_weekly_slot_is_the_last_monday_nine_in_the_team_zone() -> None:
+    kyiv = ZoneInfo("Europe/Kyiv")
+    weekday, at = parse_weekly("Mon 09:00")
+    # Thursday 26 Nov 2026 -> Monday 23 Nov, 09:00 Kyiv (07:00 UTC)
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    assert latest_weekly_slot(now, kyiv, weekday, at) == datetime(2026, 11, 23, 7, tzinfo=UTC)
+    # Monday 08:59 Kyiv: still last week's
+    early = datetime(2026, 11, 30, 6, 59, tzinfo=UTC)
+    assert latest_weekly_slot(early, kyiv, weekday, at) == datetime(2026, 11, 23, 7, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        parse_weekly("someday 09:00")
