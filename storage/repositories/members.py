@@ -61,7 +61,10 @@ class MemberRepository:
 
     async def multiplier_candidates(self, now: datetime) -> list[Candidate]:
         """Every active multiplier with the contacts they hold now and their track record."""
-        members = [m for m in await self.list_all() if m.is_multiplier]
+        multipliers = select(MemberRoleRow.member_id).where(
+            MemberRoleRow.role == Role.MULTIPLIER.value)
+        members = [m for m in await self._load(select(MemberRow).where(
+            MemberRow.active.is_(True), MemberRow.id.in_(multipliers))) if m.is_multiplier]
         ids = [m.id for m in members]
         loads = await self.loads(ids)
         tracks = await TrackRepository(self.session).for_members(ids, now)
