@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.audit import AuditRepository
 from storage.repositories.contacts import ContactRepository
+from storage.repositories.conversations import ConversationRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.offers import OfferRepository
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.settings = SettingsRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.conversations = ConversationRepository(self.session)
         return self
 
     async def __aexit__(
