@@ -4,9 +4,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.context import JobContext
 from scheduler.digests import send_digests
-from scheduler.jobs import auto_close, expire_offers, nag_followups
+from scheduler.jobs import auto_close, conversation_statuses, expire_offers, nag_followups
 
-JOBS = (expire_offers, nag_followups, auto_close, send_digests)
+JOBS = (expire_offers, nag_followups, auto_close, conversation_statuses, send_digests)
 
 
 def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:
