@@ -5,6 +5,7 @@ from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.conversations import (
@@ -75,8 +76,9 @@ def _line(message: ConversationMessage) -> str:
 
 def triage_card(card: TriageCard, now: datetime) -> str:
     conv = card.conversation
-    lines = [_("💬 <b>Seeker</b> {who} — {n} messages, first {age} ago").format(
-        who=_who(conv), n=card.count, age=labels.ago(conv.round_started_at, now))]
+    count = ngettext("{n} message", "{n} messages", card.count).format(n=card.count)
+    lines = [_("💬 <b>Seeker</b> {who} — {count}, first {age} ago").format(
+        who=_who(conv), count=count, age=labels.ago(conv.round_started_at, now))]
     lines.append(_triage_state(card))
     lines += ["", *(_line(m) for m in card.latest)]
     if card.count > len([m for m in card.latest if m.direction is Direction.IN]):
