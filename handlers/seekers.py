@@ -10,6 +10,7 @@ from html import escape
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import BaseFilter, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.config import Settings
@@ -38,12 +39,13 @@ class Seeker(BaseFilter):
         return True
 
 
-async def start(message: Message, settings: Settings) -> None:
+async def start(message: Message, settings: Settings, state: FSMContext) -> None:
+    await state.update_data(greeted=True)  # their first real message is not greeted again
     await message.answer(_greeting(settings))
 
 
 async def incoming(message: Message, uow: UnitOfWork, clock: Clock, settings: Settings,
-                   bot: Bot, team_chat_id: int | None) -> None:
+                   bot: Bot, team_chat_id: int | None, state: FSMContext) -> None:
     piece = relay_media.read(message)
     refusal = _refusal(piece, settings)
     if refusal or piece is None or message.from_user is None:
@@ -57,7 +59,7 @@ async def incoming(message: Message, uow: UnitOfWork, clock: Clock, settings: Se
         await message.answer(ct.slow_down())
     if got.outcome in (Outcome.MUTED, Outcome.DROPPED, Outcome.SLOW_DOWN):
         return
-    if got.created:
+    if got.created and not (await state.get_data()).get("greeted"):
         await message.answer(_greeting(settings))
     if got.outcome is Outcome.RELAY:
         await _relay(bot, uow, got, piece.kind, piece.text, piece.file_id)

@@ -37,7 +37,8 @@ async def offer_to_anna(team: Team, anna, card):  # type: ignore[no-untyped-def]
 async def test_strangers_are_seekers_and_reach_no_team_command(team: Team) -> None:
     eve = team.fake.user(666, "Eve")
     await eve.ask("/start", contains="Thank you for writing")
-    await eve.ask("/new", contains="Thank you for writing")  # a seeker's words, not a command
+    zed = team.fake.user(667, "Zed")
+    await zed.ask("/new", contains="Thank you for writing")  # a seeker's words, not a command
     await eve.ask("/start join-forgedtoken", contains="used up or expired")
     assert await scalar(team, "select count(*) from members") == 1  # only the configured admin
     assert await scalar(team, "select count(*) from conversation_messages") == 1

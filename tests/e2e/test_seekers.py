@@ -41,8 +41,10 @@ async def relayed_to_anna(team: Team) -> tuple[FakeUser, FakeUser, FakeUser, Fak
     """Maria writes (text + photo), Oleh claims and makes a contact, Anna accepts it and gets
     the conversation so far. Returns the intro message Anna can reply to."""
     anna, oper, maria = await cast(team)
-    await maria.ask("Hello, I saw your ad", contains=GREETING)
-    card = await card_after(team, 0, "Hello, I saw your ad")
+    await maria.ask("/start", contains=GREETING)
+    seq = team.fake.seq
+    await maria.send("Hello, I saw your ad")
+    card = await card_after(team, seq, "Hello, I saw your ad")
     seq = team.fake.seq
     await maria.send_photo(b"PHOTO-1", caption="my street")
     card = await card_after(team, seq, "[photo] my street")
@@ -68,6 +70,7 @@ async def relayed_to_anna(team: Team) -> tuple[FakeUser, FakeUser, FakeUser, Fak
 
 async def test_triage_to_contact_and_relay_both_ways_with_media(team: Team) -> None:
     anna, _, maria, intro = await relayed_to_anna(team)
+    assert len([m for m in maria.chat.bot_messages if GREETING in (m.text or "")]) == 1
     details = await rows(team, "select tg_user_id, tg_username, notes from contacts")
     assert details == [(501, "maria_p", "Hello, I saw your ad\nmy street")]
     assert await scalar(team, "select relay_status from conversations") == "seeker_replied"
