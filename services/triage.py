@@ -40,15 +40,16 @@ class TriageCard:
 @use_case
 async def triage_card(uow: UnitOfWork, conversation_id: int) -> TriageCard:
     conv = found(await uow.conversations.get(conversation_id), "conversation")
-    names = {}
-    for member_id in {conv.claimed_by, conv.triaged_by} - {None}:
-        member = await uow.members.get(member_id)  # type: ignore[arg-type]
-        names[member_id] = member.name if member else "?"
+    names: dict[int, str] = {}
+    for member_id in (conv.claimed_by, conv.triaged_by):
+        if member_id is not None and member_id not in names:
+            member = await uow.members.get(member_id)
+            names[member_id] = member.name if member else "?"
     return TriageCard(
         conversation=conv,
         latest=await uow.conversations.messages(conv.id, CARD_MESSAGES),
         count=await uow.conversations.count_messages(conv.id, Direction.IN),
-        names=names,  # type: ignore[arg-type]
+        names=names,
         contact=await uow.contacts.get(conv.contact_id) if conv.contact_id else None,
     )
 
