@@ -1,11 +1,13 @@
 """Settings, only from the environment or `.env` (see .env.example for every one)."""
 
+from datetime import timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.conversations import RelayPolicy
 from domain.timing import parse_quiet_hours, parse_times, parse_weekly
 from services.notify import Quiet
 
@@ -46,6 +48,14 @@ class Settings(BaseSettings):
     nag_interval_hours: int = Field(24, ge=1)
     max_nags: int = Field(2, ge=1)
     auto_close_days: int = Field(14, ge=1)
+
+    # seekers who write to the bot
+    seeker_greeting: str = ""  # empty = the built-in (translated) greeting
+    seeker_flood_per_minute: int = Field(10, ge=1)
+    seeker_max_text: int = Field(2000, ge=1, le=4000)
+    seeker_max_file_mb: float = Field(10.0, gt=0)
+    conv_silent_hours: int = Field(24, ge=1)  # seeker unanswered -> multiplier not responding
+    conv_no_answer_days: int = Field(7, ge=1)  # first message unanswered -> closed
 
     # outbox: Telegram's flood limits, with a small safety margin
     send_overall_per_second: float = Field(28.0, gt=0)
@@ -107,6 +117,10 @@ class Settings(BaseSettings):
         if self.mode == "webhook" and not self.webhook_secret:
             raise ValueError("MODE=webhook needs WEBHOOK_SECRET")
         return self
+
+    def relay_policy(self) -> RelayPolicy:
+        return RelayPolicy(silent=timedelta(hours=self.conv_silent_hours),
+                           no_answer=timedelta(days=self.conv_no_answer_days))
 
     def quiet(self) -> Quiet:
         start, end = parse_quiet_hours(self.quiet_hours) if self.quiet_hours else (None, None)

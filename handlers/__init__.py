@@ -16,24 +16,30 @@ from handlers import (
     offers,
     profile,
     queue,
+    relay,
     reports,
+    seekers,
     start,
     supply,
     team,
     team_chat,
+    triage,
 )
 from handlers.filters import PrivateOrTeamChat
 
 
 def get_routers() -> list[Router]:
-    """Order matters: /bind works in any group; everything else only in private chats and the
-    bound team chat; fallback answers whatever the others did not take."""
+    """Order matters: /bind works in any group; seekers (strangers in private) are taken
+    before any team router; everything else only in private chats and the bound team chat;
+    fallback answers whatever the others did not take."""
     team_only = Router(name="team_only")
     team_only.message.filter(PrivateOrTeamChat())
     team_only.callback_query.filter(PrivateOrTeamChat())
     team_only.include_routers(
         common.router(),
         start.router(),
+        relay.router(),
+        triage.router(),
         team.router(),
         profile.router(),
         intake.router(),
@@ -49,4 +55,4 @@ def get_routers() -> list[Router]:
         me.router(),
         reports.router(),
     )
-    return [team_chat.router(), team_only, fallback.router()]
+    return [team_chat.router(), seekers.router(), team_only, fallback.router()]

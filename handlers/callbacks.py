@@ -4,6 +4,7 @@ every press is re-checked against the database and the presser."""
 from aiogram.filters.callback_data import CallbackData
 
 from domain.contacts import CloseReason, Status
+from domain.conversations import TriageAction
 from domain.offers import DeclineReason
 from domain.roles import Role
 
@@ -99,6 +100,22 @@ class OpenCard(CallbackData, prefix="open"):
 
 
 ALL += [IntakePick, Escalation, OpenCard, MapArea]
+
+
+class TriageAct(CallbackData, prefix="tri"):
+    """An operator's button on a seeker's triage card: claim, spam, read, contact."""
+
+    conversation_id: int
+    action: TriageAction
+
+
+class ShareContact(CallbackData, prefix="share"):
+    """A multiplier reveals their own @username to the seeker of this conversation."""
+
+    conversation_id: int
+
+
+ALL += [TriageAct, ShareContact]
 
 
 def is_well_formed(data: str | None) -> bool:

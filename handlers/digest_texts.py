@@ -6,6 +6,7 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 
 from handlers import labels
+from handlers.conversation_texts import relay_status
 from handlers.texts import summary
 from services.digests import DispatcherDigest, MultiplierDigest
 
@@ -42,6 +43,10 @@ def dispatcher(d: DispatcherDigest, now: datetime) -> str:
         for c in d.overdue])
     lines += _section(_("Multiplier not responding"), [
         f"#{c.id} {summary(c.details)} — {name(c.assignee_id or 0)}" for c in d.not_responding])
+    lines += _section(_("Seekers waiting for an answer (multiplier not responding)"), [
+        f"#{c.id} {summary(c.details)} — {name(c.assignee_id or 0)}" for c in d.seekers_waiting])
+    lines += _section(_("Closed: the seeker never answered"), [
+        f"#{c.id} {summary(c.details)} — {name(c.assignee_id or 0)}" for c in d.seekers_silent])
     lines += _section(_("Multipliers the bot cannot reach"), [escape(m.name) for m in d.unreachable])
     lines += _section(_("Multipliers at full capacity"), [
         f"{escape(m.name)} {load}/{m.profile.capacity}" for m, load in d.overloaded])
@@ -59,4 +64,6 @@ def multiplier(d: MultiplierDigest, now: datetime, timezone: str) -> str:
             id=c.id, who=summary(c.details), stage=labels.status(c.status),
             age=labels.ago(c.stage_changed_at or c.created_at, now))
         for c in d.need_update])
+    lines += _section(_("Seekers waiting for your answer"), [
+        f"#{c.id} {summary(c.details)} — {relay_status(status)}" for c, status in d.seeker_replied])
     return "\n".join(lines)

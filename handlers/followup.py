@@ -17,12 +17,12 @@ from domain.intake import MAX_NOTES, parse_free_text
 from domain.members import Member
 from domain.offers import OfferStatus
 from domain.roles import Role
-from handlers import keyboards, labels, texts
+from handlers import conversation_texts, keyboards, labels, texts
 from handlers.callbacks import HandBack, Stage
 from handlers.filters import NOT_A_COMMAND, HasRole, InPrivate
 from handlers.posting import edit_pressed, refresh_card, reply_to_press
 from scheduler.sender import OutboxSender
-from services import followup, notify
+from services import followup, notify, relay
 from storage.uow import UnitOfWork
 
 
@@ -80,6 +80,7 @@ async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock,
     if not contacts:
         await message.answer(_("You hold no contacts right now."))
         return
+    talks = await relay.statuses(uow, [c.id for c in contacts])
     now, order = clock.now(), [Status.ACCEPTED, *FOLLOW_UP_STAGES]
     contacts.sort(key=lambda c: order.index(c.status))
     lines = [_("<b>Your contacts</b>")]
@@ -89,7 +90,8 @@ async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock,
             since = c.stage_changed_at or c.created_at
             lines.append(_("#{id} {who} — for {age}, since {when}").format(
                 id=c.id, who=texts.summary(c.details), age=labels.ago(since, now),
-                when=labels.when(since, member.timezone or settings.team_timezone)))
+                when=labels.when(since, member.timezone or settings.team_timezone))
+                + (f" · 💬 {conversation_texts.relay_status(talks[c.id])}" if c.id in talks else ""))
     await message.answer(texts.fit("\n".join(lines)))
 
 

@@ -31,7 +31,7 @@ from domain.roles import INTAKE_ROLES
 from handlers import labels, texts
 from handlers.callbacks import IntakePick
 from handlers.filters import NOT_A_COMMAND, HasRole
-from handlers.posting import edit_pressed, post_card
+from handlers.posting import edit_pressed, publish_card
 from scheduler.sender import OutboxSender
 from services import intake, notify
 from services.cards import CardView
@@ -147,11 +147,9 @@ async def _to_team_chat(message: Message, bot: Bot, uow: UnitOfWork, team_chat_i
     if team_chat_id is None:
         await message.answer(_("Saved as #{id}. No team chat is bound yet: an admin must send /bind in the dispatchers' group.").format(id=view.contact.id))
         return
-    message_id = await post_card(bot, team_chat_id, view, now)
-    if message_id is None:
+    if not await publish_card(bot, uow, team_chat_id, view, now):
         await message.answer(_("Saved as #{id}, but the team chat could not be reached; the contact is in /queue.").format(id=view.contact.id))
         return
-    await intake.remember_card(uow, view.contact.id, team_chat_id, message_id)
     if message.chat.id != team_chat_id:
         await message.answer(_("Saved as #{id} and sent to the team chat for dispatch.").format(id=view.contact.id))
 

@@ -42,7 +42,7 @@ def status(value: Status) -> str:
 
 def close_reason(value: str | None) -> str:
     labels = {CloseReason.SPAM.value: _("spam"), CloseReason.INVALID.value: _("invalid"),
-              "no_response": _("no response")}
+              "no_response": _("no response"), "no_answer": _("the seeker never answered")}
     return labels.get(value or "", value or "")
 
 

@@ -11,7 +11,7 @@ from domain.clock import Clock
 from domain.errors import AlreadyDone, DomainError, NoLongerAvailable, NotFound, OfferExpired
 from domain.members import Member
 from domain.roles import Role
-from handlers import keyboards, labels, texts
+from handlers import keyboards, labels, relay, texts
 from handlers.callbacks import Answer, Why
 from handlers.filters import HasRole, InPrivate
 from handlers.posting import edit_pressed, refresh_card
@@ -38,6 +38,7 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
         await edit_pressed(query, 
             texts.details(done.contact, done.offer, member.timezone or settings.team_timezone),
             reply_markup=keyboards.stages(done.contact.id, done.contact.status))
+        await relay.introduce(bot, uow, done.contact.id, member, clock.now())
     else:
         await query.answer(_("Thanks for the quick answer."))
         await edit_pressed(query, _("You declined. What was the reason?"),

@@ -10,7 +10,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from domain.contacts import Contact
 from domain.offers import Offer
 from handlers import keyboards, texts
+from services import intake
 from services.cards import CardView
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,19 @@ async def post_card(bot: Bot, chat_id: int, view: CardView, now: datetime) -> in
         log.warning("card not posted", extra={"contact_id": view.contact.id, "error": exc.message})
         return None
     return message.message_id
+
+
+async def publish_card(bot: Bot, uow: UnitOfWork, team_chat_id: int | None, view: CardView,
+                       now: datetime) -> bool:
+    """A new contact's card in the team chat, remembered so every later step edits it.
+    False if there is no team chat or it could not take the card (the contact is in /queue)."""
+    if team_chat_id is None:
+        return False
+    message_id = await post_card(bot, team_chat_id, view, now)
+    if message_id is None:
+        return False
+    await intake.remember_card(uow, view.contact.id, team_chat_id, message_id)
+    return True
 
 
 async def edit_pressed(query: CallbackQuery, text: str | None = None,

@@ -3,12 +3,13 @@ item in its own transaction together with the messages it queues, then wakes the
 
 from datetime import timedelta
 
+from domain.conversations import RelayStatus
 from domain.errors import DomainError
 from domain.followup_rules import NagAction
-from handlers import keyboards, texts
+from handlers import conversation_texts, keyboards, texts
 from handlers.posting import offer_message, refresh_card
 from scheduler.context import JobContext
-from services import answers, autodispatch, nags, notify
+from services import answers, autodispatch, nags, notify, relay
 from services.cards import build_card
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
@@ -107,4 +108,33 @@ async def auto_close(ctx: JobContext) -> None:
             await uow.commit()
         with ctx.texts():
             await refresh_card(ctx.bot, view, now)
+    ctx.sender.wake()
+
+
+async def conversation_statuses(ctx: JobContext) -> None:
+    """'Multiplier not responding' after a silence; closed when the seeker never answered
+    the first message. The multiplier hears of both; dispatchers read them in digests."""
+    now = ctx.clock.now()
+    async with UnitOfWork(ctx.session_factory) as uow:
+        due = await relay.due_statuses(uow, ctx.settings.relay_policy(), now)
+    for move in due:
+        conv, contact = move.conversation, move.contact
+        async with UnitOfWork(ctx.session_factory) as uow:
+            moved, view = await relay.apply_status(uow, move, now)
+            if not moved:
+                continue
+            with ctx.texts():
+                if move.to is RelayStatus.NOT_RESPONDING:
+                    since = max(conv.last_in_at or conv.created_at, conv.handler_since or now)
+                    text = conversation_texts.not_responding(conv, contact.id, since, now)
+                else:
+                    text = conversation_texts.closed_no_answer(conv, contact.id)
+                if move.assignee is not None and move.assignee.active:
+                    await notify.to_member(uow, move.assignee, text, now, ctx.quiet,
+                                           dedupe_key=f"conv:{conv.id}:{move.to.value}:"
+                                                      f"{(conv.last_in_at or now).isoformat()}")
+            await uow.commit()
+        if view is not None:
+            with ctx.texts():
+                await refresh_card(ctx.bot, view, now)
     ctx.sender.wake()

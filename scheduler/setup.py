@@ -8,12 +8,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.context import JobContext
 from scheduler.digests import send_digests
-from scheduler.jobs import auto_close, auto_dispatch, expire_offers, nag_followups
+from scheduler.jobs import (
+    auto_close,
+    auto_dispatch,
+    conversation_statuses,
+    expire_offers,
+    nag_followups,
+)
 from scheduler.weekly import send_weekly_report
 
 log = logging.getLogger(__name__)
 
-JOBS = (expire_offers, auto_dispatch, nag_followups, auto_close, send_digests, send_weekly_report)
+JOBS = (expire_offers, auto_dispatch, nag_followups, auto_close, conversation_statuses,
+        send_digests, send_weekly_report)
 
 
 def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:

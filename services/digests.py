@@ -5,12 +5,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
+from domain.conversations import RelayStatus
 from domain.followup_rules import NagAction, NagPolicy, nag_action
 from domain.members import Member, NotifyMode
 from domain.offers import Offer
 from domain.roles import DISPATCH_ROLES
 from services.transaction import use_case
 from storage.uow import UnitOfWork
+
+#: Relay statuses in which the multiplier owes the seeker an answer.
+OWED = frozenset({RelayStatus.SEEKER_REPLIED, RelayStatus.NOT_RESPONDING})
 
 
 @dataclass
@@ -24,21 +28,24 @@ class DispatcherDigest:
     not_responding: list[Contact] = field(default_factory=list)
     unreachable: list[Member] = field(default_factory=list)
     overloaded: list[tuple[Member, int]] = field(default_factory=list)
+    seekers_waiting: list[Contact] = field(default_factory=list)  # multiplier not responding
+    seekers_silent: list[Contact] = field(default_factory=list)  # closed: never answered
     names: dict[int, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any((self.waiting, self.declined, self.expired, self.handed_back,
                     self.auto_closed, self.overdue, self.not_responding, self.unreachable,
-                    self.overloaded))
+                    self.overloaded, self.seekers_waiting, self.seekers_silent))
 
 
 @dataclass
 class MultiplierDigest:
     pending: list[tuple[Offer, Contact]] = field(default_factory=list)
     need_update: list[Contact] = field(default_factory=list)
+    seeker_replied: list[tuple[Contact, RelayStatus]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.pending or self.need_update)
+        return bool(self.pending or self.need_update or self.seeker_replied)
 
 
 @use_case
@@ -62,6 +69,15 @@ async def for_dispatcher(uow: UnitOfWork, since: datetime, now: datetime) -> Dis
     loads = await uow.members.loads([m.id for m in members if m.is_multiplier])
     d.overloaded = [(m, loads.get(m.id, 0)) for m in members
                     if m.is_multiplier and loads.get(m.id, 0) >= m.profile.capacity > 0]
+    for conv in await uow.conversations.relayed([RelayStatus.NOT_RESPONDING]):
+        contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
+        if contact and contact.status in ASSIGNED_STATUSES:
+            d.seekers_waiting.append(contact)
+    for row in await uow.audit.recent("conversation", [RelayStatus.CLOSED.value], since):
+        conv = await uow.conversations.get(row.entity_id)
+        contact = await uow.contacts.get(conv.contact_id) if conv and conv.contact_id else None
+        if contact:
+            d.seekers_silent.append(contact)
     return d
 
 
@@ -74,11 +90,15 @@ async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
             contact = await uow.contacts.get(offer.contact_id)
             if contact:
                 d.pending.append((offer, contact))
-    for contact in await uow.contacts.assigned_to(member.id, ASSIGNED_STATUSES):
+    mine = await uow.contacts.assigned_to(member.id, ASSIGNED_STATUSES)
+    for contact in mine:
         offer = await uow.offers.accepted_for(contact.id)
         overdue = nag_action(contact, 0, None, False, offer.days if offer else 1, policy, now)
         if overdue is not NagAction.NONE or contact.nag_count > 0:
             d.need_update.append(contact)
+    talks = await uow.conversations.for_contacts([c.id for c in mine])
+    d.seeker_replied = [(c, talks[c.id].relay_status) for c in mine if c.id in talks
+                        and talks[c.id].relay_status in OWED]
     return d
 
 

@@ -19,7 +19,7 @@ async def create_contact(
     uow: UnitOfWork, actor: Member | None, details: ContactDetails, now: datetime
 ) -> CardView:
     actor = require(actor, *INTAKE_ROLES)
-    if not (details.phone or details.tg_username or details.email):
+    if not (details.phone or details.tg_username or details.email or details.tg_user_id):
         raise InvalidInput("reach")
     contact = await uow.contacts.add(details, actor.id, now)
     await uow.audit.record(now, actor.id, "contact", contact.id, "create", None, asdict(details))

@@ -216,3 +216,67 @@ class OutboxRow(Base):
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     tg_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ConversationRow(Base):
+    """One per seeker who writes to the bot: its triage and, once relayed, its status."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_tg_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    seeker_name: Mapped[str] = mapped_column(String(200))
+    seeker_username: Mapped[str | None] = mapped_column(String(64))
+    triage: Mapped[str] = mapped_column(String(8), index=True)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    triaged_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    relay_status: Mapped[str] = mapped_column(String(16), default="none", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    round_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    handler_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    slowed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    card_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ConversationMessageRow(Base):
+    """Every message of a conversation, both ways; media by Telegram file_id."""
+
+    __tablename__ = "conversation_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    sender_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RelayLinkRow(Base):
+    """A message the bot showed a multiplier on a seeker's behalf: replying to it answers them."""
+
+    __tablename__ = "relay_links"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+
+
+class TriageEventRow(Base):
+    """Who triaged what and how long it waited: the operators' counts for reports."""
+
+    __tablename__ = "triage_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    action: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    waited_seconds: Mapped[int | None] = mapped_column(Integer)

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.areas import AreaRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.contacts import ContactRepository
+from storage.repositories.conversations import ConversationRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.offers import OfferRepository
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.areas = AreaRepository(self.session)
         self.tracks = TrackRepository(self.session)
         self.reports = ReportRepository(self.session)
+        self.conversations = ConversationRepository(self.session)
         return self
 
     async def __aexit__(

@@ -105,7 +105,7 @@ async def test_admin_lists_team_changes_roles_and_deactivates(team: Team) -> Non
     seq = team.fake.seq
     await team.admin.press(panel, "Deactivate")
     await team.admin.wait_reply(contains="(deactivated)", after=seq)
-    await anna.ask("/my", contains="Ask an admin for an invite")  # deactivated = stranger
+    await anna.ask("/my", contains="Thank you for writing")  # deactivated = a stranger
     assert (await anna.press(panel, "Activate")).text == "This button is not for you."
     trail = await scalar(team, "select count(*) from audit_log where entity='member' and action in ('roles','active')")
     assert trail == 2

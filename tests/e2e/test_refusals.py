@@ -34,13 +34,14 @@ async def offer_to_anna(team: Team, anna, card):  # type: ignore[no-untyped-def]
     return await anna.wait_reply(contains="Can you reach", after=seq)
 
 
-async def test_strangers_get_a_polite_refusal_and_change_nothing(team: Team) -> None:
+async def test_strangers_are_seekers_and_reach_no_team_command(team: Team) -> None:
     eve = team.fake.user(666, "Eve")
-    reply = await eve.ask("/start", contains="Ask an admin for an invite")
-    assert "dispatch team" in reply.text
-    await eve.ask("/new", contains="Ask an admin for an invite")
+    await eve.ask("/start", contains="Thank you for writing")
+    zed = team.fake.user(667, "Zed")
+    await zed.ask("/new", contains="Thank you for writing")  # a seeker's words, not a command
     await eve.ask("/start join-forgedtoken", contains="used up or expired")
     assert await scalar(team, "select count(*) from members") == 1  # only the configured admin
+    assert await scalar(team, "select count(*) from conversation_messages") == 1
 
 
 async def test_unbound_groups_refuse_commands_and_only_admins_bind(team: Team) -> None:

@@ -12,7 +12,7 @@ from tests.e2e.test_refusals import scalar
 
 
 async def accepted_and_met(team: Team):  # type: ignore[no-untyped-def]
-    anna, olga, oper = await cast(team)
+    anna, _, oper = await cast(team)
     await set_profile(team, anna, "Russian", "Podil")
     await enter(oper, "Maria Ivanova", "+380441234567", "Podil")
     await enter(oper, "Lena Petrova", "+380441234568", "Podil")

@@ -133,14 +133,22 @@ class FakeUser:
         caption: str | None = None,
         mime_type: str | None = None,
         chat: FakeChat | int | None = None,
+        reply_to: FakeMessage | None = None,
     ) -> FakeMessage:
         """Send a file; the bot can download it with getFile."""
-        return self._post_media(chat, "document", data, caption, file_name, mime_type)
+        return self._post_media(chat, "document", data, caption, file_name, mime_type,
+                                reply_to=reply_to)
 
     async def send_photo(
-        self, data: bytes, *, caption: str | None = None, chat: FakeChat | int | None = None
+        self,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        chat: FakeChat | int | None = None,
+        reply_to: FakeMessage | None = None,
     ) -> FakeMessage:
-        return self._post_media(chat, "photo", data, caption, None, "image/jpeg")
+        return self._post_media(chat, "photo", data, caption, None, "image/jpeg",
+                                reply_to=reply_to)
 
     async def send_voice(
         self,
@@ -149,8 +157,10 @@ class FakeUser:
         duration: int = 1,
         caption: str | None = None,
         chat: FakeChat | int | None = None,
+        reply_to: FakeMessage | None = None,
     ) -> FakeMessage:
-        return self._post_media(chat, "voice", data, caption, None, "audio/ogg", duration)
+        return self._post_media(chat, "voice", data, caption, None, "audio/ogg", duration,
+                                reply_to=reply_to)
 
     async def edit(self, message: FakeMessage, text: str) -> FakeMessage:
         """Edit one of this user's messages (an edited_message update)."""
@@ -258,6 +268,7 @@ class FakeUser:
         file_name: str | None,
         mime_type: str | None,
         duration: int = 1,
+        reply_to: FakeMessage | None = None,
     ) -> FakeMessage:
         stored = self._fake.store_file(data, kind, file_name, mime_type)
         return self._post(
@@ -266,4 +277,5 @@ class FakeUser:
             kind=kind,
             media=media_object(kind, stored, duration),
             file_bytes=data,
+            reply_to=reply_to,
         )

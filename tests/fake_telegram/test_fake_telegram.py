@@ -551,3 +551,31 @@ async def test_long_poll_returns_on_update_and_on_stop(
             assert await confirmed == []
 
     assert [u["message"]["text"] for u in first] == ["wake up"]
+
+
+async def test_media_replies_and_resending_media_by_file_id(
+    fake: FakeTelegram, bot: Bot, alice: FakeUser
+) -> None:
+    """What relaying needs: a user's media sent as a reply, and the bot sending the same
+    photo, voice and document on to another chat by file_id alone."""
+    bob = fake.user(1002, "Bob")
+    prompt = await bot.send_message(alice.id, "Reply to me")
+    target = fake.chat(alice.id).get(prompt.message_id)
+    assert target is not None
+    photo = await alice.send_photo(b"PHOTO", caption="look", reply_to=target)
+    voice = await alice.send_voice(b"OggS", reply_to=target)
+    doc = await alice.send_document(b"DOC", "a.pdf", reply_to=target)
+    for sent in (photo, voice, doc):
+        assert sent.to_api()["reply_to_message"]["message_id"] == prompt.message_id
+
+    ids = [photo.media[-1]["file_id"], voice.media["file_id"], doc.media["file_id"]]
+    await bot.send_photo(bob.id, ids[0], caption="<b>from Alice</b>")
+    await bot.send_voice(bob.id, ids[1])
+    await bot.send_document(bob.id, ids[2], caption="file")
+    with pytest.raises(TelegramBadRequest, match="wrong file identifier"):
+        await bot.send_photo(bob.id, "no-such-file")
+    got = fake.chat(bob.id).bot_messages
+    assert [m.kind for m in got[-3:]] == ["photo", "voice", "document"]
+    assert got[-3].photo == b"PHOTO" and got[-3].text == "from Alice"
+    assert got[-2].voice_bytes == b"OggS"
+    assert got[-1].document_bytes == b"DOC" and got[-1].document["file_name"] == "a.pdf"

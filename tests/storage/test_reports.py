@@ -41,7 +41,8 @@ async def history(factory, clock):  # type: ignore[no-untyped-def]
         view = await run(intake.create_contact, oper, ContactDetails(
             name=f"Seeker{n} X", phone=f"+38044123456{n}", language="ru"), t0)
         ids.append(view.contact.id)
-    at = lambda d: t0 + d  # noqa: E731
+    def at(delta: timedelta):  # type: ignore[no-untyped-def]
+        return t0 + delta
     o1 = await run(dispatch.make_offer, boss, ids[0], anna.id, at(H), 2, TTL, COMPOSE)
     o2 = await run(dispatch.make_offer, boss, ids[1], olga.id, at(H / 2), 2, TTL, COMPOSE)
     await run(answers.decline, olga, o2.offer.id, at(1.5 * H))

@@ -1,0 +1,164 @@
+"""Texts and buttons of seekers' conversations: the triage card, relayed messages, statuses."""
+
+from datetime import datetime
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from domain.conversations import (
+    OPEN_TRIAGE,
+    Conversation,
+    ConversationMessage,
+    Direction,
+    Kind,
+    RelayStatus,
+    Triage,
+    TriageAction,
+)
+from handlers import labels
+from handlers.callbacks import ShareContact, TriageAct
+from handlers.texts import fit
+from services.triage import TriageCard
+
+CAPTION_LIMIT = 1000  # Telegram: 1,024 characters of caption
+SNIPPET = 300  # characters of each message on the triage card
+
+
+def greeting() -> str:
+    return _("Hello! Thank you for writing. Someone from our team will read your message and answer you here soon.")
+
+
+def slow_down() -> str:
+    return _("You are sending messages very fast. Please slow down: the next ones will not reach us for a minute.")
+
+
+def too_long(limit: int) -> str:
+    return _("That message is too long (at most {n} characters). Please send it shorter.").format(n=limit)
+
+
+def too_big(limit_mb: float) -> str:
+    return _("That file is too big (at most {n} MB).").format(n=f"{limit_mb:g}")
+
+
+def unsupported() -> str:
+    return _("I can pass on text, photos, voice messages and documents.")
+
+
+def kind_label(kind: Kind) -> str:
+    return {Kind.TEXT: _("text"), Kind.PHOTO: _("photo"), Kind.VOICE: _("voice message"),
+            Kind.DOCUMENT: _("document")}[kind]
+
+
+def relay_status(value: RelayStatus) -> str:
+    return {
+        RelayStatus.NONE: "",
+        RelayStatus.SEEKER_REPLIED: _("seeker replied"),
+        RelayStatus.AWAITING_SEEKER: _("awaiting seeker"),
+        RelayStatus.NOT_RESPONDING: _("multiplier not responding"),
+        RelayStatus.CLOSED: _("closed: the seeker never answered"),
+    }[value]
+
+
+def _who(conv: Conversation) -> str:
+    handle = f" @{escape(conv.seeker_username)}" if conv.seeker_username else ""
+    return f"{escape(conv.seeker_name)}{handle}"
+
+
+def _line(message: ConversationMessage) -> str:
+    arrow = "→" if message.direction is Direction.IN else "←"
+    media = f"[{kind_label(message.kind)}] " if message.kind is not Kind.TEXT else ""
+    body = escape((message.text or "")[:SNIPPET])
+    return f"{arrow} {media}{body}".rstrip()
+
+
+def triage_card(card: TriageCard, now: datetime) -> str:
+    conv = card.conversation
+    count = ngettext("{n} message", "{n} messages", card.count).format(n=card.count)
+    lines = [_("💬 <b>Seeker</b> {who} — {count}, first {age} ago").format(
+        who=_who(conv), count=count, age=labels.ago(conv.round_started_at, now))]
+    lines.append(_triage_state(card))
+    lines += ["", *(_line(m) for m in card.latest)]
+    if card.count > len([m for m in card.latest if m.direction is Direction.IN]):
+        lines.insert(2, _("(latest messages)"))
+    return fit("\n".join(lines))
+
+
+def _triage_state(card: TriageCard) -> str:
+    conv = card.conversation
+
+    def name(member_id: int | None) -> str:
+        return escape(card.names.get(member_id or 0, "?"))
+
+    if conv.triage is Triage.NEW:
+        return _("New: waiting for an operator")
+    if conv.triage is Triage.CLAIMED:
+        return _("Claimed by {name}").format(name=name(conv.claimed_by))
+    if conv.triage is Triage.SPAM:
+        return _("Spam (by {name}): the sender is muted").format(name=name(conv.triaged_by))
+    if conv.triage is Triage.READ:
+        return _("Read, no action (by {name})").format(name=name(conv.triaged_by))
+    contact = card.contact
+    status = f" · {labels.status(contact.status)}" if contact else ""
+    return _("Contact #{id} (by {name}){status}").format(
+        id=conv.contact_id, name=name(conv.triaged_by), status=status)
+
+
+def triage_keyboard(card: TriageCard) -> InlineKeyboardMarkup | None:
+    conv = card.conversation
+    if conv.triage not in OPEN_TRIAGE:
+        return None
+    kb = InlineKeyboardBuilder()
+    if conv.triage is Triage.NEW:
+        kb.button(text=_("Claim"), callback_data=TriageAct(conversation_id=conv.id,
+                                                           action=TriageAction.CLAIM))
+    kb.button(text=_("Make contact"), callback_data=TriageAct(conversation_id=conv.id,
+                                                              action=TriageAction.CONTACT))
+    kb.button(text=_("Spam"), callback_data=TriageAct(conversation_id=conv.id,
+                                                      action=TriageAction.SPAM))
+    kb.button(text=_("Read, no action"), callback_data=TriageAct(conversation_id=conv.id,
+                                                                 action=TriageAction.READ))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def relay_header(conv: Conversation, contact_id: int | None) -> str:
+    """On every message relayed to the multiplier: who it is from, and how to answer."""
+    return _("💬 From {who} (#{id}) — reply to this message to answer.").format(
+        who=escape(conv.seeker_name), id=contact_id or "?")
+
+
+def relayed(conv: Conversation, contact_id: int | None, text: str | None,
+            limit: int) -> str:
+    body = escape(text or "")
+    return fit(relay_header(conv, contact_id) + ("\n\n" + body if body else ""), limit)
+
+
+def intro(conv: Conversation, contact_id: int, history: list[ConversationMessage]) -> str:
+    lines = [_("💬 <b>{who}</b> (#{id}) wrote to the team's bot. Reply to this message to answer them; they see the team's bot, not your account.").format(
+        who=escape(conv.seeker_name), id=contact_id), ""]
+    lines += [_line(m) for m in history]
+    return fit("\n".join(lines))
+
+
+def share_keyboard(conversation_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Share my contact"), callback_data=ShareContact(conversation_id=conversation_id))
+    return kb.as_markup()
+
+
+def shared_contact(name: str, username: str) -> str:
+    return _("You can also write to {name} directly: @{username}").format(
+        name=escape(name), username=escape(username))
+
+
+def not_responding(conv: Conversation, contact_id: int, since: datetime, now: datetime) -> str:
+    return _("💬 {who} (#{id}) wrote {age} ago and is waiting for your answer. Reply to their message to answer.").format(
+        who=escape(conv.seeker_name), id=contact_id, age=labels.ago(since, now))
+
+
+def closed_no_answer(conv: Conversation, contact_id: int) -> str:
+    return _("💬 #{id} {who} never answered the first message; the conversation was closed.").format(
+        who=escape(conv.seeker_name), id=contact_id)

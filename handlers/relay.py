@@ -1,0 +1,120 @@
+"""The multiplier answers a seeker by replying to a relayed message (Telegram's own reply:
+no extra step to learn); the seeker gets it from the team's bot. "Share my contact" reveals
+the multiplier's @username, only if they press it."""
+
+from datetime import datetime
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import BaseFilter
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from domain.clock import Clock
+from domain.conversations import Kind
+from domain.errors import DomainError
+from domain.members import Member
+from handlers import conversation_texts as ct
+from handlers import labels, relay_media
+from handlers.callbacks import ShareContact
+from handlers.filters import InPrivate
+from services import relay
+from services.relay import Intro
+from storage.uow import UnitOfWork
+
+
+class RelayReply(BaseFilter):
+    """A reply to a message the bot relayed from a seeker; gives the handler its id."""
+
+    async def __call__(self, message: Message, uow: UnitOfWork) -> bool | dict:
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+            return False
+        conversation_id = await relay.linked(uow, message.chat.id, replied.message_id)
+        return {"conversation_id": conversation_id} if conversation_id else False
+
+
+async def reply(message: Message, conversation_id: int, member: Member, uow: UnitOfWork,
+                clock: Clock, bot: Bot, settings: Settings) -> None:
+    try:
+        conv, _contact = await relay.target(uow, member, conversation_id)
+    except DomainError as exc:
+        await message.answer(labels.error(exc))
+        return
+    piece = relay_media.read(message)
+    if piece is None:
+        await message.answer(ct.unsupported())
+        return
+    limit = ct.CAPTION_LIMIT if piece.kind is not Kind.TEXT else 4000
+    if piece.text and len(piece.text) > limit:
+        await message.answer(ct.too_long(limit))
+        return
+    if not await _send(bot, message, conv.seeker_tg_id, piece.kind,
+                       escape(piece.text or ""), piece.file_id):
+        return
+    await relay.record_out(uow, member, conv, piece.kind, piece.text, piece.file_id, clock.now())
+    await message.answer(_("✓ Sent to {name}.").format(name=escape(conv.seeker_name)))
+
+
+async def share(query: CallbackQuery, callback_data: ShareContact, member: Member,
+                uow: UnitOfWork, clock: Clock, bot: Bot) -> None:
+    try:
+        conv, _contact = await relay.target(uow, member, callback_data.conversation_id)
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    if not member.username:
+        await query.answer(_("You have no Telegram username to share: set one in Telegram's settings first."), show_alert=True)
+        return
+    text = ct.shared_contact(member.name, member.username)
+    try:
+        await bot.send_message(conv.seeker_tg_id, text)
+    except TelegramAPIError:
+        await query.answer(_("The seeker cannot be reached by the bot right now."), show_alert=True)
+        return
+    await relay.record_out(uow, member, conv, Kind.TEXT, text, None, clock.now())
+    await query.answer(_("Your @{username} was sent to {name}.").format(
+        username=member.username, name=conv.seeker_name))
+
+
+async def introduce(bot: Bot, uow: UnitOfWork, contact_id: int, member: Member,
+                    now: datetime) -> None:
+    """After Yes: the conversation so far, as a message the multiplier can reply to."""
+    intro: Intro | None = await relay.introduce(uow, contact_id, now)
+    if intro is None:
+        return
+    conv, sent = intro.conversation, []
+    try:
+        sent.append(await bot.send_message(member.tg_user_id,
+                                           ct.intro(conv, contact_id, intro.messages),
+                                           reply_markup=ct.share_keyboard(conv.id)))
+        for m in intro.messages:  # the media themselves, so nothing is lost
+            if m.file_id:
+                sent.append(await relay_media.deliver(
+                    bot, member.tg_user_id, m.kind,
+                    ct.relayed(conv, contact_id, m.text, ct.CAPTION_LIMIT), m.file_id))
+    except TelegramAPIError:
+        pass  # what did go out can still be answered
+    for message in sent:
+        await relay.link(uow, message.chat.id, message.message_id, conv.id)
+
+
+async def _send(bot: Bot, message: Message, chat_id: int, kind: Kind, html: str,
+                file_id: str | None) -> bool:
+    try:
+        await relay_media.deliver(bot, chat_id, kind, html, file_id)
+    except TelegramAPIError:
+        await message.answer(_("Not delivered: the seeker cannot be reached by the bot (they may have blocked it)."))
+        return False
+    return True
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (a router can belong to one parent only)."""
+    r = Router(name="relay")
+    r.message.filter(F.chat.type == "private", F.reply_to_message)
+    r.message.register(reply, RelayReply())
+    r.callback_query.register(share, ShareContact.filter(), InPrivate())
+    return r

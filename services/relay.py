@@ -1,0 +1,142 @@
+"""The multiplier and the seeker talk through the bot: the seeker sees only the bot, the
+whole conversation is stored with the contact, and its status says who owes an answer."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.contacts import ASSIGNED_STATUSES, Contact, Status
+from domain.conversations import (
+    Conversation,
+    ConversationMessage,
+    Direction,
+    Kind,
+    RelayPolicy,
+    RelayStatus,
+    status_after_message,
+    timed_status,
+)
+from domain.errors import NoLongerAvailable, NotAllowed
+from domain.members import Member
+from services.access import found
+from services.cards import CardView, build_card
+from services.transaction import use_case
+from storage.uow import UnitOfWork
+
+#: Contacts closed for 'no answer' only while nobody reached the seeker yet.
+CLOSABLE = frozenset({Status.ACCEPTED, Status.ATTEMPTED})
+OPEN_STATUSES = (RelayStatus.SEEKER_REPLIED, RelayStatus.AWAITING_SEEKER,
+                 RelayStatus.NOT_RESPONDING)
+
+
+@dataclass(frozen=True)
+class Intro:
+    conversation: Conversation
+    messages: list[ConversationMessage]
+
+
+@use_case
+async def introduce(uow: UnitOfWork, contact_id: int, now: datetime) -> Intro | None:
+    """The contact was just accepted: its seeker now talks with this multiplier (who owes
+    the first answer). None if the contact did not come from a seeker writing in."""
+    conv = await uow.conversations.by_contact(contact_id)
+    if conv is None:
+        await uow.commit()
+        return None
+    await uow.conversations.set_fields(conv.id, handler_since=now,
+                                       relay_status=RelayStatus.SEEKER_REPLIED.value)
+    await uow.audit.record(now, None, "conversation", conv.id, "relay", conv.relay_status,
+                           RelayStatus.SEEKER_REPLIED)
+    intro = Intro(found(await uow.conversations.get(conv.id), "conversation"),
+                  await uow.conversations.messages(conv.id))
+    await uow.commit()
+    return intro
+
+
+@use_case
+async def link(uow: UnitOfWork, chat_id: int, message_id: int, conversation_id: int) -> None:
+    await uow.conversations.link(chat_id, message_id, conversation_id)
+    await uow.commit()
+
+
+@use_case
+async def linked(uow: UnitOfWork, chat_id: int, message_id: int) -> int | None:
+    """The conversation a bot message in a multiplier's chat was relayed from."""
+    conversation_id = await uow.conversations.linked(chat_id, message_id)
+    await uow.commit()
+    return conversation_id
+
+
+@use_case
+async def target(uow: UnitOfWork, actor: Member | None, conversation_id: int
+                 ) -> tuple[Conversation, Contact]:
+    """The conversation a multiplier answers: only while they hold its contact."""
+    conv = found(await uow.conversations.get(conversation_id), "conversation")
+    contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
+    await uow.commit()
+    if actor is None or contact is None or contact.assignee_id != actor.id:
+        raise NotAllowed("not yours")
+    if contact.status not in ASSIGNED_STATUSES:
+        raise NoLongerAvailable("contact moved on")
+    return conv, contact
+
+
+@use_case
+async def record_out(uow: UnitOfWork, actor: Member, conv: Conversation, kind: Kind,
+                     text: str | None, file_id: str | None, now: datetime) -> None:
+    """After the seeker got it: stored, and now the team waits for the seeker."""
+    await uow.conversations.add_message(conv.id, Direction.OUT, kind, text, file_id, now,
+                                        sender_member_id=actor.id)
+    first = {} if conv.first_out_at else {"first_out_at": now}
+    await uow.conversations.set_fields(
+        conv.id, last_out_at=now, relay_status=status_after_message(Direction.OUT).value, **first)
+    await uow.commit()
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    conversation: Conversation
+    to: RelayStatus
+    contact: Contact
+    assignee: Member | None
+
+
+@use_case
+async def due_statuses(uow: UnitOfWork, policy: RelayPolicy, now: datetime) -> list[StatusMove]:
+    moves = []
+    for conv in await uow.conversations.relayed(OPEN_STATUSES):
+        to = timed_status(conv, policy, now)
+        contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
+        if to is None or to is conv.relay_status or contact is None:
+            continue
+        assignee = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
+        moves.append(StatusMove(conv, to, contact, assignee))
+    await uow.commit()
+    return moves
+
+
+@use_case
+async def apply_status(uow: UnitOfWork, move: StatusMove, now: datetime
+                       ) -> tuple[bool, CardView | None]:
+    """Not committed. (moved?, the contact card to refresh if the contact was closed)."""
+    conv, contact = move.conversation, move.contact
+    if not await uow.conversations.set_status_if(conv, move.to, now):
+        return False, None
+    await uow.audit.record(now, None, "conversation", conv.id, move.to.value, conv.relay_status,
+                           move.to)
+    if move.to is not RelayStatus.CLOSED or contact.status not in CLOSABLE:
+        return True, None
+    if not await uow.contacts.transition(contact.id, [contact.status], Status.CLOSED,
+                                         close_reason="no_answer", stage_changed_at=now):
+        return True, None
+    await uow.audit.record(now, None, "contact", contact.id, "no_answer_close", contact.status,
+                           Status.CLOSED)
+    return True, await build_card(uow, contact.id, now)
+
+
+@use_case
+async def statuses(uow: UnitOfWork, contact_ids: list[int]) -> dict[int, RelayStatus]:
+    """Relay status per contact, for /my and the digests (contacts without one left out)."""
+    convs = await uow.conversations.for_contacts(contact_ids)
+    await uow.commit()
+    return {cid: c.relay_status for cid, c in convs.items()
+            if c.relay_status is not RelayStatus.NONE}

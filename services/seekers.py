@@ -1,0 +1,106 @@
+"""A seeker's message arrives: muted, slowed down, stored for triage, or relayed to the
+multiplier who holds their contact. One conversation per sender."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.contacts import ASSIGNED_STATUSES, Status
+from domain.conversations import (
+    Conversation,
+    Direction,
+    FloodVerdict,
+    Kind,
+    RelayStatus,
+    Triage,
+    flood_verdict,
+    reopens_triage,
+    status_after_message,
+)
+from domain.members import Member
+from services.transaction import use_case
+from services.triage import TriageCard, triage_card
+from storage.uow import UnitOfWork
+
+FLOOD_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    tg_user_id: int
+    name: str
+    username: str | None
+    kind: Kind
+    text: str | None
+    file_id: str | None
+
+
+class Outcome(StrEnum):
+    STORED = "stored"  # waits for (or is in) triage
+    RELAY = "relay"  # goes to the multiplier holding the contact
+    MUTED = "muted"  # marked spam: ignored
+    SLOW_DOWN = "slow_down"  # flooding: dropped, told once
+    DROPPED = "dropped"  # flooding: dropped quietly
+
+
+@dataclass(frozen=True)
+class Received:
+    outcome: Outcome
+    conversation: Conversation
+    created: bool = False  # first message ever: greet
+    fresh: bool = False  # a new request (first message, or reopened): post a new card
+    relay_to: Member | None = None
+    card: TriageCard | None = None
+
+
+@use_case
+async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime) -> Received:
+    convs = uow.conversations
+    conv, created = await convs.by_seeker(msg.tg_user_id), False
+    if conv is None:
+        conv = await convs.add(msg.tg_user_id, msg.name, msg.username, now)
+        created = conv is not None
+        conv = conv or await convs.by_seeker(msg.tg_user_id)
+    assert conv is not None
+    if conv.triage is Triage.SPAM:
+        await convs.set_fields(conv.id, dropped=conv.dropped + 1)
+        await uow.commit()
+        return Received(Outcome.MUTED, conv)
+    recent = await convs.count_messages(conv.id, Direction.IN, since=now - FLOOD_WINDOW)
+    verdict = flood_verdict(recent, flood_limit, conv.slowed_at, now - FLOOD_WINDOW)
+    if verdict is not FloodVerdict.ACCEPT:
+        slowed = {"slowed_at": now} if verdict is FloodVerdict.WARN else {}
+        await convs.set_fields(conv.id, dropped=conv.dropped + 1, **slowed)
+        await uow.commit()
+        return Received(Outcome.SLOW_DOWN if slowed else Outcome.DROPPED, conv)
+    contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
+    reopened = False
+    if reopens_triage(conv, contact is not None and contact.status is not Status.CLOSED):
+        await convs.move(conv.id, [conv.triage], triage=Triage.NEW.value, round_started_at=now,
+                         claimed_by=None, triaged_by=None, contact_id=None,
+                         relay_status=RelayStatus.NONE.value, handler_since=None)
+        await uow.audit.record(now, None, "conversation", conv.id, "reopen", conv.triage,
+                               Triage.NEW)
+        contact, reopened = None, True
+    await convs.add_message(conv.id, Direction.IN, msg.kind, msg.text, msg.file_id, now)
+    await convs.set_fields(conv.id, last_in_at=now, seeker_name=msg.name,
+                           seeker_username=msg.username)
+    relay_to = None
+    if contact and contact.status in ASSIGNED_STATUSES and contact.assignee_id:
+        relay_to = await uow.members.get(contact.assignee_id)
+        await convs.set_fields(conv.id, relay_status=status_after_message(Direction.IN).value)
+    card = await triage_card(uow, conv.id)
+    await uow.commit()
+    outcome = Outcome.RELAY if relay_to else Outcome.STORED
+    return Received(outcome, card.conversation, created, created or reopened, relay_to, card)
+
+
+@use_case
+async def remember_card(uow: UnitOfWork, conversation_id: int, chat_id: int,
+                        message_id: int) -> TriageCard:
+    """Where the triage card sits; returns the card as it is now (more may have arrived)."""
+    await uow.conversations.set_fields(conversation_id, card_chat_id=chat_id,
+                                       card_message_id=message_id)
+    card = await triage_card(uow, conversation_id)
+    await uow.commit()
+    return card

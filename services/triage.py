@@ -1,0 +1,112 @@
+"""Operators handle each seeker's request once: claim, spam (mutes the sender), read, or
+turn it into a contact that enters dispatch. Every action is a triage event for reports."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.contacts import Contact, ContactDetails
+from domain.conversations import (
+    OPEN_TRIAGE,
+    TRIAGE_RESULT,
+    Conversation,
+    ConversationMessage,
+    Direction,
+    Triage,
+    TriageAction,
+    check_triage,
+)
+from domain.errors import NoLongerAvailable
+from domain.intake import MAX_NOTES
+from domain.members import Member
+from domain.roles import INTAKE_ROLES
+from services import intake
+from services.access import found, require
+from services.cards import CardView
+from services.transaction import use_case
+from storage.uow import UnitOfWork
+
+CARD_MESSAGES = 5  # latest messages the triage card shows
+
+
+@dataclass(frozen=True)
+class TriageCard:
+    conversation: Conversation
+    latest: list[ConversationMessage]
+    count: int  # the seeker's messages in all
+    names: dict[int, str]  # member id -> name (claimer, triager)
+    contact: Contact | None
+
+
+@use_case
+async def triage_card(uow: UnitOfWork, conversation_id: int) -> TriageCard:
+    conv = found(await uow.conversations.get(conversation_id), "conversation")
+    names: dict[int, str] = {}
+    for member_id in (conv.claimed_by, conv.triaged_by):
+        if member_id is not None and member_id not in names:
+            member = await uow.members.get(member_id)
+            names[member_id] = member.name if member else "?"
+    return TriageCard(
+        conversation=conv,
+        latest=await uow.conversations.messages(conv.id, CARD_MESSAGES),
+        count=await uow.conversations.count_messages(conv.id, Direction.IN),
+        names=names,
+        contact=await uow.contacts.get(conv.contact_id) if conv.contact_id else None,
+    )
+
+
+@use_case
+async def act(uow: UnitOfWork, actor: Member | None, conversation_id: int,
+              action: TriageAction, now: datetime) -> TriageCard:
+    """Claim, spam or read. 'contact' goes through to_contact."""
+    actor = require(actor, *INTAKE_ROLES)
+    conv = await _take(uow, actor, conversation_id, action, now)
+    fields: dict[str, object] = {"triage": TRIAGE_RESULT[action].value}
+    fields["claimed_by" if action is TriageAction.CLAIM else "triaged_by"] = actor.id
+    await _move(uow, conv, **fields)
+    card = await triage_card(uow, conv.id)
+    await uow.commit()
+    return card
+
+
+@use_case
+async def to_contact(uow: UnitOfWork, actor: Member | None, conversation_id: int, source: str,
+                     now: datetime) -> tuple[CardView, TriageCard]:
+    """Prefilled from the seeker's Telegram account, their words as the note; the contact
+    then enters dispatch like any other (card, offer, duplicate checks in intake)."""
+    actor = require(actor, *INTAKE_ROLES)
+    conv = await _take(uow, actor, conversation_id, TriageAction.CONTACT, now)
+    await _move(uow, conv, triage=Triage.CONTACT.value, triaged_by=actor.id)
+    said = [m.text for m in await uow.conversations.messages(conv.id)
+            if m.direction is Direction.IN and m.text]
+    details = ContactDetails(
+        name=conv.seeker_name or str(conv.seeker_tg_id),
+        tg_username=conv.seeker_username,
+        tg_user_id=conv.seeker_tg_id,
+        source=source,
+        notes="\n".join(said)[:MAX_NOTES],
+    )
+    view = await intake.create_contact(uow, actor, details, now)  # commits the move too
+    await uow.conversations.set_fields(conv.id, contact_id=view.contact.id)
+    await uow.audit.record(now, actor.id, "conversation", conv.id, "attach", None,
+                           view.contact.id)
+    card = await triage_card(uow, conv.id)
+    await uow.commit()
+    return view, card
+
+
+async def _take(uow: UnitOfWork, actor: Member, conversation_id: int, action: TriageAction,
+                now: datetime) -> Conversation:
+    conv = found(await uow.conversations.get(conversation_id), "conversation")
+    check_triage(conv, action, actor.id)
+    first = conv.triage is Triage.NEW
+    waited = int((now - conv.round_started_at).total_seconds()) if first else None
+    await uow.conversations.record_triage(conv.id, actor.id, action, now, waited)
+    await uow.audit.record(now, actor.id, "conversation", conv.id, action.value, conv.triage,
+                           TRIAGE_RESULT[action])
+    return conv
+
+
+async def _move(uow: UnitOfWork, conv: Conversation, **fields: object) -> None:
+    expected = [conv.triage] if conv.triage in OPEN_TRIAGE else []
+    if not await uow.conversations.move(conv.id, expected, **fields):
+        raise NoLongerAvailable("triaged")

@@ -1,0 +1,186 @@
+"""Seekers' conversations, their messages, relay links and triage events. Triage moves are
+conditional updates, so two operators pressing at once cannot both win."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.clock import as_utc
+from domain.conversations import (
+    Conversation,
+    ConversationMessage,
+    Direction,
+    Kind,
+    RelayStatus,
+    Triage,
+    TriageAction,
+    TriageEvent,
+    TriageStats,
+    triage_stats,
+)
+from storage.models import (
+    ConversationMessageRow,
+    ConversationRow,
+    RelayLinkRow,
+    TriageEventRow,
+)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
+
+
+def conversation_from_row(r: ConversationRow) -> Conversation:
+    card = (r.card_chat_id, r.card_message_id) if r.card_chat_id and r.card_message_id else None
+    return Conversation(
+        id=r.id, seeker_tg_id=r.seeker_tg_id, seeker_name=r.seeker_name,
+        seeker_username=r.seeker_username, triage=Triage(r.triage),
+        created_at=as_utc(r.created_at), round_started_at=as_utc(r.round_started_at),
+        claimed_by=r.claimed_by, triaged_by=r.triaged_by, contact_id=r.contact_id,
+        relay_status=RelayStatus(r.relay_status), handler_since=_utc(r.handler_since),
+        last_in_at=_utc(r.last_in_at), last_out_at=_utc(r.last_out_at),
+        first_out_at=_utc(r.first_out_at), slowed_at=_utc(r.slowed_at), dropped=r.dropped,
+        card=card,
+    )
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, conversation_id: int) -> Conversation | None:
+        row = await self.session.get(ConversationRow, conversation_id, populate_existing=True)
+        return conversation_from_row(row) if row else None
+
+    async def by_seeker(self, tg_user_id: int) -> Conversation | None:
+        row = await self.session.scalar(
+            select(ConversationRow).where(ConversationRow.seeker_tg_id == tg_user_id)
+            .execution_options(populate_existing=True))
+        return conversation_from_row(row) if row else None
+
+    async def by_contact(self, contact_id: int) -> Conversation | None:
+        row = await self.session.scalar(
+            select(ConversationRow).where(ConversationRow.contact_id == contact_id)
+            .execution_options(populate_existing=True))
+        return conversation_from_row(row) if row else None
+
+    async def for_contacts(self, contact_ids: Iterable[int]) -> dict[int, Conversation]:
+        rows = await self.session.scalars(
+            select(ConversationRow).where(ConversationRow.contact_id.in_(list(contact_ids))))
+        return {r.contact_id: conversation_from_row(r) for r in rows if r.contact_id}
+
+    async def add(self, tg_user_id: int, name: str, username: str | None,
+                  now: datetime) -> Conversation | None:
+        """None if a concurrent update created this seeker's conversation first."""
+        row = ConversationRow(
+            seeker_tg_id=tg_user_id, seeker_name=name, seeker_username=username,
+            triage=Triage.NEW.value, relay_status=RelayStatus.NONE.value, created_at=now,
+            round_started_at=now, dropped=0)
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return None
+        return conversation_from_row(row)
+
+    async def move(self, conversation_id: int, expected: Iterable[Triage], **values: object
+                   ) -> bool:
+        """Change triage fields only if it is still in an expected state."""
+        result = await self.session.execute(
+            update(ConversationRow)
+            .where(ConversationRow.id == conversation_id,
+                   ConversationRow.triage.in_([t.value for t in expected]))
+            .values(**values).execution_options(synchronize_session=False))
+        return result.rowcount == 1
+
+    async def set_fields(self, conversation_id: int, **values: object) -> None:
+        await self.session.execute(
+            update(ConversationRow).where(ConversationRow.id == conversation_id)
+            .values(**values).execution_options(synchronize_session=False))
+
+    async def set_status_if(self, conv: Conversation, to: RelayStatus, now: datetime) -> bool:
+        """A job's move: only if nobody wrote since the job read it."""
+        result = await self.session.execute(
+            update(ConversationRow)
+            .where(ConversationRow.id == conv.id,
+                   ConversationRow.relay_status == conv.relay_status.value,
+                   ConversationRow.last_in_at.is_(None) if conv.last_in_at is None
+                   else ConversationRow.last_in_at == conv.last_in_at,
+                   ConversationRow.last_out_at.is_(None) if conv.last_out_at is None
+                   else ConversationRow.last_out_at == conv.last_out_at)
+            .values(relay_status=to.value).execution_options(synchronize_session=False))
+        return result.rowcount == 1
+
+    async def relayed(self, statuses: Iterable[RelayStatus]) -> list[Conversation]:
+        rows = await self.session.scalars(
+            select(ConversationRow)
+            .where(ConversationRow.relay_status.in_([s.value for s in statuses]))
+            .order_by(ConversationRow.id))
+        return [conversation_from_row(r) for r in rows]
+
+    # ------------------------------------------------------------------ messages
+
+    async def add_message(self, conversation_id: int, direction: Direction, kind: Kind,
+                          text: str | None, file_id: str | None, now: datetime,
+                          sender_member_id: int | None = None) -> None:
+        self.session.add(ConversationMessageRow(
+            conversation_id=conversation_id, direction=direction.value, kind=kind.value,
+            text=text, file_id=file_id, sender_member_id=sender_member_id, at=now))
+        await self.session.flush()
+
+    async def messages(self, conversation_id: int, limit: int | None = None
+                       ) -> list[ConversationMessage]:
+        """Oldest first; with a limit, the latest `limit` of them."""
+        query = (select(ConversationMessageRow)
+                 .where(ConversationMessageRow.conversation_id == conversation_id)
+                 .order_by(ConversationMessageRow.id.desc()))
+        if limit:
+            query = query.limit(limit)
+        rows = list(await self.session.scalars(query))
+        return [ConversationMessage(r.id, r.conversation_id, Direction(r.direction), Kind(r.kind),
+                                    r.text, r.file_id, as_utc(r.at), r.sender_member_id)
+                for r in reversed(rows)]
+
+    async def count_messages(self, conversation_id: int, direction: Direction,
+                             since: datetime | None = None) -> int:
+        query = select(func.count()).select_from(ConversationMessageRow).where(
+            ConversationMessageRow.conversation_id == conversation_id,
+            ConversationMessageRow.direction == direction.value)
+        if since is not None:
+            query = query.where(ConversationMessageRow.at >= since)
+        return int(await self.session.scalar(query) or 0)
+
+    # ------------------------------------------------------------------ relay links
+
+    async def link(self, chat_id: int, message_id: int, conversation_id: int) -> None:
+        await self.session.merge(RelayLinkRow(chat_id=chat_id, message_id=message_id,
+                                              conversation_id=conversation_id))
+        await self.session.flush()
+
+    async def linked(self, chat_id: int, message_id: int) -> int | None:
+        row = await self.session.get(RelayLinkRow, (chat_id, message_id))
+        return row.conversation_id if row else None
+
+    # ------------------------------------------------------------------ triage events
+
+    async def record_triage(self, conversation_id: int, member_id: int, action: TriageAction,
+                            now: datetime, waited_seconds: int | None) -> None:
+        self.session.add(TriageEventRow(conversation_id=conversation_id, member_id=member_id,
+                                        action=action.value, at=now,
+                                        waited_seconds=waited_seconds))
+        await self.session.flush()
+
+    async def triage_events(self, since: datetime, until: datetime) -> list[TriageEvent]:
+        rows = await self.session.scalars(
+            select(TriageEventRow).where(TriageEventRow.at >= since, TriageEventRow.at < until)
+            .order_by(TriageEventRow.id))
+        return [TriageEvent(r.member_id, TriageAction(r.action), as_utc(r.at),
+                            timedelta(seconds=r.waited_seconds)
+                            if r.waited_seconds is not None else None) for r in rows]
+
+    async def triage_stats(self, since: datetime, until: datetime) -> TriageStats:
+        """Operators' counts for reports: triaged, median time to triage, spam share."""
+        return triage_stats(await self.triage_events(since, until))

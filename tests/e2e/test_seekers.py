@@ -1,0 +1,260 @@
+"""Seekers write to the bot: operators triage each request once in the team chat, and the
+multiplier who accepts it talks with the seeker through the bot, media included."""
+
+import pytest
+from sqlalchemy import text
+
+from tests.e2e.conftest import Team
+from tests.e2e.test_dispatch_walk import set_profile
+from tests.e2e.test_refusals import scalar
+from tests.fake_telegram import FakeMessage, FakeUser
+
+GREETING = "Thank you for writing"
+
+
+async def rows(team: Team, sql: str) -> list[tuple]:
+    async with team.db.connect() as conn:
+        return [tuple(r) for r in (await conn.execute(text(sql))).all()]
+
+
+def is_triage_card(m: FakeMessage) -> bool:
+    return (m.text or "").startswith("💬 Seeker")
+
+
+async def cast(team: Team) -> tuple[FakeUser, FakeUser, FakeUser]:
+    """Bound team chat, Anna (multiplier), Oleh (operator) and Maria, a stranger."""
+    anna = team.fake.user(201, "Anna", username="anna_m")
+    oper = team.fake.user(301, "Oleh", username="oleh_op")
+    await team.bind()
+    await team.invite(anna, "Multiplier")
+    await team.invite(oper, "Operator")
+    await set_profile(team, anna, "Russian", "Podil")
+    return anna, oper, team.fake.user(501, "Maria", last_name="P", username="maria_p")
+
+
+async def card_after(team: Team, seq: int, needle: str) -> FakeMessage:
+    return await team.fake.wait_for(
+        team.group.id, lambda m: is_triage_card(m) and needle in (m.text or ""), after=seq)
+
+
+async def relayed_to_anna(team: Team) -> tuple[FakeUser, FakeUser, FakeUser, FakeMessage]:
+    """Maria writes (text + photo), Oleh claims and makes a contact, Anna accepts it and gets
+    the conversation so far. Returns the intro message Anna can reply to."""
+    anna, oper, maria = await cast(team)
+    await maria.ask("/start", contains=GREETING)
+    seq = team.fake.seq
+    await maria.send("Hello, I saw your ad")
+    card = await card_after(team, seq, "Hello, I saw your ad")
+    seq = team.fake.seq
+    await maria.send_photo(b"PHOTO-1", caption="my street")
+    card = await card_after(team, seq, "[photo] my street")
+    assert (await oper.press(card, "Claim")).text == "It is yours."
+    card = await card_after(team, seq, "Claimed by Oleh")
+    seq = team.fake.seq
+    assert (await oper.press(card, "Make contact")).text.startswith("Saved as a contact")
+    contact_card = await team.fake.wait_for(team.group.id,
+                                            lambda m: (m.text or "").startswith("#1"), after=seq)
+    assert "Maria" in contact_card.text and "Telegram bot" in contact_card.text
+    await card_after(team, seq, "Contact #1 (by Oleh)")
+    seq = team.fake.seq
+    await team.admin.press(contact_card, "Offer to Anna")
+    offer = await anna.wait_reply(contains="Can you reach", after=seq)
+    await anna.press(offer, "Yes")
+    intro = await anna.wait_reply(contains="wrote to the team's bot", after=seq)
+    assert "→ Hello, I saw your ad" in intro.text and "→ [photo] my street" in intro.text
+    photo = await team.fake.wait_for(anna.id, lambda m: m.kind == "photo", after=seq)
+    assert photo.photo == b"PHOTO-1" and "From Maria P (#1)" in photo.text
+    await team.fake.wait_idle()  # the bot notes which messages answer Maria once they are out
+    return anna, oper, maria, intro
+
+
+async def test_triage_to_contact_and_relay_both_ways_with_media(team: Team) -> None:
+    anna, _, maria, intro = await relayed_to_anna(team)
+    assert len([m for m in maria.chat.bot_messages if GREETING in (m.text or "")]) == 1
+    details = await rows(team, "select tg_user_id, tg_username, notes from contacts")
+    assert details == [(501, "maria_p", "Hello, I saw your ad\nmy street")]
+    assert await scalar(team, "select relay_status from conversations") == "seeker_replied"
+
+    # the multiplier answers by replying; the seeker sees only the bot
+    seq = team.fake.seq
+    await anna.send("Hi Maria, I am Anna. When can we meet?", reply_to=intro)
+    got = await maria.wait_reply(contains="When can we meet?", after=seq)
+    assert got.from_bot and got.text == "Hi Maria, I am Anna. When can we meet?"
+    await anna.wait_reply(contains="Sent to Maria P", after=seq)
+    assert await scalar(team, "select relay_status from conversations") == "awaiting_seeker"
+
+    # the seeker's text, voice and document reach the multiplier with who it is from
+    seq = team.fake.seq
+    await maria.send("Tomorrow <b>evening</b>?")
+    text = await anna.wait_reply(contains="Tomorrow", after=seq)
+    assert text.text == "💬 From Maria P (#1) — reply to this message to answer.\n\nTomorrow <b>evening</b>?"
+    assert text.buttons == [["Share my contact"]]
+    seq = team.fake.seq
+    await maria.send_voice(b"VOICE-1")
+    voice = await team.fake.wait_for(anna.id, lambda m: m.kind == "voice", after=seq)
+    assert voice.voice_bytes == b"VOICE-1"
+    seq = team.fake.seq
+    await maria.send_document(b"%PDF", "passport.pdf", caption="my papers")
+    doc = await team.fake.wait_for(anna.id, lambda m: m.kind == "document", after=seq)
+    assert doc.document_bytes == b"%PDF" and "my papers" in doc.text
+    assert await scalar(team, "select relay_status from conversations") == "seeker_replied"
+    my = await anna.ask("/my", contains="Your contacts")
+    assert "💬 seeker replied" in my.text
+
+    # media back, as a reply to any relayed message
+    seq = team.fake.seq
+    await anna.send_photo(b"MAP", caption="Here is the place", reply_to=doc)
+    back = await team.fake.wait_for(maria.id, lambda m: m.kind == "photo", after=seq)
+    assert back.photo == b"MAP" and back.text == "Here is the place"
+    await anna.wait_reply(contains="Sent to Maria P", after=seq)
+    seq = team.fake.seq
+    await anna.send_voice(b"VOICE-2", reply_to=text)
+    await team.fake.wait_for(maria.id, lambda m: m.kind == "voice", after=seq)
+    await anna.wait_reply(contains="Sent to Maria P", after=seq)
+    seq = team.fake.seq
+    await anna.send_document(b"MAPPDF", "route.pdf", reply_to=text)
+    await team.fake.wait_for(maria.id, lambda m: m.kind == "document", after=seq)
+    await anna.wait_reply(contains="Sent to Maria P", after=seq)
+
+    # her username only when she chooses to share it
+    assert not any("anna_m" in (m.text or "") for m in maria.chat.bot_messages)
+    seq = team.fake.seq
+    assert (await anna.press(text, "Share my contact")).text.startswith("Your @anna_m was sent")
+    await maria.wait_reply(contains="write to Anna directly: @anna_m", after=seq)
+
+    # the whole conversation is stored with the contact; the team chat did not see the relay
+    stored = await rows(team, "select direction, kind from conversation_messages order by id")
+    assert [f"{d}:{k}" for d, k in stored] == [
+        "in:text", "in:photo", "out:text", "in:text", "in:voice", "in:document",
+        "out:photo", "out:voice", "out:document", "out:text"]
+    assert await scalar(team, "select contact_id from conversations") == 1
+    assert not any("Tomorrow" in (m.text or "") for m in team.group.bot_messages)
+
+
+async def test_triage_spam_mutes_read_reopens_and_only_operators_press(team: Team) -> None:
+    anna, oper, _ = await cast(team)
+    spammer = team.fake.user(601, "Buy", username="cheap_pills")
+    await spammer.ask("Cheap pills!!!", contains=GREETING)
+    card = await card_after(team, 0, "Cheap pills")
+    assert card.buttons == [["Claim", "Make contact"], ["Spam", "Read, no action"]]
+    assert (await anna.press(card, "Spam")).text == "This button is not for you."
+    seq = team.fake.seq
+    assert (await oper.press(card, "Spam")).text.startswith("Marked as spam")
+    card = await card_after(team, seq, "Spam (by Oleh)")
+    assert card.buttons == []
+    late = await team.admin.press_data(card, "tri:1:read")  # handled once
+    assert late.text.startswith("This is no longer available") and late.show_alert
+    await spammer.send("More pills")
+    await spammer.send("And more")
+    await team.fake.wait_idle()
+    assert [m.text for m in spammer.chat.bot_messages if GREETING not in (m.text or "")] == []
+    assert await scalar(team, "select dropped from conversations where seeker_tg_id = 601") == 2
+    assert await scalar(team, "select count(*) from conversation_messages") == 1
+
+    visitor = team.fake.user(602, "Ivan")
+    await visitor.ask("Just saying thanks", contains=GREETING)
+    card = await card_after(team, 0, "Just saying thanks")
+    seq = team.fake.seq
+    await oper.press(card, "Read, no action")
+    await card_after(team, seq, "Read, no action (by Oleh)")
+    seq = team.fake.seq
+    await visitor.send("Actually, can someone call me?")
+    fresh = await card_after(team, seq, "can someone call me?")
+    assert fresh.message_id != card.message_id and "New: waiting" in fresh.text
+    assert fresh.has_button("Claim")
+
+    stats = await rows(team, "select action, member_id from triage_events order by id")
+    assert stats == [("spam", 3), ("read", 3)]  # Oleh is member 3
+
+
+async def test_claimed_request_belongs_to_the_claimer(team: Team) -> None:
+    _, oper, maria = await cast(team)
+    await maria.ask("Hello", contains=GREETING)
+    card = await card_after(team, 0, "Hello")
+    seq = team.fake.seq
+    await team.admin.press(card, "Claim")
+    card = await card_after(team, seq, "Claimed by Admin 100")
+    answer = await oper.press(card, "Make contact")
+    assert answer.text == "Another operator claimed this request." and answer.show_alert
+    assert await scalar(team, "select count(*) from contacts") == 0
+
+
+@pytest.mark.parametrize("team", [{"seeker_flood_per_minute": 3}], indirect=True)
+async def test_flooding_sender_is_slowed_down_and_counted(team: Team) -> None:
+    _, _, maria = await cast(team)
+    await maria.ask("m1", contains=GREETING)
+    seq = team.fake.seq
+    await maria.send("m2")
+    await card_after(team, seq, "m2")
+    seq = team.fake.seq
+    await maria.send("m3")
+    await card_after(team, seq, "m3")
+    await maria.ask("m4", contains="slow down")
+    seq = team.fake.seq
+    await maria.send("m5")  # dropped quietly: one warning per minute
+    await team.fake.wait_idle()
+    team.clock.advance(seconds=61)
+    await maria.send("m6")
+    card = await card_after(team, seq, "m6")
+    assert "→ m4" not in card.text and "→ m5" not in card.text
+    assert len([m for m in maria.chat.bot_messages if "slow down" in (m.text or "")]) == 1
+    assert await scalar(team, "select dropped from conversations") == 2
+    assert await scalar(team, "select count(*) from conversation_messages") == 4
+
+
+@pytest.mark.parametrize("team", [{"seeker_max_text": 50, "seeker_max_file_mb": 0.001}],
+                         indirect=True)
+async def test_size_limits_and_no_team_command_for_seekers(team: Team) -> None:
+    _, _, maria = await cast(team)
+    await maria.ask("x" * 51, contains="too long (at most 50 characters)")
+    await maria.send_document(b"x" * 2000, "big.bin")
+    await maria.wait_reply(contains="too big")
+    assert await scalar(team, "select count(*) from conversations") == 0
+    # team commands are just words from a seeker: no dialog starts, nothing is listed
+    await maria.ask("/new", contains=GREETING)
+    for command in ("/queue", "/team", "/my", "/invite"):
+        seq = team.fake.seq
+        await maria.send(command)
+        await card_after(team, seq, command)
+    assert not any("What is their name" in (m.text or "") for m in maria.chat.bot_messages)
+    assert await scalar(team, "select count(*) from contacts") == 0
+    card = await card_after(team, 0, "/invite")
+    assert (await maria.press(card, "Claim")).text == "This button is not for you."
+    assert await scalar(team, "select triage from conversations") == "new"
+
+
+async def test_multiplier_not_responding_then_closed_when_seeker_never_answers(team: Team) -> None:
+    anna, _, maria, intro = await relayed_to_anna(team)
+    await team.run_jobs()  # digest clocks start; nothing is due yet
+    assert await scalar(team, "select relay_status from conversations") == "seeker_replied"
+
+    team.clock.advance(hours=24)  # CONV_SILENT_HOURS: Maria waited a day for an answer
+    seq = team.fake.seq
+    await team.run_jobs()
+    assert await scalar(team, "select relay_status from conversations") == "not_responding"
+    await anna.wait_reply(contains="is waiting for your answer", after=seq)
+    my = await anna.ask("/my", contains="Your contacts")
+    assert "💬 multiplier not responding" in my.text
+    team.clock.advance(hours=4)  # 13:00: the digests
+    seq = team.fake.seq
+    await team.run_jobs()
+    digest = await team.admin.wait_reply(contains="Dispatch digest", after=seq)
+    assert "Seekers waiting for an answer (multiplier not responding) (1)\n#1 Maria" in digest.text
+    mine = await anna.wait_reply(contains="Your digest", after=seq)
+    assert "Seekers waiting for your answer (1)\n#1 Maria" in mine.text
+
+    await anna.send("Sorry for the delay, Maria!", reply_to=intro)
+    await maria.wait_reply(contains="Sorry for the delay")
+    await anna.wait_reply(contains="Sent to Maria P")
+    assert await scalar(team, "select relay_status from conversations") == "awaiting_seeker"
+    team.clock.advance(days=6)
+    await team.run_jobs()
+    assert await scalar(team, "select relay_status from conversations") == "awaiting_seeker"
+    team.clock.advance(days=1)  # CONV_NO_ANSWER_DAYS after the first answer
+    seq = team.fake.seq
+    await team.run_jobs()
+    assert await scalar(team, "select relay_status from conversations") == "closed"
+    assert await rows(team, "select status, close_reason from contacts") == [("closed", "no_answer")]
+    await anna.wait_reply(contains="never answered the first message", after=seq)
+    await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1")
+                             and "closed" in m.text.lower(), after=seq)
