@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed
+from domain.reports import median
 
 
 class Triage(StrEnum):
@@ -172,13 +173,9 @@ class TriageStats:
 def triage_stats(events: list[TriageEvent]) -> TriageStats:
     """Triaged = requests that left 'new'; a claim followed by 'contact' counts once."""
     firsts = [e for e in events if e.waited is not None]
-    waits = sorted(e.waited for e in firsts if e.waited is not None)
-    median = None
-    if waits:
-        mid = len(waits) // 2
-        median = waits[mid] if len(waits) % 2 else (waits[mid - 1] + waits[mid]) / 2
+    waits = [e.waited for e in firsts if e.waited is not None]
     by_member: dict[int, int] = {}
     for e in firsts:
         by_member[e.member_id] = by_member.get(e.member_id, 0) + 1
     spam = sum(1 for e in events if e.action is TriageAction.SPAM)
-    return TriageStats(len(firsts), median, spam, by_member)
+    return TriageStats(len(firsts), median(waits), spam, by_member)

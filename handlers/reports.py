@@ -90,8 +90,9 @@ def summary(result: Report, zone: ZoneInfo) -> str:
         name=escape(d.name), offers=d.offers, wait=_duration(median(d.waits)))
         for d in result.dispatchers] or ["—"]
     lines += ["", _("<b>Operators</b>")]
-    lines += [_("{name}: {entered} entered, {triaged} triaged").format(
-        name=escape(o.name), entered=o.entered, triaged=o.triaged)
+    lines += [_("{name}: {entered} entered, {triaged} triaged in {wait} (median), {spam} spam").format(
+        name=escape(o.name), entered=o.entered, triaged=o.triaged,
+        wait=_duration(median(o.triage_times)), spam=o.spam)
         for o in result.operators] or ["—"]
     return "\n".join(lines)
 

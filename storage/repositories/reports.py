@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
 from domain.contacts import Status
+from domain.conversations import TriageAction
 from domain.reports import (
     CLOSED_STAGES,
     Counters,
@@ -20,7 +21,14 @@ from domain.reports import (
 )
 from domain.roles import Role
 from domain.supply import WAITING
-from storage.models import AuditRow, ContactRow, MemberRoleRow, MemberRow, OfferRow
+from storage.models import (
+    AuditRow,
+    ContactRow,
+    MemberRoleRow,
+    MemberRow,
+    OfferRow,
+    TriageEventRow,
+)
 
 
 def _stage(*statuses: Status) -> list[str]:
@@ -135,15 +143,30 @@ class ReportRepository:
         return sorted(figures.values(), key=lambda f: (f.member_id is None, -f.offers, f.name))
 
     async def operators(self, period: Period) -> list[OperatorFigures]:
+        """Operators, and anyone else who triaged seekers' messages in the period."""
+        names = dict(await self._members_with(None))
         figures = {member_id: OperatorFigures(member_id, name)
                    for member_id, name in await self._members_with(Role.OPERATOR)}
+
+        def of(member_id: int) -> OperatorFigures:
+            return figures.setdefault(member_id, OperatorFigures(member_id, names.get(member_id, "?")))
+
         rows = await self.session.execute(
             select(ContactRow.created_by, func.count()).where(_in(ContactRow.created_at, period))
             .group_by(ContactRow.created_by))
         for member_id, count in rows:
             if member_id in figures:
                 figures[member_id].entered = count
-        return sorted(figures.values(), key=lambda f: (-f.entered, f.name))
+        triage = await self.session.execute(
+            select(TriageEventRow.member_id, TriageEventRow.action, TriageEventRow.waited_seconds)
+            .where(_in(TriageEventRow.at, period)))
+        for member_id, action, waited in triage:
+            if waited is not None:  # the request's first handling; finishing a claim is not
+                of(member_id).triaged += 1
+                of(member_id).triage_times.append(timedelta(seconds=waited))
+            if action == TriageAction.SPAM.value:
+                of(member_id).spam += 1
+        return sorted(figures.values(), key=lambda f: (-f.triaged - f.entered, f.name))
 
     async def dispatch_times(self, period: Period) -> list[timedelta]:
         """Arrival to first offer, for contacts whose first offer fell in the period."""

@@ -95,3 +95,25 @@ async def test_a_multipliers_progress_against_the_target(session_factory, clock)
     p = figures.progress
     assert (p.taken, p.reached, p.met, p.closed, p.target, p.target_share) == (2, 1, 1, 0, 4, 0.25)
     assert figures.holding == 2
+
+
+async def test_operators_triage_figures(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    from domain.conversations import TriageAction
+    from services import triage
+    from tests.storage.test_triage_stats import write_in
+    start = clock.now()
+    async with UnitOfWork(session_factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN, Role.DISPATCHER}, start)
+        oleh = await uow.members.add(301, "Oleh", None, {Role.OPERATOR}, start)
+        await uow.commit()
+    a, b, c = [await write_in(session_factory, clock, n, "hi") for n in (501, 502, 503)]
+    for minutes, who, conv, action in [(2, oleh, a, TriageAction.CLAIM), (9, oleh, a, TriageAction.READ),
+                                       (5, oleh, b, TriageAction.SPAM), (7, boss, c, TriageAction.READ)]:
+        clock.current = start + timedelta(minutes=minutes)
+        async with UnitOfWork(session_factory) as uow:
+            await triage.act(uow, who, conv, action, clock.now())
+    async with UnitOfWork(session_factory) as uow:
+        report = await reports.build_report(uow, boss, Period(start, start + H), "auto")
+    rows = {o.name: (o.triaged, sorted(o.triage_times), o.spam, o.spam_share) for o in report.operators}
+    assert rows == {"Oleh": (2, [2 * timedelta(minutes=1), 5 * timedelta(minutes=1)], 1, 0.5),
+                    "Boss": (1, [7 * timedelta(minutes=1)], 0, 0.0)}
