@@ -21,6 +21,7 @@ class Status(StrEnum):
     COULD_NOT_REACH = "could_not_reach"
     NOT_INTERESTED = "not_interested"
     CLOSED = "closed"
+    MERGED = "merged"  # merged into an older record of the same seeker (merged_into)
 
 
 #: Stages the assigned multiplier reports with buttons, in the order the buttons show.
@@ -82,6 +83,7 @@ class Contact:
     nag_count: int = 0
     last_nag_at: datetime | None = None
     escalated_at: datetime | None = None
+    merged_into: int | None = None
 
     @property
     def is_assigned(self) -> bool:

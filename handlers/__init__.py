@@ -5,6 +5,7 @@ from aiogram import Router
 from handlers import (
     cards,
     common,
+    duplicates,
     escalations,
     fallback,
     followup,
@@ -33,6 +34,7 @@ def get_routers() -> list[Router]:
         profile.router(),
         intake.router(),
         cards.router(),
+        duplicates.router(),
         offers.router(),
         followup.router(),
         queue.router(),

@@ -31,6 +31,7 @@ def help_text(member: Member | None) -> str:
         lines.append(_("/new — enter a new contact (or forward me a seeker's message)"))
     if member.has(Role.ADMIN, Role.DISPATCHER):
         lines += [_("/queue — what waits for dispatch"),
+                  _("/duplicates — possible duplicates waiting for a decision"),
                   _("/notify — real-time pings or digests at set times")]
     if member.has(Role.MULTIPLIER):
         lines += [_("/my — your contacts by stage"), _("/profile — your gender, languages, areas, capacity")]

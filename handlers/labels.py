@@ -9,6 +9,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_timedelta
 
 from domain.contacts import CloseReason, Status
+from domain.duplicates import Reason as DupReason
 from domain.errors import DomainError
 from domain.matching import Reason
 from domain.members import Availability, Gender
@@ -34,6 +35,7 @@ def status(value: Status) -> str:
         Status.COULD_NOT_REACH: _("could not reach"),
         Status.NOT_INTERESTED: _("not interested"),
         Status.CLOSED: _("closed"),
+        Status.MERGED: _("merged"),
     }[value]
 
 
@@ -95,6 +97,20 @@ def match_reason(reason: Reason, language_code: str, load: int, capacity: int) -
         Reason.LOAD: _("load {load}/{capacity}").format(load=load, capacity=capacity),
         Reason.AVAILABLE: _("available"),
     }[reason]
+
+
+def duplicate_reason(value: DupReason) -> str:
+    return {
+        DupReason.SAME_PHONE: _("same phone"),
+        DupReason.SAME_EMAIL: _("same e-mail"),
+        DupReason.SAME_USERNAME: _("same Telegram username"),
+        DupReason.SAME_TG_ID: _("same Telegram account"),
+        DupReason.SIMILAR_NAME: _("similar name"),
+        DupReason.SAME_NAME: _("same name"),
+        DupReason.SAME_AREA: _("same area"),
+        DupReason.SAME_PHONE_ENDING: _("same phone ending"),
+        DupReason.DIFFERENT_NAME: _("different name"),
+    }[value]
 
 
 def error(exc: DomainError) -> str:

@@ -4,10 +4,10 @@ item in its own transaction together with the messages it queues, then wakes the
 from datetime import timedelta
 
 from domain.followup_rules import NagAction
-from handlers import keyboards, texts
+from handlers import duplicate_texts, keyboards, texts
 from handlers.posting import refresh_card
 from scheduler.context import JobContext
-from services import answers, nags, notify
+from services import answers, duplicates, nags, notify
 from services.cards import build_card
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
@@ -82,3 +82,34 @@ async def auto_close(ctx: JobContext) -> None:
         with ctx.texts():
             await refresh_card(ctx.bot, view, now)
     ctx.sender.wake()
+
+
+#: Contacts checked per run: a backlog (e.g. after the migration) drains over several runs.
+DUPLICATE_BATCH = 500
+
+
+async def find_missed_duplicates(ctx: JobContext) -> None:
+    """Contacts intake never checked (rows from before detection existed, or an intake that
+    failed half-way) are checked once; new suspects go on their cards and the team hears."""
+    now = ctx.clock.now()
+    async with UnitOfWork(ctx.session_factory) as uow:
+        unchecked = await uow.contacts.unchecked(DUPLICATE_BATCH)
+    found = 0
+    for contact in unchecked:
+        async with UnitOfWork(ctx.session_factory) as uow:
+            new = await duplicates.recheck(uow, contact, now)
+        found += len(new)
+        if new:
+            async with UnitOfWork(ctx.session_factory) as uow:
+                views = [await build_card(uow, contact.id, now)]
+                views += [await build_card(uow, m.contact_id, now) for m in new]
+                await uow.commit()
+            with ctx.texts():
+                for view in views:
+                    await refresh_card(ctx.bot, view, now)
+    if found:
+        async with UnitOfWork(ctx.session_factory) as uow:
+            with ctx.texts():
+                await notify.to_team(uow, duplicate_texts.missed_notice(found), now)
+            await uow.commit()
+        ctx.sender.wake()

@@ -4,9 +4,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.context import JobContext
 from scheduler.digests import send_digests
-from scheduler.jobs import auto_close, expire_offers, nag_followups
+from scheduler.jobs import auto_close, expire_offers, find_missed_duplicates, nag_followups
 
-JOBS = (expire_offers, nag_followups, auto_close, send_digests)
+JOBS = (expire_offers, nag_followups, auto_close, send_digests, find_missed_duplicates)
 
 
 def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:

@@ -1,6 +1,6 @@
 """The team card of a contact: everything the card shows, gathered in the same transaction."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.contacts import Contact
@@ -8,6 +8,7 @@ from domain.matching import Suggestion, rank
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from services.transaction import use_case
+from storage.repositories.duplicates import Suspect
 from storage.uow import UnitOfWork
 
 
@@ -19,6 +20,9 @@ class CardView:
     suggestions: list[Suggestion]
     assignee: Member | None
     location: tuple[int, int] | None  # (chat id, message id) of the posted card
+    suspects: list[Suspect] = field(default_factory=list)  # pending possible duplicates
+    touches: int = 0  # times the same seeker arrived again and was attached here
+    merge_id: int | None = None  # the merge that set this record aside (to undo it)
 
     @property
     def pending_offer(self) -> Offer | None:
@@ -46,4 +50,7 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         suggestions=suggestions,
         assignee=assignee,
         location=await uow.contacts.card(contact_id),
+        suspects=await uow.duplicates.pending_for(contact_id),
+        touches=await uow.duplicates.touches(contact_id),
+        merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,
     )
