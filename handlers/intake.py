@@ -150,6 +150,8 @@ async def got_notes(message: Message, state: FSMContext, settings: Settings, mem
         await message.answer(_("Saved as #{id}, but the team chat could not be reached; the contact is in /queue.").format(id=view.contact.id))
         return
     await intake.remember_card(uow, view.contact.id, team_chat_id, message_id)
+    for other in result.suspect_cards:
+        await refresh_card(bot, other, now)
     if message.chat.id != team_chat_id:
         await message.answer(_("Saved as #{id} and sent to the team chat for dispatch.").format(id=view.contact.id))
 

@@ -35,6 +35,8 @@ class IntakeResult:
     created: bool  # False: the arrival was attached to an existing contact as a touch
     match: Match | None = None  # the exact match it was attached by
     suspects: list[Match] = field(default_factory=list)  # fuzzy candidates on the new card
+    #: the suspects' own cards, redrawn so they show the new possible duplicate too
+    suspect_cards: list[CardView] = field(default_factory=list)
 
     @property
     def contact(self) -> Contact:
@@ -57,8 +59,9 @@ async def create_contact(
     await uow.audit.record(now, actor.id, "contact", contact.id, "create", None, asdict(details))
     suspects = await record_suspects(uow, contact.id, matches, now)
     card = await build_card(uow, contact.id, now)
+    others = [await build_card(uow, m.contact_id, now) for m in suspects]
     await uow.commit()
-    return IntakeResult(card, created=True, suspects=suspects)
+    return IntakeResult(card, created=True, suspects=suspects, suspect_cards=others)
 
 
 async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match: Match,
