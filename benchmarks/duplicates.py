@@ -32,7 +32,7 @@ from storage.uow import UnitOfWork
 KINDS = ("id", "family", "fuzzy", "fresh")
 COLUMNS = ("id", "name", "phone", "tg_username", "email", "gender", "language", "area", "source",
            "notes", "status", "dispatch_note", "created_at", "waiting_since", "nag_count",
-           "email_norm", "tg_username_norm", "phone_suffix", "name_key", "name_block",
+           "email_norm", "tg_username_norm", "phone_suffix", "name_key", "name_block_a", "name_block_b",
            "area_norm", "dup_checked_at")
 
 
@@ -54,7 +54,7 @@ def load(path: Path, people: list[Person]) -> float:
         keys = keys_to_row(d)
         batch.append((p.id, p.name, p.phone, p.username, p.email, "u", "", p.area, "", "", "new",
                       "", now, now, 0, keys["email_norm"], keys["tg_username_norm"],
-                      keys["phone_suffix"], keys["name_key"], keys["name_block"],
+                      keys["phone_suffix"], keys["name_key"], keys["name_block_a"], keys["name_block_b"],
                       keys["area_norm"], now))
         if len(batch) == 50_000:
             conn.executemany(sql, batch)

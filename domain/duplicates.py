@@ -106,7 +106,8 @@ def score(new: IdentityKeys, old: Stored) -> Match | None:
     if similarity < FUZZY_NAME_MIN:
         return None
     support = []
-    if new.area and new.area == keys.area:
+    two_words = len(new.name_key.split()) > 1 and len(keys.name_key.split()) > 1
+    if new.area and new.area == keys.area and two_words:  # a first name alone is too common
         support.append(Reason.SAME_AREA)
     if new.phone_suffix and new.phone_suffix == keys.phone_suffix:
         support.append(Reason.SAME_PHONE_ENDING)

@@ -21,16 +21,16 @@ PHONE_SUFFIX_DIGITS = 7
 BLOCK_PREFIX = 3
 
 # One table for Russian and Ukrainian Cyrillic; spelling differences between transliteration
-# systems (ya/ia/ja, y/i, kh/h) are folded afterwards by _fold.
+# systems (ya/ia/ja, y/i, kh/h, and Russian g / Ukrainian h) are folded afterwards by _fold.
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "e",
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "ie",
     "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m",
     "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h",
     "ц": "c", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
     "я": "ia", "'": "", "’": "", "ʼ": "",
 }
 _FOLDS = (("szcz", "sh"), ("cz", "ch"), ("sz", "sh"), ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ph", "f"),
-          ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"), ("q", "k"))
+          ("w", "v"), ("g", "h"), ("y", "i"), ("j", "i"), ("x", "ks"), ("q", "k"))
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class IdentityKeys:
     tg_user_id: int | None = None
     phone_suffix: str | None = None
     name_key: str = ""
-    name_block: str | None = None
+    name_blocks: tuple[str, ...] = ()  # up to two, see name_blocks()
     area: str = ""
 
 
@@ -100,13 +100,11 @@ def name_key(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
-def name_block(name: str) -> str | None:
-    """Prefixes of the two longest tokens, sorted: an index key that survives swapped order,
-    transliteration and typos after the third letter. None for a single-word name."""
+def name_blocks(name: str) -> tuple[str, ...]:
+    """The first letters of the two longest words: index keys that survive swapped order and
+    transliteration, and a typo anywhere in one of the words (the other word's key holds)."""
     tokens = sorted(name_tokens(name), key=lambda t: (-len(t), t))[:2]
-    if len(tokens) < 2:
-        return None
-    return "|".join(sorted(t[:BLOCK_PREFIX] for t in tokens))
+    return tuple(t[:BLOCK_PREFIX] for t in tokens)
 
 
 def normalise_area(area: str) -> str:
@@ -122,6 +120,6 @@ def keys_for(name: str, phone: str | None, email: str | None, tg_username: str |
         tg_user_id=tg_user_id,
         phone_suffix=phone_suffix(phone),
         name_key=name_key(name),
-        name_block=name_block(name),
+        name_blocks=name_blocks(name),
         area=normalise_area(area),
     )

@@ -105,7 +105,8 @@ class ContactRow(Base):
     tg_username_norm: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_suffix: Mapped[str | None] = mapped_column(String(8), index=True)
     name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    name_block: Mapped[str | None] = mapped_column(String(16))
+    name_block_a: Mapped[str | None] = mapped_column(String(8))
+    name_block_b: Mapped[str | None] = mapped_column(String(8))
     area_norm: Mapped[str] = mapped_column(String(200), default="", server_default="")
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     dup_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -113,7 +114,8 @@ class ContactRow(Base):
 
 # Indexed separately so the names stay short and each lookup is one index probe.
 Index("ix_contacts_tg_user_id", ContactRow.tg_user_id)
-Index("ix_contacts_area_block", ContactRow.area_norm, ContactRow.name_block)
+Index("ix_contacts_area_block_a", ContactRow.area_norm, ContactRow.name_block_a)
+Index("ix_contacts_area_block_b", ContactRow.area_norm, ContactRow.name_block_b)
 Index("ix_contacts_dup_unchecked", ContactRow.dup_checked_at)
 
 

@@ -15,7 +15,7 @@ from storage.repositories.mapping import contact_from_row, details_to_row, store
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
                 ContactRow.tg_username_norm, ContactRow.tg_user_id, ContactRow.phone_suffix,
-                ContactRow.name_key, ContactRow.name_block, ContactRow.area_norm)
+                ContactRow.name_key, ContactRow.area_norm)
 CANDIDATE_LIMIT = 200
 
 
@@ -50,8 +50,10 @@ class ContactRepository:
                               (c.phone_suffix, keys.phone_suffix)):
             if value:
                 branches.append(column == value)
-        if keys.area and keys.name_block:
-            branches.append((c.area_norm == keys.area) & (c.name_block == keys.name_block))
+        if keys.area and keys.name_blocks:
+            blocks = list(keys.name_blocks)
+            branches.append((c.area_norm == keys.area) & c.name_block_a.in_(blocks))
+            branches.append((c.area_norm == keys.area) & c.name_block_b.in_(blocks))
         if not branches:
             return []
         rows = (await self.session.execute(

@@ -114,7 +114,8 @@ def keys_to_row(details: ContactDetails) -> dict:
         "tg_username_norm": keys.tg_username,
         "phone_suffix": keys.phone_suffix,
         "name_key": keys.name_key[:200],
-        "name_block": keys.name_block,
+        "name_block_a": keys.name_blocks[0] if keys.name_blocks else None,
+        "name_block_b": keys.name_blocks[1] if len(keys.name_blocks) > 1 else None,
         "area_norm": keys.area[:200],
     }
 
@@ -124,7 +125,7 @@ def stored_from_row(row) -> Stored:  # type: ignore[no-untyped-def]
     keys = IdentityKeys(
         phone=row.phone, email=row.email_norm, tg_username=row.tg_username_norm,
         tg_user_id=row.tg_user_id, phone_suffix=row.phone_suffix, name_key=row.name_key,
-        name_block=row.name_block, area=row.area_norm,
+        area=row.area_norm,
     )
     return Stored(id=row.merged_into or row.id, keys=keys)
 

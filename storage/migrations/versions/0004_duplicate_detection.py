@@ -82,11 +82,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('tg_username_norm', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('phone_suffix', sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column('name_key', sa.String(length=200), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('name_block', sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column('name_block_a', sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column('name_block_b', sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column('area_norm', sa.String(length=200), server_default='', nullable=False))
         batch_op.add_column(sa.Column('merged_into', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('dup_checked_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index('ix_contacts_area_block', ['area_norm', 'name_block'], unique=False)
+        batch_op.create_index('ix_contacts_area_block_a', ['area_norm', 'name_block_a'], unique=False)
+        batch_op.create_index('ix_contacts_area_block_b', ['area_norm', 'name_block_b'], unique=False)
         batch_op.create_index('ix_contacts_dup_unchecked', ['dup_checked_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_email_norm'), ['email_norm'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_merged_into'), ['merged_into'], unique=False)
@@ -108,7 +110,8 @@ def _backfill() -> None:
         sa.column("tg_username", sa.String), sa.column("tg_user_id", sa.BigInteger),
         sa.column("area", sa.String), sa.column("email_norm", sa.String),
         sa.column("tg_username_norm", sa.String), sa.column("phone_suffix", sa.String),
-        sa.column("name_key", sa.String), sa.column("name_block", sa.String),
+        sa.column("name_key", sa.String), sa.column("name_block_a", sa.String),
+        sa.column("name_block_b", sa.String),
         sa.column("area_norm", sa.String),
     )
     rows = conn.execute(sa.select(contacts.c.id, contacts.c.name, contacts.c.phone,
@@ -116,11 +119,11 @@ def _backfill() -> None:
                                   contacts.c.tg_user_id, contacts.c.area)).all()
     for row in rows:
         keys = keys_for(row.name, row.phone, row.email, row.tg_username, row.tg_user_id, row.area)
+        blocks = [*keys.name_blocks, None, None]
         conn.execute(contacts.update().where(contacts.c.id == row.id).values(
             email_norm=keys.email, tg_username_norm=keys.tg_username,
             phone_suffix=keys.phone_suffix, name_key=keys.name_key[:200],
-            name_block=keys.name_block, area_norm=keys.area[:200]))
-
+            name_block_a=blocks[0], name_block_b=blocks[1], area_norm=keys.area[:200]))
 
 
 def downgrade() -> None:
@@ -132,11 +135,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contacts_merged_into'))
         batch_op.drop_index(batch_op.f('ix_contacts_email_norm'))
         batch_op.drop_index('ix_contacts_dup_unchecked')
-        batch_op.drop_index('ix_contacts_area_block')
+        batch_op.drop_index('ix_contacts_area_block_b')
+        batch_op.drop_index('ix_contacts_area_block_a')
         batch_op.drop_column('dup_checked_at')
         batch_op.drop_column('merged_into')
         batch_op.drop_column('area_norm')
-        batch_op.drop_column('name_block')
+        batch_op.drop_column('name_block_b')
+        batch_op.drop_column('name_block_a')
         batch_op.drop_column('name_key')
         batch_op.drop_column('phone_suffix')
         batch_op.drop_column('tg_username_norm')
