@@ -13,18 +13,12 @@ e-mails and usernames, and an area; some share a family phone. Arrivals come in 
 import random
 from dataclasses import dataclass
 
-FEMALE = ("Мария Анна Ольга Елена Наталья Ирина Татьяна Светлана Юлия Екатерина Оксана Людмила "
-          "Галина Дарья Анастасия Виктория Алина Марина Валентина Надежда Софія Олена Ірина "
-          "Наталія Тетяна Ганна Катерина Вікторія Лариса Христина").split()
-MALE = ("Александр Алексей Андрей Сергей Дмитрий Иван Михаил Николай Владимир Олег Олександр "
-        "Андрій Сергій Дмитро Іван Микола Володимир Петро Василь Юрій Богдан Тарас Максим Артем "
-        "Євген Роман Павло Віталій Игорь Виктор").split()
-SYLLABLES = "ко ва ле ни ро ма ше да ти бо гу ли се пе ра ло ми во на че".split()
+FEMALE = ["Мария", "Анна", "Ольга", "Елена", "Наталья", "Ирина", "Татьяна", "Светлана", "Юлия", "Екатерина", "Оксана", "Людмила", "Галина", "Дарья", "Анастасия", "Виктория", "Алина", "Марина", "Валентина", "Надежда", "Софія", "Олена", "Ірина", "Наталія", "Тетяна", "Ганна", "Катерина", "Вікторія", "Лариса", "Христина"]
+MALE = ["Александр", "Алексей", "Андрей", "Сергей", "Дмитрий", "Иван", "Михаил", "Николай", "Владимир", "Олег", "Олександр", "Андрій", "Сергій", "Дмитро", "Іван", "Микола", "Володимир", "Петро", "Василь", "Юрій", "Богдан", "Тарас", "Максим", "Артем", "Євген", "Роман", "Павло", "Віталій", "Игорь", "Виктор"]
+SYLLABLES = ["ко", "ва", "ле", "ни", "ро", "ма", "ше", "да", "ти", "бо", "гу", "ли", "се", "пе", "ра", "ло", "ми", "во", "на", "че"]
 SUFFIXES = ("енко", "чук", "ов", "ич", "ський", "як")
-CITIES = ("Kyiv Lviv Odesa Kharkiv Dnipro Zhytomyr Poltava Vinnytsia Chernihiv Sumy Rivne Lutsk "
-          "Ternopil Uzhhorod Kherson Mykolaiv Cherkasy Krakow Warsaw Wroclaw Gdansk Poznan Lodz "
-          "Lublin Katowice Berlin Prague Vilnius Riga Chisinau").split()
-DISTRICTS = "Center North South East West Old-Town Riverside Park Station Hills".split()
+CITIES = ["Kyiv", "Lviv", "Odesa", "Kharkiv", "Dnipro", "Zhytomyr", "Poltava", "Vinnytsia", "Chernihiv", "Sumy", "Rivne", "Lutsk", "Ternopil", "Uzhhorod", "Kherson", "Mykolaiv", "Cherkasy", "Krakow", "Warsaw", "Wroclaw", "Gdansk", "Poznan", "Lodz", "Lublin", "Katowice", "Berlin", "Prague", "Vilnius", "Riga", "Chisinau"]
+DISTRICTS = ["Center", "North", "South", "East", "West", "Old-Town", "Riverside", "Park", "Station", "Hills"]
 PROVIDERS = ("gmail.com", "gmail.com", "ukr.net", "i.ua", "outlook.com", "meta.ua")
 # A transliteration the generator uses, deliberately not the one detection folds with.
 PASSPORT = {
@@ -72,7 +66,7 @@ class Generator:
 
     def phone(self) -> str:
         while True:
-            number = "+380" + self.rnd.choice("50 63 66 67 68 73 93 95 96 97 98 99".split()) + \
+            number = "+380" + self.rnd.choice(["50", "63", "66", "67", "68", "73", "93", "95", "96", "97", "98", "99"]) + \
                 f"{self.rnd.randrange(10**7):07d}"
             if number not in self.used_phones:
                 self.used_phones.add(number)
@@ -206,7 +200,7 @@ class Generator:
         if rnd.random() < 0.7 or not p.phone:
             return Arrival(kind, p.id, self.name_variant(p, first_only=False), self.phone(), None,
                            None, p.area)
-        polish = "+48" + rnd.choice("50 51 53 57 60 66 69 72 78 79 88".split())[:1] + \
+        polish = "+48" + rnd.choice(["50", "51", "53", "57", "60", "66", "69", "72", "78", "79", "88"])[:1] + \
             p.phone[-8:]
         return Arrival(kind, p.id, self.name_variant(p, first_only=False), polish, None, None,
                        rnd.choice(self.areas))

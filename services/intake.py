@@ -68,6 +68,10 @@ async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match
                   now: datetime, compose: ComposeTouch | None,
                   quiet: notify.Quiet | None) -> IntakeResult:
     stored = await uow.contacts.get(match.contact_id)
+    for _ in range(10):  # a keeper may itself have been merged into an older record since
+        if stored is None or stored.merged_into is None:
+            break
+        stored = await uow.contacts.get(stored.merged_into)
     assert stored is not None
     await uow.duplicates.add_touch(stored.id, now, actor.id, details.source, match.reasons,
                                    asdict(details))
