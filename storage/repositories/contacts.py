@@ -71,8 +71,10 @@ class ContactRepository:
         return [contact_from_row(r) for r in rows]
 
     async def set_details(self, contact_id: int, details: ContactDetails, **fields: object) -> None:
-        """Rewrite what was typed, and with it the normalised keys detection reads."""
-        await self.set_fields(contact_id, **details_to_row(details), **fields)
+        """Rewrite what was typed, and with it the normalised keys detection reads. The
+        periodic duplicate check looks at the edited contact again (dup_checked_at cleared)."""
+        await self.set_fields(contact_id, **{"dup_checked_at": None, **details_to_row(details),
+                                             **fields})
 
     async def get(self, contact_id: int) -> Contact | None:
         row = await self.session.get(ContactRow, contact_id, populate_existing=True)

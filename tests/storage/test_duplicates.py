@@ -277,3 +277,21 @@ async def test_the_periodic_check_finds_what_intake_missed(session_factory, cloc
         assert await uow.contacts.unchecked(10) == []
         [suspect] = await uow.duplicates.pending()
     assert (suspect.contact_id, suspect.other_id, suspect.score) == (2, 1, 100)
+
+
+async def test_an_edited_contact_is_checked_again(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    boss, _, _ = await members(session_factory, clock)
+    await enter(session_factory, clock, boss, phone="+380441234567", area="Podil")
+    other = await enter(session_factory, clock, boss, name="Oleg Petrenko", phone="+380509999999")
+    assert other.card.suspects == []
+    async with UnitOfWork(session_factory) as uow:  # a later edit: now the same e-mail
+        await uow.contacts.set_details(1, ContactDetails("Maria Ivanova", phone="+380441234567",
+                                                         email="o.petrenko@gmail.com"))
+        await uow.contacts.set_details(2, ContactDetails("Oleg Petrenko", phone="+380509999999",
+                                                         email="OPetrenko@gmail.com"))
+        await uow.commit()
+    async with UnitOfWork(session_factory) as uow:
+        [first, _second] = await uow.contacts.unchecked(10)
+    async with UnitOfWork(session_factory) as uow:
+        found = await duplicates.recheck(uow, first, clock.now())
+    assert [(m.contact_id, m.reasons) for m in found] == [(2, (Reason.SAME_EMAIL,))]
