@@ -88,7 +88,8 @@ def plan(keeper: Contact, merged: Contact, prefer: Prefer = Prefer.NEWEST,
     if new.notes and new.notes not in old.notes:
         changes["notes"] = f"{old.notes}\n{new.notes}".strip()
     takes = (merged.is_assigned and not keeper.is_assigned) or (
-        keep_with is not None and keep_with == merged.assignee_id != keeper.assignee_id)
+        keep_with is not None and keep_with == merged.assignee_id != keeper.assignee_id) or (
+        keeper.status is Status.CLOSED and merged.status is not Status.CLOSED)  # still live
     return MergePlan(keeper.id, merged.id, replace(old, **changes), tuple(conflicts), aside,
                      takes_assignment=bool(takes))
 

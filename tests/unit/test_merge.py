@@ -68,6 +68,12 @@ def test_who_keeps_the_seeker(keeper_assignee, merged_assignee, keep_with, takes
     assert plan(keeper, merged, keep_with=keep_with).takes_assignment is takes
 
 
+def test_a_closed_keeper_takes_the_live_records_state() -> None:
+    keeper = contact(1, status=Status.CLOSED)
+    assert plan(keeper, contact(2, days=1)).takes_assignment is True
+    assert plan(keeper, contact(2, days=1, status=Status.CLOSED)).takes_assignment is False
+
+
 def test_two_multipliers_need_the_dispatchers_choice() -> None:
     keeper = contact(1, status=Status.REACHED, assignee=7)
     merged = contact(2, days=1, status=Status.ACCEPTED, assignee=8)
