@@ -28,7 +28,7 @@ from storage.uow import UnitOfWork
 #: kinds: "kept" (you keep the seeker), "lost" (someone else does), "offer_withdrawn".
 ComposeMerge = Callable[[str, Contact, Contact, Member | None], str]
 _ASSIGNMENT = ("status", "assignee_id", "stage_changed_at", "nag_count", "last_nag_at",
-               "escalated_at")
+               "escalated_at", "close_reason")
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,7 @@ async def _restore(uow: UnitOfWork, contact_id: int, snap: dict, **extra: object
         "status": (Status.NEW if status is Status.OFFERED else status).value,
         "assignee_id": snap["assignee_id"],
         "nag_count": snap["nag_count"],
+        "close_reason": snap["close_reason"],
         **{f: datetime.fromisoformat(snap[f]) if snap[f] else None
            for f in ("stage_changed_at", "last_nag_at", "escalated_at")},
     }
