@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import null, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.contacts import Contact, ContactDetails, Status
@@ -16,7 +16,13 @@ from storage.repositories.mapping import contact_from_row, details_to_row, store
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
                 ContactRow.tg_username_norm, ContactRow.tg_user_id, ContactRow.phone_suffix,
                 ContactRow.name_key, ContactRow.area_norm)
-CANDIDATE_LIMIT = 200
+#: A name-block candidate needs only what its covering index holds (identifiers that match
+#: would have found the row through the identifier branch anyway).
+_BLOCK_COLUMNS = (ContactRow.id, ContactRow.merged_into, null().label("phone"),
+                  null().label("email_norm"), null().label("tg_username_norm"),
+                  null().label("tg_user_id"), ContactRow.phone_suffix, ContactRow.name_key,
+                  ContactRow.area_norm)
+CANDIDATE_LIMIT = 400
 
 
 class ContactRepository:
@@ -43,23 +49,21 @@ class ContactRepository:
         contacts are left out: a seeker closed as spam or unreachable who comes back is new.
         """
         c = ContactRow
-        branches = []
-        for column, value in ((c.phone, keys.phone), (c.email_norm, keys.email),
-                              (c.tg_username_norm, keys.tg_username),
-                              (c.tg_user_id, keys.tg_user_id),
-                              (c.phone_suffix, keys.phone_suffix)):
-            if value:
-                branches.append(column == value)
+        live = c.status != Status.CLOSED.value
+        branches = [column == value for column, value in (
+            (c.phone, keys.phone), (c.email_norm, keys.email),
+            (c.tg_username_norm, keys.tg_username), (c.tg_user_id, keys.tg_user_id),
+            (c.phone_suffix, keys.phone_suffix)) if value]
+        parts = [select(*_KEY_COLUMNS).where(or_(*branches), live)] if branches else []
         if keys.area and keys.name_blocks:
             blocks = list(keys.name_blocks)
-            branches.append((c.area_norm == keys.area) & c.name_block_a.in_(blocks))
-            branches.append((c.area_norm == keys.area) & c.name_block_b.in_(blocks))
-        if not branches:
+            parts += [select(*_BLOCK_COLUMNS).where(c.area_norm == keys.area, block.in_(blocks),
+                                                    live)
+                      for block in (c.name_block_a, c.name_block_b)]
+        if not parts:
             return []
-        rows = (await self.session.execute(
-            select(*_KEY_COLUMNS).where(or_(*branches)).where(c.status != Status.CLOSED.value)
-            .limit(CANDIDATE_LIMIT)
-        )).all()
+        query = union_all(*parts) if len(parts) > 1 else parts[0]
+        rows = (await self.session.execute(query.limit(CANDIDATE_LIMIT))).all()
         return [stored_from_row(r) for r in rows]
 
     async def unchecked(self, limit: int) -> list[Contact]:

@@ -87,8 +87,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('area_norm', sa.String(length=200), server_default='', nullable=False))
         batch_op.add_column(sa.Column('merged_into', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('dup_checked_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index('ix_contacts_area_block_a', ['area_norm', 'name_block_a'], unique=False)
-        batch_op.create_index('ix_contacts_area_block_b', ['area_norm', 'name_block_b'], unique=False)
+        cover = ['status', 'name_key', 'phone_suffix', 'merged_into']  # index-only block reads
+        batch_op.create_index('ix_contacts_area_block_a', ['area_norm', 'name_block_a', *cover], unique=False)
+        batch_op.create_index('ix_contacts_area_block_b', ['area_norm', 'name_block_b', *cover], unique=False)
         batch_op.create_index('ix_contacts_dup_unchecked', ['dup_checked_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_email_norm'), ['email_norm'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_merged_into'), ['merged_into'], unique=False)
