@@ -18,7 +18,7 @@ PLUS_TAG_PROVIDERS = DOTLESS_PROVIDERS | frozenset({
 _ALIASES = {"googlemail.com": "gmail.com", "ya.ru": "yandex.ru"}
 
 PHONE_SUFFIX_DIGITS = 7
-BLOCK_PREFIX = 3
+BLOCK_PREFIX = 4
 
 # One table for Russian and Ukrainian Cyrillic; spelling differences between transliteration
 # systems (ya/ia/ja, y/i, kh/h, and Russian g / Ukrainian h) are folded afterwards by _fold.
@@ -101,7 +101,7 @@ def name_key(name: str) -> str:
 
 
 def name_blocks(name: str) -> tuple[str, ...]:
-    """The first letters of the two longest words: index keys that survive swapped order and
+    """The first four letters of the two longest words: index keys that survive swapped order and
     transliteration, and a typo anywhere in one of the words (the other word's key holds)."""
     tokens = sorted(name_tokens(name), key=lambda t: (-len(t), t))[:2]
     return tuple(t[:BLOCK_PREFIX] for t in tokens)
