@@ -4,6 +4,7 @@ the periodic check."""
 
 from sqlalchemy import text
 
+from handlers.callbacks import Dup
 from tests.e2e.conftest import Team
 from tests.e2e.test_dispatch_walk import set_profile
 from tests.e2e.test_refusals import offer_to_anna, ready, scalar
@@ -54,6 +55,13 @@ async def test_a_similar_contact_is_flagged_merged_and_the_merge_undone(team: Te
     assert ["Merge with #2", "Not a duplicate of #2"] in card1.buttons
     assert "+380" not in card2.text  # privacy: the reasons, not the details
 
+    answer = await oper.press(card2, "Merge with #1")  # an operator is not a dispatcher
+    assert answer.text == "This button is not for you."
+    forged = Dup(action="merge", suspect_id=1, contact_id=3).pack()  # not this pair's card
+    assert (await team.admin.press_data(card2, forged)).text.startswith("Not found")
+    garbled = Dup(action="explode", suspect_id=1, contact_id=2).pack()
+    assert (await team.admin.press_data(card2, garbled)).text == \
+        "This button is out of date or invalid."
     seq = team.fake.seq
     answer = await team.admin.press(card2, "Merge with #1")
     assert answer.text == "Choose how to merge #2 into #1."
