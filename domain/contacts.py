@@ -21,6 +21,7 @@ class Status(StrEnum):
     COULD_NOT_REACH = "could_not_reach"
     NOT_INTERESTED = "not_interested"
     CLOSED = "closed"
+    MERGED = "merged"  # merged into an older record of the same seeker (merged_into)
 
 
 #: Stages the assigned multiplier reports with buttons, in the order the buttons show.
@@ -85,6 +86,7 @@ class Contact:
     area_key: str | None = None  # the known area `details.area` means; None: not mapped yet
     auto_dispatch: bool = False  # the bot offers it by itself until a dispatcher steps in
     auto_tries: int = 0
+    merged_into: int | None = None
 
     @property
     def is_assigned(self) -> bool:

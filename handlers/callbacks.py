@@ -118,6 +118,30 @@ class ShareContact(CallbackData, prefix="share"):
 ALL += [TriageAct, ShareContact]
 
 
+class Dup(CallbackData, prefix="dup"):
+    """On a card with a possible duplicate: merge (asks for choices if any) or dismiss."""
+
+    action: str  # merge | dismiss
+    suspect_id: int
+    contact_id: int  # the card it was pressed on
+
+
+class DupMerge(CallbackData, prefix="dm"):
+    """The dispatcher's choices for a merge: which values win, who keeps the seeker."""
+
+    suspect_id: int
+    contact_id: int
+    prefer: str  # domain.merge.Prefer
+    keep_with: int = 0  # multiplier id when two multipliers held the two records
+
+
+class UndoMerge(CallbackData, prefix="um"):
+    merge_id: int
+
+
+ALL += [Dup, DupMerge, UndoMerge]
+
+
 def is_well_formed(data: str | None) -> bool:
     """True if some button class could have produced this payload (then the presser was wrong)."""
     for cls in ALL:

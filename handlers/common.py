@@ -33,6 +33,7 @@ def help_text(member: Member | None) -> str:
         lines.append(_("/new — enter a new contact (or forward me a seeker's message)"))
     if member.has(Role.ADMIN, Role.DISPATCHER):
         lines += [_("/queue — what waits for dispatch"),
+                  _("/duplicates — possible duplicates waiting for a decision"),
                   _("/notify — real-time pings or digests at set times"),
                   _("/supply — waiting seekers vs free multipliers, per area and language"),
                   _("/map 12 Podil — put a contact's place on the map")]

@@ -28,10 +28,10 @@ from domain.contacts import ContactDetails
 from domain.errors import InvalidInput
 from domain.members import Gender, Member
 from domain.roles import INTAKE_ROLES
-from handlers import labels, texts
+from handlers import duplicate_texts, labels, texts
 from handlers.callbacks import IntakePick
 from handlers.filters import NOT_A_COMMAND, HasRole
-from handlers.posting import edit_pressed, publish_card
+from handlers.posting import edit_pressed, publish_card, refresh_card
 from scheduler.sender import OutboxSender
 from services import intake, notify
 from services.cards import CardView
@@ -134,11 +134,21 @@ async def got_notes(message: Message, state: FSMContext, settings: Settings, mem
     data = await state.get_data()
     details = _details(data, notes)
     now = clock.now()
-    view = await intake.create_contact(uow, member, details, now)
+    result = await intake.create_contact(uow, member, details, now,
+                                         compose_touch=duplicate_texts.touch_notice,
+                                         quiet=settings.quiet())
     await state.clear()
+    view = result.card
+    if not result.created:
+        sender.wake()
+        await refresh_card(bot, view, now)
+        await message.answer(_("Already known as #{id}: this was added to that contact as a new touch, not entered twice. The dispatchers were told.").format(id=view.contact.id))
+        return
     await notify.ping_dispatchers(uow, texts.new_contact_notice(view.contact), now, settings.quiet())
     sender.wake()
     await _to_team_chat(message, bot, uow, team_chat_id, view, now)
+    for other in result.suspect_cards:  # they show the new possible duplicate too
+        await refresh_card(bot, other, now)
     autodispatch()  # after the card is posted, so that a first automatic offer edits it
 
 

@@ -1,23 +1,27 @@
 """Inline keyboards. Texts are translated; payloads are CallbackData classes."""
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.contacts import FOLLOW_UP_STAGES, CloseReason, Status
 from domain.matching import Candidate
+from domain.merge import Prefer
 from domain.offers import DeclineReason
 from handlers import labels
 from handlers.callbacks import (
     Answer,
     CardAction,
     CloseAs,
+    Dup,
+    DupMerge,
     Escalation,
     HandBack,
     MapArea,
     OfferTo,
     OpenCard,
     Stage,
+    UndoMerge,
     Why,
     Withdraw,
 )
@@ -25,6 +29,48 @@ from services.cards import CardView
 
 
 def card(view: CardView) -> InlineKeyboardMarkup | None:
+    kb = _dispatch_buttons(view)
+    _duplicate_buttons(kb, view)
+    return kb.as_markup() if list(kb.buttons) else None
+
+
+def _duplicate_buttons(kb: InlineKeyboardBuilder, view: CardView) -> None:
+    """A row per possible duplicate (Merge / Not a duplicate); Undo on a merged-away record."""
+    contact_id = view.contact.id
+    for suspect in view.suspects:
+        other = suspect.other_id if suspect.contact_id == contact_id else suspect.contact_id
+        kb.row(
+            InlineKeyboardButton(text=_("Merge with #{id}").format(id=other), callback_data=Dup(
+                action="merge", suspect_id=suspect.id, contact_id=contact_id).pack()),
+            InlineKeyboardButton(text=_("Not a duplicate of #{id}").format(id=other),
+                                 callback_data=Dup(action="dismiss", suspect_id=suspect.id,
+                                                   contact_id=contact_id).pack()),
+        )
+    if view.contact.status is Status.MERGED and view.merge_id:
+        kb.row(InlineKeyboardButton(text=_("Undo merge"),
+                                    callback_data=UndoMerge(merge_id=view.merge_id).pack()))
+
+
+def merge_choices(contact_id: int, suspect_id: int, keeper_id: int,
+                  holders: dict[int, str]) -> InlineKeyboardMarkup:
+    """Who keeps the seeker (two multipliers), else which values win where the records differ."""
+    kb = InlineKeyboardBuilder()
+    if holders:
+        for member_id, name in holders.items():
+            kb.button(text=_("Keep with {name}").format(name=name), callback_data=DupMerge(
+                suspect_id=suspect_id, contact_id=contact_id, prefer=Prefer.NEWEST,
+                keep_with=member_id))
+    else:
+        kb.button(text=_("Merge, newest values"), callback_data=DupMerge(
+            suspect_id=suspect_id, contact_id=contact_id, prefer=Prefer.NEWEST))
+        kb.button(text=_("Merge, keep #{id}'s values").format(id=keeper_id), callback_data=DupMerge(
+            suspect_id=suspect_id, contact_id=contact_id, prefer=Prefer.KEEPER))
+    kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def _dispatch_buttons(view: CardView) -> InlineKeyboardBuilder:
     contact = view.contact
     kb = InlineKeyboardBuilder()
     if contact.status is Status.NEW:
@@ -45,9 +91,7 @@ def card(view: CardView) -> InlineKeyboardMarkup | None:
     elif contact.status is Status.ON_HOLD:
         kb.button(text=_("Resume"), callback_data=CardAction(action="resume", contact_id=contact.id))
         kb.button(text=_("Close…"), callback_data=CardAction(action="close", contact_id=contact.id))
-    else:
-        return None
-    return kb.as_markup()
+    return kb
 
 
 def other(contact_id: int, candidates: list[Candidate], declined: set[int]) -> InlineKeyboardMarkup:

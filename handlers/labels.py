@@ -11,6 +11,7 @@ from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_percent
 
 from domain.contacts import CloseReason, Status
+from domain.duplicates import Reason as DupReason
 from domain.errors import DomainError
 from domain.matching import Candidate, Exclusion, Reason, Suggestion
 from domain.members import Availability, Gender
@@ -37,6 +38,7 @@ def status(value: Status) -> str:
         Status.COULD_NOT_REACH: _("could not reach"),
         Status.NOT_INTERESTED: _("not interested"),
         Status.CLOSED: _("closed"),
+        Status.MERGED: _("merged"),
     }[value]
 
 
@@ -163,6 +165,20 @@ def percent(share: float) -> str:
 
 def duration(value: timedelta) -> str:
     return format_timedelta(value, locale=locale(), threshold=1.1)
+
+
+def duplicate_reason(value: DupReason) -> str:
+    return {
+        DupReason.SAME_PHONE: _("same phone"),
+        DupReason.SAME_EMAIL: _("same e-mail"),
+        DupReason.SAME_USERNAME: _("same Telegram username"),
+        DupReason.SAME_TG_ID: _("same Telegram account"),
+        DupReason.SIMILAR_NAME: _("similar name"),
+        DupReason.SAME_NAME: _("same name"),
+        DupReason.SAME_AREA: _("same area"),
+        DupReason.SAME_PHONE_ENDING: _("same phone ending"),
+        DupReason.DIFFERENT_NAME: _("different name"),
+    }[value]
 
 
 def error(exc: DomainError) -> str:

@@ -50,6 +50,14 @@ def card(view: CardView, now: datetime) -> str:
     if expired:
         lines.append(_("No answer in time: {list}").format(
             list=", ".join(escape(view.names[o.multiplier_id]) for o in expired)))
+    if view.touches:
+        lines.append(_("🔁 Got in touch again: {n}×").format(n=view.touches))
+    if contact.merged_into:
+        lines.append(_("🔗 Merged into #{id}").format(id=contact.merged_into))
+    for suspect in view.suspects:
+        other = suspect.other_id if suspect.contact_id == contact.id else suspect.contact_id
+        lines.append(_("⚠️ Possible duplicate of #{id} ({reasons})").format(
+            id=other, reasons=", ".join(labels.duplicate_reason(r) for r in suspect.reasons)))
     if contact.status is Status.NEW:
         lines += ["", suggestions(view, now)]
     return "\n".join(lines)
@@ -136,6 +144,7 @@ def auto_handover(view: CardView, why: str) -> str:
         "tries": _("after {n} offers").format(n=view.contact.auto_tries),
         "unserved": _("nobody serves this area"),
         "unknown_area": _("the place is not on the list of areas"),
+        "duplicate": _("it may be a duplicate: decide first"),
         "nobody": _("no available multiplier"),
         "off": _("auto-dispatch was turned off"),
     }[why]

@@ -1,6 +1,7 @@
 """Operators' buttons on a seeker's triage card in the team chat."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
@@ -13,12 +14,13 @@ from domain.errors import DomainError
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
 from handlers import conversation_texts as ct
-from handlers import labels, texts
+from handlers import duplicate_texts, labels, texts
 from handlers.callbacks import TriageAct
 from handlers.filters import HasRole
-from handlers.posting import edit_pressed, publish_card
+from handlers.posting import edit_pressed, publish_card, refresh_card
 from scheduler.sender import OutboxSender
 from services import notify, triage
+from services.intake import IntakeResult
 from storage.uow import UnitOfWork
 
 
@@ -28,8 +30,9 @@ async def act(query: CallbackQuery, callback_data: TriageAct, member: Member, uo
     now, action = clock.now(), callback_data.action
     try:
         if action is TriageAction.CONTACT:
-            view, card = await triage.to_contact(uow, member, callback_data.conversation_id,
-                                                 _("Telegram bot"), now)
+            result, card = await triage.to_contact(
+                uow, member, callback_data.conversation_id, _("Telegram bot"), now,
+                compose_touch=duplicate_texts.touch_notice, quiet=settings.quiet())
         else:
             card = await triage.act(uow, member, callback_data.conversation_id, action, now)
     except DomainError as exc:
@@ -43,11 +46,23 @@ async def act(query: CallbackQuery, callback_data: TriageAct, member: Member, uo
     }[action])
     await edit_pressed(query, ct.triage_card(card, now), reply_markup=ct.triage_keyboard(card))
     if action is TriageAction.CONTACT:
-        await notify.ping_dispatchers(uow, texts.new_contact_notice(view.contact), now,
-                                      settings.quiet())
-        sender.wake()
-        await publish_card(bot, uow, team_chat_id, view, now)
+        await _publish(result, uow, bot, settings, sender, team_chat_id, now)
         autodispatch()
+
+
+async def _publish(result: IntakeResult, uow: UnitOfWork, bot: Bot, settings: Settings,
+                   sender: OutboxSender, team_chat_id: int | None, now: datetime) -> None:
+    """A new contact's card, or the stored contact's card redrawn with the new touch."""
+    if not result.created:
+        sender.wake()  # the touch notice
+        await refresh_card(bot, result.card, now)
+        return
+    await notify.ping_dispatchers(uow, texts.new_contact_notice(result.contact), now,
+                                  settings.quiet())
+    sender.wake()
+    await publish_card(bot, uow, team_chat_id, result.card, now)
+    for other in result.suspect_cards:
+        await refresh_card(bot, other, now)
 
 
 def _refusal(exc: DomainError) -> str:

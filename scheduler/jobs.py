@@ -6,10 +6,10 @@ from datetime import timedelta
 from domain.conversations import RelayStatus
 from domain.errors import DomainError
 from domain.followup_rules import NagAction
-from handlers import conversation_texts, keyboards, texts
+from handlers import conversation_texts, duplicate_texts, keyboards, texts
 from handlers.posting import offer_message, refresh_card
 from scheduler.context import JobContext
-from services import answers, autodispatch, nags, notify, relay
+from services import answers, autodispatch, duplicates, nags, notify, relay
 from services.cards import build_card
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
@@ -138,3 +138,34 @@ async def conversation_statuses(ctx: JobContext) -> None:
             with ctx.texts():
                 await refresh_card(ctx.bot, view, now)
     ctx.sender.wake()
+
+
+#: Contacts checked per run: a backlog (e.g. after the migration) drains over several runs.
+DUPLICATE_BATCH = 500
+
+
+async def find_missed_duplicates(ctx: JobContext) -> None:
+    """Contacts intake never checked (rows from before detection existed, or an intake that
+    failed half-way) are checked once; new suspects go on their cards and the team hears."""
+    now = ctx.clock.now()
+    async with UnitOfWork(ctx.session_factory) as uow:
+        unchecked = await uow.contacts.unchecked(DUPLICATE_BATCH)
+    found = 0
+    for contact in unchecked:
+        async with UnitOfWork(ctx.session_factory) as uow:
+            new = await duplicates.recheck(uow, contact, now)
+        found += len(new)
+        if new:
+            async with UnitOfWork(ctx.session_factory) as uow:
+                views = [await build_card(uow, contact.id, now)]
+                views += [await build_card(uow, m.contact_id, now) for m in new]
+                await uow.commit()
+            with ctx.texts():
+                for view in views:
+                    await refresh_card(ctx.bot, view, now)
+    if found:
+        async with UnitOfWork(ctx.session_factory) as uow:
+            with ctx.texts():
+                await notify.to_team(uow, duplicate_texts.missed_notice(found), now)
+            await uow.commit()
+        ctx.sender.wake()

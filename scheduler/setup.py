@@ -13,14 +13,15 @@ from scheduler.jobs import (
     auto_dispatch,
     conversation_statuses,
     expire_offers,
+    find_missed_duplicates,
     nag_followups,
 )
 from scheduler.weekly import send_weekly_report
 
 log = logging.getLogger(__name__)
 
-JOBS = (expire_offers, auto_dispatch, nag_followups, auto_close, conversation_statuses,
-        send_digests, send_weekly_report)
+JOBS = (expire_offers, find_missed_duplicates, auto_dispatch, nag_followups, auto_close,
+        conversation_statuses, send_digests, send_weekly_report)
 
 
 def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:

@@ -54,6 +54,8 @@ def _hand_over_reason(view: CardView) -> str | None:
         return "off"
     if view.contact.auto_tries >= view.policy.auto_tries:
         return "tries"
+    if view.suspects:
+        return "duplicate"  # two multipliers calling one seeker is the failure to avoid
     if view.area_unknown:
         return "unknown_area"  # a person maps the place first
     if view.unserved:

@@ -1,6 +1,6 @@
 """The team card of a contact: everything the card shows, gathered in the same transaction."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.areas import AreaMap
@@ -9,6 +9,7 @@ from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serve
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from services.transaction import use_case
+from storage.repositories.duplicates import Suspect
 from storage.uow import UnitOfWork
 
 #: Offers that rule a multiplier out for this seeker: they said no, or let it lapse.
@@ -27,6 +28,9 @@ class CardView:
     policy: MatchPolicy
     area_guesses: tuple[str, ...] = ()  # known areas the typed place may mean
     nearest: tuple[Suggestion, ...] = ()  # set when no eligible multiplier serves the place
+    suspects: list[Suspect] = field(default_factory=list)  # pending possible duplicates
+    touches: int = 0  # times the same seeker arrived again and was attached here
+    merge_id: int | None = None  # the merge that set this record aside (to undo it)
 
     @property
     def pending_offer(self) -> Offer | None:
@@ -73,4 +77,7 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         policy=policy,
         area_guesses=guesses,
         nearest=tuple(nearest(eligible)) if unserved else (),
+        suspects=await uow.duplicates.pending_for(contact_id),
+        touches=await uow.duplicates.touches(contact_id),
+        merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,
     )

@@ -1,32 +1,99 @@
-"""A new contact enters dispatch."""
+"""A new contact enters dispatch, unless it is someone we already have.
 
-from dataclasses import asdict
+Every intake source calls create_contact. An exact identifier match (same e-mail, Telegram
+account or username, or phone under a compatible name) never makes a second contact: the
+arrival is attached to the stored one as a touch, and the team (and its multiplier) are told.
+Fuzzy matches create the contact and put "possible duplicate of #id" on its card.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
-from domain.contacts import ContactDetails
+from domain.contacts import Contact, ContactDetails
+from domain.duplicates import Match, exact_match
 from domain.errors import InvalidInput
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
+from services import notify
 from services.access import require
 from services.areas import resolve_contact_place
 from services.cards import CardView, build_card
+from services.duplicates import matches_for, record_suspects
 from services.transaction import use_case
 from storage.uow import UnitOfWork
+
+#: Renders "this seeker came again" for (the stored contact, the match, who should read it:
+#: "team" or "assignee"). Handlers pass texts.touch_notice; None sends no notice.
+ComposeTouch = Callable[[Contact, Match, str], str]
+#: Contact methods a touch may add to the stored contact where it has none.
+_METHODS = ("phone", "email", "tg_username", "tg_user_id")
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    card: CardView  # the new contact's card, or the stored contact's when attached
+    created: bool  # False: the arrival was attached to an existing contact as a touch
+    match: Match | None = None  # the exact match it was attached by
+    suspects: list[Match] = field(default_factory=list)  # fuzzy candidates on the new card
+    #: the suspects' own cards, redrawn so they show the new possible duplicate too
+    suspect_cards: list[CardView] = field(default_factory=list)
+
+    @property
+    def contact(self) -> Contact:
+        return self.card.contact
 
 
 @use_case
 async def create_contact(
-    uow: UnitOfWork, actor: Member | None, details: ContactDetails, now: datetime
-) -> CardView:
+    uow: UnitOfWork, actor: Member | None, details: ContactDetails, now: datetime,
+    *, compose_touch: ComposeTouch | None = None, quiet: notify.Quiet | None = None,
+) -> IntakeResult:
     actor = require(actor, *INTAKE_ROLES)
     if not (details.phone or details.tg_username or details.email or details.tg_user_id):
         raise InvalidInput("reach")
+    matches = await matches_for(uow, details)
+    exact = exact_match(matches)
+    if exact is not None:
+        return await _attach(uow, actor, details, exact, now, compose_touch, quiet)
     contact = await uow.contacts.add(details, actor.id, now)
     await uow.audit.record(now, actor.id, "contact", contact.id, "create", None, asdict(details))
     await prepare_for_dispatch(uow, contact.id, details.area)
+    suspects = await record_suspects(uow, contact.id, matches, now)
     card = await build_card(uow, contact.id, now)
+    others = [await build_card(uow, m.contact_id, now) for m in suspects]
     await uow.commit()
-    return card
+    return IntakeResult(card, created=True, suspects=suspects, suspect_cards=others)
+
+
+async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match: Match,
+                  now: datetime, compose: ComposeTouch | None,
+                  quiet: notify.Quiet | None) -> IntakeResult:
+    stored = await uow.contacts.get(match.contact_id)
+    for _ in range(10):  # a keeper may itself have been merged into an older record since
+        if stored is None or stored.merged_into is None:
+            break
+        stored = await uow.contacts.get(stored.merged_into)
+    assert stored is not None
+    await uow.duplicates.add_touch(stored.id, now, actor.id, details.source, match.reasons,
+                                   asdict(details))
+    added = {m: getattr(details, m) for m in _METHODS
+             if getattr(details, m) and not getattr(stored.details, m)}
+    if added:
+        await uow.contacts.set_details(stored.id, replace(stored.details, **added))
+    await uow.audit.record(now, actor.id, "contact", stored.id, "touch", None,
+                           {"reasons": [r.value for r in match.reasons], "added": added,
+                            "source": details.source})
+    if compose is not None:
+        await notify.to_team(uow, compose(stored, match, "team"), now)
+        if stored.is_assigned and stored.assignee_id:
+            assignee = await uow.members.get(stored.assignee_id)
+            if assignee is not None:
+                await notify.to_member(uow, assignee, compose(stored, match, "assignee"), now,
+                                       quiet or notify.Quiet(None, None, "UTC"))
+    card = await build_card(uow, stored.id, now)
+    await uow.commit()
+    return IntakeResult(card, created=False, match=match)
 
 
 async def prepare_for_dispatch(uow: UnitOfWork, contact_id: int, place: str) -> None:

@@ -21,7 +21,7 @@ from domain.members import Member
 from domain.roles import INTAKE_ROLES
 from services import intake
 from services.access import found, require
-from services.cards import CardView
+from services.notify import Quiet
 from services.transaction import use_case
 from storage.uow import UnitOfWork
 
@@ -70,9 +70,11 @@ async def act(uow: UnitOfWork, actor: Member | None, conversation_id: int,
 
 @use_case
 async def to_contact(uow: UnitOfWork, actor: Member | None, conversation_id: int, source: str,
-                     now: datetime) -> tuple[CardView, TriageCard]:
+                     now: datetime, compose_touch: intake.ComposeTouch | None = None,
+                     quiet: Quiet | None = None) -> tuple[intake.IntakeResult, TriageCard]:
     """Prefilled from the seeker's Telegram account, their words as the note; the contact
-    then enters dispatch like any other (card, offer, duplicate checks in intake)."""
+    then enters dispatch like any other (card, offer, duplicate checks in intake). A seeker
+    we already have is attached to that contact instead."""
     actor = require(actor, *INTAKE_ROLES)
     conv = await _take(uow, actor, conversation_id, TriageAction.CONTACT, now)
     await _move(uow, conv, triage=Triage.CONTACT.value, triaged_by=actor.id)
@@ -85,7 +87,8 @@ async def to_contact(uow: UnitOfWork, actor: Member | None, conversation_id: int
         source=source,
         notes="\n".join(said)[:MAX_NOTES],
     )
-    view = await intake.create_contact(uow, actor, details, now)  # commits the move too
+    view = await intake.create_contact(uow, actor, details, now,  # commits the move too
+                                       compose_touch=compose_touch, quiet=quiet)
     await uow.conversations.set_fields(conv.id, contact_id=view.contact.id)
     await uow.audit.record(now, actor.id, "conversation", conv.id, "attach", None,
                            view.contact.id)

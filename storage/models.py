@@ -126,6 +126,77 @@ class ContactRow(Base):
     area_key: Mapped[str | None] = mapped_column(String(100), index=True)
     auto_dispatch: Mapped[bool] = mapped_column(default=False, server_default=false())
     auto_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Normalised identity keys (domain.identity): duplicate detection reads only these, by index.
+    email_norm: Mapped[str | None] = mapped_column(String(200), index=True)
+    tg_username_norm: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_suffix: Mapped[str | None] = mapped_column(String(8), index=True)
+    name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    name_block_a: Mapped[str | None] = mapped_column(String(8))
+    name_block_b: Mapped[str | None] = mapped_column(String(8))
+    area_norm: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    dup_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# Indexed separately so the names stay short and each lookup is one index probe. The name
+# blocks cover what fuzzy scoring reads, so a large block (a common first name in a big area)
+# is read from the index alone, without a table lookup per row.
+Index("ix_contacts_tg_user_id", ContactRow.tg_user_id)
+_COVER = (ContactRow.status, ContactRow.name_key, ContactRow.phone_suffix, ContactRow.merged_into)
+Index("ix_contacts_area_block_a", ContactRow.area_norm, ContactRow.name_block_a, *_COVER)
+Index("ix_contacts_area_block_b", ContactRow.area_norm, ContactRow.name_block_b, *_COVER)
+Index("ix_contacts_dup_unchecked", ContactRow.dup_checked_at)
+
+
+class DuplicateSuspectRow(Base):
+    """A possible duplicate a dispatcher decides on: merge it, or say it is not one."""
+
+    __tablename__ = "duplicate_suspects"
+    __table_args__ = (
+        Index("uq_duplicate_suspects_pair", "contact_id", "other_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)  # the newer
+    other_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)  # the older
+    score: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[str] = mapped_column(String(200))  # comma-separated domain Reason values
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MergeRow(Base):
+    """One merge, with what it changed, so it can be shown and undone."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    keeper_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    keeper_before: Mapped[str] = mapped_column(Text)  # JSON: the keeper's fields before
+    merged_before: Mapped[str] = mapped_column(Text)  # JSON: the merged record's fields before
+    conflicts: Mapped[str] = mapped_column(Text, default="[]")  # JSON: values set aside
+    withdrawn_offers: Mapped[str] = mapped_column(String(200), default="")
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+
+
+class TouchRow(Base):
+    """The same seeker arrived again (same phone, e-mail or account): kept on their record."""
+
+    __tablename__ = "contact_touches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    source: Mapped[str] = mapped_column(String(200), default="")
+    reasons: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[str] = mapped_column(Text)  # JSON: what was typed this time
 
 
 class OfferRow(Base):

@@ -1,6 +1,7 @@
 """Unit of work: one session, the repositories over it, and nothing saved unless committed."""
 
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -8,6 +9,7 @@ from storage.repositories.areas import AreaRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.contacts import ContactRepository
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.duplicates import DuplicateRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.offers import OfferRepository
@@ -29,7 +31,7 @@ class UnitOfWork:
     def __init__(self, session_factory: async_sessionmaker) -> None:
         self._factory = session_factory
 
-    async def __aenter__(self) -> "UnitOfWork":
+    async def __aenter__(self) -> Self:
         self.session = self._factory()
         self.members = MemberRepository(self.session)
         self.contacts = ContactRepository(self.session)
@@ -42,6 +44,7 @@ class UnitOfWork:
         self.tracks = TrackRepository(self.session)
         self.reports = ReportRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        self.duplicates = DuplicateRepository(self.session)
         return self
 
     async def __aexit__(

@@ -3,12 +3,26 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import null, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.contacts import Contact, ContactDetails, Status
+from domain.duplicates import Stored
+from domain.identity import IdentityKeys
 from storage.models import CardRow, ContactRow
-from storage.repositories.mapping import contact_from_row, details_to_row
+from storage.repositories.mapping import contact_from_row, details_to_row, stored_from_row
+
+#: Columns detection reads: never whole rows, so a check stays a few index probes.
+_KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
+                ContactRow.tg_username_norm, ContactRow.tg_user_id, ContactRow.phone_suffix,
+                ContactRow.name_key, ContactRow.area_norm)
+#: A name-block candidate needs only what its covering index holds (identifiers that match
+#: would have found the row through the identifier branch anyway).
+_BLOCK_COLUMNS = (ContactRow.id, ContactRow.merged_into, null().label("phone"),
+                  null().label("email_norm"), null().label("tg_username_norm"),
+                  null().label("tg_user_id"), ContactRow.phone_suffix, ContactRow.name_key,
+                  ContactRow.area_norm)
+CANDIDATE_LIMIT = 400
 
 
 class ContactRepository:
@@ -26,6 +40,45 @@ class ContactRepository:
         self.session.add(row)
         await self.session.flush()
         return contact_from_row(row)
+
+    async def candidates(self, keys: IdentityKeys) -> list[Stored]:
+        """Stored contacts sharing any identifier, the phone ending, or area and name block.
+
+        Each branch of the OR is an indexed equality, so SQLite and PostgreSQL answer it with
+        index probes (SQLite's OR-by-union, PostgreSQL's bitmap OR), never a scan. Closed
+        contacts are left out: a seeker closed as spam or unreachable who comes back is new.
+        """
+        c = ContactRow
+        live = c.status != Status.CLOSED.value
+        branches = [column == value for column, value in (
+            (c.phone, keys.phone), (c.email_norm, keys.email),
+            (c.tg_username_norm, keys.tg_username), (c.tg_user_id, keys.tg_user_id),
+            (c.phone_suffix, keys.phone_suffix)) if value]
+        parts = [select(*_KEY_COLUMNS).where(or_(*branches), live)] if branches else []
+        if keys.area and keys.name_blocks:
+            blocks = list(keys.name_blocks)
+            parts += [select(*_BLOCK_COLUMNS).where(c.area_norm == keys.area, block.in_(blocks),
+                                                    live)
+                      for block in (c.name_block_a, c.name_block_b)]
+        if not parts:
+            return []
+        query = union_all(*parts) if len(parts) > 1 else parts[0]
+        rows = (await self.session.execute(query.limit(CANDIDATE_LIMIT))).all()
+        return [stored_from_row(r) for r in rows]
+
+    async def unchecked(self, limit: int) -> list[Contact]:
+        """Contacts no duplicate check has seen yet (backfilled rows, or a failed intake)."""
+        rows = await self.session.scalars(
+            select(ContactRow).where(ContactRow.dup_checked_at.is_(None))
+            .order_by(ContactRow.id).limit(limit)
+        )
+        return [contact_from_row(r) for r in rows]
+
+    async def set_details(self, contact_id: int, details: ContactDetails, **fields: object) -> None:
+        """Rewrite what was typed, and with it the normalised keys detection reads. The
+        periodic duplicate check looks at the edited contact again (dup_checked_at cleared)."""
+        await self.set_fields(contact_id, **{"dup_checked_at": None, **details_to_row(details),
+                                             **fields})
 
     async def get(self, contact_id: int) -> Contact | None:
         row = await self.session.get(ContactRow, contact_id, populate_existing=True)

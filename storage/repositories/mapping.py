@@ -2,6 +2,8 @@
 
 from domain.clock import as_utc
 from domain.contacts import Contact, ContactDetails, Status
+from domain.duplicates import Stored
+from domain.identity import IdentityKeys, keys_for
 from domain.members import Availability, Gender, Member, NotifyMode, Profile
 from domain.offers import DeclineReason, Offer, OfferStatus
 from domain.roles import Role
@@ -60,7 +62,7 @@ def member_from_row(row: MemberRow, roles: set[str], profile: ProfileRow | None)
 
 
 def details_to_row(details: ContactDetails) -> dict:
-    return {
+    return {**keys_to_row(details),
         "name": details.name,
         "phone": details.phone,
         "tg_username": details.tg_username,
@@ -104,7 +106,33 @@ def contact_from_row(row: ContactRow) -> Contact:
         area_key=row.area_key,
         auto_dispatch=row.auto_dispatch,
         auto_tries=row.auto_tries,
+        merged_into=row.merged_into,
     )
+
+
+def keys_to_row(details: ContactDetails) -> dict:
+    """The normalised columns duplicate detection looks up, derived from what was typed."""
+    keys = keys_for(details.name, details.phone, details.email, details.tg_username,
+                    details.tg_user_id, details.area)
+    return {
+        "email_norm": keys.email,
+        "tg_username_norm": keys.tg_username,
+        "phone_suffix": keys.phone_suffix,
+        "name_key": keys.name_key[:200],
+        "name_block_a": keys.name_blocks[0] if keys.name_blocks else None,
+        "name_block_b": keys.name_blocks[1] if len(keys.name_blocks) > 1 else None,
+        "area_norm": keys.area[:200],
+    }
+
+
+def stored_from_row(row) -> Stored:  # type: ignore[no-untyped-def]
+    """A candidate as detection scores it; a merged-away record stands for its keeper."""
+    keys = IdentityKeys(
+        phone=row.phone, email=row.email_norm, tg_username=row.tg_username_norm,
+        tg_user_id=row.tg_user_id, phone_suffix=row.phone_suffix, name_key=row.name_key,
+        area=row.area_norm,
+    )
+    return Stored(id=row.merged_into or row.id, keys=keys)
 
 
 def offer_from_row(row: OfferRow) -> Offer:

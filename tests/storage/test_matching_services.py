@@ -29,10 +29,15 @@ async def team(factory, clock):  # type: ignore[no-untyped-def]
         return await uow.members.get(boss.id), await uow.members.get(anna.id)
 
 
+PHONES = iter(range(1_000_000, 2_000_000))
+
+
 async def new_contact(factory, boss, clock, area: str, name: str = "Maria Ivanova"):  # type: ignore[no-untyped-def]
+    """A different seeker each time (a distinct phone: the same one would be a duplicate)."""
     async with UnitOfWork(factory) as uow:
         view = await intake.create_contact(uow, boss, ContactDetails(
-            name=name, phone="+380441234567", gender=Gender.FEMALE, language="ru", area=area), clock.now())
+            name=name, phone=f"+38044{next(PHONES)}", gender=Gender.FEMALE, language="ru",
+            area=area), clock.now())
     return view.contact
 
 

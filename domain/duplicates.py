@@ -1,0 +1,127 @@
+"""Is a new or edited contact someone we already have? Scores each stored candidate with reasons.
+
+Two strengths:
+- *exact*: the same e-mail, Telegram username or Telegram account, or the same phone with a
+  compatible name. The arrival is attached to the stored contact as a touch, never a second
+  contact. A shared phone with a clearly different name (a family phone) is not exact.
+- *suspect*: a similar name (transliteration- and order-insensitive) together with the same
+  area or the same phone ending, or a shared phone under a different name. Shown on the card
+  for a dispatcher to merge or dismiss.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz.distance import OSA
+
+from domain.identity import IdentityKeys
+
+#: Each aligned name token must be at least this similar for a phone match to count as exact.
+PHONE_NAME_MIN = 0.75
+#: A fuzzy suspect needs a name this similar (weakest aligned token) plus area or phone ending.
+FUZZY_NAME_MIN = 0.8
+
+
+class Reason(StrEnum):
+    SAME_PHONE = "same_phone"
+    SAME_EMAIL = "same_email"
+    SAME_USERNAME = "same_username"
+    SAME_TG_ID = "same_tg_id"
+    SIMILAR_NAME = "similar_name"
+    SAME_NAME = "same_name"
+    SAME_AREA = "same_area"
+    SAME_PHONE_ENDING = "same_phone_ending"
+    DIFFERENT_NAME = "different_name"
+
+
+class Strength(StrEnum):
+    EXACT = "exact"
+    SUSPECT = "suspect"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored contact as detection sees it: its id, keys, and age (older keeps its id)."""
+
+    id: int
+    keys: IdentityKeys
+
+
+@dataclass(frozen=True)
+class Match:
+    contact_id: int
+    strength: Strength
+    score: int  # 0..100, for ordering and display
+    reasons: tuple[Reason, ...]
+
+
+def token_similarity(a: str, b: str) -> float:
+    """Optimal string alignment: a swapped pair of letters is one typo, not two."""
+    return OSA.normalized_similarity(a, b)
+
+
+def name_similarity(a: str, b: str) -> float:
+    """The weakest link after pairing each token with its best partner, order-insensitive.
+
+    Using the weakest pair (not the average) keeps "Maria Ivanova" and "Oleg Ivanov" apart.
+    A one-word name is compared with the best token of the other ("Maria" ~ "Maria Ivanova").
+    """
+    ta, tb = a.split(), b.split()
+    if not ta or not tb:
+        return 0.0
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    remaining = list(long_)
+    weakest = 1.0
+    for token in short:
+        best = max(remaining, key=lambda t: token_similarity(token, t))
+        weakest = min(weakest, token_similarity(token, best))
+        remaining.remove(best)
+    return weakest
+
+
+def _identifier_reasons(new: IdentityKeys, old: IdentityKeys) -> list[Reason]:
+    reasons = []
+    if new.email and new.email == old.email:
+        reasons.append(Reason.SAME_EMAIL)
+    if new.tg_username and new.tg_username == old.tg_username:
+        reasons.append(Reason.SAME_USERNAME)
+    if new.tg_user_id and new.tg_user_id == old.tg_user_id:
+        reasons.append(Reason.SAME_TG_ID)
+    return reasons
+
+
+def score(new: IdentityKeys, old: Stored) -> Match | None:
+    """None when nothing links the two."""
+    keys = old.keys
+    similarity = name_similarity(new.name_key, keys.name_key)
+    name_reason = Reason.SAME_NAME if similarity == 1.0 else Reason.SIMILAR_NAME
+    strong = _identifier_reasons(new, keys)
+    same_phone = bool(new.phone and new.phone == keys.phone)
+    if same_phone and similarity >= PHONE_NAME_MIN:
+        strong.insert(0, Reason.SAME_PHONE)
+    if strong:
+        return Match(old.id, Strength.EXACT, 100, tuple(strong))
+    if same_phone:  # a family phone, or a typo in the name: let a person decide
+        return Match(old.id, Strength.SUSPECT, 70, (Reason.SAME_PHONE, Reason.DIFFERENT_NAME))
+    if similarity < FUZZY_NAME_MIN:
+        return None
+    support = []
+    two_words = len(new.name_key.split()) > 1 and len(keys.name_key.split()) > 1
+    if new.area and new.area == keys.area and two_words:  # a first name alone is too common
+        support.append(Reason.SAME_AREA)
+    if new.phone_suffix and new.phone_suffix == keys.phone_suffix:
+        support.append(Reason.SAME_PHONE_ENDING)
+    if not support:
+        return None
+    value = round(60 + 30 * similarity) + 5 * (len(support) - 1)
+    return Match(old.id, Strength.SUSPECT, min(value, 99), (name_reason, *support))
+
+
+def detect(new: IdentityKeys, stored: list[Stored], exclude: int | None = None) -> list[Match]:
+    """Every match, exact ones first, then by score; the oldest first among equals."""
+    matches = [m for s in stored if s.id != exclude and (m := score(new, s)) is not None]
+    return sorted(matches, key=lambda m: (m.strength is not Strength.EXACT, -m.score, m.contact_id))
+
+
+def exact_match(matches: list[Match]) -> Match | None:
+    return next((m for m in matches if m.strength is Strength.EXACT), None)

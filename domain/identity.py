@@ -1,0 +1,117 @@
+"""Normalised identity keys: the same person typed two ways must produce the same key.
+
+Phones are already E.164 at intake (domain.intake.parse_phone). Here: e-mail with provider
+rules, Telegram usernames, names transliterated to a Latin skeleton, and the blocking keys
+that let the database find fuzzy candidates through an index instead of a scan.
+"""
+
+from dataclasses import dataclass
+
+from domain.translit import to_latin
+
+#: Providers that ignore dots in the local part and deliver local+tag to local.
+DOTLESS_PROVIDERS = frozenset({"gmail.com", "googlemail.com"})
+#: Providers that deliver local+tag (sub-addressing) to local, dots significant.
+PLUS_TAG_PROVIDERS = DOTLESS_PROVIDERS | frozenset({
+    "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com", "fastmail.com",
+    "proton.me", "protonmail.com", "yandex.ru", "ya.ru", "yahoo.com",
+})
+_ALIASES = {"googlemail.com": "gmail.com", "ya.ru": "yandex.ru"}
+
+PHONE_SUFFIX_DIGITS = 7
+BLOCK_PREFIX = 4
+
+# Spelling differences between transliteration systems (ya/ia/ja, y/i, kh/h, and Russian g /
+# Ukrainian h) are folded after domain.translit by _fold.
+_FOLDS = (("szcz", "sh"), ("cz", "ch"), ("sz", "sh"), ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ph", "f"),
+          ("w", "v"), ("g", "h"), ("y", "i"), ("j", "i"), ("x", "ks"), ("q", "k"))
+
+
+@dataclass(frozen=True)
+class IdentityKeys:
+    """What detection looks up and scores. Empty strings / None mean 'not known'."""
+
+    phone: str | None = None
+    email: str | None = None
+    tg_username: str | None = None
+    tg_user_id: int | None = None
+    phone_suffix: str | None = None
+    name_key: str = ""
+    name_blocks: tuple[str, ...] = ()  # up to two, see name_blocks()
+    area: str = ""
+
+
+def normalise_email(email: str | None) -> str | None:
+    """Case-insensitive; dots and +tags dropped only where the provider ignores them."""
+    if not email or "@" not in email:
+        return None
+    local, domain = email.strip().lower().rsplit("@", 1)
+    domain = _ALIASES.get(domain, domain)
+    if domain in PLUS_TAG_PROVIDERS:
+        local = local.split("+", 1)[0]
+    if domain in DOTLESS_PROVIDERS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}" if local else None
+
+
+def normalise_username(username: str | None) -> str | None:
+    """Telegram usernames are case-insensitive; the @ and t.me/ prefix are not part of them."""
+    if not username:
+        return None
+    value = username.strip().rsplit("/", 1)[-1].lstrip("@").lower()
+    return value or None
+
+
+def phone_suffix(phone: str | None) -> str | None:
+    """The last digits: the same line typed with a wrong or missing country code."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return digits[-PHONE_SUFFIX_DIGITS:] if len(digits) >= PHONE_SUFFIX_DIGITS else None
+
+
+def _fold(token: str) -> str:
+    for old, new in _FOLDS:
+        token = token.replace(old, new)
+    out = []
+    for c in token:  # double letters are a transliteration habit, not a difference
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def latin(text: str) -> str:
+    """Lower-case Latin letters: Cyrillic transliterated, accents stripped, the rest dropped."""
+    return "".join(c if "a" <= c <= "z" else " " for c in to_latin(text))
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Order-insensitive: 'Ivanova Maria' and 'Мария Иванова' give the same tokens."""
+    return tuple(sorted(_fold(t) for t in latin(name).split() if len(t) > 1))
+
+
+def name_key(name: str) -> str:
+    return " ".join(name_tokens(name))
+
+
+def name_blocks(name: str) -> tuple[str, ...]:
+    """The first four letters of the two longest words: index keys that survive swapped order and
+    transliteration, and a typo anywhere in one of the words (the other word's key holds)."""
+    tokens = sorted(name_tokens(name), key=lambda t: (-len(t), t))[:2]
+    return tuple(t[:BLOCK_PREFIX] for t in tokens)
+
+
+def normalise_area(area: str) -> str:
+    return " ".join(latin(area).split())
+
+
+def keys_for(name: str, phone: str | None, email: str | None, tg_username: str | None,
+             tg_user_id: int | None, area: str) -> IdentityKeys:
+    return IdentityKeys(
+        phone=phone or None,
+        email=normalise_email(email),
+        tg_username=normalise_username(tg_username),
+        tg_user_id=tg_user_id,
+        phone_suffix=phone_suffix(phone),
+        name_key=name_key(name),
+        name_blocks=name_blocks(name),
+        area=normalise_area(area),
+    )

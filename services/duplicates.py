@@ -1,0 +1,94 @@
+"""Finding duplicates of a contact and recording suspects; dismissing a suspect."""
+
+from datetime import datetime
+
+from domain.contacts import Contact, ContactDetails
+from domain.duplicates import Match, Strength, detect
+from domain.errors import NoLongerAvailable, NotFound
+from domain.identity import keys_for
+from domain.members import Member
+from domain.roles import DISPATCH_ROLES
+from services.access import found, require
+from services.cards import CardView, build_card
+from services.transaction import use_case
+from storage.repositories.duplicates import DISMISSED, PENDING, Suspect
+from storage.uow import UnitOfWork
+
+
+async def matches_for(uow: UnitOfWork, details: ContactDetails,
+                      exclude: int | None = None) -> list[Match]:
+    """Best match per stored seeker (a merged-away record counts as its keeper)."""
+    keys = keys_for(details.name, details.phone, details.email, details.tg_username,
+                    details.tg_user_id, details.area)
+    best: dict[int, Match] = {}
+    for match in detect(keys, await uow.contacts.candidates(keys), exclude=exclude):
+        if match.contact_id != exclude:
+            best.setdefault(match.contact_id, match)
+    return list(best.values())
+
+
+async def record_suspects(uow: UnitOfWork, contact_id: int, matches: list[Match],
+                          now: datetime) -> list[Match]:
+    """Every match becomes a pending suspect on the card (once per pair); returns the new ones."""
+    new = []
+    for match in matches:
+        if await uow.duplicates.suspect(contact_id, match, now):
+            new.append(match)
+    await uow.contacts.set_fields(contact_id, dup_checked_at=now)
+    return new
+
+
+@use_case
+async def recheck(uow: UnitOfWork, contact: Contact, now: datetime) -> list[Match]:
+    """The periodic job's check of one contact intake did not see (its own transaction).
+
+    Exact matches found here are already two records, so they become suspects too (scored
+    100): merging is the dispatcher's call, never silent."""
+    if contact.merged_into is not None:
+        await uow.contacts.set_fields(contact.id, dup_checked_at=now)
+        await uow.commit()
+        return []
+    matches = [m for m in await matches_for(uow, contact.details, exclude=contact.id)
+               if m.strength in (Strength.EXACT, Strength.SUSPECT)]
+    new = await record_suspects(uow, contact.id, matches, now)
+    await uow.commit()
+    return new
+
+
+@use_case
+async def dismiss(uow: UnitOfWork, actor: Member | None, suspect_id: int, contact_id: int,
+                  now: datetime) -> CardView:
+    """'Not a duplicate': the pair is never suggested again."""
+    actor = require(actor, *DISPATCH_ROLES)
+    suspect = await pending_suspect(uow, suspect_id, contact_id)
+    if not await uow.duplicates.decide(suspect_id, DISMISSED, actor.id, now):
+        raise NoLongerAvailable("decided")
+    await uow.audit.record(now, actor.id, "contact", contact_id, "not_duplicate", None,
+                           {"other": suspect.other_id if suspect.contact_id == contact_id
+                            else suspect.contact_id})
+    view = await build_card(uow, contact_id, now)
+    await uow.commit()
+    return view
+
+
+@use_case
+async def pending(uow: UnitOfWork, actor: Member | None) -> list[tuple[Suspect, Contact, Contact]]:
+    """/duplicates: each pending pair with both records (newer first)."""
+    require(actor, *DISPATCH_ROLES)
+    out = []
+    for suspect in await uow.duplicates.pending():
+        new, old = await uow.contacts.get(suspect.contact_id), await uow.contacts.get(suspect.other_id)
+        if new and old:
+            out.append((suspect, new, old))
+    await uow.commit()
+    return out
+
+
+async def pending_suspect(uow: UnitOfWork, suspect_id: int, contact_id: int) -> Suspect:
+    """The suspect must concern the card it was pressed on (buttons are never trusted)."""
+    suspect = found(await uow.duplicates.get(suspect_id), "suspect")
+    if contact_id not in (suspect.contact_id, suspect.other_id):
+        raise NotFound("suspect")
+    if suspect.status != PENDING:
+        raise NoLongerAvailable("decided")
+    return suspect
