@@ -56,21 +56,21 @@ class Received:
 @use_case
 async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime) -> Received:
     convs = uow.conversations
-    conv, created = await convs.by_seeker(msg.tg_user_id), False
+    conv, created = await convs.by_seeker(msg.tg_user_id, lock=True), False
     if conv is None:
         conv = await convs.add(msg.tg_user_id, msg.name, msg.username, now)
         created = conv is not None
-        conv = conv or await convs.by_seeker(msg.tg_user_id)
+        conv = conv or await convs.by_seeker(msg.tg_user_id, lock=True)
     assert conv is not None
     if conv.triage is Triage.SPAM:
-        await convs.set_fields(conv.id, dropped=conv.dropped + 1)
+        await convs.count_dropped(conv.id)
         await uow.commit()
         return Received(Outcome.MUTED, conv)
     recent = await convs.count_messages(conv.id, Direction.IN, since=now - FLOOD_WINDOW)
     verdict = flood_verdict(recent, flood_limit, conv.slowed_at, now - FLOOD_WINDOW)
     if verdict is not FloodVerdict.ACCEPT:
         slowed = {"slowed_at": now} if verdict is FloodVerdict.WARN else {}
-        await convs.set_fields(conv.id, dropped=conv.dropped + 1, **slowed)
+        await convs.count_dropped(conv.id, **slowed)
         await uow.commit()
         return Received(Outcome.SLOW_DOWN if slowed else Outcome.DROPPED, conv)
     contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None

@@ -55,11 +55,17 @@ class ConversationRepository:
         row = await self.session.get(ConversationRow, conversation_id, populate_existing=True)
         return conversation_from_row(row) if row else None
 
-    async def by_seeker(self, tg_user_id: int) -> Conversation | None:
-        row = await self.session.scalar(
-            select(ConversationRow).where(ConversationRow.seeker_tg_id == tg_user_id)
-            .execution_options(populate_existing=True))
+    async def by_seeker(self, tg_user_id: int, lock: bool = False) -> Conversation | None:
+        """`lock`: hold the row to the end of the transaction, so one sender's messages are
+        counted one at a time (PostgreSQL; SQLite's write lock already serialises them)."""
+        query = select(ConversationRow).where(ConversationRow.seeker_tg_id == tg_user_id)
+        if lock:
+            query = query.with_for_update()
+        row = await self.session.scalar(query.execution_options(populate_existing=True))
         return conversation_from_row(row) if row else None
+
+    async def count_dropped(self, conversation_id: int, **values: object) -> None:
+        await self.set_fields(conversation_id, dropped=ConversationRow.dropped + 1, **values)
 
     async def by_contact(self, contact_id: int) -> Conversation | None:
         row = await self.session.scalar(
