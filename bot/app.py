@@ -15,6 +15,9 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n, SimpleI18nMiddleware
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.api.contacts import ApiDeps
+from bot.api.limits import KeyLimits
+from bot.api.server import start_api
 from bot.config import Settings
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
@@ -91,6 +94,7 @@ async def run(
     bot = build_bot(settings)
     background: list[asyncio.Task] = []
     scheduler, autodispatch = None, None
+    api_runner = None
     try:
         me = await bot.get_me()
         async with UnitOfWork(session_factory) as uow:
@@ -107,14 +111,19 @@ async def run(
         if on_ready:
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
+        api = ApiDeps(ctx, autodispatch, KeyLimits(settings.api_rate_per_minute))
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
 
-            await serve_webhook(dp, bot, settings)
+            await serve_webhook(dp, bot, settings, api)
         else:
+            if settings.api_port is not None:
+                api_runner = await start_api(api, settings.api_host, settings.api_port)
             await bot.delete_webhook(drop_pending_updates=False)
             await _poll(dp, bot, handle_signals)
     finally:
+        if api_runner:
+            await api_runner.cleanup()
         if scheduler:
             scheduler.shutdown(wait=False)
         if autodispatch:

@@ -3,9 +3,12 @@
 from aiogram import Router
 
 from handlers import (
+    api_keys,
     areas,
     cards,
     common,
+    csv_export,
+    csv_import,
     escalations,
     fallback,
     followup,
@@ -46,5 +49,8 @@ def get_routers() -> list[Router]:
         matching_settings.router(),
         supply.router(),
         me.router(),
+        api_keys.router(),
+        csv_export.router(),
+        csv_import.router(),
     )
     return [team_chat.router(), team_only, fallback.router()]

@@ -4,9 +4,11 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.api_keys import ApiKeyRepository, IdempotencyRepository
 from storage.repositories.areas import AreaRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.contacts import ContactRepository
+from storage.repositories.exports import ExportRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.offers import OfferRepository
@@ -38,6 +40,9 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.areas = AreaRepository(self.session)
         self.tracks = TrackRepository(self.session)
+        self.api_keys = ApiKeyRepository(self.session)
+        self.idempotency = IdempotencyRepository(self.session)
+        self.exports = ExportRepository(self.session)
         return self
 
     async def __aexit__(
