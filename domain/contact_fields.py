@@ -71,7 +71,8 @@ def check_contact(data: Mapping[str, object], region: str, strict: bool = True) 
             continue
         values[key] = raw.strip()
     clean: dict[str, object] = {}
-    for key in FIELDS:
+    wrong = {e.field for e in errors}
+    for key in (k for k in FIELDS if k not in wrong):
         try:
             value = _parse(key, values.get(key, ""), region)
         except InvalidInput as exc:
