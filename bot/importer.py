@@ -15,6 +15,7 @@ from domain.members import Member
 from domain.roles import Role
 from handlers import import_texts
 from handlers.importing import run_import, summary
+from services import team
 from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
 
@@ -41,6 +42,7 @@ async def _run(settings: Settings, name: str, table, actor_id: int) -> int:  # t
     engine = create_engine(settings.database_url)
     try:
         async with UnitOfWork(create_session_factory(engine)) as uow:
+            await team.ensure_first_admins(uow, settings.admin_ids, SystemClock().now())
             actor = await _actor(uow, actor_id)
             if actor is None:
                 return _fail(f"--as {actor_id}: no active admin with that Telegram or member id")
