@@ -56,10 +56,10 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
 
 def summary(report: ImportReport) -> str:
     """Plain text (escape it for HTML)."""
-    head = _("Import of {file}: {imported} imported, {duplicates} duplicates, {refused} rows "
-             "refused (of {rows}).").format(
+    head = _("Import of {file}: {imported} imported, {duplicates} duplicates skipped, {refused} "
+             "rows refused (of {rows}).").format(
         file=report.file_name, imported=len(report.imported), duplicates=report.duplicates,
-        refused=len(report.refused), rows=report.rows)
+        refused=len(report.refused) - report.duplicates, rows=report.rows)
     lines = [head] + [_("line {line}: {reason}").format(line=r.line, reason=import_texts.reason(r))
                       for r in report.refused]
     return "\n".join(lines)

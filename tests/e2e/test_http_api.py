@@ -7,6 +7,7 @@ import socket
 
 import aiohttp
 import pytest
+from sqlalchemy import text
 
 from domain.contact_fields import FIELDS
 from tests.e2e.conftest import Team
@@ -82,6 +83,9 @@ async def test_a_contact_posted_over_http_reaches_the_team_chat_once(team: Team)
     card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
     assert "Maria" in card.text and "api:webform" in card.text
     assert card.reply_markup is not None  # the dispatcher's buttons, as for /new
+    async with team.db.connect() as conn:  # remembered, so every change edits it in place
+        where = (await conn.execute(text("select chat_id, message_id from cards where contact_id = 1"))).all()
+    assert where == [(team.group.id, card.message_id)]
     cards = [m for m in team.fake.chat(team.group.id).messages
              if (m.text or "").startswith("#1 ")]
     assert len(cards) == 1  # the replay posted nothing
