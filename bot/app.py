@@ -27,7 +27,7 @@ from handlers import get_routers
 from scheduler.context import JobContext
 from scheduler.jobs import auto_dispatch
 from scheduler.limits import FloodLimits
-from scheduler.notices import close_stale_offer, tell_team_unreachable
+from scheduler.notices import close_stale_offer, render_card, tell_team_unreachable
 from scheduler.sender import OutboxSender
 from scheduler.setup import OnDemand, start_scheduler
 from services import team
@@ -104,6 +104,7 @@ async def run(
                          build_sender(bot, session_factory, clock, settings))
         ctx.sender.on_unreachable = lambda result: tell_team_unreachable(ctx, result)
         ctx.sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
+        ctx.sender.render_card = lambda contact_id: render_card(ctx, contact_id)
         background.append(asyncio.create_task(ctx.sender.run(), name="outbox"))
         scheduler = start_scheduler(ctx)
         autodispatch = OnDemand(auto_dispatch, ctx)

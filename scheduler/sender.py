@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aiogram import Bot
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 OnUnreachable = Callable[[delivery.Unreachable], Awaitable[None]]
 #: Called with (chat id, message id) of an offer message that arrived after its offer closed.
 OnStaleOffer = Callable[[int, int], Awaitable[None]]
+#: Renders a contact's card as it is now (text, JSON markup), for a queued card (purpose
+#: "card") that may have waited behind the group's flood limit while the contact moved on.
+RenderCard = Callable[[int], Awaitable[tuple[str, str | None]]]
 
 
 class OutboxSender:
@@ -53,6 +57,7 @@ class OutboxSender:
         self.batch = batch
         self.on_unreachable: OnUnreachable | None = None
         self.on_stale_offer: OnStaleOffer | None = None
+        self.render_card: RenderCard | None = None
         self._wake = asyncio.Event()
         self._chat_tasks: dict[int, asyncio.Task] = {}
         self._chat_queues: dict[int, list[OutgoingMessage]] = defaultdict(list)
@@ -135,6 +140,9 @@ class OutboxSender:
         return None
 
     async def _call(self, message: OutgoingMessage) -> int | None:
+        if message.purpose == "card" and message.ref_id and self.render_card is not None:
+            text, reply_markup = await self.render_card(message.ref_id)
+            message = replace(message, text=text, reply_markup=reply_markup)
         markup = (InlineKeyboardMarkup.model_validate_json(message.reply_markup)
                   if message.reply_markup else None)
         if message.edit_message_id is None:

@@ -117,3 +117,20 @@ def test_dispatchbot_import_reports_each_bad_row(tmp_path, monkeypatch, capsys) 
                       ('=HYPERLINK("http://evil")', None, "csv:leads.csv"),
                       ("Ira", None, "csv:leads.csv")]
     assert main(["import", str(tmp_path / "missing.csv"), "--as", str(ADMIN_ID)]) == 2
+
+
+async def test_imported_contacts_enter_auto_dispatch_and_their_cards_show_it(team: Team) -> None:
+    from tests.e2e.test_autodispatch import auto_on
+
+    anna, _olga, _oper = await auto_on(team)
+    seq = team.fake.seq
+    await team.admin.send_document(
+        b"name,phone,gender,language,city\nMaria Ivanova,+380441234567,f,ru,Podil\n", "one.csv")
+    await team.admin.wait_reply(contains="Import of one.csv: 1 imported")
+    await anna.wait_reply(contains="Can you reach Maria (F, Russian, Podil)", after=seq)
+    await team.drain()
+    card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1 "),
+                                    after=seq)
+    await team.fake.wait_for(team.group.id, lambda m: m.message_id == card.message_id
+                             and "Offered to Anna" in (m.text or "")
+                             and "auto-dispatch, try 1 of 2" in m.text)

@@ -3,7 +3,7 @@
 from domain.csv_import import plan_import
 from domain.csv_table import read_table
 
-FILE = """name;phone;telegram;email;gender
+FILE = b"""name;phone;telegram;email;gender
 Maria Ivanova;+380441234567;;;f
 ;+380441234568;;;m
 Oleh;12;;;m
@@ -12,7 +12,7 @@ Maria again;044 123 4567;;;f
 Ira;;;IRA@example.com;f
 Ira twin;;;ira@example.com;f
 Lena;;@Anna_K;;f
-""".encode()
+"""
 
 
 def test_good_rows_are_accepted_with_the_file_as_source() -> None:
