@@ -18,8 +18,10 @@ CARD = "card"
 
 
 @use_case
-async def announce(uow: UnitOfWork, view: CardView, now: datetime, quiet: Quiet) -> bool:
-    """False when no team chat is bound yet (the contact waits in /queue)."""
+async def announce(uow: UnitOfWork, view: CardView, now: datetime, quiet: Quiet,
+                   ping: bool = True) -> bool:
+    """False when no team chat is bound yet (the contact waits in /queue). `ping`: tell
+    real-time dispatchers now (an import tells them once for the whole file instead)."""
     chat_id = await uow.settings.team_chat_id()
     if chat_id is not None:
         markup = keyboards.card(view)
@@ -27,6 +29,8 @@ async def announce(uow: UnitOfWork, view: CardView, now: datetime, quiet: Quiet)
             chat_id=chat_id, text=texts.card(view, now), purpose=CARD, ref_id=view.contact.id,
             reply_markup=markup.model_dump_json() if markup else None,
             dedupe_key=f"card:{view.contact.id}"), now)
-    await notify.to_realtime_dispatchers(uow, texts.new_contact_notice(view.contact), now, quiet)
+    if ping:
+        await notify.to_realtime_dispatchers(uow, texts.new_contact_notice(view.contact), now,
+                                             quiet)
     await uow.commit()
     return chat_id is not None

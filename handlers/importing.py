@@ -5,6 +5,7 @@ the bot (an admin sends a .csv) and `dispatchbot import`."""
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
@@ -16,7 +17,7 @@ from domain.members import Member
 from handlers import import_texts
 from handlers.announce import announce
 from handlers.csv_files import document
-from services import intake
+from services import intake, notify
 from services.notify import Quiet
 from storage.uow import UnitOfWork
 
@@ -47,10 +48,13 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
             report.refused.append(Refused(row.line, cells, (FieldError("row", exc.detail or exc.code),)))
             continue
         report.imported.append(view.contact.id)
-        await announce(uow, view, now, quiet)
+        await announce(uow, view, now, quiet, ping=False)
         if progress and done % every == 0:
             await progress(done + len(plan.refused), report.rows)
     report.refused.sort(key=lambda r: r.line)
+    if report.imported:  # one ping for the file, not one per row
+        await notify.ping_dispatchers(uow, _("📥 {n} new contacts imported from {file}; /queue lists them.").format(
+            n=len(report.imported), file=escape(file_name)), now, quiet)
     return report
 
 

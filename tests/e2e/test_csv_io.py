@@ -29,6 +29,7 @@ def rows_of(document: bytes) -> list[list[str]]:
 async def test_an_admin_imports_a_file_with_broken_rows(team: Team) -> None:
     await team.admin.ask("/start", contains="Hello, Boss")
     await team.bind()
+    await team.admin.ask("/notify realtime", contains="Saved")
     await team.admin.send_document(LEADS, "leads.csv", mime_type="text/csv")
     summary = await team.admin.wait_reply(contains="Import of leads.csv")
     assert summary.text.splitlines() == [
@@ -52,6 +53,9 @@ async def test_an_admin_imports_a_file_with_broken_rows(team: Team) -> None:
     for number, name in (("#1", "Maria"), ("#2", "=HYPERLINK"), ("#3", "Ira")):
         card = await team.fake.wait_for(team.group.id, lambda m, n=number: (m.text or "").startswith(n + " "))
         assert name in card.text and "csv:leads.csv" in card.text
+    pings = [m.text for m in team.fake.chat(ADMIN_ID).bot_messages
+             if (m.text or "")[:1] in ("📥", "🆕")]
+    assert pings == ["📥 3 new contacts imported from leads.csv; /queue lists them."]
 
     await team.admin.send("/export contacts")
     export = await team.admin.wait_reply(predicate=lambda m: m.document_bytes is not None)
