@@ -2,6 +2,7 @@
 row is named with its line and reason, and the refused rows come back as a file to fix."""
 
 import io
+from collections.abc import Callable
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -27,7 +28,8 @@ CSV_TYPES = ("text/csv", "text/plain", "application/vnd.ms-excel", "text/comma-s
 
 
 async def got_file(message: Message, bot: Bot, member: Member, uow: UnitOfWork, clock: Clock,
-                   settings: Settings, sender: OutboxSender, autodispatch) -> None:  # type: ignore[no-untyped-def]
+                   settings: Settings, sender: OutboxSender,
+                   autodispatch: Callable[[], None]) -> None:
     doc = message.document
     assert doc is not None
     name = doc.file_name or "import.csv"

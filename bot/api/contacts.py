@@ -9,9 +9,11 @@ from typing import Any
 from aiohttp import web
 
 from bot.api.limits import KeyLimits
-from domain.api_keys import request_hash
+from domain.api_keys import ApiKey, request_hash
 from domain.contact_fields import FieldError, check_contact, with_source
+from domain.contacts import ContactDetails
 from domain.errors import DomainError, NotAllowed
+from domain.members import Member
 from handlers.announce import announce
 from scheduler.context import JobContext
 from services import api_intake, api_keys
@@ -94,7 +96,8 @@ def _json_object(raw: bytes) -> dict[str, Any] | web.Response:
     return data
 
 
-async def _submit(deps: ApiDeps, key, owner, details, idempotency_key, body_hash) -> web.Response:  # type: ignore[no-untyped-def]
+async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, details: ContactDetails,
+                  idempotency_key: str | None, body_hash: str) -> web.Response:
     ctx = deps.ctx
     now = ctx.clock.now()
     try:
