@@ -3,7 +3,7 @@ typed step by step: every field is checked and every problem is named, so the se
 them all at once. The rules are those of the /new dialog (domain.intake)."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain import intake as rules
 from domain.contacts import ContactDetails
@@ -127,4 +127,4 @@ def with_source(details: ContactDetails, channel: str, limit: int = 200) -> Cont
     """The channel ("api:webform", "csv:leads.csv") always leads; what the sender said about
     the source follows it, so the team sees both."""
     source = f"{channel} · {details.source}" if details.source else channel
-    return ContactDetails(**{**details.__dict__, "source": source[:limit]})
+    return replace(details, source=source[:limit])
