@@ -15,6 +15,9 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n, SimpleI18nMiddleware
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.api.contacts import ApiDeps
+from bot.api.limits import KeyLimits
+from bot.api.server import start_api
 from bot.config import Settings
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
@@ -24,7 +27,7 @@ from handlers import get_routers
 from scheduler.context import JobContext
 from scheduler.jobs import auto_dispatch
 from scheduler.limits import FloodLimits
-from scheduler.notices import close_stale_offer, tell_team_unreachable
+from scheduler.notices import close_stale_offer, render_card, tell_team_unreachable
 from scheduler.sender import OutboxSender
 from scheduler.setup import OnDemand, start_scheduler
 from services import team
@@ -91,6 +94,7 @@ async def run(
     bot = build_bot(settings)
     background: list[asyncio.Task] = []
     scheduler, autodispatch = None, None
+    api_runner = None
     try:
         me = await bot.get_me()
         async with UnitOfWork(session_factory) as uow:
@@ -100,6 +104,7 @@ async def run(
                          build_sender(bot, session_factory, clock, settings))
         ctx.sender.on_unreachable = lambda result: tell_team_unreachable(ctx, result)
         ctx.sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
+        ctx.sender.render_card = lambda contact_id: render_card(ctx, contact_id)
         background.append(asyncio.create_task(ctx.sender.run(), name="outbox"))
         scheduler = start_scheduler(ctx)
         autodispatch = OnDemand(auto_dispatch, ctx)
@@ -107,14 +112,19 @@ async def run(
         if on_ready:
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
+        api = ApiDeps(ctx, autodispatch, KeyLimits(settings.api_rate_per_minute))
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
 
-            await serve_webhook(dp, bot, settings)
+            await serve_webhook(dp, bot, settings, api)
         else:
+            if settings.api_port is not None:
+                api_runner = await start_api(api, settings.api_host, settings.api_port)
             await bot.delete_webhook(drop_pending_updates=False)
             await _poll(dp, bot, handle_signals)
     finally:
+        if api_runner:
+            await api_runner.cleanup()
         if scheduler:
             scheduler.shutdown(wait=False)
         if autodispatch:

@@ -1,4 +1,5 @@
-"""`dispatchbot run | db upgrade | db downgrade REV`. Failures: one clear line, non-zero exit."""
+"""`dispatchbot run | db upgrade | db downgrade REV | import FILE --as ID`. Failures: one clear
+line, non-zero exit."""
 
 import argparse
 import asyncio
@@ -31,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"database {settings.database_url!r}: {str(exc).splitlines()[0]}")
     if args.command == "db":
         return 0
+    if args.command == "import":
+        from bot.importer import import_file
+
+        return import_file(settings, args.file, args.actor)
     return _serve(settings)
 
 
@@ -48,8 +53,9 @@ def _serve(settings: Settings) -> int:
     except SQLAlchemyError as exc:
         return _fail(f"database {settings.database_url!r}: {str(exc).splitlines()[0]}")
     except OSError as exc:
-        return _fail(f"cannot listen on {settings.webhook_host}:{settings.webhook_port}: "
-                     f"{exc.strerror or exc}")
+        where = (f"{settings.webhook_host}:{settings.webhook_port}" if settings.mode == "webhook"
+                 else f"{settings.api_host}:{settings.api_port}")
+        return _fail(f"cannot listen on {where}: {exc.strerror or exc}")
     except KeyboardInterrupt:
         pass
     return 0
@@ -64,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser("upgrade", help="apply all migrations")
     down = actions.add_parser("downgrade", help="roll back to a revision")
     down.add_argument("revision")
+    imp = commands.add_parser("import", help="import contacts from a CSV file")
+    imp.add_argument("file")
+    imp.add_argument("--as", dest="actor", type=int, required=True,
+                     help="the admin importing: Telegram user id or member id")
     return parser
 
 

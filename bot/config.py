@@ -70,10 +70,26 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     webhook_path: str = "/telegram"
 
+    # HTTP intake API: on the webhook server in webhook mode; in polling mode on its own port
+    # when API_PORT is set (empty: no API)
+    api_host: str = "127.0.0.1"
+    api_port: int | None = None
+    api_rate_per_minute: int = Field(60, ge=1)
+    api_max_body_bytes: int = Field(16_384, ge=1024)
+
+    # CSV import: largest file accepted, and a progress update every N rows
+    import_max_bytes: int = Field(5_000_000, ge=1024, le=20_000_000)
+    import_progress_every: int = Field(200, ge=1)
+
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 
     _split_csv = field_validator("admin_ids", "languages", mode="before")(_csv)
+
+    @field_validator("api_port", mode="before")
+    @classmethod
+    def _empty_port(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("team_timezone")
     @classmethod

@@ -6,15 +6,21 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from bot.api.contacts import ApiDeps
+from bot.api.server import add_routes
 from bot.config import Settings
 
 
-async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings,
+                        api: ApiDeps | None = None) -> None:
+    """The intake API (when given) shares the server: one port to expose."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
         app, path=settings.webhook_path
     )
+    if api is not None:
+        add_routes(app, api)
     setup_application(app, dp, bot=bot)
     runner = web.AppRunner(app)
     await runner.setup()

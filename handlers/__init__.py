@@ -3,9 +3,12 @@
 from aiogram import Router
 
 from handlers import (
+    api_keys,
     areas,
     cards,
     common,
+    csv_export,
+    csv_import,
     duplicates,
     escalations,
     fallback,
@@ -56,5 +59,8 @@ def get_routers() -> list[Router]:
         supply.router(),
         me.router(),
         reports.router(),
+        api_keys.router(),
+        csv_export.router(),
+        csv_import.router(),
     )
     return [team_chat.router(), seekers.router(), team_only, fallback.router()]

@@ -28,7 +28,10 @@ def help_text(member: Member | None) -> str:
         lines += [_("/invite — invite link for a role"), _("/bind — (in a group) make it the team chat"),
                   _("/digest_times — when digests go out, e.g. /digest_times 09:00,13:00,17:00"),
                   _("/area, /area_remove, /near, /far — the team's areas and neighbours"),
-                  _("/matching — gender rule, fallback languages, weights, auto-dispatch")]
+                  _("/matching — gender rule, fallback languages, weights, auto-dispatch"),
+                  _("/apikey — keys for the HTTP intake API (new, list, revoke)"),
+                  _("/export contacts, /export audit — CSV tables (optionally since a date)"),
+                  _("Send me a .csv file to import contacts (first row: column names)")]
     if member.has(Role.ADMIN, Role.DISPATCHER, Role.OPERATOR):
         lines.append(_("/new — enter a new contact (or forward me a seeker's message)"))
     if member.has(Role.ADMIN, Role.DISPATCHER):

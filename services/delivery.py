@@ -30,6 +30,8 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
         await uow.offers.save_dm(message.ref_id, message.chat_id, tg_message_id)
         offer = await uow.offers.get(message.ref_id)
         stale = offer is not None and offer.status is not OfferStatus.PENDING
+    if message.purpose == "card" and message.ref_id and tg_message_id:  # see handlers.announce
+        await uow.contacts.save_card(message.ref_id, message.chat_id, tg_message_id)
     if message.member_id:
         await uow.members.update(message.member_id, unreachable_at=None)
     await uow.commit()

@@ -5,11 +5,13 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.api_keys import ApiKeyRepository, IdempotencyRepository
 from storage.repositories.areas import AreaRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.contacts import ContactRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.duplicates import DuplicateRepository
+from storage.repositories.exports import ExportRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.offers import OfferRepository
@@ -45,6 +47,9 @@ class UnitOfWork:
         self.reports = ReportRepository(self.session)
         self.conversations = ConversationRepository(self.session)
         self.duplicates = DuplicateRepository(self.session)
+        self.api_keys = ApiKeyRepository(self.session)
+        self.idempotency = IdempotencyRepository(self.session)
+        self.exports = ExportRepository(self.session)
         return self
 
     async def __aexit__(

@@ -48,6 +48,10 @@ async def test_webhook_checks_the_secret_and_serves(fake: FakeTelegram, tmp_path
             real = await http.post(endpoint, json=start_update(2),
                                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
             assert real.status == 200
+            async with http.get(f"http://127.0.0.1:{port}/api/v1/health") as health:
+                assert health.status == 200  # the intake API shares the webhook server
+            async with http.post(f"http://127.0.0.1:{port}/api/v1/contacts", json={}) as api:
+                assert api.status == 401
         reply = await fake.wait_for(ADMIN_ID, lambda m: "Hello, Boss" in (m.text or ""))
         assert len(fake.chat(ADMIN_ID).bot_messages) == 1 and reply
     finally:

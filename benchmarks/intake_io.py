@@ -1,0 +1,143 @@
+"""Benchmark: contacts coming in as data, through the real use cases on SQLite.
+
+    python -m benchmarks.intake_io [--rows 2000] [--requests 500] [--clients 8] [--team 50]
+
+1. CSV import: a file of N rows (5% broken, 2% repeated) read, validated and imported
+   row by row with cards queued for the team chat, as `dispatchbot import` does.
+2. HTTP API: R POSTs to /api/v1/contacts over real HTTP from C concurrent clients, each with
+   its own Idempotency-Key, against the API server of bot.api (no Telegram involved).
+"""
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+
+import aiohttp
+from aiogram import Bot
+
+from bot.api.contacts import ApiDeps
+from bot.api.limits import KeyLimits
+from bot.api.server import start_api
+from bot.app import build_i18n, build_sender
+from bot.config import Settings
+from domain.csv_import import plan_import
+from domain.csv_table import read_table
+from domain.members import Gender, Profile
+from domain.roles import Role
+from handlers.importing import run_import
+from scheduler.context import JobContext
+from services import api_keys
+from storage.engine import create_engine, create_session_factory
+from storage.migrate import upgrade
+from storage.uow import UnitOfWork
+
+
+class Clock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def csv_file(rows: int, rnd: random.Random) -> bytes:
+    lines = ["name;phone;gender;language;city;notes"]
+    for i in range(rows):
+        phone = f"+38044{1000000 + i:07d}"
+        roll = rnd.random()
+        if roll < 0.05:
+            phone = "12"  # broken
+        elif roll < 0.07 and i:
+            phone = f"+38044{1000000 + i - 1:07d}"  # repeats the row before
+        lines.append(f"Seeker {i};{phone};{rnd.choice('mf')};{rnd.choice(['ru', 'uk'])};"
+                     f"Area {rnd.randint(0, 9)};from the spring campaign")
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def seed(factory, team: int, now: datetime):  # type: ignore[no-untyped-def]
+    async with UnitOfWork(factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, now)
+        for i in range(team):
+            m = await uow.members.add(1000 + i, f"M{i}", None, {Role.MULTIPLIER}, now)
+            await uow.members.save_profile(m.id, Profile(
+                gender=Gender.FEMALE, languages=frozenset({"ru", "uk"}),
+                areas=frozenset({f"area {i % 10}"}), capacity=1000))
+        await uow.settings.set("team_chat_id", "-100500")
+        await uow.commit()
+    return boss
+
+
+async def bench_csv(factory, settings: Settings, boss, rows: int) -> None:  # type: ignore[no-untyped-def]
+    data = csv_file(rows, random.Random(7))
+    start = time.perf_counter()
+    table = read_table(data)
+    plan = plan_import(table, "UA", "csv:bench.csv")
+    planned = time.perf_counter() - start
+    i18n = build_i18n()
+    with i18n.context(), i18n.use_locale("en"):
+        async with UnitOfWork(factory) as uow:
+            start = time.perf_counter()
+            report = await run_import(uow, boss, "bench.csv", table, plan, Clock().now(),
+                                      settings.quiet())
+            took = time.perf_counter() - start
+    print(f"csv import: {rows} rows ({len(data) // 1024} KiB): read+validate {planned * 1000:.0f} ms, "
+          f"import {took:.1f} s = {len(report.imported) / took:.0f} contacts/s; "
+          f"{len(report.imported)} imported, {report.duplicates} duplicates, "
+          f"{len(report.refused) - report.duplicates} refused")
+
+
+async def bench_api(factory, settings: Settings, boss, requests: int, clients: int) -> None:  # type: ignore[no-untyped-def]
+    bot = Bot("123456:BENCH")
+    ctx = JobContext(bot, factory, Clock(), settings, build_i18n(),
+                     build_sender(bot, factory, Clock(), settings))
+    async with UnitOfWork(factory) as uow:
+        secret = await api_keys.create(uow, boss, "bench", Clock().now())
+    runner = await start_api(ApiDeps(ctx, lambda: None, KeyLimits(10**9)), "127.0.0.1", 0)
+    port = runner.addresses[0][1]
+    latencies: list[float] = []
+    queue = list(range(requests))
+
+    async def client(http: aiohttp.ClientSession) -> None:
+        while queue:
+            i = queue.pop()
+            body = {"name": f"Api {i}", "phone": f"+38067{2000000 + i:07d}", "language": "uk"}
+            t = time.perf_counter()
+            async with http.post(f"http://127.0.0.1:{port}/api/v1/contacts", json=body, headers={
+                    "Authorization": f"Bearer {secret}", "Idempotency-Key": uuid.uuid4().hex}) as r:
+                assert r.status == 201, await r.text()
+            latencies.append(time.perf_counter() - t)
+
+    start = time.perf_counter()
+    async with aiohttp.ClientSession() as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    took = time.perf_counter() - start
+    ordered = sorted(latencies)
+    print(f"http api: {requests} POSTs from {clients} clients in {took:.1f} s = "
+          f"{requests / took:.0f} contacts/s; latency p50 {statistics.median(ordered) * 1000:.0f} ms, "
+          f"p99 {ordered[int(0.99 * (len(ordered) - 1))] * 1000:.0f} ms")
+    await runner.cleanup()
+    await bot.session.close()
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        await asyncio.to_thread(upgrade, url)
+        engine = create_engine(url)
+        factory = create_session_factory(engine)
+        settings = Settings(_env_file=None, bot_token="123456:BENCH", database_url=url)
+        boss = await seed(factory, args.team, Clock().now())
+        await bench_csv(factory, settings, boss, args.rows)
+        await bench_api(factory, settings, boss, args.requests, args.clients)
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--team", type=int, default=50)
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,1 @@
+"""The HTTP intake API: other systems (a web form, a CRM) post contacts with a key."""

@@ -1,0 +1,138 @@
+"""POST /api/v1/contacts: authenticate, limit, validate every field, create once, announce."""
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.api.limits import KeyLimits
+from domain.api_keys import ApiKey, request_hash
+from domain.contact_fields import FieldError, check_contact, with_source
+from domain.contacts import ContactDetails
+from domain.errors import DomainError, NotAllowed
+from domain.members import Member
+from handlers import duplicate_texts
+from handlers.announce import announce
+from handlers.posting import refresh_card
+from scheduler.context import JobContext
+from services import api_intake, api_keys
+from services.api_intake import IdempotencyConflict
+from services.intake import IntakeResult
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+MAX_IDEMPOTENCY_KEY = 200
+
+
+@dataclass
+class ApiDeps:
+    """What the API needs from the running bot (built once in bot.app.run)."""
+
+    ctx: JobContext
+    autodispatch: Callable[[], None]
+    limits: KeyLimits
+
+
+API = web.AppKey("api", ApiDeps)
+
+
+def _errors(status: int, *errors: FieldError | tuple[str, str], **headers: str) -> web.Response:
+    items = [{"field": e.field, "message": e.message} if isinstance(e, FieldError)
+             else {"field": e[0], "message": e[1]} for e in errors]
+    return web.json_response({"errors": items}, status=status, headers=headers)
+
+
+def _secret(request: web.Request) -> str:
+    auth = request.headers.get("Authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    return request.headers.get("X-API-Key", "").strip()
+
+
+async def _body(request: web.Request, limit: int) -> bytes | None:
+    """None if larger than `limit` (whatever Content-Length claims)."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    data = await request.content.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+async def create_contact(request: web.Request) -> web.Response:
+    deps = request.app[API]
+    ctx, settings = deps.ctx, deps.ctx.settings
+    async with UnitOfWork(ctx.session_factory) as uow:
+        found = await api_keys.authenticate(uow, _secret(request))
+    if found is None:
+        return _errors(401, ("authorization", "missing, unknown or revoked API key"),
+                       **{"WWW-Authenticate": "Bearer"})
+    key, owner = found
+    wait = await deps.limits.take(key.id)
+    if wait is not None:
+        return _errors(429, ("request", "too many requests for this key"),
+                       **{"Retry-After": str(wait)})
+    raw = await _body(request, settings.api_max_body_bytes)
+    if raw is None:
+        return _errors(413, ("body", f"larger than {settings.api_max_body_bytes} bytes"))
+    idempotency_key = request.headers.get("Idempotency-Key")
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+        return _errors(422, ("Idempotency-Key", f"must be 1-{MAX_IDEMPOTENCY_KEY} characters"))
+    data = _json_object(raw)
+    if isinstance(data, web.Response):
+        return data
+    checked = check_contact(data, settings.phone_region)
+    if checked.details is None:
+        return _errors(422, *checked.errors)
+    details = with_source(checked.details, f"api:{key.name}")
+    return await _submit(deps, key, owner, details, idempotency_key, request_hash(raw))
+
+
+def _json_object(raw: bytes) -> dict[str, Any] | web.Response:
+    try:
+        data = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return _errors(400, ("body", "not valid JSON"))
+    if not isinstance(data, dict):
+        return _errors(422, ("body", "must be a JSON object"))
+    return data
+
+
+async def _redraw(ctx, result: IntakeResult, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Cards that changed: a known seeker's (the new touch), possible duplicates' (a new one)."""
+    views = ([] if result.created else [result.card]) + result.suspect_cards
+    with ctx.texts():
+        for view in views:
+            await refresh_card(ctx.bot, view, now)
+
+
+async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, details: ContactDetails,
+                  idempotency_key: str | None, body_hash: str) -> web.Response:
+    ctx = deps.ctx
+    now = ctx.clock.now()
+    try:
+        async with UnitOfWork(ctx.session_factory) as uow:
+            with ctx.texts():
+                outcome = await api_intake.submit(
+                    uow, key, owner, details, idempotency_key, body_hash, now,
+                    compose_touch=duplicate_texts.touch_notice, quiet=ctx.quiet)
+                if outcome.result is not None and outcome.result.created:
+                    await announce(uow, outcome.result.card, now, ctx.quiet)
+    except IdempotencyConflict as exc:
+        if exc.detail == "mismatch":
+            return _errors(422, ("Idempotency-Key", "already used with a different request"))
+        return _errors(409, ("Idempotency-Key", "a request with this key is in progress"))
+    except NotAllowed:
+        return _errors(403, ("authorization", "the key's owner may no longer enter contacts"))
+    except DomainError as exc:
+        return _errors(422, ("contact", exc.detail or exc.code))
+    if outcome.result is not None:
+        ctx.sender.wake()
+        deps.autodispatch()
+        await _redraw(ctx, outcome.result, now)
+        log.info("api contact", extra={"contact_id": outcome.body["id"], "key": key.name,
+                                       "new_contact": outcome.result.created})
+    headers = {"Idempotent-Replayed": "true"} if outcome.status == 200 else {}
+    return web.json_response(outcome.body, status=outcome.status, headers=headers)

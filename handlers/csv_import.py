@@ -1,0 +1,77 @@
+"""An admin sends a .csv to the bot in private: every good row becomes a contact, every bad
+row is named with its line and reason, and the refused rows come back as a file to fix."""
+
+import io
+from collections.abc import Callable
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from domain.clock import Clock
+from domain.csv_import import plan_import
+from domain.csv_table import read_table
+from domain.errors import InvalidInput
+from domain.members import Member
+from domain.roles import Role
+from handlers import import_texts
+from handlers.filters import HasRole, InPrivate
+from handlers.importing import refused_document, run_import, summary
+from handlers.texts import fit
+from scheduler.sender import OutboxSender
+from storage.uow import UnitOfWork
+
+CSV_TYPES = ("text/csv", "text/plain", "application/vnd.ms-excel", "text/comma-separated-values")
+
+
+async def got_file(message: Message, bot: Bot, member: Member, uow: UnitOfWork, clock: Clock,
+                   settings: Settings, sender: OutboxSender,
+                   autodispatch: Callable[[], None]) -> None:
+    doc = message.document
+    assert doc is not None
+    name = doc.file_name or "import.csv"
+    if not (name.lower().endswith(".csv") or doc.mime_type in CSV_TYPES):
+        await message.answer(_("To import contacts, send a .csv file (first row: column names)."))
+        return
+    if (doc.file_size or 0) > settings.import_max_bytes:
+        await message.answer(_("That file is too large (at most {n} bytes). Split it and send the parts.").format(n=settings.import_max_bytes))
+        return
+    buffer = io.BytesIO()
+    await bot.download(doc, destination=buffer)
+    data = buffer.getvalue()
+    if len(data) > settings.import_max_bytes:
+        await message.answer(_("That file is too large (at most {n} bytes). Split it and send the parts.").format(n=settings.import_max_bytes))
+        return
+    try:
+        table = read_table(data)
+    except InvalidInput as exc:
+        await message.answer(escape(import_texts.table_problem(exc.detail)))
+        return
+    plan = plan_import(table, settings.phone_region, f"csv:{name}")
+    status = await message.answer(_("Importing {file}: {rows} rows…").format(file=escape(name), rows=len(table.rows)))
+
+    async def progress(done: int, total: int) -> None:
+        try:
+            await status.edit_text(_("Importing {file}: {done} of {rows} rows…").format(
+                file=escape(name), done=done, rows=total))
+        except TelegramAPIError:
+            pass  # progress is a courtesy; the import goes on
+
+    report = await run_import(uow, member, name, table, plan, clock.now(), settings.quiet(),
+                              progress, settings.import_progress_every)
+    sender.wake()
+    if report.imported:
+        autodispatch()
+    await message.answer(fit(escape(summary(report))))
+    if report.refused:
+        await message.answer_document(refused_document(table, report),
+                                      caption=_("The refused rows with their reasons: fix and send again."))
+
+
+def router() -> Router:
+    r = Router(name="csv_import")
+    r.message.register(got_file, F.document, InPrivate(), HasRole(Role.ADMIN))
+    return r

@@ -1,0 +1,43 @@
+"""Why a row of an imported file was refused, in the reader's language."""
+
+from aiogram.utils.i18n import gettext as _
+
+from domain.contact_fields import FieldError
+from domain.csv_import import Refused
+
+
+def field_problem(code: str) -> str:
+    return {
+        "required": _("is required"),
+        "too_long": _("is too long"),
+        "empty": _("is empty"),
+        "phone": _("not a valid number (include the country code)"),
+        "email": _("not a valid e-mail address"),
+        "username": _("not a valid Telegram username"),
+        "gender": _("must be m, f or empty"),
+        "language": _("must be a language code such as en, ru, uk"),
+        "reach": _("no phone, Telegram username or e-mail"),
+    }.get(code, code)
+
+
+def error_line(error: FieldError) -> str:
+    return f"{error.field}: {field_problem(error.code)}"
+
+
+def reason(row: Refused) -> str:
+    if row.duplicate_of is not None:
+        return _("duplicate of line {line} in this file").format(line=row.duplicate_of)
+    return "; ".join(error_line(e) for e in row.errors)
+
+
+def table_problem(code: str) -> str:
+    """A file that cannot be read at all."""
+    if code.startswith("csv:"):
+        return _("The file is not valid CSV (near line {line}).").format(line=code[4:])
+    return {
+        "empty": _("The file is empty."),
+        "encoding": _("The file is not text in UTF-8 or Windows-1251."),
+        "no_name_column": _("No name column found. The first row must name the columns, e.g. "
+                            "name, phone, telegram, email, gender, language, area, notes."),
+        "no_reach_column": _("No phone, telegram or email column found."),
+    }.get(code, code)

@@ -1,0 +1,70 @@
+"""API keys (hashed) and the idempotency records of the requests made with them."""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.api_keys import ApiKey
+from storage.models import ApiKeyRow, IdempotencyRow
+
+
+def _key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(row.id, row.name, row.created_by, row.created_at, row.revoked_at)
+
+
+class ApiKeyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, name: str, secret_hash: str, created_by: int, now: datetime) -> ApiKey:
+        row = ApiKeyRow(name=name, key_hash=secret_hash, created_by=created_by, created_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        return _key(row)
+
+    async def by_name(self, name: str) -> ApiKey | None:
+        row = await self.session.scalar(select(ApiKeyRow).where(ApiKeyRow.name == name))
+        return _key(row) if row else None
+
+    async def by_hash(self, secret_hash: str) -> ApiKey | None:
+        row = await self.session.scalar(select(ApiKeyRow).where(ApiKeyRow.key_hash == secret_hash))
+        return _key(row) if row else None
+
+    async def list_all(self) -> list[ApiKey]:
+        rows = await self.session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))
+        return [_key(r) for r in rows]
+
+    async def revoke(self, key_id: int, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(ApiKeyRow)
+            .where(ApiKeyRow.id == key_id, ApiKeyRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+
+class IdempotencyRepository:
+    """One row per (API key, Idempotency-Key): claimed with the request, completed with the
+    response. The primary key makes a concurrent second claim fail in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, api_key_id: int, key: str) -> IdempotencyRow | None:
+        return await self.session.get(IdempotencyRow, (api_key_id, key))
+
+    async def claim(self, api_key_id: int, key: str, body_hash: str, now: datetime) -> None:
+        """Raises IntegrityError (on flush) if the key was claimed meanwhile."""
+        self.session.add(IdempotencyRow(api_key_id=api_key_id, key=key, request_hash=body_hash,
+                                        created_at=now))
+        await self.session.flush()
+
+    async def complete(self, api_key_id: int, key: str, status: int, response: str) -> None:
+        await self.session.execute(
+            update(IdempotencyRow)
+            .where(IdempotencyRow.api_key_id == api_key_id, IdempotencyRow.key == key)
+            .values(status_code=status, response=response)
+            .execution_options(synchronize_session=False)
+        )
