@@ -3,6 +3,7 @@
 An area's key is the folded name (see domain.translit): profiles and contacts store keys, so a
 rename of the display name never breaks a match."""
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -20,6 +21,11 @@ MAX_AREA_NAME = 100
 
 def area_key(name: str) -> str:
     return fold(name)[:MAX_AREA_NAME]
+
+
+def key_tag(key: str) -> str:
+    """A short, stable stand-in for an area key where space is tight (a button's data)."""
+    return hashlib.blake2s(key.encode(), digest_size=5).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,7 @@ class Pool:
     nobody left could beat the ones it holds (an exact top-k, not a heuristic)."""
 
     def __init__(self, candidates: Iterable[Candidate], policy: MatchPolicy) -> None:
+        candidates = list(candidates)
         self.policy, w = policy, policy.weights
         static = {c.member.id: w.free_capacity * (1 - c.load / max(c.member.profile.capacity, 1))
                   + w.reliability * c.reliability for c in candidates if c.member.is_multiplier}
@@ -266,13 +267,15 @@ class Pool:
 
     def serves(self, details: ContactDetails, place: Place, now: datetime) -> bool:
         """Could anyone eligible take this seeker without travelling beyond what they offer?"""
-        for area_bound, group in self._tiers(place):
-            if not area_bound:
-                return False  # tiers are nearest first: nothing closer is left
+        for key, group in self._by_area.items():
+            grade, km = place.grades.get(key, (Closeness.UNKNOWN, None)) if key else (
+                Closeness.UNKNOWN, None)
+            if grade > Closeness.NEIGHBOUR and (km is None or km > self._max_travel):
+                continue  # nobody here can cover the place
             for c in group:
-                if exclusion(details, c, now, self.policy) is None and \
-                        place.closeness(c.member.profile.areas, c.member.profile.travel_km)[0] \
-                        <= Closeness.WITHIN_TRAVEL:
+                profile = c.member.profile
+                if place.closeness(profile.areas, profile.travel_km)[0] <= Closeness.WITHIN_TRAVEL \
+                        and exclusion(details, c, now, self.policy) is None:
                     return True
         return False
 

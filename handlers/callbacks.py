@@ -17,10 +17,10 @@ class CardAction(CallbackData, prefix="card"):
 
 
 class MapArea(CallbackData, prefix="map"):
-    """One of the card's guesses for a place not on the list, by its position."""
+    """One of the card's guesses for a place not on the list (domain.areas.key_tag)."""
 
     contact_id: int
-    pick: int
+    tag: str
 
 
 class OfferTo(CallbackData, prefix="offer"):

@@ -116,7 +116,7 @@ async def map_area(query: CallbackQuery, callback_data: MapArea, member: Member,
                    clock: Clock, bot: Bot) -> None:
     try:
         view = await areas.map_contact(uow, member, callback_data.contact_id, None,
-                                       callback_data.pick, clock.now())
+                                       callback_data.tag, clock.now())
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return

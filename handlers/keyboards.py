@@ -4,6 +4,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from domain.areas import key_tag
 from domain.contacts import FOLLOW_UP_STAGES, CloseReason, Status
 from domain.matching import Candidate
 from domain.merge import Prefer
@@ -78,9 +79,9 @@ def _dispatch_buttons(view: CardView) -> InlineKeyboardBuilder:
             kb.button(text=_("Offer to {name}").format(name=s.member.name),
                       callback_data=OfferTo(contact_id=contact.id, member_id=s.member.id))
         guesses = view.area_guesses if view.area_unknown else ()
-        for pick, key in enumerate(guesses):
+        for key in guesses:
             kb.button(text=_("📍 {area}?").format(area=view.areas.name(key)),
-                      callback_data=MapArea(contact_id=contact.id, pick=pick))
+                      callback_data=MapArea(contact_id=contact.id, tag=key_tag(key)))
         kb.button(text=_("Other…"), callback_data=CardAction(action="other", contact_id=contact.id))
         kb.button(text=_("Why not…?"), callback_data=CardAction(action="why", contact_id=contact.id))
         kb.button(text=_("Hold"), callback_data=CardAction(action="hold", contact_id=contact.id))

@@ -3,7 +3,7 @@
 matplotlib's object API (no pyplot): no global state, safe to render in a worker thread."""
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matplotlib.figure import Figure
 
@@ -27,6 +27,7 @@ class ChartText:
 
 
 def render(text: ChartText) -> bytes:
+    text = _plain(text)
     figure = Figure(figsize=(6, 10), dpi=150, layout="constrained")
     figure.suptitle(text.title, fontsize=13)
     counters, people, dispatch = figure.subplots(3, 1, height_ratios=[1.1, 1.3, 1])
@@ -68,3 +69,13 @@ def _multipliers(ax, text: ChartText) -> None:  # type: ignore[no-untyped-def]
     ax.invert_yaxis()
     ax.legend(loc="lower right", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
+
+
+def _plain(text: ChartText) -> ChartText:
+    """Names are people's: a '$' must print, not start matplotlib's math mode."""
+    def esc(value: str) -> str:
+        return value.replace("$", r"\$")
+
+    return replace(
+        text, title=esc(text.title), multipliers=[(esc(n), o, a) for n, o, a in text.multipliers],
+        counters=[(esc(n), v) for n, v in text.counters])

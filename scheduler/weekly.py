@@ -21,7 +21,8 @@ async def send_weekly_report(ctx: JobContext) -> None:
     if not ctx.settings.weekly_report:
         return
     now, zone = ctx.clock.now(), ZoneInfo(ctx.settings.team_timezone)
-    slot = latest_weekly_slot(now, zone, *parse_weekly(ctx.settings.weekly_report))
+    weekday, at = parse_weekly(ctx.settings.weekly_report)
+    slot = latest_weekly_slot(now, zone, weekday, at)
     async with UnitOfWork(ctx.session_factory) as uow:
         last = await uow.settings.get(LAST_SENT)
         if last is None:  # a new deployment starts from now, not with last week's report
@@ -32,8 +33,8 @@ async def send_weekly_report(ctx: JobContext) -> None:
             return
     async with UnitOfWork(ctx.session_factory) as uow:
         with ctx.texts():
-            week = await reports.team_report(uow, Period(slot - timedelta(days=7), slot),
-                                             report_texts.auto_name())
+            previous = latest_weekly_slot(slot - timedelta(seconds=1), zone, weekday, at)
+            week = await reports.team_report(uow, Period(previous, slot), report_texts.auto_name())
             demand, names = await supply.team_supply(uow, now)
             text = fit(report_texts.summary(week, zone) + "\n\n" + supply_texts.weekly(demand, names))
             for admin in [m for m in await uow.members.list_all() if m.has(Role.ADMIN)]:

@@ -37,6 +37,7 @@ async def accept(uow: UnitOfWork, actor: Member | None, offer_id: int, now: date
         assignee_id=actor.id,
         stage_changed_at=now,
         dispatch_note="",
+        auto_dispatch=False,  # done: a hand-back or reassignment goes to the dispatchers
     )
     if not assigned:
         await uow.rollback()
@@ -80,7 +81,8 @@ async def give_reason(
 @use_case
 async def expire_offer(uow: UnitOfWork, offer: Offer, now: datetime) -> bool:
     """Lapse an offer whose time ran out, returning the contact to dispatch. Not committed."""
-    if not await uow.offers.transition(offer.id, OfferStatus.PENDING, OfferStatus.EXPIRED):
+    if not await uow.offers.transition(offer.id, OfferStatus.PENDING, OfferStatus.EXPIRED,
+                                       answered_at=now):
         return False
     await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW)
     await uow.audit.record(now, None, "offer", offer.id, "expire", "pending", "expired")

@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
-from domain.areas import MAX_AREA_NAME, Area, AreaMap, area_key, parse_coordinates
+from domain.areas import MAX_AREA_NAME, Area, AreaMap, area_key, key_tag, parse_coordinates
 from domain.contacts import Status
-from domain.errors import InvalidInput, NotFound, UnknownPlaces
+from domain.errors import InvalidInput, NoLongerAvailable, UnknownPlaces
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES, Role
 from domain.translit import fold
@@ -67,16 +67,17 @@ async def set_neighbours(uow: UnitOfWork, actor: Member | None, first: str, seco
 
 @use_case
 async def map_contact(uow: UnitOfWork, actor: Member | None, contact_id: int, text: str | None,
-                      guess: int | None, now: datetime) -> CardView:
-    """By the typed name of a known area, or by the number of one of the card's guesses."""
+                      guess: str | None, now: datetime) -> CardView:
+    """By the typed name of a known area, or by the tag of one of the card's guesses (still a
+    guess now: the list may have changed since the card was drawn)."""
     actor = require(actor, *DISPATCH_ROLES)
     contact = found(await uow.contacts.get(contact_id), "contact")
+    if contact.status not in OPEN:
+        raise NoLongerAvailable("contact moved on")
     areas = await uow.areas.map()
     if guess is not None:
         guesses = areas.resolve(contact.details.area).guesses
-        if not 0 <= guess < len(guesses):
-            raise NotFound("area")
-        key = guesses[guess]
+        key = found(next((k for k in guesses if key_tag(k) == guess), None), "area")
     else:
         key = area_key(text or "")
         if key not in areas.areas:

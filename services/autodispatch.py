@@ -39,17 +39,19 @@ async def step(uow: UnitOfWork, contact_id: int, now: datetime, days: int, ttl: 
     if contact is None or not contact.auto_dispatch or contact.status is not Status.NEW:
         return None
     view = await build_card(uow, contact_id, now)
-    why = _hand_over_reason(view)
+    best = view.best_serving.member if view.best_serving else None
+    why = _hand_over_reason(view, best)
     if why:
-        await uow.contacts.set_fields(contact_id, auto_dispatch=False)
+        if not await uow.contacts.auto_move(contact, auto_dispatch=False):
+            return None  # a dispatcher or another run got there first
         await uow.audit.record(now, None, "contact", contact_id, "auto_handover", None, why)
         return AutoStep(await build_card(uow, contact_id, now), handed_over=why)
-    best = view.suggestions[0].member
+    assert best is not None
     offer = await place_offer(uow, None, contact, best, now, days, ttl, compose)
     return AutoStep(await build_card(uow, contact_id, now), offer, best)
 
 
-def _hand_over_reason(view: CardView) -> str | None:
+def _hand_over_reason(view: CardView, best: Member | None) -> str | None:
     if not view.policy.auto_dispatch:
         return "off"
     if view.contact.auto_tries >= view.policy.auto_tries:
@@ -58,8 +60,8 @@ def _hand_over_reason(view: CardView) -> str | None:
         return "duplicate"  # two multipliers calling one seeker is the failure to avoid
     if view.area_unknown:
         return "unknown_area"  # a person maps the place first
-    if view.unserved:
-        return "unserved"  # whether someone far away should go is a person's judgement
     if not view.suggestions:
         return "nobody"
+    if best is None:
+        return "unserved"  # whether someone far away should go is a person's judgement
     return None

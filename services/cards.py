@@ -28,6 +28,7 @@ class CardView:
     policy: MatchPolicy
     area_guesses: tuple[str, ...] = ()  # known areas the typed place may mean
     nearest: tuple[Suggestion, ...] = ()  # set when no eligible multiplier serves the place
+    best_serving: Suggestion | None = None  # the best who covers the place (any, if none given)
     suspects: list[Suspect] = field(default_factory=list)  # pending possible duplicates
     touches: int = 0  # times the same seeker arrived again and was attached here
     merge_id: int | None = None  # the merge that set this record aside (to undo it)
@@ -42,7 +43,8 @@ class CardView:
 
     @property
     def unserved(self) -> bool:
-        return bool(self.nearest) or (self.contact.area_key is not None and not self.suggestions)
+        """Someone could take the seeker, but nobody who works in or near their area."""
+        return bool(self.nearest)
 
 
 def asked(offers: list[Offer]) -> frozenset[int]:
@@ -64,7 +66,7 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         if offer.multiplier_id not in names:
             member = await uow.members.get(offer.multiplier_id)
             names[offer.multiplier_id] = member.name if member else "?"
-    unserved = contact.area_key is not None and eligible and not any(map(serves, eligible))
+    serving = eligible if contact.area_key is None else [s for s in eligible if serves(s)]
     guesses = areas.resolve(contact.details.area).guesses if contact.area_key is None else ()
     return CardView(
         contact=contact,
@@ -76,7 +78,8 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         areas=areas,
         policy=policy,
         area_guesses=guesses,
-        nearest=tuple(nearest(eligible)) if unserved else (),
+        nearest=tuple(nearest(eligible)) if eligible and not serving else (),
+        best_serving=serving[0] if serving else None,
         suspects=await uow.duplicates.pending_for(contact_id),
         touches=await uow.duplicates.touches(contact_id),
         merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,

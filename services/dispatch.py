@@ -78,8 +78,13 @@ async def place_offer(
     auto-dispatch made it, and counts the try."""
     check_can_offer(contact, multiplier, now)
     automatic = actor_id is None
-    fields = {"auto_tries": contact.auto_tries + 1} if automatic else {"auto_dispatch": False}
-    if not await uow.contacts.transition(contact.id, OFFERABLE, Status.OFFERED, **fields):
+    if automatic:
+        moved = await uow.contacts.auto_move(contact, status=Status.OFFERED.value,
+                                             auto_tries=contact.auto_tries + 1)
+    else:
+        moved = await uow.contacts.transition(contact.id, OFFERABLE, Status.OFFERED,
+                                              auto_dispatch=False)
+    if not moved:
         raise NoLongerAvailable("contact moved on")
     offer = await uow.offers.add(contact.id, multiplier.id, actor_id, days, now, now + ttl,
                                  automatic=automatic)

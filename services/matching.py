@@ -5,6 +5,7 @@ from datetime import datetime
 
 from domain.areas import AreaMap
 from domain.contacts import Contact
+from domain.errors import NoLongerAvailable
 from domain.match_settings import apply_setting
 from domain.matching import MatchPolicy, Place, Verdict, explain
 from domain.members import Member
@@ -36,7 +37,8 @@ async def change_policy(uow: UnitOfWork, actor: Member | None, name: str, value:
     actor = require(actor, Role.ADMIN)
     before = await uow.settings.match_policy()
     after = apply_setting(before, name, value)
-    await uow.settings.save_match_policy(after)
+    if not await uow.settings.save_match_policy(after, before):
+        raise NoLongerAvailable("policy changed meanwhile")
     await uow.audit.record(now, actor.id, "settings", 0, "matching", name, value)
     await uow.commit()
     return after

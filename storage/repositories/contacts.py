@@ -117,6 +117,19 @@ class ContactRepository:
         )
         return result.rowcount == 1
 
+    async def auto_move(self, contact: Contact, **fields: object) -> bool:
+        """Auto-dispatch's write: only while it still owns the contact as it read it (waiting,
+        auto-dispatch on, the same try), so a dispatcher's Hold or a second run wins."""
+        result = await self.session.execute(
+            update(ContactRow)
+            .where(ContactRow.id == contact.id, ContactRow.status == Status.NEW.value,
+                   ContactRow.auto_dispatch.is_(True),
+                   ContactRow.auto_tries == contact.auto_tries)
+            .values(**fields)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]:
         rows = await self.session.scalars(
             select(ContactRow)

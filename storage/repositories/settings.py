@@ -46,10 +46,16 @@ class SettingsRepository:
             known["fallback_languages"] = frozenset(known["fallback_languages"])
         return replace(policy, weights=Weights(**weights), **known)
 
-    async def save_match_policy(self, policy: MatchPolicy) -> None:
+    async def save_match_policy(self, policy: MatchPolicy, read: MatchPolicy) -> bool:
+        """Only over the policy the caller read: two admins at once never lose a change
+        silently (the second is told to try again)."""
+        stored = await self.session.get(SettingRow, MATCH_POLICY, with_for_update=True)
+        if stored is not None and await self.match_policy() != read:
+            return False
         data = asdict(policy)
         data["fallback_languages"] = sorted(policy.fallback_languages)
         await self.set(MATCH_POLICY, json.dumps(data, sort_keys=True))
+        return True
 
     async def target(self, member_id: int) -> int | None:
         """A multiplier's target: meetings per 30 days."""

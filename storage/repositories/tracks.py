@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
 from domain.reliability import HISTORY, RECENT, AnsweredOffer, Track, build_track
-from storage.models import AuditRow, ContactRow, OfferRow
+from storage.models import AuditRow, OfferRow
 
 
 class TrackRepository:
@@ -38,14 +38,20 @@ class TrackRepository:
         }
 
     async def _reminders(self, member_ids: list[int], now: datetime) -> dict[int, dict[str, int]]:
-        """Reminders and escalations about contacts the multiplier still holds."""
+        """Reminders and escalations, each counted against whoever held the contact then
+        (the multiplier of the last offer accepted before it), not whoever holds it now."""
+        holder = (select(OfferRow.multiplier_id)
+                  .where(OfferRow.contact_id == AuditRow.entity_id, OfferRow.status == "accepted",
+                         OfferRow.answered_at <= AuditRow.at)
+                  .order_by(OfferRow.answered_at.desc(), OfferRow.id.desc()).limit(1)
+                  .correlate(AuditRow).scalar_subquery())
         rows = await self.session.execute(
-            select(ContactRow.assignee_id, AuditRow.action, func.count())
-            .join(ContactRow, ContactRow.id == AuditRow.entity_id)
+            select(holder, AuditRow.action)
             .where(AuditRow.entity == "contact", AuditRow.action.in_(("nag", "escalate")),
-                   AuditRow.at >= now - RECENT, ContactRow.assignee_id.in_(member_ids))
-            .group_by(ContactRow.assignee_id, AuditRow.action))
+                   AuditRow.at >= now - RECENT))
+        wanted = set(member_ids)
         counts: dict[int, dict[str, int]] = defaultdict(dict)
-        for member_id, action, count in rows:
-            counts[member_id][action] = count
+        for member_id, action in rows:
+            if member_id in wanted:
+                counts[member_id][action] = counts[member_id].get(action, 0) + 1
         return counts

@@ -4,12 +4,12 @@ Revision ID: 0003
 Revises: 0002
 """
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-from domain.translit import fold
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -50,6 +50,23 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     _fold_places()
+
+
+# domain.translit.fold as it was when this migration was written: a migration's result must
+# not change when the application's code does.
+_LETTERS = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "ye",
+    "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh",
+    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e",
+    "ю": "yu", "я": "ya", "'": "", "’": "", "ʼ": "",
+})
+
+
+def fold(text: str) -> str:
+    latin = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    latin = "".join(c for c in latin if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", latin).split())
 
 
 def _fold_places() -> None:
