@@ -58,10 +58,17 @@ def multipliers(rnd: random.Random, n: int, areas: AreaMap) -> list[Candidate]:
     return pool
 
 
+def name(rnd: random.Random) -> str:
+    """A made-up two-word name, so that seekers are not each other's fuzzy duplicates."""
+    def word() -> str:
+        return "".join(rnd.choice("bdklmnprstvz") + rnd.choice("aeiou") for _ in range(3)).title()
+    return f"{word()} {word()}"
+
+
 def seekers(rnd: random.Random, n: int, areas: AreaMap) -> list[tuple[ContactDetails, str | None]]:
     keys = [*areas.areas, None]
-    return [(ContactDetails(name=f"Seeker {i}", gender=rnd.choice(list(Gender)),
-                            language=rnd.choice(LANGUAGES)), rnd.choice(keys)) for i in range(n)]
+    return [(ContactDetails(name=name(rnd), gender=rnd.choice(list(Gender)),
+                            language=rnd.choice(LANGUAGES)), rnd.choice(keys)) for _ in range(n)]
 
 
 def bench_rank(n_multipliers: int, n_contacts: int) -> None:
@@ -122,7 +129,7 @@ async def bench_day(n_contacts: int, team_size: int) -> None:
             details = replace(details, phone=f"+38044{i:07d}", area=areas.name(key) if key else "")
             t0 = time.perf_counter()
             async with UnitOfWork(factory) as uow:
-                view = await intake.create_contact(uow, boss, details, now)
+                view = (await intake.create_contact(uow, boss, details, now)).card
             if view.suggestions:
                 best = view.suggestions[0].member
                 async with UnitOfWork(factory) as uow:
