@@ -1,24 +1,56 @@
 """Putting cards and offers in front of people, and keeping them current by editing in place."""
 
+import asyncio
 import logging
+import weakref
 from datetime import datetime
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.contacts import Contact
 from domain.offers import Offer
 from handlers import keyboards, texts
 from services import intake
-from services.cards import CardView
+from services.cards import CardView, build_card
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
+_card_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def card_lock(contact_id: int) -> asyncio.Lock:
+    """One editor of a card at a time in this process, so that of two edits racing (e.g. the
+    sender posting a queued card while a job offers the contact) the later one wins with the
+    later state instead of the two interleaving."""
+    lock = _card_locks.get(contact_id)
+    if lock is None:
+        lock = _card_locks[contact_id] = asyncio.Lock()
+    return lock
+
+
 async def refresh_card(bot: Bot, view: CardView, now: datetime) -> None:
     """Edit the team card; a card that is gone or unchanged is not an error for the presser."""
+    async with card_lock(view.contact.id):
+        await _edit_card(bot, view, now)
+
+
+async def redraw_card(bot: Bot, session_factory: async_sessionmaker, contact_id: int,
+                      now: datetime) -> None:
+    """Edit the card from the state as it is committed now, read under the card's lock: for
+    work done outside any update (a job), where the card may have been posted meanwhile."""
+    async with card_lock(contact_id):
+        async with UnitOfWork(session_factory) as uow:
+            view = await build_card(uow, contact_id, now)
+            await uow.commit()
+        await _edit_card(bot, view, now)
+
+
+async def _edit_card(bot: Bot, view: CardView, now: datetime) -> None:
     if view.location is None:
         return
     chat_id, message_id = view.location

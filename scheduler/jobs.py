@@ -7,7 +7,7 @@ from domain.conversations import RelayStatus
 from domain.errors import DomainError
 from domain.followup_rules import NagAction
 from handlers import conversation_texts, duplicate_texts, keyboards, texts
-from handlers.posting import offer_message, refresh_card
+from handlers.posting import offer_message, redraw_card, refresh_card
 from scheduler.context import JobContext
 from services import answers, autodispatch, duplicates, nags, notify, relay
 from services.cards import build_card
@@ -57,8 +57,8 @@ async def auto_dispatch(ctx: JobContext) -> None:
                         uow, texts.auto_handover(step.card, step.handed_over), now,
                         dedupe_key=f"auto-handover:{contact_id}:{now.isoformat()}")
             await uow.commit()
-        with ctx.texts():
-            await refresh_card(ctx.bot, step.card, now)
+        with ctx.texts():  # read again: the card may have been posted while we worked
+            await redraw_card(ctx.bot, ctx.session_factory, contact_id, now)
     ctx.sender.wake()
 
 

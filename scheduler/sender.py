@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
 from domain.delivery import MAX_ATTEMPTS, DeliveryOutcome, classify_failure, retry_delay
+from handlers.posting import card_lock
 from handlers.texts import fit
 from scheduler.limits import FloodLimits
 from services import delivery
@@ -155,10 +156,12 @@ class OutboxSender:
     async def _catch_up(self, posted: OutgoingMessage, message_id: int) -> None:
         """The contact may have moved between the render and saving where the card landed
         (e.g. auto-dispatch offered it): nobody else could edit the card then, so we do."""
-        now = await self._render(posted)
-        if (now.text, now.reply_markup) != (posted.text, posted.reply_markup):
-            with contextlib.suppress(TelegramAPIError):
-                await self._call(replace(now, edit_message_id=message_id))
+        assert posted.ref_id is not None
+        async with card_lock(posted.ref_id):
+            now = await self._render(posted)
+            if (now.text, now.reply_markup) != (posted.text, posted.reply_markup):
+                with contextlib.suppress(TelegramAPIError):
+                    await self._call(replace(now, edit_message_id=message_id))
 
     async def _call(self, message: OutgoingMessage) -> int | None:
         markup = (InlineKeyboardMarkup.model_validate_json(message.reply_markup)
