@@ -132,8 +132,19 @@ def relay_header(conv: Conversation, contact_id: int | None) -> str:
 
 def relayed(conv: Conversation, contact_id: int | None, text: str | None,
             limit: int) -> str:
-    body = escape(text or "")
-    return fit(relay_header(conv, contact_id) + ("\n\n" + body if body else ""), limit)
+    """The seeker's words are cut, not the header: a long paragraph still arrives (shortened,
+    with "…"), since fit() would cut at the header's line break. Escaping may lengthen the
+    text, so the raw words are shortened until their escaped form fits."""
+    header = relay_header(conv, contact_id)
+    room = limit - len(header) - 2
+    raw = text or ""
+    if len(escape(raw)) > room:
+        low, high = 0, len(raw)  # the longest start whose escaped form and "…" fit
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if len(escape(raw[:mid])) + 1 <= room else (low, mid - 1)
+        raw = raw[:low] + "…"
+    return header + ("\n\n" + escape(raw) if raw else "")
 
 
 def intro(conv: Conversation, contact_id: int, history: list[ConversationMessage]) -> str:

@@ -57,9 +57,10 @@ async def submit(uow: UnitOfWork, key: ApiKey, owner: Member | None, details: Co
     result = await intake.create_contact(uow, owner, details, now,
                                          compose_touch=compose_touch, quiet=quiet)
     contact = result.contact
-    body = {"id": contact.id, "status": str(contact.status), "source": contact.details.source}
-    if not result.created:
-        body["attached"] = True  # the same seeker as contact `id`: no second contact
+    if result.created:
+        body = {"id": contact.id, "status": str(contact.status), "source": contact.details.source}
+    else:  # known already: say only that, not where they came from or how far they got
+        body = {"attached": True}
     status = 201 if result.created else 200
     if idempotency_key:
         await uow.idempotency.complete(key.id, idempotency_key, status, json.dumps(body))

@@ -49,10 +49,11 @@ async def revoke(uow: UnitOfWork, actor: Member | None, name: str, now: datetime
 
 @use_case
 async def authenticate(uow: UnitOfWork, secret: str) -> tuple[ApiKey, Member | None] | None:
-    """The active key and its owner (None when they are no longer an active member)."""
+    """The active key and its owner (None when they are no longer an active admin: a key
+    speaks for the admin who made it, and only while they are one)."""
     key = await uow.api_keys.by_hash(key_hash(secret)) if secret else None
     owner = await uow.members.get(key.created_by) if key and key.active else None
     await uow.commit()
     if key is None or not key.active:
         return None
-    return key, owner if owner and owner.active else None
+    return key, owner if owner and owner.has(Role.ADMIN) else None

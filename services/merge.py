@@ -71,6 +71,10 @@ async def merge(uow: UnitOfWork, actor: Member | None, suspect_id: int, contact_
                 keep_with: int | None = None) -> MergeDone:
     actor = require(actor, *DISPATCH_ROLES)
     keeper, merged = await _pair(uow, suspect_id, contact_id)
+    # Hold both records, then plan from them as they are now: an accept racing the merge
+    # either landed before (and is planned with) or waits and finds the offer withdrawn.
+    await uow.contacts.lock([keeper.id, merged.id])
+    keeper, merged = await _pair(uow, suspect_id, contact_id)
     plan = rules.plan(keeper, merged, prefer, keep_with if keep_with else None)
     if not await uow.duplicates.decide(suspect_id, MERGED, actor.id, now):
         raise NoLongerAvailable("decided")

@@ -57,8 +57,13 @@ async def _body(request: web.Request, limit: int) -> bytes | None:
     """None if larger than `limit` (whatever Content-Length claims)."""
     if request.content_length is not None and request.content_length > limit:
         return None
-    data = await request.content.read(limit + 1)
-    return None if len(data) > limit else data
+    data = bytearray()
+    while len(data) <= limit:  # read() returns what has arrived so far, not the whole body
+        chunk = await request.content.read(limit + 1 - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return None if len(data) > limit else bytes(data)
 
 
 async def create_contact(request: web.Request) -> web.Response:

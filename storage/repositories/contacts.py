@@ -117,6 +117,13 @@ class ContactRepository:
         )
         return result.rowcount == 1
 
+    async def lock(self, contact_ids: list[int]) -> None:
+        """Hold these rows to the end of the transaction, in id order (no deadlock between
+        two lockers). PostgreSQL; SQLite's write lock already serialises writers."""
+        await self.session.execute(
+            select(ContactRow.id).where(ContactRow.id.in_(contact_ids))
+            .order_by(ContactRow.id).with_for_update())
+
     async def auto_move(self, contact: Contact, **fields: object) -> bool:
         """Auto-dispatch's write: only while it still owns the contact as it read it (waiting,
         auto-dispatch on, the same try), so a dispatcher's Hold or a second run wins."""
