@@ -5,7 +5,7 @@
 1. CSV import: a file of N rows (5% broken, 2% repeated) read, validated and imported
    row by row with cards queued for the team chat, as `dispatchbot import` does.
 2. HTTP API: R POSTs to /api/v1/contacts over real HTTP from C concurrent clients, each with
-   its own Idempotency-Key, against the API server of bot.api (no Telegram involved).
+   its own Idempotency-Key, against the API server of api (no Telegram involved).
 """
 
 import argparse
@@ -20,21 +20,23 @@ from datetime import UTC, datetime
 import aiohttp
 from aiogram import Bot
 
-from bot.api.contacts import ApiDeps
-from bot.api.limits import KeyLimits
-from bot.api.server import start_api
+from api.contacts import ApiDeps
+from api.limits import KeyLimits
+from api.server import start_api
 from bot.app import build_i18n, build_sender
 from bot.config import Settings
 from domain.csv_import import plan_import
 from domain.csv_table import read_table
 from domain.members import Gender, Profile
 from domain.roles import Role
-from handlers.importing import run_import
 from scheduler.context import JobContext
 from services import api_keys
+from services.importing import run_import
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
+from views.duplicate_texts import touch_notice
+from views.importing import imported_notice
 
 
 class Clock:
@@ -80,7 +82,7 @@ async def bench_csv(factory, settings: Settings, boss, rows: int) -> None:  # ty
         async with UnitOfWork(factory) as uow:
             start = time.perf_counter()
             report = await run_import(uow, boss, "bench.csv", table, plan, Clock().now(),
-                                      settings.quiet())
+                                      settings.quiet(), touch_notice, imported_notice)
             took = time.perf_counter() - start
     print(f"csv import: {rows} rows ({len(data) // 1024} KiB): read+validate {planned * 1000:.0f} ms, "
           f"import {took:.1f} s = {len(report.imported) / took:.0f} contacts/s; "
@@ -94,7 +96,7 @@ async def bench_api(factory, settings: Settings, boss, requests: int, clients: i
                      build_sender(bot, factory, Clock(), settings))
     async with UnitOfWork(factory) as uow:
         secret = await api_keys.create(uow, boss, "bench", Clock().now())
-    runner = await start_api(ApiDeps(ctx, lambda: None, KeyLimits(10**9)), "127.0.0.1", 0)
+    runner = await start_api(ApiDeps(ctx, KeyLimits(10**9)), "127.0.0.1", 0)
     port = runner.addresses[0][1]
     latencies: list[float] = []
     queue = list(range(requests))

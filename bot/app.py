@@ -15,9 +15,9 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n, SimpleI18nMiddleware
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.api.contacts import ApiDeps
-from bot.api.limits import KeyLimits
-from bot.api.server import start_api
+from api.contacts import ApiDeps
+from api.limits import KeyLimits
+from api.server import start_api
 from bot.config import Settings
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
@@ -25,9 +25,11 @@ from bot.middlewares.member import MemberMiddleware
 from domain.clock import Clock, SystemClock
 from handlers import get_routers
 from scheduler.context import JobContext
+from scheduler.effects import AfterCommit
 from scheduler.jobs import auto_dispatch
 from scheduler.limits import FloodLimits
-from scheduler.notices import close_stale_offer, render_card, tell_team_unreachable
+from scheduler.notices import close_stale_offer, tell_team_unreachable
+from scheduler.render import Renderer
 from scheduler.sender import OutboxSender
 from scheduler.setup import OnDemand, start_scheduler
 from services import team
@@ -63,13 +65,13 @@ def build_i18n() -> I18n:
 
 def build_dispatcher(
     settings: Settings, session_factory: async_sessionmaker, clock: Clock, i18n: I18n,
-    sender: OutboxSender, autodispatch: Callable[[], None],
+    after_commit: AfterCommit,
 ) -> Dispatcher:
-    """`autodispatch` runs the auto-dispatch job now (after a new contact or a No)."""
-    dp = Dispatcher(storage=build_storage(settings), settings=settings, clock=clock,
-                    sender=sender, autodispatch=autodispatch)
+    """Routers get the settings, the clock and one unit of work per update; what a use case
+    leaves to do after its commit is `after_commit`'s, never a router's."""
+    dp = Dispatcher(storage=build_storage(settings), settings=settings, clock=clock)
     dp.update.outer_middleware(DedupeMiddleware(session_factory, clock))
-    dp.update.outer_middleware(UnitOfWorkMiddleware(session_factory))
+    dp.update.outer_middleware(UnitOfWorkMiddleware(session_factory, after_commit))
     dp.update.outer_middleware(MemberMiddleware())
     SimpleI18nMiddleware(i18n).setup(dp)
     dp.include_routers(*get_routers())
@@ -100,19 +102,20 @@ async def run(
         async with UnitOfWork(session_factory) as uow:
             await team.ensure_first_admins(uow, settings.admin_ids, clock.now())
         i18n = build_i18n()
-        ctx = JobContext(bot, session_factory, clock, settings, i18n,
-                         build_sender(bot, session_factory, clock, settings))
-        ctx.sender.on_unreachable = lambda result: tell_team_unreachable(ctx, result)
-        ctx.sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
-        ctx.sender.render_card = lambda contact_id: render_card(ctx, contact_id)
-        background.append(asyncio.create_task(ctx.sender.run(), name="outbox"))
+        sender = build_sender(bot, session_factory, clock, settings)
+        after_commit = AfterCommit(sender)
+        ctx = JobContext(bot, session_factory, clock, settings, i18n, sender, after_commit)
+        sender.on_unreachable = lambda result: tell_team_unreachable(ctx, result)
+        sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
+        sender.render = Renderer(session_factory, clock, i18n)
+        background.append(asyncio.create_task(sender.run(), name="outbox"))
         scheduler = start_scheduler(ctx)
-        autodispatch = OnDemand(auto_dispatch, ctx)
-        dp = build_dispatcher(settings, session_factory, clock, i18n, ctx.sender, autodispatch)
+        autodispatch = after_commit.autodispatch = OnDemand(auto_dispatch, ctx)
+        dp = build_dispatcher(settings, session_factory, clock, i18n, after_commit)
         if on_ready:
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
-        api = ApiDeps(ctx, autodispatch, KeyLimits(settings.api_rate_per_minute))
+        api = ApiDeps(ctx, KeyLimits(settings.api_rate_per_minute))
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
 

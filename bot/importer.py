@@ -13,11 +13,13 @@ from domain.csv_table import read_table
 from domain.errors import InvalidInput
 from domain.members import Member
 from domain.roles import Role
-from handlers import import_texts
-from handlers.importing import run_import, summary
 from services import team
+from services.importing import run_import
 from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
+from views import import_texts
+from views.duplicate_texts import touch_notice
+from views.importing import imported_notice, summary
 
 
 def import_file(settings: Settings, file: str, actor_id: int) -> int:
@@ -52,7 +54,8 @@ async def _run(settings: Settings, name: str, table, actor_id: int) -> int:  # t
                 print(f"{done}/{total} rows", file=sys.stderr)
 
             report = await run_import(uow, actor, name, table, plan, SystemClock().now(),
-                                      settings.quiet(), progress, settings.import_progress_every)
+                                      settings.quiet(), touch_notice, imported_notice, progress,
+                                      settings.import_progress_every)
     finally:
         await engine.dispose()
     print(summary(report))

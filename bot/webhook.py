@@ -6,8 +6,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.api.contacts import ApiDeps
-from bot.api.server import add_routes
+from api.contacts import ApiDeps
+from api.server import add_routes
 from bot.config import Settings
 
 

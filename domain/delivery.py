@@ -26,3 +26,20 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> timedelta:
     if retry_after is not None:
         return timedelta(seconds=retry_after)
     return timedelta(seconds=min(2 ** max(attempts - 1, 0), 300))
+
+
+class Purpose(StrEnum):
+    """What an outbox row is about. The ones in RENDERED_WHEN_SENT carry only a reference
+    (ref_id) and are rendered by the sender from the state at the moment they go out, so a
+    message that waited behind a flood limit never shows stale facts."""
+
+    NOTICE = "notice"
+    OFFER = "offer"  # ref: the offer; where it lands is remembered for its later edits
+    CARD = "card"  # ref: the contact; posted once, then edited in place
+    NEW_CONTACT = "new_contact"  # ref: the contact; a ping to real-time dispatchers
+    DECLINED = "declined"  # ref: the offer; a ping to real-time dispatchers
+    WITHDRAWN = "withdrawn"  # ref: the offer; its message to the multiplier, edited
+
+
+RENDERED_WHEN_SENT = frozenset({Purpose.CARD, Purpose.NEW_CONTACT, Purpose.DECLINED,
+                                Purpose.WITHDRAWN})

@@ -10,6 +10,7 @@ from handlers import (
     csv_export,
     csv_import,
     duplicates,
+    errors,
     escalations,
     fallback,
     followup,
@@ -29,7 +30,7 @@ from handlers import (
     team_chat,
     triage,
 )
-from handlers.filters import PrivateOrTeamChat
+from views.filters import PrivateOrTeamChat
 
 
 def get_routers() -> list[Router]:
@@ -63,4 +64,4 @@ def get_routers() -> list[Router]:
         csv_export.router(),
         csv_import.router(),
     )
-    return [team_chat.router(), seekers.router(), team_only, fallback.router()]
+    return [errors.router(), team_chat.router(), seekers.router(), team_only, fallback.router()]

@@ -11,9 +11,9 @@ from domain.clock import Clock
 from domain.errors import AlreadyDone, InvalidInput, NotFound
 from domain.members import Member
 from domain.roles import Role
-from handlers.filters import HasRole, InPrivate
 from services import api_keys
 from storage.uow import UnitOfWork
+from views.filters import HasRole, InPrivate
 
 
 def usage() -> str:

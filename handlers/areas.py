@@ -12,12 +12,11 @@ from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES, Role
-from handlers import labels
-from handlers.filters import HasRole
-from handlers.posting import refresh_card
-from handlers.texts import fit
 from services import areas
 from storage.uow import UnitOfWork
+from views import labels
+from views.filters import HasRole
+from views.texts import fit
 
 AREA_USAGE = "/area Podil | Kyiv | 50.465, 30.515 | Подол, Podol"
 
@@ -78,7 +77,6 @@ async def map_contact(message: Message, command: CommandObject, member: Member, 
         return
     await message.answer(_("#{id} is in {area} now.").format(
         id=view.contact.id, area=escape(view.areas.name(view.contact.area_key or ""))))
-    await refresh_card(bot, view, clock.now())
 
 
 def listing(area_map: AreaMap) -> str:

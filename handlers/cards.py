@@ -4,30 +4,29 @@ import logging
 from datetime import datetime, timedelta
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
 from domain.offers import OfferStatus
 from domain.roles import DISPATCH_ROLES
-from handlers import keyboards, labels, texts
-from handlers.callbacks import CardAction, CloseAs, MapArea, OfferTo, Withdraw
-from handlers.filters import HasRole
-from handlers.posting import edit_pressed, offer_message, refresh_card, reply_to_press
-from scheduler.sender import OutboxSender
 from services import areas, dispatch, matching
 from services.cards import CardView
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import keyboards, labels, texts
+from views.callbacks import CardAction, CloseAs, MapArea, OfferTo, Withdraw
+from views.filters import HasRole
+from views.offers import offer_message
+from views.replies import edit_pressed, reply_to_press
 
 log = logging.getLogger(__name__)
 
 
 async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uow: UnitOfWork,
-                clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
+                clock: Clock, bot: Bot, settings: Options) -> None:
     now = clock.now()
     try:
         made = await dispatch.make_offer(
@@ -36,26 +35,17 @@ async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uo
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
-    sender.wake()
     await query.answer(_("Offered to {name}.").format(name=made.multiplier.name))
-    await refresh_card(bot, made.card, now)
 
 
 async def withdraw(query: CallbackQuery, callback_data: Withdraw, member: Member, uow: UnitOfWork,
                    clock: Clock, bot: Bot) -> None:
     try:
-        done = await dispatch.withdraw_offer(uow, member, callback_data.offer_id, clock.now())
+        await dispatch.withdraw_offer(uow, member, callback_data.offer_id, clock.now())
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer(_("Offer withdrawn."))
-    if done.dm:
-        try:
-            await bot.edit_message_text(_("This offer was withdrawn by the dispatcher. Thank you!"),
-                                        chat_id=done.dm[0], message_id=done.dm[1], reply_markup=None)
-        except (TelegramBadRequest, TelegramForbiddenError) as exc:
-            log.warning("withdrawn offer message not edited", extra={"error": str(exc)})
-    await refresh_card(bot, done.card, clock.now())
 
 
 async def card_action(query: CallbackQuery, callback_data: CardAction, member: Member,
@@ -82,19 +72,18 @@ async def card_action(query: CallbackQuery, callback_data: CardAction, member: M
         await _show_others(query, uow, view, now)
     elif callback_data.action == "close":
         await edit_pressed(query, reply_markup=keyboards.close(contact_id))
-    else:
-        await refresh_card(bot, view, now)
+    elif callback_data.action == "back":
+        await edit_pressed(query, texts.card(view, now), reply_markup=keyboards.card(view))
 
 
 async def close(query: CallbackQuery, callback_data: CloseAs, member: Member, uow: UnitOfWork,
                 clock: Clock, bot: Bot) -> None:
     try:
-        view = await dispatch.close(uow, member, callback_data.contact_id, callback_data.reason, clock.now())
+        await dispatch.close(uow, member, callback_data.contact_id, callback_data.reason, clock.now())
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer(_("Closed."))
-    await refresh_card(bot, view, clock.now())
 
 
 async def _show_others(query: CallbackQuery, uow: UnitOfWork, view: CardView,
@@ -121,7 +110,6 @@ async def map_area(query: CallbackQuery, callback_data: MapArea, member: Member,
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer(_("Mapped to {area}.").format(area=view.areas.name(view.contact.area_key or "")))
-    await refresh_card(bot, view, clock.now())
 
 
 def router() -> Router:

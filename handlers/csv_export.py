@@ -11,10 +11,10 @@ from domain.errors import InvalidInput
 from domain.exports import AUDIT_COLUMNS, CONTACT_COLUMNS, parse_since
 from domain.members import Member
 from domain.roles import Role
-from handlers.csv_files import document
-from handlers.filters import HasRole, InPrivate
 from services import export
 from storage.uow import UnitOfWork
+from views.csv_files import document
+from views.filters import HasRole, InPrivate
 
 
 async def export_csv(message: Message, command: CommandObject, member: Member, uow: UnitOfWork,

@@ -2,7 +2,6 @@
 row is named with its line and reason, and the refused rows come back as a file to fix."""
 
 import io
-from collections.abc import Callable
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -10,26 +9,26 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.csv_import import plan_import
 from domain.csv_table import read_table
 from domain.errors import InvalidInput
 from domain.members import Member
 from domain.roles import Role
-from handlers import import_texts
-from handlers.filters import HasRole, InPrivate
-from handlers.importing import refused_document, run_import, summary
-from handlers.texts import fit
-from scheduler.sender import OutboxSender
+from services.importing import run_import
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import import_texts
+from views.duplicate_texts import touch_notice
+from views.filters import HasRole, InPrivate
+from views.importing import imported_notice, refused_document, summary
+from views.texts import fit
 
 CSV_TYPES = ("text/csv", "text/plain", "application/vnd.ms-excel", "text/comma-separated-values")
 
 
 async def got_file(message: Message, bot: Bot, member: Member, uow: UnitOfWork, clock: Clock,
-                   settings: Settings, sender: OutboxSender,
-                   autodispatch: Callable[[], None]) -> None:
+                   settings: Options) -> None:
     doc = message.document
     assert doc is not None
     name = doc.file_name or "import.csv"
@@ -61,10 +60,8 @@ async def got_file(message: Message, bot: Bot, member: Member, uow: UnitOfWork, 
             pass  # progress is a courtesy; the import goes on
 
     report = await run_import(uow, member, name, table, plan, clock.now(), settings.quiet(),
-                              progress, settings.import_progress_every)
-    sender.wake()
-    if report.imported:
-        autodispatch()
+                              touch_notice, imported_notice, progress,
+                              settings.import_progress_every)
     await message.answer(fit(escape(summary(report))))
     if report.refused:
         await message.answer_document(refused_document(table, report),

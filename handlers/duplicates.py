@@ -7,30 +7,29 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
 from domain.merge import Prefer
 from domain.roles import DISPATCH_ROLES
-from handlers import duplicate_texts, keyboards, labels, texts
-from handlers.callbacks import Dup, DupMerge, UndoMerge
-from handlers.filters import HasRole
-from handlers.posting import edit_pressed, refresh_card
-from scheduler.sender import OutboxSender
 from services import duplicates, merge
 from services.cards import CardView
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import duplicate_texts, keyboards, labels, texts
+from views.callbacks import Dup, DupMerge, UndoMerge
+from views.filters import HasRole
+from views.replies import edit_pressed
 
 
 async def pressed(query: CallbackQuery, callback_data: Dup, member: Member, uow: UnitOfWork,
-                  clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
+                  clock: Clock, bot: Bot, settings: Options) -> None:
     now, data = clock.now(), callback_data
     try:
         if data.action == "dismiss":
             view = await duplicates.dismiss(uow, member, data.suspect_id, data.contact_id, now)
             await query.answer(_("Noted: not a duplicate."))
-            await _show(query, bot, now, view)
+            await _show(query, now, view)
             return
         if data.action != "merge":
             await query.answer(_("This button is out of date or invalid."), show_alert=True)
@@ -46,19 +45,19 @@ async def pressed(query: CallbackQuery, callback_data: Dup, member: Member, uow:
             data.contact_id, data.suspect_id, preview.keeper.id, preview.holders))
         return
     await _merge(query, DupMerge(suspect_id=data.suspect_id, contact_id=data.contact_id,
-                                 prefer=Prefer.NEWEST), member, uow, clock, bot, settings, sender)
+                                 prefer=Prefer.NEWEST), member, uow, clock, settings)
 
 
 async def chosen(query: CallbackQuery, callback_data: DupMerge, member: Member, uow: UnitOfWork,
-                 clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
+                 clock: Clock, bot: Bot, settings: Options) -> None:
     if callback_data.prefer not in Prefer._value2member_map_:
         await query.answer(_("This button is out of date or invalid."), show_alert=True)
         return
-    await _merge(query, callback_data, member, uow, clock, bot, settings, sender)
+    await _merge(query, callback_data, member, uow, clock, settings)
 
 
 async def _merge(query: CallbackQuery, data: DupMerge, member: Member, uow: UnitOfWork,
-                 clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
+                 clock: Clock, settings: Options) -> None:
     now = clock.now()
     try:
         done = await merge.merge(uow, member, data.suspect_id, data.contact_id, now,
@@ -67,12 +66,11 @@ async def _merge(query: CallbackQuery, data: DupMerge, member: Member, uow: Unit
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
-    sender.wake()
     await query.answer(_("Merged #{merged} into #{keeper}.").format(
         merged=done.merged.contact.id, keeper=done.keeper.contact.id))
     keeper_pressed = data.contact_id == done.keeper.contact.id
-    first, second = (done.keeper, done.merged) if keeper_pressed else (done.merged, done.keeper)
-    await _show(query, bot, now, first, second)
+    first = done.keeper if keeper_pressed else done.merged
+    await _show(query, now, first)
 
 
 async def undo(query: CallbackQuery, callback_data: UndoMerge, member: Member, uow: UnitOfWork,
@@ -85,18 +83,16 @@ async def undo(query: CallbackQuery, callback_data: UndoMerge, member: Member, u
         return
     await query.answer(_("Merge undone: #{a} and #{b} are separate again.").format(
         a=done.keeper.contact.id, b=done.merged.contact.id))
-    await _show(query, bot, now, done.merged, done.keeper)
+    await _show(query, now, done.merged)
 
 
-async def _show(query: CallbackQuery, bot: Bot, now: datetime, pressed_view: CardView,
-                *others: CardView) -> None:
-    """The pressed card is redrawn where it was pressed; the other cards where they live."""
+async def _show(query: CallbackQuery, now: datetime, pressed_view: CardView) -> None:
+    """A copy of the card (e.g. opened from /duplicates) is redrawn where it was pressed; the
+    team cards themselves were queued for redrawing by the change."""
     message = query.message
     if message is not None and pressed_view.location != (message.chat.id, message.message_id):
         await edit_pressed(query, text=texts.card(pressed_view, now),
                            reply_markup=keyboards.card(pressed_view))
-    for view in (pressed_view, *others):
-        await refresh_card(bot, view, now)
 
 
 async def pending(message: Message, member: Member, uow: UnitOfWork) -> None:

@@ -8,19 +8,18 @@ from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES
-from handlers import keyboards, labels, texts
-from handlers.callbacks import Escalation, OpenCard
-from handlers.filters import HasRole
-from handlers.posting import edit_pressed, refresh_card, reply_to_press
-from scheduler.sender import OutboxSender
 from services import dispatch, escalations
 from storage.uow import UnitOfWork
+from views import keyboards, labels, texts
+from views.callbacks import Escalation, OpenCard
+from views.filters import HasRole
+from views.replies import edit_pressed, reply_to_press
 
 ACTIONS = ("reassign", "remind", "more_time")
 
 
 async def answer(query: CallbackQuery, callback_data: Escalation, member: Member, uow: UnitOfWork,
-                 clock: Clock, bot: Bot, sender: OutboxSender) -> None:
+                 clock: Clock, bot: Bot) -> None:
     if callback_data.action not in ACTIONS:
         await query.answer(_("This button is out of date or invalid."), show_alert=True)
         return
@@ -31,19 +30,17 @@ async def answer(query: CallbackQuery, callback_data: Escalation, member: Member
                 keyboards.stages(contact.id, contact.status).model_dump_json())
 
     try:
-        done = await escalations.answer(uow, member, callback_data.contact_id,
+        await escalations.answer(uow, member, callback_data.contact_id,
                                         callback_data.action, now, compose_nag)
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
-    sender.wake()
     await query.answer({
         "reassign": _("Back in the queue for dispatch."),
         "remind": _("Reminder sent."),
         "more_time": _("The clock starts again."),
     }[callback_data.action])
     await edit_pressed(query, reply_markup=None)
-    await refresh_card(bot, done.card, now)
 
 
 async def open_card(query: CallbackQuery, callback_data: OpenCard, member: Member,

@@ -5,8 +5,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.members import Member
-from handlers.callbacks import is_well_formed
 from handlers.common import help_text
+from views.callbacks import is_well_formed
 
 
 async def stray_press(query: CallbackQuery) -> None:

@@ -9,7 +9,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.contacts import FOLLOW_UP_STAGES, Status
 from domain.errors import DomainError, InvalidInput
@@ -17,13 +16,13 @@ from domain.intake import MAX_NOTES, parse_free_text
 from domain.members import Member
 from domain.offers import OfferStatus
 from domain.roles import Role
-from handlers import conversation_texts, keyboards, labels, texts
-from handlers.callbacks import HandBack, Stage
-from handlers.filters import NOT_A_COMMAND, HasRole, InPrivate
-from handlers.posting import edit_pressed, refresh_card, reply_to_press
-from scheduler.sender import OutboxSender
 from services import followup, notify, relay
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import conversation_texts, keyboards, labels, texts
+from views.callbacks import HandBack, Stage
+from views.filters import NOT_A_COMMAND, HasRole, InPrivate
+from views.replies import edit_pressed, reply_to_press
 
 
 class HandBackForm(StatesGroup):
@@ -31,7 +30,7 @@ class HandBackForm(StatesGroup):
 
 
 async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow: UnitOfWork,
-                clock: Clock, bot: Bot, settings: Settings) -> None:
+                clock: Clock, bot: Bot, settings: Options) -> None:
     try:
         done = await followup.set_stage(uow, member, callback_data.contact_id, callback_data.stage,
                                         clock.now())
@@ -43,7 +42,6 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
     tz = member.timezone or settings.team_timezone
     await edit_pressed(query, texts.details(done.contact, accepted, tz),
                                   reply_markup=keyboards.stages(done.contact.id, done.contact.status))
-    await refresh_card(bot, done.card, clock.now())
 
 
 async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FSMContext) -> None:
@@ -54,7 +52,7 @@ async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FS
 
 
 async def hand_back(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
-                    clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender) -> None:
+                    clock: Clock, bot: Bot, settings: Options) -> None:
     try:
         note = parse_free_text(message.text or "", MAX_NOTES)
     except InvalidInput:
@@ -70,12 +68,10 @@ async def hand_back(message: Message, state: FSMContext, member: Member, uow: Un
     await message.answer(_("#{id} is back with the dispatchers. Thank you.").format(id=contact_id))
     await notify.ping_dispatchers(uow, texts.handed_back_notice(done.contact, member.name),
                                   clock.now(), settings.quiet())
-    sender.wake()
-    await refresh_card(bot, done.card, clock.now())
 
 
 async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock,
-             settings: Settings) -> None:
+             settings: Options) -> None:
     contacts = await followup.my_contacts(uow, member)
     if not contacts:
         await message.answer(_("You hold no contacts right now."))

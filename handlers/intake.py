@@ -4,10 +4,8 @@ Each step validates and re-asks with a hint; /cancel works at any step. A forwar
 message starts the form prefilled with who they are and what they wrote.
 """
 
-from collections.abc import Callable
-from datetime import datetime
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -21,21 +19,19 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Settings
 from domain import intake as rules
 from domain.clock import Clock
 from domain.contacts import ContactDetails
 from domain.errors import InvalidInput
 from domain.members import Gender, Member
 from domain.roles import INTAKE_ROLES
-from handlers import duplicate_texts, labels, texts
-from handlers.callbacks import IntakePick
-from handlers.filters import NOT_A_COMMAND, HasRole
-from handlers.posting import edit_pressed, publish_card, refresh_card
-from scheduler.sender import OutboxSender
-from services import intake, notify
-from services.cards import CardView
+from services import intake
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import duplicate_texts, labels
+from views.callbacks import IntakePick
+from views.filters import NOT_A_COMMAND, HasRole
+from views.replies import edit_pressed
 
 SKIP = "-"
 
@@ -54,12 +50,12 @@ STEPS = [IntakeForm.name, IntakeForm.reach, IntakeForm.gender, IntakeForm.langua
          IntakeForm.area, IntakeForm.source, IntakeForm.notes]
 
 
-async def start(message: Message, state: FSMContext, settings: Settings) -> None:
+async def start(message: Message, state: FSMContext, settings: Options) -> None:
     await state.clear()
     await ask_next(message, state, settings)
 
 
-async def from_forward(message: Message, state: FSMContext, settings: Settings) -> None:
+async def from_forward(message: Message, state: FSMContext, settings: Options) -> None:
     if await state.get_state() is not None:
         return await message.answer(_("Finish or /cancel the current form first."))
     draft: dict[str, str] = {}
@@ -80,11 +76,11 @@ async def from_forward(message: Message, state: FSMContext, settings: Settings) 
     await ask_next(message, state, settings)
 
 
-async def got_name(message: Message, state: FSMContext, settings: Settings) -> None:
+async def got_name(message: Message, state: FSMContext, settings: Options) -> None:
     await _store(message, state, settings, "name", rules.parse_name)
 
 
-async def got_reach(message: Message, state: FSMContext, settings: Settings) -> None:
+async def got_reach(message: Message, state: FSMContext, settings: Options) -> None:
     try:
         found = rules.parse_reach(message.text or "", settings.phone_region)
     except InvalidInput as exc:
@@ -98,7 +94,7 @@ async def got_reach(message: Message, state: FSMContext, settings: Settings) -> 
 
 
 async def picked(query: CallbackQuery, callback_data: IntakePick, state: FSMContext,
-                 settings: Settings) -> None:
+                 settings: Options) -> None:
     current = await state.get_state()
     valid = (
         (callback_data.field == "gender" and current == IntakeForm.gender.state
@@ -115,56 +111,36 @@ async def picked(query: CallbackQuery, callback_data: IntakePick, state: FSMCont
     await ask_next(query.message, state, settings)
 
 
-async def got_area(message: Message, state: FSMContext, settings: Settings) -> None:
+async def got_area(message: Message, state: FSMContext, settings: Options) -> None:
     await _store(message, state, settings, "area", rules.parse_free_text)
 
 
-async def got_source(message: Message, state: FSMContext, settings: Settings) -> None:
+async def got_source(message: Message, state: FSMContext, settings: Options) -> None:
     await _store(message, state, settings, "source", rules.parse_free_text)
 
 
-async def got_notes(message: Message, state: FSMContext, settings: Settings, member: Member,
-                    uow: UnitOfWork, clock: Clock, bot: Bot, team_chat_id: int | None,
-                    sender: OutboxSender, autodispatch: Callable[[], None]) -> None:
+async def got_notes(message: Message, state: FSMContext, settings: Options, member: Member,
+                    uow: UnitOfWork, clock: Clock, team_chat_id: int | None) -> None:
     try:
         notes = "" if message.text == SKIP else rules.parse_free_text(message.text or "", rules.MAX_NOTES)
     except InvalidInput:
         await message.answer(_("That is too long (at most {n} characters). Send a shorter note.").format(n=rules.MAX_NOTES))
         return
     data = await state.get_data()
-    details = _details(data, notes)
-    now = clock.now()
-    result = await intake.create_contact(uow, member, details, now,
+    result = await intake.create_contact(uow, member, _details(data, notes), clock.now(),
                                          compose_touch=duplicate_texts.touch_notice,
                                          quiet=settings.quiet())
     await state.clear()
-    view = result.card
+    contact_id = result.contact.id
     if not result.created:
-        sender.wake()
-        await refresh_card(bot, view, now)
-        await message.answer(_("Already known as #{id}: this was added to that contact as a new touch, not entered twice. The dispatchers were told.").format(id=view.contact.id))
-        return
-    await notify.ping_dispatchers(uow, texts.new_contact_notice(view.contact), now, settings.quiet())
-    sender.wake()
-    await _to_team_chat(message, bot, uow, team_chat_id, view, now)
-    for other in result.suspect_cards:  # they show the new possible duplicate too
-        await refresh_card(bot, other, now)
-    autodispatch()  # after the card is posted, so that a first automatic offer edits it
+        await message.answer(_("Already known as #{id}: this was added to that contact as a new touch, not entered twice. The dispatchers were told.").format(id=contact_id))
+    elif team_chat_id is None:
+        await message.answer(_("Saved as #{id}. No team chat is bound yet: an admin must send /bind in the dispatchers' group.").format(id=contact_id))
+    elif message.chat.id != team_chat_id:
+        await message.answer(_("Saved as #{id} and sent to the team chat for dispatch.").format(id=contact_id))
 
 
-async def _to_team_chat(message: Message, bot: Bot, uow: UnitOfWork, team_chat_id: int | None,
-                        view: CardView, now: datetime) -> None:
-    if team_chat_id is None:
-        await message.answer(_("Saved as #{id}. No team chat is bound yet: an admin must send /bind in the dispatchers' group.").format(id=view.contact.id))
-        return
-    if not await publish_card(bot, uow, team_chat_id, view, now):
-        await message.answer(_("Saved as #{id}, but the team chat could not be reached; the contact is in /queue.").format(id=view.contact.id))
-        return
-    if message.chat.id != team_chat_id:
-        await message.answer(_("Saved as #{id} and sent to the team chat for dispatch.").format(id=view.contact.id))
-
-
-async def _store(message: Message, state: FSMContext, settings: Settings, key: str, parse) -> None:  # type: ignore[no-untyped-def]
+async def _store(message: Message, state: FSMContext, settings: Options, key: str, parse) -> None:  # type: ignore[no-untyped-def]
     text = message.text or ""
     try:
         value = "" if text == SKIP and key != "name" else parse(text)
@@ -178,7 +154,7 @@ async def _store(message: Message, state: FSMContext, settings: Settings, key: s
     await ask_next(message, state, settings)
 
 
-async def ask_next(message: Message, state: FSMContext, settings: Settings) -> None:
+async def ask_next(message: Message, state: FSMContext, settings: Options) -> None:
     data = await state.get_data()
     step = next(s for s in STEPS if s.state.split(":")[1] not in data)
     await state.set_state(step)

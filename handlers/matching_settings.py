@@ -13,10 +13,10 @@ from domain.errors import DomainError
 from domain.matching import MatchPolicy
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES, Role
-from handlers import labels
-from handlers.filters import HasRole
 from services import matching
 from storage.uow import UnitOfWork
+from views import labels
+from views.filters import HasRole
 
 
 async def matching_policy(message: Message, command: CommandObject, member: Member,

@@ -8,10 +8,10 @@ from aiogram.utils.i18n import gettext as _
 from domain.clock import Clock
 from domain.members import Member
 from domain.roles import Role
-from handlers import labels
-from handlers.filters import HasRole, InPrivate
 from services.my_figures import MyFigures, my_figures
 from storage.uow import UnitOfWork
+from views import labels
+from views.filters import HasRole, InPrivate
 
 
 async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:

@@ -9,9 +9,9 @@ from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member, NotifyMode
 from domain.roles import DISPATCH_ROLES, Role
-from handlers.filters import HasRole
 from services import team
 from storage.uow import UnitOfWork
+from views.filters import HasRole
 
 
 async def notify_mode(message: Message, command: CommandObject, member: Member, uow: UnitOfWork,

@@ -12,19 +12,19 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.intake import MAX_NOTES
 from domain.members import MAX_CAPACITY, MAX_TRAVEL_KM, Availability, Gender, Member, Profile
 from domain.roles import Role
-from handlers import labels
-from handlers.callbacks import ProfileEdit
-from handlers.filters import NOT_A_COMMAND, HasRole, InPrivate
-from handlers.posting import edit_pressed, reply_to_press
 from services import areas as area_service
 from services import team
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import labels
+from views.callbacks import ProfileEdit
+from views.filters import NOT_A_COMMAND, HasRole, InPrivate
+from views.replies import edit_pressed, reply_to_press
 
 
 class ProfileForm(StatesGroup):
@@ -32,7 +32,7 @@ class ProfileForm(StatesGroup):
     away_until = State()
 
 
-async def show(message: Message, member: Member, settings: Settings) -> None:
+async def show(message: Message, member: Member, settings: Options) -> None:
     await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
 
 
@@ -47,7 +47,7 @@ async def ask(query: CallbackQuery, callback_data: ProfileEdit, state: FSMContex
 
 
 async def edit(query: CallbackQuery, callback_data: ProfileEdit, member: Member,
-               uow: UnitOfWork, clock: Clock, settings: Settings) -> None:
+               uow: UnitOfWork, clock: Clock, settings: Options) -> None:
     profile = apply(member.profile, callback_data, settings)
     if profile is None:
         await query.answer(_("This button is out of date or invalid."), show_alert=True)
@@ -58,7 +58,7 @@ async def edit(query: CallbackQuery, callback_data: ProfileEdit, member: Member,
 
 
 async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
-                clock: Clock, settings: Settings) -> None:
+                clock: Clock, settings: Options) -> None:
     assert message.text
     if len(message.text) > MAX_NOTES:
         await message.answer(_("That is too long; send a shorter list."))
@@ -74,7 +74,7 @@ async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOf
 
 
 async def away_until(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
-                     clock: Clock, settings: Settings) -> None:
+                     clock: Clock, settings: Options) -> None:
     try:
         until = datetime.strptime((message.text or "").strip(), "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
@@ -96,7 +96,7 @@ async def _save(uow: UnitOfWork, member: Member, profile: Profile, clock: Clock)
         return member
 
 
-def apply(profile: Profile, edit: ProfileEdit, settings: Settings) -> Profile | None:
+def apply(profile: Profile, edit: ProfileEdit, settings: Options) -> Profile | None:
     """Turn a pressed button into the new profile; None for a value no button offers."""
     value = edit.value
     if edit.field == "gender" and value in Gender._value2member_map_:
@@ -128,7 +128,7 @@ def text(profile: Profile) -> str:
     ])
 
 
-def keyboard(profile: Profile, settings: Settings) -> InlineKeyboardMarkup:
+def keyboard(profile: Profile, settings: Options) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for gender in (Gender.FEMALE, Gender.MALE):
         mark = "✓ " if profile.gender is gender else ""

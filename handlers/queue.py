@@ -10,11 +10,11 @@ from aiogram.utils.i18n import gettext as _
 from domain.clock import Clock
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES
-from handlers import labels, texts
-from handlers.filters import HasRole
 from services import queue
 from services.queue import QueueEntry
 from storage.uow import UnitOfWork
+from views import labels, texts
+from views.filters import HasRole
 
 
 async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:

@@ -11,18 +11,18 @@ from aiogram.filters import BaseFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.conversations import Kind
 from domain.errors import DomainError
 from domain.members import Member
-from handlers import conversation_texts as ct
-from handlers import labels, relay_media
-from handlers.callbacks import ShareContact
-from handlers.filters import InPrivate
 from services import relay
+from services.options import Options
 from services.relay import Intro
 from storage.uow import UnitOfWork
+from views import conversation_texts as ct
+from views import labels, relay_media
+from views.callbacks import ShareContact
+from views.filters import InPrivate
 
 
 class RelayReply(BaseFilter):
@@ -37,7 +37,7 @@ class RelayReply(BaseFilter):
 
 
 async def reply(message: Message, conversation_id: int, member: Member, uow: UnitOfWork,
-                clock: Clock, bot: Bot, settings: Settings) -> None:
+                clock: Clock, bot: Bot, settings: Options) -> None:
     try:
         conv, _contact = await relay.target(uow, member, conversation_id)
     except DomainError as exc:

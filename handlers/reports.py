@@ -2,7 +2,6 @@
 /target for admins."""
 
 import asyncio
-from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -11,24 +10,25 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
 from domain.clock import Clock
-from domain.contacts import Status
 from domain.errors import DomainError
 from domain.members import Member
-from domain.reports import Report, histogram, median, parse_period
+from domain.reports import parse_period
 from domain.roles import DISPATCH_ROLES, Role
-from handlers import labels
-from handlers.csv_files import document
-from handlers.filters import HasRole
-from handlers.report_charts import ChartText, render
-from handlers.texts import fit
 from services import reports
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import labels
+from views.csv_files import document
+from views.filters import HasRole
+from views.replies import send_part
+from views.report_charts import render
+from views.report_texts import auto_name, chart_text, summary, table
+from views.texts import fit
 
 
 async def report(message: Message, command: CommandObject, member: Member, uow: UnitOfWork,
-                 clock: Clock, settings: Settings) -> None:
+                 clock: Clock, settings: Options) -> None:
     zone = ZoneInfo(member.timezone or settings.team_timezone)
     try:
         period = parse_period(command.args or "", clock.now(), zone)
@@ -38,9 +38,11 @@ async def report(message: Message, command: CommandObject, member: Member, uow: 
     result = await reports.build_report(uow, member, period, auto_name())
     await message.answer(fit(summary(result, zone)))
     png = await asyncio.to_thread(render, chart_text(result, zone))
-    await message.answer_photo(BufferedInputFile(png, "report.png"))
-    await message.answer_document(document("report.csv", ["section", "who", "metric", "value"],
-                                           table(result)), caption=_("The full table."))
+    await send_part(message, message.answer_photo(BufferedInputFile(png, "report.png")),
+                    _("I could not send the chart; the figures are above."))
+    await send_part(message, message.answer_document(
+        document("report.csv", ["section", "who", "metric", "value"], table(result)),
+        caption=_("The full table.")), _("I could not send the table as a file; the figures are above."))
 
 
 async def target(message: Message, command: CommandObject, member: Member, uow: UnitOfWork,
@@ -56,93 +58,6 @@ async def target(message: Message, command: CommandObject, member: Member, uow: 
         return
     await message.answer(_("Target for {name}: {n} meetings per 30 days.").format(
         name=escape(multiplier.name), n=int(number)))
-
-
-def auto_name() -> str:
-    """How the reports name the offers auto-dispatch made."""
-    return _("auto-dispatch")
-
-
-def period_label(result: Report, zone: ZoneInfo) -> str:
-    first = labels.date(result.period.start, zone)
-    last = labels.date(result.period.end - timedelta(microseconds=1), zone)
-    return _("{first} – {last} ({days} days)").format(first=first, last=last, days=result.period.days)
-
-
-def summary(result: Report, zone: ZoneInfo) -> str:
-    c = result.counters
-    lines = [
-        _("<b>Report</b> {period}").format(period=period_label(result, zone)),
-        _("{new} new · {dispatched} dispatched · {accepted} accepted · {reached} reached · {met} met · {closed} closed · {waiting} waiting now").format(
-            new=c.new, dispatched=c.dispatched, accepted=c.accepted, reached=c.reached, met=c.met,
-            closed=c.closed, waiting=c.waiting_now),
-        _("Median time to first offer: {time}").format(time=_duration(median(result.dispatch_times))),
-        "", _("<b>Multipliers</b>"),
-    ]
-    for m in result.multipliers:
-        share = labels.percent(m.accepted_share) if m.accepted_share is not None else "—"
-        lines.append(_("{name}: {offers} offers, {share} accepted, accepts in {accept}, first contact in {first}, {overdue} overdue, {met} met").format(
-            name=escape(m.name), offers=m.offers, share=share,
-            accept=_duration(median(m.accept_times)), first=_duration(median(m.first_contact_times)),
-            overdue=m.overdue_now, met=m.met))
-    lines += ["", _("<b>Dispatchers</b>")]
-    lines += [_("{name}: {offers} offers, waited {wait} (median)").format(
-        name=escape(d.name), offers=d.offers, wait=_duration(median(d.waits)))
-        for d in result.dispatchers] or ["—"]
-    lines += ["", _("<b>Operators</b>")]
-    lines += [_("{name}: {entered} entered, {triaged} triaged in {wait} (median), {spam} spam").format(
-        name=escape(o.name), entered=o.entered, triaged=o.triaged,
-        wait=_duration(median(o.triage_times)), spam=o.spam)
-        for o in result.operators] or ["—"]
-    return "\n".join(lines)
-
-
-def _duration(value) -> str:  # type: ignore[no-untyped-def]
-    return labels.duration(value) if value is not None else "—"
-
-
-def chart_text(result: Report, zone: ZoneInfo) -> ChartText:
-    c = result.counters
-    return ChartText(
-        title=_("Report {period}").format(period=period_label(result, zone)),
-        counters_title=_("Contacts"),
-        counters=[(_("new"), c.new), (_("dispatched"), c.dispatched), (_("accepted"), c.accepted),
-                  (_("reached"), c.reached), (_("met"), c.met), (_("closed"), c.closed),
-                  (_("waiting now"), c.waiting_now)],
-        multipliers_title=_("Offers per multiplier"),
-        offers_label=_("offered"),
-        accepted_label=_("accepted"),
-        multipliers=[(m.name, m.offers, m.accepted) for m in result.multipliers if m.offers],
-        dispatch_title=_("Time from arrival to first offer"),
-        dispatch=histogram(result.dispatch_times),
-        empty=_("nothing in this period"),
-    )
-
-
-def table(result: Report) -> list[list[object]]:
-    """Long format (section, who, metric, value): easy to pivot in any spreadsheet."""
-    rows: list[list[object]] = [["counters", "", name, value]
-                                for name, value in vars(result.counters).items()]
-    rows += [["funnel", "", status.value, result.funnel.get(status, 0)] for status in Status]
-    for m in result.multipliers:
-        rows += [["multiplier", m.name, "offers", m.offers], ["multiplier", m.name, "accepted", m.accepted],
-                 ["multiplier", m.name, "median_accept_minutes", _minutes(median(m.accept_times))],
-                 ["multiplier", m.name, "median_first_contact_minutes",
-                  _minutes(median(m.first_contact_times))],
-                 ["multiplier", m.name, "overdue_now", m.overdue_now], ["multiplier", m.name, "met", m.met]]
-    for d in result.dispatchers:
-        rows += [["dispatcher", d.name, "offers", d.offers],
-                 ["dispatcher", d.name, "median_wait_minutes", _minutes(median(d.waits))]]
-    for o in result.operators:
-        rows += [["operator", o.name, "entered", o.entered], ["operator", o.name, "triaged", o.triaged],
-                 ["operator", o.name, "median_triage_minutes", _minutes(median(o.triage_times))],
-                 ["operator", o.name, "spam", o.spam]]
-    rows += [["time_to_dispatch", "", bucket, count] for bucket, count in histogram(result.dispatch_times)]
-    return rows
-
-
-def _minutes(value) -> object:  # type: ignore[no-untyped-def]
-    return round(value.total_seconds() / 60, 1) if value is not None else ""
 
 
 def router() -> Router:

@@ -13,17 +13,18 @@ from aiogram.filters import BaseFilter, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.conversations import Kind
 from domain.members import Member
-from handlers import conversation_texts as ct
-from handlers import fallback, relay_media
+from handlers import fallback
 from handlers.start import JOIN_PREFIX
 from services import relay, seekers
+from services.options import Options
 from services.seekers import Inbound, Outcome, Received
 from services.triage import TriageCard
 from storage.uow import UnitOfWork
+from views import conversation_texts as ct
+from views import relay_media
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,12 @@ class Seeker(BaseFilter):
         return True
 
 
-async def start(message: Message, settings: Settings, state: FSMContext) -> None:
+async def start(message: Message, settings: Options, state: FSMContext) -> None:
     await state.update_data(greeted=True)  # their first real message is not greeted again
     await message.answer(_greeting(settings))
 
 
-async def incoming(message: Message, uow: UnitOfWork, clock: Clock, settings: Settings,
+async def incoming(message: Message, uow: UnitOfWork, clock: Clock, settings: Options,
                    bot: Bot, team_chat_id: int | None, state: FSMContext) -> None:
     piece = relay_media.read(message)
     refusal = _refusal(piece, settings)
@@ -103,7 +104,7 @@ async def _relay(bot: Bot, uow: UnitOfWork, got: Received, kind: Kind, text: str
     await relay.link(uow, sent.chat.id, sent.message_id, conv.id)
 
 
-def _refusal(piece: relay_media.Piece | None, settings: Settings) -> str | None:
+def _refusal(piece: relay_media.Piece | None, settings: Options) -> str | None:
     if piece is None:
         return ct.unsupported()
     if piece.text and len(piece.text) > settings.seeker_max_text:
@@ -113,7 +114,7 @@ def _refusal(piece: relay_media.Piece | None, settings: Settings) -> str | None:
     return None
 
 
-def _greeting(settings: Settings) -> str:
+def _greeting(settings: Options) -> str:
     return escape(settings.seeker_greeting) if settings.seeker_greeting else ct.greeting()
 
 

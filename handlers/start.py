@@ -11,10 +11,10 @@ from aiogram.utils.i18n import gettext as _
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
-from handlers import labels
 from handlers.common import help_text
 from services import team
 from storage.uow import UnitOfWork
+from views import labels
 
 JOIN_PREFIX = "join-"
 

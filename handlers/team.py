@@ -9,18 +9,18 @@ from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
 from domain.roles import Role
-from handlers import labels, texts
-from handlers.callbacks import InviteRole, MemberAction
-from handlers.filters import HasRole
-from handlers.posting import edit_pressed, reply_to_press
 from handlers.start import JOIN_PREFIX
 from services import team
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import labels, texts
+from views.callbacks import InviteRole, MemberAction
+from views.filters import HasRole
+from views.replies import edit_pressed, reply_to_press
 
 
 async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:
@@ -45,7 +45,7 @@ async def invite(message: Message) -> None:
 
 
 async def invite_link(query: CallbackQuery, callback_data: InviteRole, member: Member,
-                      uow: UnitOfWork, clock: Clock, bot: Bot, settings: Settings) -> None:
+                      uow: UnitOfWork, clock: Clock, bot: Bot, settings: Options) -> None:
     ttl = timedelta(hours=settings.invite_ttl_hours)
     token = await team.create_invite(uow, member, callback_data.role, clock.now(), ttl)
     link = await create_start_link(bot, JOIN_PREFIX + token)

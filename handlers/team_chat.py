@@ -8,9 +8,9 @@ from aiogram.utils.i18n import gettext as _
 from domain.clock import Clock
 from domain.members import Member
 from domain.roles import Role
-from handlers.filters import HasRole
 from services import team
 from storage.uow import UnitOfWork
+from views.filters import HasRole
 
 
 async def bind(message: Message, member: Member, uow: UnitOfWork, clock: Clock) -> None:

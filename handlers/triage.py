@@ -1,32 +1,28 @@
 """Operators' buttons on a seeker's triage card in the team chat."""
 
-from collections.abc import Callable
-from datetime import datetime
 
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.conversations import TriageAction
 from domain.errors import DomainError
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
-from handlers import conversation_texts as ct
-from handlers import duplicate_texts, labels, texts
-from handlers.callbacks import TriageAct
-from handlers.filters import HasRole
-from handlers.posting import edit_pressed, publish_card, refresh_card
-from scheduler.sender import OutboxSender
-from services import notify, triage
-from services.intake import IntakeResult
+from services import triage
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import conversation_texts as ct
+from views import duplicate_texts, labels
+from views.callbacks import TriageAct
+from views.filters import HasRole
+from views.replies import edit_pressed
 
 
 async def act(query: CallbackQuery, callback_data: TriageAct, member: Member, uow: UnitOfWork,
-              clock: Clock, bot: Bot, settings: Settings, sender: OutboxSender,
-              team_chat_id: int | None, autodispatch: Callable[[], None]) -> None:
+              clock: Clock, bot: Bot, settings: Options,
+              team_chat_id: int | None) -> None:
     now, action = clock.now(), callback_data.action
     try:
         if action is TriageAction.CONTACT:
@@ -45,24 +41,6 @@ async def act(query: CallbackQuery, callback_data: TriageAct, member: Member, uo
         TriageAction.CONTACT: _("Saved as a contact; its card follows."),
     }[action])
     await edit_pressed(query, ct.triage_card(card, now), reply_markup=ct.triage_keyboard(card))
-    if action is TriageAction.CONTACT:
-        await _publish(result, uow, bot, settings, sender, team_chat_id, now)
-        autodispatch()
-
-
-async def _publish(result: IntakeResult, uow: UnitOfWork, bot: Bot, settings: Settings,
-                   sender: OutboxSender, team_chat_id: int | None, now: datetime) -> None:
-    """A new contact's card, or the stored contact's card redrawn with the new touch."""
-    if not result.created:
-        sender.wake()  # the touch notice
-        await refresh_card(bot, result.card, now)
-        return
-    await notify.ping_dispatchers(uow, texts.new_contact_notice(result.contact), now,
-                                  settings.quiet())
-    sender.wake()
-    await publish_card(bot, uow, team_chat_id, result.card, now)
-    for other in result.suspect_cards:
-        await refresh_card(bot, other, now)
 
 
 def _refusal(exc: DomainError) -> str:

@@ -9,12 +9,13 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.config import Settings
 from domain.clock import Clock
 from domain.contacts import Status
 from domain.followup_rules import NagPolicy
 from scheduler.sender import OutboxSender
 from services.notify import Quiet
+from services.options import Options
+from storage.uow import AfterCommit, UnitOfWork
 
 
 @dataclass
@@ -22,9 +23,14 @@ class JobContext:
     bot: Bot
     session_factory: async_sessionmaker
     clock: Clock
-    settings: Settings
+    settings: Options
     i18n: I18n
     sender: OutboxSender
+    after_commit: AfterCommit | None = None
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work whose committed effects run (the sender woken, auto-dispatch)."""
+        return UnitOfWork(self.session_factory, self.after_commit)
 
     @contextlib.contextmanager
     def texts(self) -> Iterator[None]:

@@ -6,22 +6,21 @@ from zoneinfo import ZoneInfo
 
 from domain.roles import Role
 from domain.timing import digest_due, parse_times
-from handlers import digest_texts, keyboards
 from scheduler.context import JobContext
 from services import digests, notify
 from storage.repositories.settings import DIGEST_TIMES
-from storage.uow import UnitOfWork
+from views import digest_texts, keyboards
 
 
 async def send_digests(ctx: JobContext) -> None:
     now = ctx.clock.now()
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         times = parse_times(await uow.settings.get(DIGEST_TIMES) or ctx.settings.digest_times)
         members = [m for m in await uow.members.list_all()
                    if digests.wants_dispatch_digest(m) or m.has(Role.MULTIPLIER)]
     for member in members:
         if member.last_digest_at is None:  # newcomers start from now, not with a backlog
-            async with UnitOfWork(ctx.session_factory) as uow:
+            async with ctx.uow() as uow:
                 await uow.members.update(member.id, last_digest_at=now)
                 await uow.commit()
             continue
@@ -29,7 +28,7 @@ async def send_digests(ctx: JobContext) -> None:
         slot = digest_due(now, ZoneInfo(zone), times, member.last_digest_at)
         if slot is None:
             continue
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             parts, open_ids = [], []
             since = member.last_digest_at or slot - timedelta(days=1)
             with ctx.texts():
@@ -50,4 +49,3 @@ async def send_digests(ctx: JobContext) -> None:
                     dedupe_key=f"digest:{member.id}:{slot.isoformat()}")
             await uow.members.update(member.id, last_digest_at=slot)
             await uow.commit()
-    ctx.sender.wake()

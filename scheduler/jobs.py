@@ -6,21 +6,20 @@ from datetime import timedelta
 from domain.conversations import RelayStatus
 from domain.errors import DomainError
 from domain.followup_rules import NagAction
-from handlers import conversation_texts, duplicate_texts, keyboards, texts
-from handlers.posting import offer_message, redraw_card, refresh_card
 from scheduler.context import JobContext
 from services import answers, autodispatch, duplicates, nags, notify, relay
 from services.cards import build_card
 from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
+from views import conversation_texts, duplicate_texts, keyboards, texts
+from views.offers import offer_message
 
 
 async def expire_offers(ctx: JobContext) -> None:
     now = ctx.clock.now()
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         due = await uow.offers.due_to_expire(now)
     for offer in due:
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             if not await answers.expire_offer(uow, offer, now):
                 continue
             view = await build_card(uow, offer.contact_id, now)
@@ -32,18 +31,15 @@ async def expire_offers(ctx: JobContext) -> None:
                 notice = texts.offer_expired_notice(view.contact, view.names[offer.multiplier_id])
                 await notify.to_realtime_dispatchers(uow, notice, now, ctx.quiet)
             await uow.commit()
-        with ctx.texts():
-            await refresh_card(ctx.bot, view, now)
-    ctx.sender.wake()
 
 
 async def auto_dispatch(ctx: JobContext) -> None:
     """The next automatic offer for every contact auto-dispatch still owns, or the hand-over."""
     now, ttl = ctx.clock.now(), timedelta(hours=ctx.settings.offer_ttl_hours)
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         waiting = await autodispatch.waiting(uow)
     for contact_id in waiting:
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             with ctx.texts():
                 try:
                     step = await autodispatch.step(uow, contact_id, now, ctx.settings.offer_days,
@@ -57,18 +53,15 @@ async def auto_dispatch(ctx: JobContext) -> None:
                         uow, texts.auto_handover(step.card, step.handed_over), now,
                         dedupe_key=f"auto-handover:{contact_id}:{now.isoformat()}")
             await uow.commit()
-        with ctx.texts():  # read again: the card may have been posted while we worked
-            await redraw_card(ctx.bot, ctx.session_factory, contact_id, now)
-    ctx.sender.wake()
 
 
 async def nag_followups(ctx: JobContext) -> None:
     now, policy = ctx.clock.now(), ctx.nag_policy
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         due = await nags.due_nags(uow, policy, now)
     for item in due:
         contact = item.contact
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             with ctx.texts():
                 view, since = None, contact.stage_changed_at or contact.created_at
                 if item.action is NagAction.NAG:
@@ -87,18 +80,14 @@ async def nag_followups(ctx: JobContext) -> None:
                         reply_markup=keyboards.escalation(contact.id).model_dump_json(),
                         dedupe_key=f"escalate:{contact.id}:{since.isoformat()}")
             await uow.commit()
-        if view is not None:
-            with ctx.texts():
-                await refresh_card(ctx.bot, view, now)
-    ctx.sender.wake()
 
 
 async def auto_close(ctx: JobContext) -> None:
     now = ctx.clock.now()
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         due = await nags.due_auto_close(uow, timedelta(days=ctx.settings.auto_close_days), now)
     for contact in due:
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             view = await nags.auto_close(uow, contact, now)
             if view is None:
                 continue
@@ -106,20 +95,17 @@ async def auto_close(ctx: JobContext) -> None:
                 await notify.to_realtime_dispatchers(uow, texts.auto_closed_notice(contact), now,
                                                     ctx.quiet)
             await uow.commit()
-        with ctx.texts():
-            await refresh_card(ctx.bot, view, now)
-    ctx.sender.wake()
 
 
 async def conversation_statuses(ctx: JobContext) -> None:
     """'Multiplier not responding' after a silence; closed when the seeker never answered
     the first message. The multiplier hears of both; dispatchers read them in digests."""
     now = ctx.clock.now()
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         due = await relay.due_statuses(uow, ctx.settings.relay_policy(), now)
     for move in due:
         conv, contact = move.conversation, move.contact
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             moved, view = await relay.apply_status(uow, move, now)
             if not moved:
                 continue
@@ -134,10 +120,6 @@ async def conversation_statuses(ctx: JobContext) -> None:
                                            dedupe_key=f"conv:{conv.id}:{move.to.value}:"
                                                       f"{(conv.last_in_at or now).isoformat()}")
             await uow.commit()
-        if view is not None:
-            with ctx.texts():
-                await refresh_card(ctx.bot, view, now)
-    ctx.sender.wake()
 
 
 #: Contacts checked per run: a backlog (e.g. after the migration) drains over several runs.
@@ -148,24 +130,15 @@ async def find_missed_duplicates(ctx: JobContext) -> None:
     """Contacts intake never checked (rows from before detection existed, or an intake that
     failed half-way) are checked once; new suspects go on their cards and the team hears."""
     now = ctx.clock.now()
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         unchecked = await uow.contacts.unchecked(DUPLICATE_BATCH)
     found = 0
     for contact in unchecked:
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             new = await duplicates.recheck(uow, contact, now)
         found += len(new)
-        if new:
-            async with UnitOfWork(ctx.session_factory) as uow:
-                views = [await build_card(uow, contact.id, now)]
-                views += [await build_card(uow, m.contact_id, now) for m in new]
-                await uow.commit()
-            with ctx.texts():
-                for view in views:
-                    await refresh_card(ctx.bot, view, now)
     if found:
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             with ctx.texts():
                 await notify.to_team(uow, duplicate_texts.missed_notice(found), now)
             await uow.commit()
-        ctx.sender.wake()

@@ -11,7 +11,6 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aiogram import Bot
@@ -29,12 +28,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
 from domain.delivery import MAX_ATTEMPTS, DeliveryOutcome, classify_failure, retry_delay
-from handlers.posting import card_lock
-from handlers.texts import fit
 from scheduler.limits import FloodLimits
 from services import delivery
 from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
+from views.texts import fit
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +40,8 @@ log = logging.getLogger(__name__)
 OnUnreachable = Callable[[delivery.Unreachable], Awaitable[None]]
 #: Called with (chat id, message id) of an offer message that arrived after its offer closed.
 OnStaleOffer = Callable[[int, int], Awaitable[None]]
-#: Renders a contact's card as it is now (text, JSON markup), for a queued card (purpose
-#: "card") that may have waited behind the group's flood limit while the contact moved on.
-RenderCard = Callable[[int], Awaitable[tuple[str, str | None]]]
+#: Renders a row whose text is made when it is sent (scheduler.render); None: nothing to send.
+Render = Callable[[OutgoingMessage], Awaitable[OutgoingMessage | None]]
 
 
 class OutboxSender:
@@ -58,7 +55,7 @@ class OutboxSender:
         self.batch = batch
         self.on_unreachable: OnUnreachable | None = None
         self.on_stale_offer: OnStaleOffer | None = None
-        self.render_card: RenderCard | None = None
+        self.render: Render | None = None
         self._wake = asyncio.Event()
         self._chat_tasks: dict[int, asyncio.Task] = {}
         self._chat_queues: dict[int, list[OutgoingMessage]] = defaultdict(list)
@@ -130,9 +127,13 @@ class OutboxSender:
 
     async def _deliver(self, message: OutgoingMessage):  # type: ignore[no-untyped-def]
         """Send one row; returns the time to hold the chat until after a retryable failure."""
-        card = self._is_card(message)
-        if card:
-            message = await self._render(message)
+        if self.render is not None:
+            rendered = await self.render(message)
+            if rendered is None:
+                async with UnitOfWork(self.session_factory) as uow:
+                    await delivery.dropped(uow, message)
+                return None
+            message = rendered
         try:
             sent_id = await self._call(message)
         except TelegramAPIError as exc:
@@ -141,27 +142,7 @@ class OutboxSender:
             stale = await delivery.delivered(uow, message, sent_id, self.clock.now())
         if stale and sent_id and self.on_stale_offer is not None:
             await self.on_stale_offer(message.chat_id, sent_id)
-        if card and sent_id:
-            await self._catch_up(message, sent_id)
         return None
-
-    def _is_card(self, message: OutgoingMessage) -> bool:
-        return message.purpose == "card" and bool(message.ref_id) and self.render_card is not None
-
-    async def _render(self, message: OutgoingMessage) -> OutgoingMessage:
-        assert self.render_card is not None and message.ref_id is not None
-        text, reply_markup = await self.render_card(message.ref_id)
-        return replace(message, text=text, reply_markup=reply_markup)
-
-    async def _catch_up(self, posted: OutgoingMessage, message_id: int) -> None:
-        """The contact may have moved between the render and saving where the card landed
-        (e.g. auto-dispatch offered it): nobody else could edit the card then, so we do."""
-        assert posted.ref_id is not None
-        async with card_lock(posted.ref_id):
-            now = await self._render(posted)
-            if (now.text, now.reply_markup) != (posted.text, posted.reply_markup):
-                with contextlib.suppress(TelegramAPIError):
-                    await self._call(replace(now, edit_message_id=message_id))
 
     async def _call(self, message: OutgoingMessage) -> int | None:
         markup = (InlineKeyboardMarkup.model_validate_json(message.reply_markup)

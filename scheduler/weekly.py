@@ -7,12 +7,10 @@ from zoneinfo import ZoneInfo
 from domain.reports import Period
 from domain.roles import Role
 from domain.timing import latest_weekly_slot, parse_weekly
-from handlers import reports as report_texts
-from handlers import supply as supply_texts
-from handlers.texts import fit
 from scheduler.context import JobContext
 from services import notify, reports, supply
-from storage.uow import UnitOfWork
+from views import report_texts, supply_texts
+from views.texts import fit
 
 LAST_SENT = "weekly_report_at"
 
@@ -23,7 +21,7 @@ async def send_weekly_report(ctx: JobContext) -> None:
     now, zone = ctx.clock.now(), ZoneInfo(ctx.settings.team_timezone)
     weekday, at = parse_weekly(ctx.settings.weekly_report)
     slot = latest_weekly_slot(now, zone, weekday, at)
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         last = await uow.settings.get(LAST_SENT)
         if last is None:  # a new deployment starts from now, not with last week's report
             await uow.settings.set(LAST_SENT, slot.isoformat())
@@ -31,7 +29,7 @@ async def send_weekly_report(ctx: JobContext) -> None:
             return
         if last >= slot.isoformat():
             return
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with ctx.uow() as uow:
         with ctx.texts():
             previous = latest_weekly_slot(slot - timedelta(seconds=1), zone, weekday, at)
             week = await reports.team_report(uow, Period(previous, slot), report_texts.auto_name())
@@ -42,4 +40,3 @@ async def send_weekly_report(ctx: JobContext) -> None:
                                        dedupe_key=f"weekly:{admin.id}:{slot.isoformat()}")
         await uow.settings.set(LAST_SENT, slot.isoformat())
         await uow.commit()
-    ctx.sender.wake()

@@ -4,13 +4,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.contacts import Contact, Status
+from domain.delivery import Purpose
+from domain.effects import Effect
 from domain.errors import NoLongerAvailable, OfferExpired
 from domain.lifecycle import check_can_answer, check_can_give_reason
 from domain.members import Member
 from domain.offers import DeclineReason, Offer, OfferStatus
 from domain.roles import Role
+from services import notify
 from services.access import found, require
-from services.cards import CardView, build_card
+from services.card_queue import changed, show
+from services.cards import CardView
 from services.transaction import use_case
 from storage.uow import UnitOfWork
 
@@ -50,7 +54,10 @@ async def accept(uow: UnitOfWork, actor: Member | None, offer_id: int, now: date
 
 
 @use_case
-async def decline(uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime) -> Answered:
+async def decline(uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime,
+                  quiet: notify.Quiet = notify.NO_QUIET) -> Answered:
+    """The contact goes back to dispatch: real-time dispatchers hear it, and auto-dispatch
+    (if it owns the contact) asks the next multiplier right after the commit."""
     actor = require(actor, Role.MULTIPLIER)
     offer = await _open_offer(uow, actor, offer_id, now)
     if not await uow.offers.transition(
@@ -62,6 +69,9 @@ async def decline(uow: UnitOfWork, actor: Member | None, offer_id: int, now: dat
     await uow.audit.record(
         now, actor.id, "contact", offer.contact_id, "declined", Status.OFFERED, Status.NEW
     )
+    await notify.to_realtime_dispatchers(uow, "", now, quiet, purpose=Purpose.DECLINED,
+                                         ref_id=offer_id)
+    uow.effects.add(Effect.AUTODISPATCH)
     return await _finish(uow, offer_id, now)
 
 
@@ -89,6 +99,7 @@ async def expire_offer(uow: UnitOfWork, offer: Offer, now: datetime) -> bool:
     await uow.audit.record(
         now, None, "contact", offer.contact_id, "offer_expired", Status.OFFERED, Status.NEW
     )
+    await show(uow, offer.contact_id, now)
     return True
 
 
@@ -97,7 +108,7 @@ async def _open_offer(uow: UnitOfWork, actor: Member, offer_id: int, now: dateti
     offer = found(await uow.offers.get(offer_id), "offer")
     if offer.status is OfferStatus.PENDING and not offer.is_open(now):
         await expire_offer(uow, offer, now)
-        card = await build_card(uow, offer.contact_id, now)
+        card = await changed(uow, offer.contact_id, now)
         await uow.commit()
         raise OfferExpired(card)
     check_can_answer(offer, actor, now)
@@ -115,6 +126,6 @@ async def _lost_race(uow: UnitOfWork, actor: Member, offer_id: int, now: datetim
 async def _finish(uow: UnitOfWork, offer_id: int, now: datetime) -> Answered:
     offer = found(await uow.offers.get(offer_id), "offer")
     contact = found(await uow.contacts.get(offer.contact_id), "contact")
-    card = await build_card(uow, offer.contact_id, now)
+    card = await changed(uow, offer.contact_id, now)
     await uow.commit()
     return Answered(offer, contact, card)

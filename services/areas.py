@@ -9,7 +9,8 @@ from domain.members import Member
 from domain.roles import DISPATCH_ROLES, Role
 from domain.translit import fold
 from services.access import found, require
-from services.cards import CardView, build_card
+from services.card_queue import changed
+from services.cards import CardView
 from services.transaction import use_case
 from storage.uow import UnitOfWork
 
@@ -84,7 +85,7 @@ async def map_contact(uow: UnitOfWork, actor: Member | None, contact_id: int, te
             key = found(areas.resolve(text or "").key, "area")
     await uow.contacts.set_fields(contact_id, area_key=key)
     await uow.audit.record(now, actor.id, "contact", contact_id, "map_area", contact.area_key, key)
-    view = await build_card(uow, contact_id, now)
+    view = await changed(uow, contact_id, now)
     await uow.commit()
     return view
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from domain.contacts import Status
 from domain.members import Member
 from domain.offers import Offer
+from services.card_queue import changed
 from services.cards import CardView, build_card
 from services.dispatch import ComposeOffer, place_offer
 from services.transaction import use_case
@@ -45,10 +46,10 @@ async def step(uow: UnitOfWork, contact_id: int, now: datetime, days: int, ttl: 
         if not await uow.contacts.auto_move(contact, auto_dispatch=False):
             return None  # a dispatcher or another run got there first
         await uow.audit.record(now, None, "contact", contact_id, "auto_handover", None, why)
-        return AutoStep(await build_card(uow, contact_id, now), handed_over=why)
+        return AutoStep(await changed(uow, contact_id, now), handed_over=why)
     assert best is not None
     offer = await place_offer(uow, None, contact, best, now, days, ttl, compose)
-    return AutoStep(await build_card(uow, contact_id, now), offer, best)
+    return AutoStep(await changed(uow, contact_id, now), offer, best)
 
 
 def _hand_over_reason(view: CardView, best: Member | None) -> str | None:

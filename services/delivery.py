@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.contacts import Status
+from domain.delivery import Purpose
 from domain.offers import OfferStatus
-from services.cards import CardView, build_card
+from services.card_queue import changed
+from services.cards import CardView
 from services.transaction import use_case
 from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
@@ -26,16 +28,23 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
     buttons must be taken away (the withdrawal could not edit a message it did not know)."""
     await uow.outbox.sent(message.id, tg_message_id, now)
     stale = False
-    if message.purpose == "offer" and message.ref_id and tg_message_id:
+    if message.purpose == Purpose.OFFER and message.ref_id and tg_message_id:
         await uow.offers.save_dm(message.ref_id, message.chat_id, tg_message_id)
         offer = await uow.offers.get(message.ref_id)
         stale = offer is not None and offer.status is not OfferStatus.PENDING
-    if message.purpose == "card" and message.ref_id and tg_message_id:  # see handlers.announce
+    if message.purpose == Purpose.CARD and message.ref_id and tg_message_id:
         await uow.contacts.save_card(message.ref_id, message.chat_id, tg_message_id)
     if message.member_id:
         await uow.members.update(message.member_id, unreachable_at=None)
     await uow.commit()
     return stale
+
+
+@use_case
+async def dropped(uow: UnitOfWork, message: OutgoingMessage) -> None:
+    """What the row was about is gone (e.g. a merged contact): nothing is sent."""
+    await uow.outbox.failed(message.id, "nothing to send: its subject is gone")
+    await uow.commit()
 
 
 @use_case
@@ -54,7 +63,7 @@ async def undeliverable(uow: UnitOfWork, message: OutgoingMessage, error: str,
         await uow.members.update(member.id, unreachable_at=now)
         await uow.audit.record(now, None, "member", member.id, "unreachable", None, error)
     card = None
-    if message.purpose == "offer" and message.ref_id:
+    if message.purpose == Purpose.OFFER and message.ref_id:
         card = await _withdraw(uow, message.ref_id, now)
     await uow.commit()
     return Unreachable(member.name, first_time, card)
@@ -71,4 +80,4 @@ async def _withdraw(uow: UnitOfWork, offer_id: int, now: datetime) -> CardView |
     await uow.audit.record(
         now, None, "contact", offer.contact_id, "undeliverable", Status.OFFERED, Status.NEW
     )
-    return await build_card(uow, offer.contact_id, now)
+    return await changed(uow, offer.contact_id, now)

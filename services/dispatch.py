@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.contacts import CloseReason, Contact, Status
+from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable
 from domain.lifecycle import (
     OFFERABLE,
@@ -19,6 +20,7 @@ from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
+from services.card_queue import changed
 from services.cards import CardView, build_card
 from services.transaction import use_case
 from storage.repositories.outbox import Enqueue
@@ -59,7 +61,7 @@ async def make_offer(
     contact = found(await uow.contacts.get(contact_id), "contact")
     multiplier = found(await uow.members.get(multiplier_id), "member")
     offer = await place_offer(uow, actor.id, contact, multiplier, now, days, ttl, compose)
-    card = await build_card(uow, contact_id, now)
+    card = await changed(uow, contact_id, now)
     await uow.commit()
     return OfferMade(offer, multiplier, card)
 
@@ -94,7 +96,7 @@ async def place_offer(
     await uow.audit.record(now, actor_id, "offer", offer.id, "create", None, offer.status)
     text, markup = compose(offer, contact)
     await uow.outbox.add(Enqueue(chat_id=multiplier.tg_user_id, member_id=multiplier.id, text=text,
-                                 reply_markup=markup, purpose="offer", ref_id=offer.id), now)
+                                 reply_markup=markup, purpose=Purpose.OFFER, ref_id=offer.id), now)
     return offer
 
 
@@ -117,7 +119,10 @@ async def withdraw_offer(
         now, actor.id, "contact", offer.contact_id, reason, Status.OFFERED, Status.NEW
     )
     dm = await uow.offers.dm(offer_id)
-    card = await build_card(uow, offer.contact_id, now)
+    if dm:  # the multiplier's Yes / No stop working and say why
+        await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1], text="",
+                                     purpose=Purpose.WITHDRAWN, ref_id=offer_id), now)
+    card = await changed(uow, offer.contact_id, now)
     await uow.commit()
     return OfferWithdrawn(offer, dm, card)
 
@@ -177,7 +182,7 @@ async def _move(
     if not await uow.contacts.transition(contact_id, expected, to, auto_dispatch=False, **fields):
         raise NoLongerAvailable("contact moved on")
     await uow.audit.record(now, actor.id, "contact", contact_id, action, contact.status, to)
-    view = await build_card(uow, contact_id, now)
+    view = await changed(uow, contact_id, now)
     await uow.commit()
     return view
 

@@ -9,7 +9,8 @@ from domain.identity import keys_for
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
-from services.cards import CardView, build_card
+from services.card_queue import changed, show
+from services.cards import CardView
 from services.transaction import use_case
 from storage.repositories.duplicates import DISMISSED, PENDING, Suspect
 from storage.uow import UnitOfWork
@@ -51,6 +52,8 @@ async def recheck(uow: UnitOfWork, contact: Contact, now: datetime) -> list[Matc
     matches = [m for m in await matches_for(uow, contact.details, exclude=contact.id)
                if m.strength in (Strength.EXACT, Strength.SUSPECT)]
     new = await record_suspects(uow, contact.id, matches, now)
+    for contact_id in [contact.id, *(m.contact_id for m in new)] if new else []:
+        await show(uow, contact_id, now)  # both cards show the possible duplicate
     await uow.commit()
     return new
 
@@ -66,7 +69,7 @@ async def dismiss(uow: UnitOfWork, actor: Member | None, suspect_id: int, contac
     await uow.audit.record(now, actor.id, "contact", contact_id, "not_duplicate", None,
                            {"other": suspect.other_id if suspect.contact_id == contact_id
                             else suspect.contact_id})
-    view = await build_card(uow, contact_id, now)
+    view = await changed(uow, contact_id, now)
     await uow.commit()
     return view
 

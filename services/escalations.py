@@ -9,7 +9,8 @@ from domain.errors import NoLongerAvailable
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
-from services.cards import CardView, build_card
+from services.card_queue import changed
+from services.cards import CardView
 from services.followup import NAGS_RESET
 from services.transaction import use_case
 from storage.repositories.outbox import Enqueue
@@ -49,6 +50,6 @@ async def answer(uow: UnitOfWork, actor: Member | None, contact_id: int, action:
     await uow.audit.record(now, actor.id, "contact", contact_id, f"escalation:{action}",
                            contact.status, after.status if after else None)
     contact = found(await uow.contacts.get(contact_id), "contact")
-    card = await build_card(uow, contact_id, now)
+    card = await changed(uow, contact_id, now)
     await uow.commit()
     return EscalationAnswered(contact, card)

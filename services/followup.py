@@ -10,7 +10,8 @@ from domain.members import Member
 from domain.reliability import REACHED_STAGES
 from domain.roles import Role
 from services.access import found, require
-from services.cards import CardView, build_card
+from services.card_queue import changed
+from services.cards import CardView
 from services.transaction import use_case
 from storage.uow import UnitOfWork
 
@@ -78,6 +79,6 @@ async def my_contacts(uow: UnitOfWork, actor: Member | None) -> list[Contact]:
 
 async def _finish(uow: UnitOfWork, contact_id: int, now: datetime) -> StageChanged:
     contact = found(await uow.contacts.get(contact_id), "contact")
-    card = await build_card(uow, contact_id, now)
+    card = await changed(uow, contact_id, now)
     await uow.commit()
     return StageChanged(contact, card)

@@ -11,14 +11,17 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from domain.contacts import Contact, ContactDetails
+from domain.delivery import Purpose
 from domain.duplicates import Match, exact_match
+from domain.effects import Effect
 from domain.errors import InvalidInput
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
 from services import notify
 from services.access import require
 from services.areas import resolve_contact_place
-from services.cards import CardView, build_card
+from services.card_queue import changed
+from services.cards import CardView
 from services.duplicates import matches_for, record_suspects
 from services.transaction import use_case
 from storage.uow import UnitOfWork
@@ -48,7 +51,12 @@ class IntakeResult:
 async def create_contact(
     uow: UnitOfWork, actor: Member | None, details: ContactDetails, now: datetime,
     *, compose_touch: ComposeTouch | None = None, quiet: notify.Quiet | None = None,
+    ping: bool = True,
 ) -> IntakeResult:
+    """Save a new contact, or attach a known seeker's arrival to their contact. Either way
+    the team card (new or redrawn) and the pings are queued in the same transaction, and
+    auto-dispatch is nudged after the commit. `ping`: tell real-time dispatchers about this
+    contact (an import tells them once for the whole file instead)."""
     actor = require(actor, *INTAKE_ROLES)
     if not (details.phone or details.tg_username or details.email or details.tg_user_id):
         raise InvalidInput("reach")
@@ -60,8 +68,12 @@ async def create_contact(
     await uow.audit.record(now, actor.id, "contact", contact.id, "create", None, asdict(details))
     await prepare_for_dispatch(uow, contact.id, details.area)
     suspects = await record_suspects(uow, contact.id, matches, now)
-    card = await build_card(uow, contact.id, now)
-    others = [await build_card(uow, m.contact_id, now) for m in suspects]
+    card = await changed(uow, contact.id, now)
+    others = [await changed(uow, m.contact_id, now) for m in suspects]
+    if ping:
+        await notify.to_realtime_dispatchers(uow, "", now, quiet or notify.NO_QUIET,
+                                             purpose=Purpose.NEW_CONTACT, ref_id=contact.id)
+    uow.effects.add(Effect.AUTODISPATCH)
     await uow.commit()
     return IntakeResult(card, created=True, suspects=suspects, suspect_cards=others)
 
@@ -90,8 +102,8 @@ async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match
             assignee = await uow.members.get(stored.assignee_id)
             if assignee is not None:
                 await notify.to_member(uow, assignee, compose(stored, match, "assignee"), now,
-                                       quiet or notify.Quiet(None, None, "UTC"))
-    card = await build_card(uow, stored.id, now)
+                                       quiet or notify.NO_QUIET)
+    card = await changed(uow, stored.id, now)
     await uow.commit()
     return IntakeResult(card, created=False, match=match)
 
@@ -104,7 +116,3 @@ async def prepare_for_dispatch(uow: UnitOfWork, contact_id: int, place: str) -> 
         await uow.contacts.set_fields(contact_id, auto_dispatch=True)
 
 
-@use_case
-async def remember_card(uow: UnitOfWork, contact_id: int, chat_id: int, message_id: int) -> None:
-    await uow.contacts.save_card(contact_id, chat_id, message_id)
-    await uow.commit()

@@ -16,7 +16,8 @@ from domain.members import Gender, Member
 from domain.offers import OfferStatus
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
-from services.cards import CardView, build_card
+from services.card_queue import changed
+from services.cards import CardView
 from services.duplicates import pending_suspect
 from services.notify import Quiet, to_member
 from services.transaction import use_case
@@ -99,7 +100,7 @@ async def merge(uow: UnitOfWork, actor: Member | None, suspect_id: int, contact_
     await uow.audit.record(now, actor.id, "contact", merged.id, "merged_into",
                            merged.status, {"keeper": keeper.id})
     await _tell_holders(uow, keeper, merged, plan.takes_assignment, now, compose, quiet)
-    done = MergeDone(await build_card(uow, keeper.id, now), await build_card(uow, merged.id, now),
+    done = MergeDone(await changed(uow, keeper.id, now), await changed(uow, merged.id, now),
                      merge_id)
     await uow.commit()
     return done
@@ -120,8 +121,8 @@ async def undo(uow: UnitOfWork, actor: Member | None, merge_id: int, now: dateti
                            {"merge": merge_id, "merged": record.merged_id})
     await uow.audit.record(now, actor.id, "contact", record.merged_id, "unmerge", None,
                            {"merge": merge_id, "keeper": record.keeper_id})
-    done = MergeDone(await build_card(uow, record.keeper_id, now),
-                     await build_card(uow, record.merged_id, now), merge_id)
+    done = MergeDone(await changed(uow, record.keeper_id, now),
+                     await changed(uow, record.merged_id, now), merge_id)
     await uow.commit()
     return done
 

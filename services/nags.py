@@ -8,7 +8,8 @@ from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action
 from domain.members import Member
 from services.access import found
-from services.cards import CardView, build_card
+from services.card_queue import changed
+from services.cards import CardView
 from services.transaction import use_case
 from storage.uow import UnitOfWork
 
@@ -52,7 +53,7 @@ async def escalate(uow: UnitOfWork, contact: Contact, now: datetime) -> CardView
     if not await uow.contacts.update_if_unchanged(contact, escalated_at=now):
         return None
     await uow.audit.record(now, None, "contact", contact.id, "escalate", None, "not_responding")
-    return await build_card(uow, contact.id, now)
+    return await changed(uow, contact.id, now)
 
 
 @use_case
@@ -68,4 +69,4 @@ async def auto_close(uow: UnitOfWork, contact: Contact, now: datetime) -> CardVi
         return None
     await uow.audit.record(now, None, "contact", contact.id, "auto_close", contact.status,
                            Status.CLOSED)
-    return await build_card(uow, contact.id, now)
+    return await changed(uow, contact.id, now)

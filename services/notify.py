@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from domain.contacts import Contact
+from domain.delivery import Purpose
 from domain.members import Member, NotifyMode
 from domain.roles import DISPATCH_ROLES
 from domain.timing import quiet_until
@@ -27,6 +29,9 @@ class Quiet:
         if self.start is None or self.end is None:
             return now
         return quiet_until(now, self.zone(member), self.start, self.end) or now
+
+
+NO_QUIET = Quiet(None, None, "UTC")
 
 
 @use_case
@@ -59,11 +64,13 @@ async def to_member(
 
 
 @use_case
-async def to_realtime_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet) -> None:
-    """Real-time dispatchers hear at once; the others read it in their next digest."""
+async def to_realtime_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet,
+                                  purpose: str = "notice", ref_id: int | None = None) -> None:
+    """Real-time dispatchers hear at once; the others read it in their next digest.
+    An empty text with a purpose is rendered when sent (scheduler.render)."""
     for member in await uow.members.list_all():
         if member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.REALTIME:
-            await to_member(uow, member, text, now, quiet)
+            await to_member(uow, member, text, now, quiet, purpose=purpose, ref_id=ref_id)
 
 
 @use_case
@@ -86,3 +93,25 @@ async def to_team(
         Enqueue(chat_id=chat_id, text=text, reply_markup=reply_markup, dedupe_key=dedupe_key),
         now,
     )
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a ping rendered when sent is about, read as it is at that moment."""
+
+    contact: Contact
+    multiplier_name: str | None = None  # for a decline: who declined
+
+
+@use_case
+async def subject(uow: UnitOfWork, purpose: Purpose, ref_id: int) -> Subject | None:
+    """None when the reference is gone (the ping is then dropped, not sent empty)."""
+    if purpose is Purpose.DECLINED:
+        offer = await uow.offers.get(ref_id)
+        member = await uow.members.get(offer.multiplier_id) if offer else None
+        contact = await uow.contacts.get(offer.contact_id) if offer else None
+        await uow.commit()
+        return Subject(contact, member.name if member else "?") if contact else None
+    contact = await uow.contacts.get(ref_id)
+    await uow.commit()
+    return Subject(contact) if contact else None

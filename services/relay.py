@@ -18,7 +18,8 @@ from domain.conversations import (
 from domain.errors import NoLongerAvailable, NotAllowed
 from domain.members import Member
 from services.access import found
-from services.cards import CardView, build_card
+from services.card_queue import changed
+from services.cards import CardView
 from services.transaction import use_case
 from storage.uow import UnitOfWork
 
@@ -130,7 +131,7 @@ async def apply_status(uow: UnitOfWork, move: StatusMove, now: datetime
         return True, None
     await uow.audit.record(now, None, "contact", contact.id, "no_answer_close", contact.status,
                            Status.CLOSED)
-    return True, await build_card(uow, contact.id, now)
+    return True, await changed(uow, contact.id, now)
 
 
 @use_case

@@ -269,7 +269,8 @@ class OutboxRow(Base):
     """A message the bot sends on its own initiative; the sender drains these in order."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),
+                      Index("ix_outbox_ref", "purpose", "ref_id", "status"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,10 +1,12 @@
 """Unit of work: one session, the repositories over it, and nothing saved unless committed."""
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.effects import Effect, Effects
 from storage.repositories.api_keys import ApiKeyRepository, IdempotencyRepository
 from storage.repositories.areas import AreaRepository
 from storage.repositories.audit import AuditRepository
@@ -20,18 +22,26 @@ from storage.repositories.reports import ReportRepository
 from storage.repositories.settings import SettingsRepository
 from storage.repositories.tracks import TrackRepository
 
+#: Runs a committed transaction's effects (built once at assembly: see scheduler.effects).
+AfterCommit = Callable[[frozenset[Effect]], None]
+
 
 class UnitOfWork:
     """Services call commit(); leaving the block rolls back whatever was not committed.
 
     Every service ends its transaction (read-only ones too) before the handler talks to
-    Telegram, so no database lock is held across network calls.
+    Telegram, so no database lock is held across network calls. What the transaction left
+    to do (domain.effects) goes to `after_commit` once the commit succeeded, never before
+    and never after a rollback: no entry point has to remember a side effect.
     """
 
     session: AsyncSession
 
-    def __init__(self, session_factory: async_sessionmaker) -> None:
+    def __init__(self, session_factory: async_sessionmaker,
+                 after_commit: AfterCommit | None = None) -> None:
         self._factory = session_factory
+        self._after_commit = after_commit
+        self.effects = Effects()
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
@@ -63,6 +73,13 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        effects = self.effects.take()
+        if self.outbox.take_added():
+            effects |= {Effect.WAKE_SENDER}
+        if effects and self._after_commit is not None:
+            self._after_commit(effects)
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self.effects.discard()
+        self.outbox.take_added()

@@ -7,12 +7,14 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from storage.uow import UnitOfWork
+from storage.uow import AfterCommit, UnitOfWork
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    def __init__(self, session_factory: async_sessionmaker) -> None:
+    def __init__(self, session_factory: async_sessionmaker,
+                 after_commit: AfterCommit | None = None) -> None:
         self.session_factory = session_factory
+        self.after_commit = after_commit
 
     async def __call__(
         self,
@@ -20,6 +22,6 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with UnitOfWork(self.session_factory) as uow:
+        async with UnitOfWork(self.session_factory, self.after_commit) as uow:
             data["uow"] = uow
             return await handler(event, data)

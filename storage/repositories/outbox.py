@@ -38,6 +38,18 @@ class Enqueue:
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._added = 0
+
+    def take_added(self) -> int:
+        """Rows added since the last call (the unit of work wakes the sender for them)."""
+        added, self._added = self._added, 0
+        return added
+
+    async def queued(self, purpose: str, ref_id: int) -> bool:
+        """A row for this purpose and reference waits to be sent (not yet claimed)."""
+        return await self.session.scalar(
+            select(OutboxRow.id).where(OutboxRow.purpose == purpose, OutboxRow.ref_id == ref_id,
+                                       OutboxRow.status == "queued").limit(1)) is not None
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
         """False if a message with the same dedupe key was queued before (a job re-run)."""
@@ -48,6 +60,7 @@ class OutboxRepository:
         values = {**message.__dict__, "not_before": message.not_before or now}
         self.session.add(OutboxRow(created_at=now, status="queued", attempts=0, **values))
         await self.session.flush()
+        self._added += 1
         return True
 
     async def due(self, now: datetime, limit: int) -> list[OutgoingMessage]:

@@ -72,7 +72,8 @@ async def team(fake: FakeTelegram, db_url: str, clock: FakeClock, request) -> As
         admin_ids=[ADMIN_ID],
         log_format="text",
         job_interval_seconds=86_400,  # tests run the jobs themselves, with the fake clock
-        **getattr(request, "param", {}),
+        **{"send_group_interval": 0.2,  # team cards go through the outbox: keep tests quick
+           **getattr(request, "param", {})},
     )
     await asyncio.to_thread(upgrade, url)
     ready: asyncio.Future[JobContext] = asyncio.get_running_loop().create_future()

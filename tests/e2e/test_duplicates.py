@@ -4,7 +4,7 @@ the periodic check."""
 
 from sqlalchemy import text
 
-from handlers.callbacks import Dup
+from views.callbacks import Dup
 from tests.e2e.conftest import Team
 from tests.e2e.test_dispatch_walk import set_profile
 from tests.e2e.test_refusals import offer_to_anna, ready, scalar

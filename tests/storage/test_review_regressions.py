@@ -254,7 +254,7 @@ async def test_concurrent_hand_over_happens_once(session_factory, clock) -> None
 
 # 9. A member name with '$...$' is parsed as matplotlib mathtext: /report crashes after the text.
 def test_chart_survives_dollar_signs_in_names() -> None:
-    from handlers.report_charts import ChartText, render
+    from views.report_charts import ChartText, render
     png = render(ChartText("t", "c", [("new", 1)], "m", "o", "a", [("Anna $^$", 2, 1)], "d",
                            [("<1h", 1)], "e"))
     assert png[:4] == b"\x89PNG"

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from handlers.csv_files import document, safe
+from views.csv_files import document, safe
 
 
 @pytest.mark.parametrize(("value", "cell"), [

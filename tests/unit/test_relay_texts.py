@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.app import build_i18n
-from handlers.conversation_texts import relayed
+from views.conversation_texts import relayed
 
 CONV = SimpleNamespace(seeker_name="Maria <P>")
 

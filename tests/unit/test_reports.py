@@ -6,7 +6,7 @@ import pytest
 
 from domain.errors import InvalidInput
 from domain.reports import Period, Progress, histogram, median, offer_waits, parse_period
-from handlers.report_charts import ChartText, render
+from views.report_charts import ChartText, render
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -18,10 +18,10 @@ from domain.conversations import (
     Triage,
     TriageAction,
 )
-from handlers import labels
-from handlers.callbacks import ShareContact, TriageAct
-from handlers.texts import fit
 from services.triage import TriageCard
+from views import labels
+from views.callbacks import ShareContact, TriageAct
+from views.texts import fit
 
 CAPTION_LIMIT = 1000  # Telegram: 1,024 characters of caption
 SNIPPET = 300  # characters of each message on the triage card

@@ -7,9 +7,9 @@ from aiogram.utils.i18n import gettext as _
 from domain.contacts import Contact
 from domain.duplicates import Match, Reason
 from domain.members import Member
-from handlers import labels
-from handlers.texts import summary
 from storage.repositories.duplicates import Suspect
+from views import labels
+from views.texts import summary
 
 
 def reasons(values: tuple[Reason, ...]) -> str:

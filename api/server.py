@@ -3,8 +3,8 @@
 
 from aiohttp import web
 
-from bot.api.contacts import API, ApiDeps, create_contact
-from bot.api.openapi import document
+from api.contacts import API, ApiDeps, create_contact
+from api.openapi import document
 
 
 async def _openapi(request: web.Request) -> web.Response:

@@ -9,9 +9,9 @@ from domain.contacts import Contact, ContactDetails, Status
 from domain.matching import Suggestion
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
-from handlers import labels
 from services.cards import CardView
 from services.matching import Explanation
+from views import labels
 
 TEXT_LIMIT = 4000  # Telegram refuses messages over 4096 characters
 
@@ -218,6 +218,10 @@ def unreachable_notice(member_name: str) -> str:
 def auto_closed_notice(contact: Contact) -> str:
     return _("#{id} {who} was closed: could not be reached for too long (no response).").format(
         id=contact.id, who=summary(contact.details))
+
+
+def offer_withdrawn_dm() -> str:
+    return _("This offer was withdrawn by the dispatcher. Thank you!")
 
 
 def offer_closed_dm() -> str:

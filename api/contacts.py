@@ -2,27 +2,22 @@
 
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
-from bot.api.limits import KeyLimits
+from api.limits import KeyLimits
 from domain.api_keys import ApiKey, request_hash
 from domain.contact_fields import FieldError, check_contact, with_source
 from domain.contacts import ContactDetails
 from domain.errors import DomainError, NotAllowed
 from domain.members import Member
-from handlers import duplicate_texts
-from handlers.announce import announce
-from handlers.posting import refresh_card
 from scheduler.context import JobContext
 from services import api_intake, api_keys
 from services.api_intake import IdempotencyConflict
-from services.intake import IntakeResult
 from storage.uow import UnitOfWork
+from views import duplicate_texts
 
 log = logging.getLogger(__name__)
 MAX_IDEMPOTENCY_KEY = 200
@@ -33,7 +28,6 @@ class ApiDeps:
     """What the API needs from the running bot (built once in bot.app.run)."""
 
     ctx: JobContext
-    autodispatch: Callable[[], None]
     limits: KeyLimits
 
 
@@ -105,26 +99,16 @@ def _json_object(raw: bytes) -> dict[str, Any] | web.Response:
     return data
 
 
-async def _redraw(ctx, result: IntakeResult, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    """Cards that changed: a known seeker's (the new touch), possible duplicates' (a new one)."""
-    views = ([] if result.created else [result.card]) + result.suspect_cards
-    with ctx.texts():
-        for view in views:
-            await refresh_card(ctx.bot, view, now)
-
-
 async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, details: ContactDetails,
                   idempotency_key: str | None, body_hash: str) -> web.Response:
     ctx = deps.ctx
     now = ctx.clock.now()
     try:
-        async with UnitOfWork(ctx.session_factory) as uow:
+        async with ctx.uow() as uow:
             with ctx.texts():
                 outcome = await api_intake.submit(
                     uow, key, owner, details, idempotency_key, body_hash, now,
                     compose_touch=duplicate_texts.touch_notice, quiet=ctx.quiet)
-                if outcome.result is not None and outcome.result.created:
-                    await announce(uow, outcome.result.card, now, ctx.quiet)
     except IdempotencyConflict as exc:
         if exc.detail == "mismatch":
             return _errors(422, ("Idempotency-Key", "already used with a different request"))
@@ -134,9 +118,6 @@ async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, details: Con
     except DomainError as exc:
         return _errors(422, ("contact", exc.detail or exc.code))
     if outcome.result is not None:
-        ctx.sender.wake()
-        deps.autodispatch()
-        await _redraw(ctx, outcome.result, now)
         log.info("api contact", extra={"contact_id": outcome.body["id"], "key": key.name,
                                        "new_contact": outcome.result.created})
     headers = {"Idempotent-Replayed": "true"} if outcome.status == 200 else {}

@@ -9,8 +9,9 @@ from domain.contacts import FOLLOW_UP_STAGES, CloseReason, Status
 from domain.matching import Candidate
 from domain.merge import Prefer
 from domain.offers import DeclineReason
-from handlers import labels
-from handlers.callbacks import (
+from services.cards import CardView
+from views import labels
+from views.callbacks import (
     Answer,
     CardAction,
     CloseAs,
@@ -26,7 +27,6 @@ from handlers.callbacks import (
     Why,
     Withdraw,
 )
-from services.cards import CardView
 
 
 def card(view: CardView) -> InlineKeyboardMarkup | None:

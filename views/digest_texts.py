@@ -5,10 +5,10 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers import labels
-from handlers.conversation_texts import relay_status
-from handlers.texts import summary
 from services.digests import DispatcherDigest, MultiplierDigest
+from views import labels
+from views.conversation_texts import relay_status
+from views.texts import summary
 
 MAX_LINES = 10
 NOTE_CHARS = 120
@@ -22,7 +22,9 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 
 def dispatcher(d: DispatcherDigest, now: datetime) -> str:
-    name = lambda member_id: escape(d.names.get(member_id, "?"))
+    def name(member_id: int) -> str:
+        return escape(d.names.get(member_id, "?"))
+
     lines = [_("<b>Dispatch digest</b>")]
     lines += _section(_("Waiting for dispatch"), [
         _("#{id} {who} — waiting {age}").format(id=c.id, who=summary(c.details),

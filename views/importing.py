@@ -1,0 +1,33 @@
+"""The words of an import: its summary, the ping for the file and the refused rows as a file."""
+
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+
+from domain.csv_table import Table
+from services.importing import ImportReport
+from views import import_texts
+from views.csv_files import document
+
+
+def imported_notice(n: int, file_name: str) -> str:
+    return _("📥 {n} new contacts imported from {file}; /queue lists them.").format(
+        n=n, file=escape(file_name))
+
+
+def summary(report: ImportReport) -> str:
+    """Plain text (escape it for HTML)."""
+    head = _("Import of {file}: {imported} imported, {attached} already known (added to their contact), {duplicates} repeated in the file, {refused} "
+             "rows refused (of {rows}).").format(
+        file=report.file_name, imported=len(report.imported), attached=len(report.attached),
+        duplicates=report.duplicates, refused=len(report.refused) - report.duplicates,
+        rows=report.rows)
+    lines = [head] + [_("line {line}: {reason}").format(line=r.line, reason=import_texts.reason(r))
+                      for r in report.refused]
+    return "\n".join(lines)
+
+
+def refused_document(table: Table, report: ImportReport):  # type: ignore[no-untyped-def]
+    """The refused rows as they were, with their line and reason, to fix and send again."""
+    rows = [[r.line, import_texts.reason(r), *r.cells] for r in report.refused]
+    return document("refused-" + report.file_name, ["line", "reason", *table.header], rows)

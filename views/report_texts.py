@@ -1,0 +1,99 @@
+"""The texts of a report: the summary message, the chart's words and the CSV table."""
+
+from datetime import timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+
+from domain.contacts import Status
+from domain.reports import Report, histogram, median
+from views import labels
+from views.report_charts import ChartText
+
+
+def auto_name() -> str:
+    """How the reports name the offers auto-dispatch made."""
+    return _("auto-dispatch")
+
+
+def period_label(result: Report, zone: ZoneInfo) -> str:
+    first = labels.date(result.period.start, zone)
+    last = labels.date(result.period.end - timedelta(microseconds=1), zone)
+    return _("{first} – {last} ({days} days)").format(first=first, last=last, days=result.period.days)
+
+
+def summary(result: Report, zone: ZoneInfo) -> str:
+    c = result.counters
+    lines = [
+        _("<b>Report</b> {period}").format(period=period_label(result, zone)),
+        _("{new} new · {dispatched} dispatched · {accepted} accepted · {reached} reached · {met} met · {closed} closed · {waiting} waiting now").format(
+            new=c.new, dispatched=c.dispatched, accepted=c.accepted, reached=c.reached, met=c.met,
+            closed=c.closed, waiting=c.waiting_now),
+        _("Median time to first offer: {time}").format(time=_duration(median(result.dispatch_times))),
+        "", _("<b>Multipliers</b>"),
+    ]
+    for m in result.multipliers:
+        share = labels.percent(m.accepted_share) if m.accepted_share is not None else "—"
+        lines.append(_("{name}: {offers} offers, {share} accepted, accepts in {accept}, first contact in {first}, {overdue} overdue, {met} met").format(
+            name=escape(m.name), offers=m.offers, share=share,
+            accept=_duration(median(m.accept_times)), first=_duration(median(m.first_contact_times)),
+            overdue=m.overdue_now, met=m.met))
+    lines += ["", _("<b>Dispatchers</b>")]
+    lines += [_("{name}: {offers} offers, waited {wait} (median)").format(
+        name=escape(d.name), offers=d.offers, wait=_duration(median(d.waits)))
+        for d in result.dispatchers] or ["—"]
+    lines += ["", _("<b>Operators</b>")]
+    lines += [_("{name}: {entered} entered, {triaged} triaged in {wait} (median), {spam} spam").format(
+        name=escape(o.name), entered=o.entered, triaged=o.triaged,
+        wait=_duration(median(o.triage_times)), spam=o.spam)
+        for o in result.operators] or ["—"]
+    return "\n".join(lines)
+
+
+def _duration(value) -> str:  # type: ignore[no-untyped-def]
+    return labels.duration(value) if value is not None else "—"
+
+
+def chart_text(result: Report, zone: ZoneInfo) -> ChartText:
+    c = result.counters
+    return ChartText(
+        title=_("Report {period}").format(period=period_label(result, zone)),
+        counters_title=_("Contacts"),
+        counters=[(_("new"), c.new), (_("dispatched"), c.dispatched), (_("accepted"), c.accepted),
+                  (_("reached"), c.reached), (_("met"), c.met), (_("closed"), c.closed),
+                  (_("waiting now"), c.waiting_now)],
+        multipliers_title=_("Offers per multiplier"),
+        offers_label=_("offered"),
+        accepted_label=_("accepted"),
+        multipliers=[(m.name, m.offers, m.accepted) for m in result.multipliers if m.offers],
+        dispatch_title=_("Time from arrival to first offer"),
+        dispatch=histogram(result.dispatch_times),
+        empty=_("nothing in this period"),
+    )
+
+
+def table(result: Report) -> list[list[object]]:
+    """Long format (section, who, metric, value): easy to pivot in any spreadsheet."""
+    rows: list[list[object]] = [["counters", "", name, value]
+                                for name, value in vars(result.counters).items()]
+    rows += [["funnel", "", status.value, result.funnel.get(status, 0)] for status in Status]
+    for m in result.multipliers:
+        rows += [["multiplier", m.name, "offers", m.offers], ["multiplier", m.name, "accepted", m.accepted],
+                 ["multiplier", m.name, "median_accept_minutes", _minutes(median(m.accept_times))],
+                 ["multiplier", m.name, "median_first_contact_minutes",
+                  _minutes(median(m.first_contact_times))],
+                 ["multiplier", m.name, "overdue_now", m.overdue_now], ["multiplier", m.name, "met", m.met]]
+    for d in result.dispatchers:
+        rows += [["dispatcher", d.name, "offers", d.offers],
+                 ["dispatcher", d.name, "median_wait_minutes", _minutes(median(d.waits))]]
+    for o in result.operators:
+        rows += [["operator", o.name, "entered", o.entered], ["operator", o.name, "triaged", o.triaged],
+                 ["operator", o.name, "median_triage_minutes", _minutes(median(o.triage_times))],
+                 ["operator", o.name, "spam", o.spam]]
+    rows += [["time_to_dispatch", "", bucket, count] for bucket, count in histogram(result.dispatch_times)]
+    return rows
+
+
+def _minutes(value) -> object:  # type: ignore[no-untyped-def]
+    return round(value.total_seconds() / 60, 1) if value is not None else ""
