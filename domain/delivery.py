@@ -39,7 +39,12 @@ class Purpose(StrEnum):
     NEW_CONTACT = "new_contact"  # ref: the contact; a ping to real-time dispatchers
     DECLINED = "declined"  # ref: the offer; a ping to real-time dispatchers
     WITHDRAWN = "withdrawn"  # ref: the offer; its message to the multiplier, edited
+    TRIAGE = "triage"  # ref: the conversation; its triage card, posted then edited in place
+    RELAY_IN = "relay_in"  # ref: the seeker's stored message, to the multiplier holding them
+    RELAY_OUT = "relay_out"  # ref: the multiplier's stored message; text made when queued
+    RELAY_FAILED = "relay_failed"  # ref: the same; tells the multiplier it did not arrive
 
 
 RENDERED_WHEN_SENT = frozenset({Purpose.CARD, Purpose.NEW_CONTACT, Purpose.DECLINED,
-                                Purpose.WITHDRAWN})
+                                Purpose.WITHDRAWN, Purpose.TRIAGE, Purpose.RELAY_IN,
+                                Purpose.RELAY_FAILED})

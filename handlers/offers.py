@@ -1,7 +1,10 @@
 """A multiplier answers an offer in their private chat: Yes reveals the details, No asks why."""
 
 
+from datetime import datetime
+
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
@@ -9,11 +12,12 @@ from domain.clock import Clock
 from domain.errors import AlreadyDone, DomainError, NoLongerAvailable, NotFound
 from domain.members import Member
 from domain.roles import Role
-from handlers import relay
-from services import answers
+from services import answers, relay
 from services.options import Options
+from services.relay import Intro
 from storage.uow import UnitOfWork
-from views import keyboards, labels, texts
+from views import conversation_texts as ct
+from views import keyboards, labels, relay_media, texts
 from views.callbacks import Answer, Why
 from views.filters import HasRole, InPrivate
 from views.replies import edit_pressed
@@ -37,7 +41,7 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
         await edit_pressed(query,
             texts.details(done.contact, done.offer, member.timezone or settings.team_timezone),
             reply_markup=keyboards.stages(done.contact.id, done.contact.status))
-        await relay.introduce(bot, uow, done.contact.id, member, clock.now())
+        await _introduce(bot, uow, done.contact.id, member, clock.now())
     else:
         await query.answer(_("Thanks for the quick answer."))
         await edit_pressed(query, _("You declined. What was the reason?"),
@@ -48,13 +52,35 @@ async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: Uni
               clock: Clock, bot: Bot) -> None:
     try:
         await answers.give_reason(uow, member, callback_data.offer_id, callback_data.reason,
-                                         clock.now())
+                                  clock.now())
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer()
     await edit_pressed(query, _("You declined ({reason}). Thank you!").format(
         reason=labels.decline_reason(callback_data.reason)))
+
+
+async def _introduce(bot: Bot, uow: UnitOfWork, contact_id: int, member: Member,
+                    now: datetime) -> None:
+    """After Yes: the conversation so far, as a message the multiplier can reply to."""
+    intro: Intro | None = await relay.introduce(uow, contact_id, now)
+    if intro is None:
+        return
+    conv, sent = intro.conversation, []
+    try:
+        sent.append(await bot.send_message(member.tg_user_id,
+                                           ct.intro(conv, contact_id, intro.messages),
+                                           reply_markup=ct.share_keyboard(conv.id)))
+        for m in intro.messages:  # the media themselves, so nothing is lost
+            if m.file_id:
+                sent.append(await relay_media.deliver(
+                    bot, member.tg_user_id, m.kind,
+                    ct.relayed(conv, contact_id, m.text, ct.CAPTION_LIMIT), m.file_id))
+    except TelegramAPIError:
+        pass  # what did go out can still be answered
+    for message in sent:
+        await relay.link(uow, message.chat.id, message.message_id, conv.id)
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:

@@ -2,11 +2,9 @@
 no extra step to learn); the seeker gets it from the team's bot. "Share my contact" reveals
 the multiplier's @username, only if they press it."""
 
-from datetime import datetime
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import BaseFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -17,7 +15,6 @@ from domain.errors import DomainError
 from domain.members import Member
 from services import relay
 from services.options import Options
-from services.relay import Intro
 from storage.uow import UnitOfWork
 from views import conversation_texts as ct
 from views import labels, relay_media
@@ -51,11 +48,9 @@ async def reply(message: Message, conversation_id: int, member: Member, uow: Uni
     if piece.text and len(piece.text) > limit:
         await message.answer(ct.too_long(limit))
         return
-    if not await _send(bot, message, conv.seeker_tg_id, piece.kind,
-                       escape(piece.text or ""), piece.file_id):
-        return
-    await relay.record_out(uow, member, conv, piece.kind, piece.text, piece.file_id, clock.now())
-    await message.answer(_("✓ Sent to {name}.").format(name=escape(conv.seeker_name)))
+    await relay.record_out(uow, member, conv, piece.kind, piece.text, piece.file_id,
+                           escape(piece.text or ""), clock.now())
+    await message.answer(_("✓ On its way to {name}.").format(name=escape(conv.seeker_name)))
 
 
 async def share(query: CallbackQuery, callback_data: ShareContact, member: Member,
@@ -69,46 +64,9 @@ async def share(query: CallbackQuery, callback_data: ShareContact, member: Membe
         await query.answer(_("You have no Telegram username to share: set one in Telegram's settings first."), show_alert=True)
         return
     text = ct.shared_contact(member.name, member.username)
-    try:
-        await bot.send_message(conv.seeker_tg_id, text)
-    except TelegramAPIError:
-        await query.answer(_("The seeker cannot be reached by the bot right now."), show_alert=True)
-        return
-    await relay.record_out(uow, member, conv, Kind.TEXT, text, None, clock.now())
+    await relay.record_out(uow, member, conv, Kind.TEXT, text, None, text, clock.now())
     await query.answer(_("Your @{username} was sent to {name}.").format(
         username=member.username, name=conv.seeker_name))
-
-
-async def introduce(bot: Bot, uow: UnitOfWork, contact_id: int, member: Member,
-                    now: datetime) -> None:
-    """After Yes: the conversation so far, as a message the multiplier can reply to."""
-    intro: Intro | None = await relay.introduce(uow, contact_id, now)
-    if intro is None:
-        return
-    conv, sent = intro.conversation, []
-    try:
-        sent.append(await bot.send_message(member.tg_user_id,
-                                           ct.intro(conv, contact_id, intro.messages),
-                                           reply_markup=ct.share_keyboard(conv.id)))
-        for m in intro.messages:  # the media themselves, so nothing is lost
-            if m.file_id:
-                sent.append(await relay_media.deliver(
-                    bot, member.tg_user_id, m.kind,
-                    ct.relayed(conv, contact_id, m.text, ct.CAPTION_LIMIT), m.file_id))
-    except TelegramAPIError:
-        pass  # what did go out can still be answered
-    for message in sent:
-        await relay.link(uow, message.chat.id, message.message_id, conv.id)
-
-
-async def _send(bot: Bot, message: Message, chat_id: int, kind: Kind, html: str,
-                file_id: str | None) -> bool:
-    try:
-        await relay_media.deliver(bot, chat_id, kind, html, file_id)
-    except TelegramAPIError:
-        await message.answer(_("Not delivered: the seeker cannot be reached by the bot (they may have blocked it)."))
-        return False
-    return True
 
 
 def router() -> Router:

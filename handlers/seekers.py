@@ -4,24 +4,20 @@ This router sits before every team router, so nothing a seeker sends reaches a t
 command or button (only an invite link, `/start join-…`, passes through)."""
 
 import logging
-from datetime import datetime
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import BaseFilter, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from domain.clock import Clock
-from domain.conversations import Kind
 from domain.members import Member
 from handlers import fallback
 from handlers.start import JOIN_PREFIX
-from services import relay, seekers
+from services import seekers
 from services.options import Options
-from services.seekers import Inbound, Outcome, Received
-from services.triage import TriageCard
+from services.seekers import Inbound, Outcome
 from storage.uow import UnitOfWork
 from views import conversation_texts as ct
 from views import relay_media
@@ -62,46 +58,6 @@ async def incoming(message: Message, uow: UnitOfWork, clock: Clock, settings: Op
         return
     if got.created and not (await state.get_data()).get("greeted"):
         await message.answer(_greeting(settings))
-    if got.outcome is Outcome.RELAY:
-        await _relay(bot, uow, got, piece.kind, piece.text, piece.file_id)
-    elif got.card is not None:  # once relayed, the conversation is no longer the team's to read
-        await show_card(bot, uow, got.card, team_chat_id, now, post=got.fresh)
-
-
-async def show_card(bot: Bot, uow: UnitOfWork, card: TriageCard, team_chat_id: int | None,
-                    now: datetime, post: bool = False) -> None:
-    """Post a new request's card in the team chat, or edit the card in place."""
-    location = card.conversation.card
-    try:
-        if post and team_chat_id is not None:
-            sent = await bot.send_message(team_chat_id, ct.triage_card(card, now),
-                                          reply_markup=ct.triage_keyboard(card))
-            later = await seekers.remember_card(uow, card.conversation.id, team_chat_id,
-                                                sent.message_id)
-            if later.count != card.count:  # more arrived while posting
-                await show_card(bot, uow, later, team_chat_id, now)
-        elif location is not None:
-            await bot.edit_message_text(text=ct.triage_card(card, now), chat_id=location[0],
-                                        message_id=location[1],
-                                        reply_markup=ct.triage_keyboard(card))
-    except TelegramAPIError as exc:  # the team chat may be gone or throttled; data is safe
-        if "not modified" not in exc.message:
-            log.warning("triage card not shown", extra={"error": exc.message})
-
-
-async def _relay(bot: Bot, uow: UnitOfWork, got: Received, kind: Kind, text: str | None,
-                 file_id: str | None) -> None:
-    assert got.relay_to is not None
-    conv = got.conversation
-    limit = ct.CAPTION_LIMIT if kind is not Kind.TEXT else 4000
-    try:
-        sent = await relay_media.deliver(
-            bot, got.relay_to.tg_user_id, kind, ct.relayed(conv, conv.contact_id, text, limit),
-            file_id, reply_markup=ct.share_keyboard(conv.id))
-    except TelegramAPIError as exc:  # stored and counted as 'seeker replied' all the same
-        log.warning("seeker message not relayed", extra={"error": exc.message})
-        return
-    await relay.link(uow, sent.chat.id, sent.message_id, conv.id)
 
 
 def _refusal(piece: relay_media.Piece | None, settings: Options) -> str | None:

@@ -1,20 +1,24 @@
-"""Outbox rows rendered when they are sent (domain.delivery.RENDERED_WHEN_SENT): a team card
-and the pings about a contact, from the state at that moment, not at the moment of queueing."""
+"""Outbox rows rendered when they are sent (domain.delivery.RENDERED_WHEN_SENT): team and
+triage cards, pings and relayed messages, from the state at that moment, not at the moment
+of queueing: a row that waited behind a flood limit never shows stale facts."""
 
 import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
+from domain.conversations import Kind
 from domain.delivery import RENDERED_WHEN_SENT, Purpose
-from services import notify
+from services import notify, relay
 from services.cards import build_card
+from services.triage import triage_card
 from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
-from views import keyboards, texts
+from views import conversation_texts, keyboards, texts
 
 
 class Renderer:
@@ -33,13 +37,52 @@ class Renderer:
         """The row ready to send; None if what it was about is gone (nothing to send)."""
         if message.purpose not in RENDERED_WHEN_SENT or message.ref_id is None:
             return message
-        if message.purpose == Purpose.CARD:
-            return await self._card(message, message.ref_id)
-        if message.purpose == Purpose.WITHDRAWN:
-            with self.texts():
-                return replace(message, text=texts.offer_withdrawn_dm())
+        purpose, ref = Purpose(message.purpose), message.ref_id
         async with UnitOfWork(self.session_factory) as uow:
-            about = await notify.subject(uow, Purpose(message.purpose), message.ref_id)
+            if purpose is Purpose.CARD:
+                return await self._card(uow, message, ref)
+            if purpose is Purpose.TRIAGE:
+                return await self._triage(uow, message, ref)
+            if purpose in (Purpose.RELAY_IN, Purpose.RELAY_FAILED):
+                return await self._relayed(uow, message, ref)
+            if purpose is Purpose.WITHDRAWN:
+                with self.texts():
+                    return replace(message, text=texts.offer_withdrawn_dm())
+            return await self._ping(uow, message, ref)
+
+    async def _card(self, uow: UnitOfWork, message: OutgoingMessage,
+                    contact_id: int) -> OutgoingMessage:
+        now = self.clock.now()
+        view = await build_card(uow, contact_id, now)
+        with self.texts():
+            return _placed(message, texts.card(view, now), keyboards.card(view), view.location)
+
+    async def _triage(self, uow: UnitOfWork, message: OutgoingMessage,
+                      conversation_id: int) -> OutgoingMessage:
+        card = await triage_card(uow, conversation_id)
+        await uow.commit()
+        with self.texts():
+            return _placed(message, conversation_texts.triage_card(card, self.clock.now()),
+                           conversation_texts.triage_keyboard(card), card.conversation.card)
+
+    async def _relayed(self, uow: UnitOfWork, message: OutgoingMessage,
+                       message_id: int) -> OutgoingMessage | None:
+        piece = await relay.stored_piece(uow, message_id)
+        if piece is None:
+            return None
+        conv, stored = piece.conversation, piece.message
+        with self.texts():
+            if message.purpose == Purpose.RELAY_FAILED:
+                return replace(message, text=conversation_texts.relay_failed(conv))
+            limit = conversation_texts.CAPTION_LIMIT if stored.kind is not Kind.TEXT else 4000
+            text = conversation_texts.relayed(conv, conv.contact_id, stored.text, limit)
+            markup = conversation_texts.share_keyboard(conv.id).model_dump_json()
+        return replace(message, text=text, reply_markup=markup, kind=stored.kind.value,
+                       file_id=stored.file_id)
+
+    async def _ping(self, uow: UnitOfWork, message: OutgoingMessage,
+                    ref: int) -> OutgoingMessage | None:
+        about = await notify.subject(uow, Purpose(message.purpose), ref)
         if about is None:
             return None
         with self.texts():
@@ -49,15 +92,11 @@ class Renderer:
                 text = texts.new_contact_notice(about.contact)
         return replace(message, text=text)
 
-    async def _card(self, message: OutgoingMessage, contact_id: int) -> OutgoingMessage:
-        """Posted the first time; edited in place once we know where it landed."""
-        now = self.clock.now()
-        async with UnitOfWork(self.session_factory) as uow:
-            view = await build_card(uow, contact_id, now)
-        with self.texts():
-            text, markup = texts.card(view, now), keyboards.card(view)
-        location = view.location
-        return replace(message, text=text,
-                       reply_markup=markup.model_dump_json() if markup else None,
-                       chat_id=location[0] if location else message.chat_id,
-                       edit_message_id=location[1] if location else None)
+
+def _placed(message: OutgoingMessage, text: str, markup: InlineKeyboardMarkup | None,
+            location: tuple[int, int] | None) -> OutgoingMessage:
+    """A card is posted the first time, then edited where it landed."""
+    return replace(message, text=text,
+                   reply_markup=markup.model_dump_json() if markup else None,
+                   chat_id=location[0] if location else message.chat_id,
+                   edit_message_id=location[1] if location else None)

@@ -27,11 +27,13 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
+from domain.conversations import Kind
 from domain.delivery import MAX_ATTEMPTS, DeliveryOutcome, classify_failure, retry_delay
 from scheduler.limits import FloodLimits
 from services import delivery
 from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
+from views import relay_media
 from views.texts import fit
 
 log = logging.getLogger(__name__)
@@ -148,8 +150,8 @@ class OutboxSender:
         markup = (InlineKeyboardMarkup.model_validate_json(message.reply_markup)
                   if message.reply_markup else None)
         if message.edit_message_id is None:
-            sent = await self.bot.send_message(message.chat_id, fit(message.text),
-                                               reply_markup=markup)
+            sent = await relay_media.deliver(self.bot, message.chat_id, Kind(message.kind),
+                                             fit(message.text), message.file_id, markup)
             return sent.message_id
         try:
             await self.bot.edit_message_text(text=fit(message.text), chat_id=message.chat_id,

@@ -10,7 +10,7 @@ from domain.offers import OfferStatus
 from services.card_queue import changed
 from services.cards import CardView
 from services.transaction import use_case
-from storage.repositories.outbox import OutgoingMessage
+from storage.repositories.outbox import Enqueue, OutgoingMessage
 from storage.uow import UnitOfWork
 
 
@@ -34,6 +34,13 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
         stale = offer is not None and offer.status is not OfferStatus.PENDING
     if message.purpose == Purpose.CARD and message.ref_id and tg_message_id:
         await uow.contacts.save_card(message.ref_id, message.chat_id, tg_message_id)
+    if message.purpose == Purpose.TRIAGE and message.ref_id and tg_message_id:
+        await uow.conversations.set_fields(message.ref_id, card_chat_id=message.chat_id,
+                                           card_message_id=tg_message_id)
+    if message.purpose == Purpose.RELAY_IN and message.ref_id and tg_message_id:
+        stored = await uow.conversations.message(message.ref_id)
+        if stored is not None:  # replying to it answers the seeker
+            await uow.conversations.link(message.chat_id, tg_message_id, stored.conversation_id)
     if message.member_id:
         await uow.members.update(message.member_id, unreachable_at=None)
     await uow.commit()
@@ -53,6 +60,8 @@ async def undeliverable(uow: UnitOfWork, message: OutgoingMessage, error: str,
     """The message failed for good. If Telegram said the person is out of reach (blocked,
     never started the bot), they are marked unreachable and their pending offer withdrawn."""
     await uow.outbox.failed(message.id, error)
+    if message.purpose == Purpose.RELAY_OUT and message.ref_id:
+        await _tell_relay_sender(uow, message.ref_id, now)
     if message.member_id is None or not unreachable:
         await uow.commit()
         return None
@@ -67,6 +76,16 @@ async def undeliverable(uow: UnitOfWork, message: OutgoingMessage, error: str,
         card = await _withdraw(uow, message.ref_id, now)
     await uow.commit()
     return Unreachable(member.name, first_time, card)
+
+
+async def _tell_relay_sender(uow: UnitOfWork, message_id: int, now: datetime) -> None:
+    """The seeker did not get a multiplier's message (e.g. they blocked the bot): the
+    multiplier must know, or they would wait for an answer to words never delivered."""
+    stored = await uow.conversations.message(message_id)
+    sender = await uow.members.get(stored.sender_member_id) if stored and stored.sender_member_id else None
+    if sender is not None:
+        await uow.outbox.add(Enqueue(chat_id=sender.tg_user_id, member_id=sender.id, text="",
+                                     purpose=Purpose.RELAY_FAILED, ref_id=message_id), now)
 
 
 async def _withdraw(uow: UnitOfWork, offer_id: int, now: datetime) -> CardView | None:

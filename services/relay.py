@@ -15,12 +15,14 @@ from domain.conversations import (
     status_after_message,
     timed_status,
 )
+from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable, NotAllowed
 from domain.members import Member
 from services.access import found
 from services.card_queue import changed
 from services.cards import CardView
 from services.transaction import use_case
+from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
 #: Contacts closed for 'no answer' only while nobody reached the seeker yet.
@@ -83,10 +85,15 @@ async def target(uow: UnitOfWork, actor: Member | None, conversation_id: int
 
 @use_case
 async def record_out(uow: UnitOfWork, actor: Member, conv: Conversation, kind: Kind,
-                     text: str | None, file_id: str | None, now: datetime) -> None:
-    """After the seeker got it: stored, and now the team waits for the seeker."""
-    await uow.conversations.add_message(conv.id, Direction.OUT, kind, text, file_id, now,
-                                        sender_member_id=actor.id)
+                     text: str | None, file_id: str | None, html: str, now: datetime) -> None:
+    """A multiplier's message to the seeker: stored and queued for the seeker (`html`: the
+    text as sent); now the team waits for the seeker. If it cannot be delivered, the
+    multiplier is told (services.delivery)."""
+    message_id = await uow.conversations.add_message(conv.id, Direction.OUT, kind, text,
+                                                     file_id, now, sender_member_id=actor.id)
+    await uow.outbox.add(Enqueue(chat_id=conv.seeker_tg_id, text=html, kind=kind.value,
+                                 file_id=file_id, purpose=Purpose.RELAY_OUT,
+                                 ref_id=message_id), now)
     first = {} if conv.first_out_at else {"first_out_at": now}
     await uow.conversations.set_fields(
         conv.id, last_out_at=now, relay_status=status_after_message(Direction.OUT).value, **first)
@@ -141,3 +148,19 @@ async def statuses(uow: UnitOfWork, contact_ids: list[int]) -> dict[int, RelaySt
     await uow.commit()
     return {cid: c.relay_status for cid, c in convs.items()
             if c.relay_status is not RelayStatus.NONE}
+
+
+@dataclass(frozen=True)
+class StoredPiece:
+    """A stored message of a conversation with the conversation as it is now."""
+
+    conversation: Conversation
+    message: ConversationMessage
+
+
+@use_case
+async def stored_piece(uow: UnitOfWork, message_id: int) -> StoredPiece | None:
+    stored = await uow.conversations.message(message_id)
+    conv = await uow.conversations.get(stored.conversation_id) if stored else None
+    await uow.commit()
+    return StoredPiece(conv, stored) if conv and stored else None

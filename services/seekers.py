@@ -17,9 +17,11 @@ from domain.conversations import (
     reopens_triage,
     status_after_message,
 )
+from domain.delivery import Purpose
 from domain.members import Member
 from services.transaction import use_case
-from services.triage import TriageCard, triage_card
+from services.triage import TriageCard, show_card, triage_card
+from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
 FLOOD_WINDOW = timedelta(minutes=1)
@@ -82,25 +84,20 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
         await uow.audit.record(now, None, "conversation", conv.id, "reopen", conv.triage,
                                Triage.NEW)
         contact, reopened = None, True
-    await convs.add_message(conv.id, Direction.IN, msg.kind, msg.text, msg.file_id, now)
+    message_id = await convs.add_message(conv.id, Direction.IN, msg.kind, msg.text,
+                                         msg.file_id, now)
     await convs.set_fields(conv.id, last_in_at=now, seeker_name=msg.name,
                            seeker_username=msg.username)
     relay_to = None
     if contact and contact.status in ASSIGNED_STATUSES and contact.assignee_id:
         relay_to = await uow.members.get(contact.assignee_id)
         await convs.set_fields(conv.id, relay_status=status_after_message(Direction.IN).value)
+    if relay_to is not None:  # once relayed, the conversation is no longer the team's to read
+        await uow.outbox.add(Enqueue(chat_id=relay_to.tg_user_id, member_id=relay_to.id,
+                                     text="", purpose=Purpose.RELAY_IN, ref_id=message_id), now)
+    else:
+        await show_card(uow, conv.id, now, fresh=created or reopened)
     card = await triage_card(uow, conv.id)
     await uow.commit()
     outcome = Outcome.RELAY if relay_to else Outcome.STORED
     return Received(outcome, card.conversation, created, created or reopened, relay_to, card)
-
-
-@use_case
-async def remember_card(uow: UnitOfWork, conversation_id: int, chat_id: int,
-                        message_id: int) -> TriageCard:
-    """Where the triage card sits; returns the card as it is now (more may have arrived)."""
-    await uow.conversations.set_fields(conversation_id, card_chat_id=chat_id,
-                                       card_message_id=message_id)
-    card = await triage_card(uow, conversation_id)
-    await uow.commit()
-    return card

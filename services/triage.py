@@ -15,6 +15,7 @@ from domain.conversations import (
     TriageAction,
     check_triage,
 )
+from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable
 from domain.intake import MAX_NOTES
 from domain.members import Member
@@ -23,6 +24,7 @@ from services import intake
 from services.access import found, require
 from services.notify import Quiet
 from services.transaction import use_case
+from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
 CARD_MESSAGES = 5  # latest messages the triage card shows
@@ -113,3 +115,18 @@ async def _move(uow: UnitOfWork, conv: Conversation, **fields: object) -> None:
     expected = [conv.triage] if conv.triage in OPEN_TRIAGE else []
     if not await uow.conversations.move(conv.id, expected, **fields):
         raise NoLongerAvailable("triaged")
+
+
+async def show_card(uow: UnitOfWork, conversation_id: int, now: datetime,
+                    fresh: bool = False) -> None:
+    """Queue the triage card's post (`fresh`: a new request gets a new card) or its redraw,
+    rendered when sent, like a contact's card. Not committed."""
+    if fresh:
+        await uow.conversations.set_fields(conversation_id, card_chat_id=None,
+                                           card_message_id=None)
+    conv = found(await uow.conversations.get(conversation_id), "conversation")
+    chat_id = conv.card[0] if conv.card else await uow.settings.team_chat_id()
+    if chat_id is None or await uow.outbox.queued(Purpose.TRIAGE, conversation_id):
+        return
+    await uow.outbox.add(Enqueue(chat_id=chat_id, text="", purpose=Purpose.TRIAGE,
+                                 ref_id=conversation_id), now)

@@ -281,6 +281,8 @@ class OutboxRow(Base):
     edit_message_id: Mapped[int | None] = mapped_column(BigInteger)  # set: edit, not send
     purpose: Mapped[str] = mapped_column(String(16), default="notice")
     ref_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8), default="text", server_default="text")
+    file_id: Mapped[str | None] = mapped_column(String(255))  # media travel by Telegram file_id
     dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -173,3 +173,8 @@ def not_responding(conv: Conversation, contact_id: int, since: datetime, now: da
 def closed_no_answer(conv: Conversation, contact_id: int) -> str:
     return _("💬 #{id} {who} never answered the first message; the conversation was closed.").format(
         who=escape(conv.seeker_name), id=contact_id)
+
+
+def relay_failed(conv: Conversation) -> str:
+    return _("Not delivered to {who}: the seeker cannot be reached by the bot (they may have blocked it).").format(
+        who=_who(conv))

@@ -131,11 +131,19 @@ class ConversationRepository:
 
     async def add_message(self, conversation_id: int, direction: Direction, kind: Kind,
                           text: str | None, file_id: str | None, now: datetime,
-                          sender_member_id: int | None = None) -> None:
-        self.session.add(ConversationMessageRow(
+                          sender_member_id: int | None = None) -> int:
+        row = ConversationMessageRow(
             conversation_id=conversation_id, direction=direction.value, kind=kind.value,
-            text=text, file_id=file_id, sender_member_id=sender_member_id, at=now))
+            text=text, file_id=file_id, sender_member_id=sender_member_id, at=now)
+        self.session.add(row)
         await self.session.flush()
+        return row.id
+
+    async def message(self, message_id: int) -> ConversationMessage | None:
+        row = await self.session.get(ConversationMessageRow, message_id)
+        return None if row is None else ConversationMessage(
+            row.id, row.conversation_id, Direction(row.direction), Kind(row.kind), row.text,
+            row.file_id, as_utc(row.at), row.sender_member_id)
 
     async def messages(self, conversation_id: int, limit: int | None = None
                        ) -> list[ConversationMessage]:

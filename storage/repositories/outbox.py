@@ -20,6 +20,8 @@ class OutgoingMessage:
     purpose: str
     ref_id: int | None
     attempts: int
+    kind: str = "text"  # or photo, voice, document (domain.conversations.Kind)
+    file_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Enqueue:
     ref_id: int | None = None
     dedupe_key: str | None = None
     not_before: datetime | None = None
+    kind: str = "text"
+    file_id: str | None = None
 
 
 class OutboxRepository:
@@ -72,7 +76,7 @@ class OutboxRepository:
         )
         return [
             OutgoingMessage(r.id, r.chat_id, r.member_id, r.text, r.reply_markup,
-                            r.edit_message_id, r.purpose, r.ref_id, r.attempts)
+                            r.edit_message_id, r.purpose, r.ref_id, r.attempts, r.kind, r.file_id)
             for r in rows
         ]
 

@@ -4,10 +4,10 @@ the periodic check."""
 
 from sqlalchemy import text
 
-from views.callbacks import Dup
 from tests.e2e.conftest import Team
 from tests.e2e.test_dispatch_walk import set_profile
 from tests.e2e.test_refusals import offer_to_anna, ready, scalar
+from views.callbacks import Dup
 
 
 async def enter(oper, name: str, reach: str, area: str, done: str):  # type: ignore[no-untyped-def]

@@ -80,7 +80,7 @@ async def test_triage_to_contact_and_relay_both_ways_with_media(team: Team) -> N
     await anna.send("Hi Maria, I am Anna. When can we meet?", reply_to=intro)
     got = await maria.wait_reply(contains="When can we meet?", after=seq)
     assert got.from_bot and got.text == "Hi Maria, I am Anna. When can we meet?"
-    await anna.wait_reply(contains="Sent to Maria P", after=seq)
+    await anna.wait_reply(contains="On its way to Maria P", after=seq)
     assert await scalar(team, "select relay_status from conversations") == "awaiting_seeker"
 
     # the seeker's text, voice and document reach the multiplier with who it is from
@@ -106,15 +106,15 @@ async def test_triage_to_contact_and_relay_both_ways_with_media(team: Team) -> N
     await anna.send_photo(b"MAP", caption="Here is the place", reply_to=doc)
     back = await team.fake.wait_for(maria.id, lambda m: m.kind == "photo", after=seq)
     assert back.photo == b"MAP" and back.text == "Here is the place"
-    await anna.wait_reply(contains="Sent to Maria P", after=seq)
+    await anna.wait_reply(contains="On its way to Maria P", after=seq)
     seq = team.fake.seq
     await anna.send_voice(b"VOICE-2", reply_to=text)
     await team.fake.wait_for(maria.id, lambda m: m.kind == "voice", after=seq)
-    await anna.wait_reply(contains="Sent to Maria P", after=seq)
+    await anna.wait_reply(contains="On its way to Maria P", after=seq)
     seq = team.fake.seq
     await anna.send_document(b"MAPPDF", "route.pdf", reply_to=text)
     await team.fake.wait_for(maria.id, lambda m: m.kind == "document", after=seq)
-    await anna.wait_reply(contains="Sent to Maria P", after=seq)
+    await anna.wait_reply(contains="On its way to Maria P", after=seq)
 
     # her username only when she chooses to share it
     assert not any("anna_m" in (m.text or "") for m in maria.chat.bot_messages)
@@ -245,7 +245,7 @@ async def test_multiplier_not_responding_then_closed_when_seeker_never_answers(t
 
     await anna.send("Sorry for the delay, Maria!", reply_to=intro)
     await maria.wait_reply(contains="Sorry for the delay")
-    await anna.wait_reply(contains="Sent to Maria P")
+    await anna.wait_reply(contains="On its way to Maria P")
     assert await scalar(team, "select relay_status from conversations") == "awaiting_seeker"
     team.clock.advance(days=6)
     await team.run_jobs()
