@@ -56,8 +56,11 @@ class Team:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API. At teardown the test fails if the bot called a method the fake
+    does not implement (or the fake crashed): see `FakeTelegram.check`."""
     async with FakeTelegram(token=TOKEN, bot_username="dispatch_test_bot") as fake:
         yield fake
+    fake.check()
 
 
 @pytest.fixture

@@ -2,25 +2,13 @@
 the contact to the dispatchers with its history, and stops when a dispatcher steps in."""
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_dispatch_walk import set_profile
-from tests.e2e.test_matching import cast, enter, kyiv
-from tests.e2e.test_refusals import scalar
-
-
-async def auto_on(team: Team) -> tuple:  # type: ignore[type-arg]
-    anna, olga, oper = await cast(team)
-    await kyiv(team)
-    await set_profile(team, anna, "Russian", "Podil")
-    await set_profile(team, olga, "Russian", "Obolon")
-    await team.admin.ask("/matching auto on", contains="Auto-dispatch: on, 3 tries")
-    await team.admin.ask("/matching tries 2", contains="Auto-dispatch: on, 2 tries")
-    return anna, olga, oper
+from tests.e2e.scenarios import auto_on, enter_contact, scalar
 
 
 async def test_cascade_on_decline_and_expiry_then_hand_over_with_history(team: Team) -> None:
     anna, olga, oper = await auto_on(team)
     seq = team.fake.seq
-    await enter(oper, "Maria Ivanova", "+380441234567", "Podil")
+    await enter_contact(oper, "Maria Ivanova", "+380441234567", "Podil")
     first = await anna.wait_reply(contains="Can you reach Maria (F, Russian, Podil)", after=seq)
     card = await team.fake.wait_for(
         team.group.id, lambda m: "Offered to Anna" in (m.text or "") and "auto-dispatch, try 1 of 2" in m.text,
@@ -53,7 +41,7 @@ async def test_cascade_on_decline_and_expiry_then_hand_over_with_history(team: T
 async def test_a_dispatcher_stepping_in_stops_auto_dispatch(team: Team) -> None:
     anna, olga, oper = await auto_on(team)
     seq = team.fake.seq
-    await enter(oper, "Maria Ivanova", "+380441234567", "Podil")
+    await enter_contact(oper, "Maria Ivanova", "+380441234567", "Podil")
     await anna.wait_reply(contains="Can you reach", after=seq)
     card = await team.fake.wait_for(team.group.id, lambda m: "auto-dispatch, try 1" in (m.text or ""), after=seq)
     seq = team.fake.seq
@@ -69,7 +57,7 @@ async def test_a_dispatcher_stepping_in_stops_auto_dispatch(team: Team) -> None:
 async def test_a_seeker_nobody_serves_goes_straight_to_the_dispatchers(team: Team) -> None:
     _, _, oper = await auto_on(team)
     seq = team.fake.seq
-    await enter(oper, "Lena Petrova", "+380441234568", "Lviv")
+    await enter_contact(oper, "Lena Petrova", "+380441234568", "Lviv")
     notice = await team.fake.wait_for(team.group.id, lambda m: "Over to you" in (m.text or ""), after=seq)
     assert "#1 Lena (F, Russian, Lviv) — nobody serves this area." in notice.text
     assert await scalar(team, "select count(*) from offers") == 0

@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from tests.e2e.conftest import ADMIN_ID, Team
+from tests.e2e.scenarios import auto_on
 
 LEADS = """Имя;Телефон;Telegram;E-mail;Пол;Город;Комментарий
 Maria Ivanova;044 123 4567;;;ж;Podil;wants to talk
@@ -124,8 +125,6 @@ def test_dispatchbot_import_reports_each_bad_row(tmp_path, monkeypatch, capsys) 
 
 
 async def test_imported_contacts_enter_auto_dispatch_and_their_cards_show_it(team: Team) -> None:
-    from tests.e2e.test_autodispatch import auto_on
-
     anna, _olga, _oper = await auto_on(team)
     seq = team.fake.seq
     await team.admin.send_document(

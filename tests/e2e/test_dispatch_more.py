@@ -4,7 +4,7 @@ any multiplier, hand back, /queue, and admins managing the team."""
 from sqlalchemy import text
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_refusals import offer_to_anna, ready, scalar
+from tests.e2e.scenarios import offer_to_anna, ready, scalar
 
 
 def on_card(team: Team, needle: str, after: int):  # type: ignore[no-untyped-def]

@@ -4,28 +4,7 @@ stages, /my — every step read back from what Telegram users would see."""
 from sqlalchemy import text
 
 from tests.e2e.conftest import Team
-
-
-async def set_profile(team: Team, user, language: str, area: str) -> None:  # type: ignore[no-untyped-def]
-    profile = await user.ask("/profile", contains="Your profile")
-    await user.press(profile, "female")
-    profile = await user.wait_reply(contains="Gender: female")
-    await user.press(profile, language)
-    await user.press(profile, "Areas…")
-    await user.ask(area, contains="Areas: " + area.lower())
-
-
-async def enter_maria(team: Team, oper) -> None:  # type: ignore[no-untyped-def]
-    await oper.ask("/new", contains="What is their name?")
-    await oper.ask("Maria Ivanova", contains="How can we reach them?")
-    gender = await oper.ask("+380 44 123 4567", contains="Gender?")
-    await oper.press(gender, "female")
-    language = await oper.wait_reply(contains="Which language")
-    await oper.press(language, "Russian")
-    await oper.wait_reply(contains="Where are they")
-    await oper.ask("Podil", contains="Where did they come from")
-    await oper.ask("Instagram ad", contains="Any notes")
-    await oper.ask("Prefers evenings", contains="Saved as #1 and sent to the team chat")
+from tests.e2e.scenarios import enter_maria, set_profile
 
 
 async def test_contact_goes_from_intake_to_an_accepted_multiplier(team: Team) -> None:

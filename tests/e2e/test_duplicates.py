@@ -5,21 +5,8 @@ the periodic check."""
 from sqlalchemy import text
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_dispatch_walk import set_profile
-from tests.e2e.test_refusals import offer_to_anna, ready, scalar
+from tests.e2e.scenarios import enter_contact, offer_to_anna, ready, scalar, set_profile
 from views.callbacks import Dup
-
-
-async def enter(oper, name: str, reach: str, area: str, done: str):  # type: ignore[no-untyped-def]
-    await oper.ask("/new", contains="What is their name?")
-    await oper.ask(name, contains="How can we reach them?")
-    gender = await oper.ask(reach, contains="Gender?")
-    await oper.press(gender, "female")
-    await oper.press(await oper.wait_reply(contains="Which language"), "Russian")
-    await oper.wait_reply(contains="Where are they")
-    await oper.ask(area, contains="Where did they come from")
-    await oper.ask("Web form", contains="Any notes")
-    return await oper.ask("-", contains=done)
 
 
 def card_of(team: Team, contact_id: int, needle: str, after: int):  # type: ignore[no-untyped-def]
@@ -32,7 +19,7 @@ async def test_the_same_seeker_entered_again_is_a_touch_and_everyone_is_told(tea
     offer = await offer_to_anna(team, anna, card)
     await anna.press(offer, "Yes")
     seq = team.fake.seq
-    reply = await enter(oper, "Мария Иванова", "+380 (44) 123-45-67", "Podil", "Already known")
+    reply = await enter_contact(oper, "Мария Иванова", "+380 (44) 123-45-67", "Podil", source="Web form", done="Already known")
     assert reply.text.startswith("Already known as #1: this was added to that contact")
     await team.drain()
     notice = await team.fake.wait_for(team.group.id, lambda m: "Already known" in (m.text or ""),
@@ -48,7 +35,7 @@ async def test_the_same_seeker_entered_again_is_a_touch_and_everyone_is_told(tea
 async def test_a_similar_contact_is_flagged_merged_and_the_merge_undone(team: Team) -> None:
     _, oper, _ = await ready(team)
     seq = team.fake.seq
-    await enter(oper, "Иванова Мария", "+380 50 999 99 99", "Podil", "Saved as #2")
+    await enter_contact(oper, "Иванова Мария", "+380 50 999 99 99", "Podil", source="Web form", done="Saved as #2")
     card2 = await card_of(team, 2, "Possible duplicate of #1 (same name, same area)", seq)
     assert ["Merge with #1", "Not a duplicate of #1"] in card2.buttons
     card1 = await card_of(team, 1, "Possible duplicate of #2", seq)
@@ -104,7 +91,7 @@ async def test_two_multipliers_hear_and_the_dispatcher_chooses_who_keeps_it(team
     offer = await offer_to_anna(team, anna, card)
     await anna.press(offer, "Yes")
     seq = team.fake.seq
-    await enter(oper, "Maria Ivanova", "+380 50 999 99 99", "Podil", "Saved as #2")
+    await enter_contact(oper, "Maria Ivanova", "+380 50 999 99 99", "Podil", source="Web form", done="Saved as #2")
     card2 = await card_of(team, 2, "Possible duplicate of #1", seq)
     seq = team.fake.seq
     await team.admin.press(card2, "Offer to Olga")
@@ -131,7 +118,7 @@ async def test_two_multipliers_hear_and_the_dispatcher_chooses_who_keeps_it(team
 async def test_an_open_offer_on_the_merged_away_record_is_withdrawn_with_notice(team: Team) -> None:
     anna, oper, _ = await ready(team)
     seq = team.fake.seq
-    await enter(oper, "Maria Ivanova", "+380 50 999 99 99", "Podil", "Saved as #2")
+    await enter_contact(oper, "Maria Ivanova", "+380 50 999 99 99", "Podil", source="Web form", done="Saved as #2")
     card2 = await card_of(team, 2, "Possible duplicate of #1", seq)
     seq = team.fake.seq
     await team.admin.press(card2, "Offer to Anna")
@@ -155,7 +142,7 @@ async def test_an_open_offer_on_the_merged_away_record_is_withdrawn_with_notice(
 async def test_duplicates_lists_pending_suspects_and_the_job_finds_missed_ones(team: Team) -> None:
     _, oper, _ = await ready(team)
     seq = team.fake.seq
-    await enter(oper, "Maria Ivanova", "+380 50 999 99 99", "Podil", "Saved as #2")
+    await enter_contact(oper, "Maria Ivanova", "+380 50 999 99 99", "Podil", source="Web form", done="Saved as #2")
     await card_of(team, 2, "Possible duplicate of #1", seq)
     async with team.db.begin() as conn:  # as if intake had missed it (e.g. rows from before)
         await conn.execute(text("delete from duplicate_suspects"))

@@ -3,7 +3,6 @@ field errors, idempotency, rate limit, and the contact's card in the team chat."
 
 import json
 import re
-import socket
 
 import aiohttp
 import pytest
@@ -11,13 +10,7 @@ from sqlalchemy import text
 
 from domain.contact_fields import FIELDS
 from tests.e2e.conftest import Team
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from tests.e2e.scenarios import free_port
 
 PORT = free_port()
 URL = f"http://127.0.0.1:{PORT}/api/v1"

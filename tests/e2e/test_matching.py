@@ -5,50 +5,25 @@ import csv
 import io
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_dispatch_walk import set_profile
-from tests.fake_telegram import FakeUser
-
-
-async def kyiv(team: Team) -> None:
-    await team.admin.ask("/area Podil | Kyiv | 50.465, 30.515 | Подол, Podol", contains="Saved: Podil (Kyiv)")
-    await team.admin.ask("/area Obolon | Kyiv | 50.50, 30.50", contains="Saved: Obolon (Kyiv)")
-    await team.admin.ask("/area Lviv | Lviv | 49.84, 24.03", contains="Saved: Lviv (Lviv)")
-    await team.admin.ask("/near Podil | Obolon", contains="Podil and Obolon are neighbours")
-
-
-async def enter(oper: FakeUser, name: str, phone: str, area: str) -> None:
-    await oper.ask("/new", contains="What is their name?")
-    await oper.ask(name, contains="How can we reach them?")
-    gender = await oper.ask(phone, contains="Gender?")
-    await oper.press(gender, "female")
-    language = await oper.wait_reply(contains="Which language")
-    await oper.press(language, "Russian")
-    await oper.wait_reply(contains="Where are they")
-    await oper.ask(area, contains="Where did they come from")
-    await oper.ask("Instagram ad", contains="Any notes")
-    await oper.ask("-", contains="Saved as #")
-
-
-async def cast(team: Team) -> tuple[FakeUser, FakeUser, FakeUser]:
-    anna, olga = team.fake.user(201, "Anna"), team.fake.user(202, "Olga")
-    oper = team.fake.user(301, "Oleh")
-    await team.admin.ask("/start", contains="Hello, Boss")
-    await team.bind()
-    for user, role in ((anna, "Multiplier"), (olga, "Multiplier"), (oper, "Operator")):
-        await team.invite(user, role)
-    return anna, olga, oper
+from tests.e2e.scenarios import (
+    cast_anna_olga_oleh,
+    enter_contact,
+    kyiv_areas,
+    kyiv_team,
+    set_profile,
+)
 
 
 async def test_areas_map_places_flag_the_unserved_and_explain_every_multiplier(team: Team) -> None:
-    anna, olga, oper = await cast(team)
-    await kyiv(team)
+    anna, olga, oper = await cast_anna_olga_oleh(team)
+    await kyiv_areas(team)
     await set_profile(team, anna, "Russian", "Podil")
     profile = await olga.ask("/profile", contains="Your profile")
     await olga.press(profile, "Areas…")
     await olga.ask("Оболонь, Atlantis", contains="Not on the team's list of areas: Atlantis")
     await olga.ask("Оболонь", contains="Areas: obolon")  # Cyrillic, mapped to the known area
 
-    await enter(oper, "Maria Ivanova", "+380441234567", "Подол")  # an alias
+    await enter_contact(oper, "Maria Ivanova", "+380441234567", "Подол")  # an alias
     card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
     assert "1. Anna — same area" in card.text
     assert "⚠️" not in card.text  # Olga does not speak Russian: only Anna is suggested
@@ -59,12 +34,12 @@ async def test_areas_map_places_flag_the_unserved_and_explain_every_multiplier(t
     assert "✅ Anna" in why.text
     assert "✖️ Olga — does not speak Russian" in why.text
 
-    await enter(oper, "Lena Petrova", "+380441234568", "Lviv")
+    await enter_contact(oper, "Lena Petrova", "+380441234568", "Lviv")
     card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#2"))
     assert "⚠️ No multiplier here (Lviv)." in card.text
     assert "Nearest: Anna — Podil, 467 km" in card.text
 
-    await enter(oper, "Ira Sydorenko", "+380441234569", "Pdl")
+    await enter_contact(oper, "Ira Sydorenko", "+380441234569", "Pdl")
     card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#3"))
     assert "Area “Pdl” is not on the list" in card.text
     seq = team.fake.seq
@@ -84,12 +59,9 @@ async def test_areas_map_places_flag_the_unserved_and_explain_every_multiplier(t
 
 
 async def test_supply_shows_demand_against_free_capacity_with_the_same_numbers_as_csv(team: Team) -> None:
-    anna, olga, oper = await cast(team)
-    await kyiv(team)
-    await set_profile(team, anna, "Russian", "Podil")
-    await set_profile(team, olga, "Russian", "Obolon")
+    anna, olga, oper = await kyiv_team(team)
     for n, area in enumerate(["Podil", "Lviv", "Lviv"]):
-        await enter(oper, f"Seeker{n} X", f"+38044123456{n}", area)
+        await enter_contact(oper, f"Seeker{n} X", f"+38044123456{n}", area)
     seq = team.fake.seq
     await team.admin.send("/supply")
     report = await team.admin.wait_reply(contains="Supply vs demand", after=seq)
@@ -108,9 +80,9 @@ async def test_supply_shows_demand_against_free_capacity_with_the_same_numbers_a
 
 
 async def test_me_shows_a_multipliers_own_track_record(team: Team) -> None:
-    anna, _, oper = await cast(team)
+    anna, _, oper = await cast_anna_olga_oleh(team)
     await set_profile(team, anna, "Russian", "Podil")
-    await enter(oper, "Maria Ivanova", "+380441234567", "Podil")
+    await enter_contact(oper, "Maria Ivanova", "+380441234567", "Podil")
     card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
     seq = team.fake.seq
     await team.admin.press(card, "Offer to Anna")
@@ -129,13 +101,13 @@ async def test_me_shows_a_multipliers_own_track_record(team: Team) -> None:
 
 
 async def test_admin_sets_the_matching_policy_and_others_cannot(team: Team) -> None:
-    anna, _, oper = await cast(team)
+    anna, _, oper = await cast_anna_olga_oleh(team)
     shown = await team.admin.ask("/matching", contains="Gender rule: preferred")
     assert "Auto-dispatch: off" in shown.text
     await team.admin.ask("/matching gender required", contains="Gender rule: required")
     await team.admin.ask("/matching gender sometimes", contains="That does not look right")
     await team.admin.ask("/matching fallback en", contains="Fallback languages: English")
     await set_profile(team, anna, "English", "Podil")  # no Russian, but the fallback language
-    await enter(oper, "Maria Ivanova", "+380441234567", "Podil")
+    await enter_contact(oper, "Maria Ivanova", "+380441234567", "Podil")
     card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
     assert "1. Anna — same area, no Russian, speaks a fallback language" in card.text

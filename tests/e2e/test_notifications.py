@@ -1,7 +1,7 @@
 """Real-time dispatchers get a ping per event; digest-mode ones (the default) do not."""
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_refusals import offer_to_anna, ready
+from tests.e2e.scenarios import offer_to_anna, ready
 
 
 async def test_realtime_pings_for_new_declined_and_handed_back(team: Team) -> None:

@@ -3,35 +3,8 @@ pressers, stale and forged buttons, double taps, races, repeated updates."""
 
 import asyncio
 
-from sqlalchemy import text
-
 from tests.e2e.conftest import Team
-from tests.e2e.test_dispatch_walk import enter_maria, set_profile
-
-
-async def scalar(team: Team, sql: str):  # type: ignore[no-untyped-def]
-    async with team.db.connect() as conn:
-        return (await conn.execute(text(sql))).scalar()
-
-
-async def ready(team: Team):  # type: ignore[no-untyped-def]
-    """Bound chat, Anna (multiplier), Oleh (operator), and Maria's card in the team chat."""
-    anna = team.fake.user(201, "Anna", username="anna_m")
-    oper = team.fake.user(301, "Oleh", username="oleh_op")
-    await team.bind()
-    await team.invite(anna, "Multiplier")
-    await team.invite(oper, "Operator")
-    await set_profile(team, anna, "Russian", "Podil")
-    await enter_maria(team, oper)
-    card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
-    return anna, oper, card
-
-
-async def offer_to_anna(team: Team, anna, card):  # type: ignore[no-untyped-def]
-    seq = team.fake.seq
-    await team.admin.press(card, "Offer to Anna")
-    await team.fake.wait_for(team.group.id, lambda m: "Offered to Anna" in m.text, after=seq)
-    return await anna.wait_reply(contains="Can you reach", after=seq)
+from tests.e2e.scenarios import offer_to_anna, ready, scalar
 
 
 async def test_strangers_are_seekers_and_reach_no_team_command(team: Team) -> None:

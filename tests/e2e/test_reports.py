@@ -6,29 +6,7 @@ import io
 import struct
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_dispatch_walk import set_profile
-from tests.e2e.test_matching import cast, enter
-from tests.e2e.test_refusals import scalar
-
-
-async def accepted_and_met(team: Team):  # type: ignore[no-untyped-def]
-    anna, _, oper = await cast(team)
-    await set_profile(team, anna, "Russian", "Podil")
-    await enter(oper, "Maria Ivanova", "+380441234567", "Podil")
-    await enter(oper, "Lena Petrova", "+380441234568", "Podil")
-    card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
-    seq = team.fake.seq
-    await team.admin.press(card, "Offer to Anna")
-    offer = await anna.wait_reply(contains="Can you reach", after=seq)
-    team.clock.advance(minutes=30)
-    await anna.press(offer, "Yes")
-    details = await anna.wait_reply(contains="+380441234567", after=seq)
-    team.clock.advance(hours=2)
-    await anna.press(details, "Reached")
-    details = await anna.wait_reply(contains="Stage: reached")
-    await anna.press(details, "Met")
-    await anna.wait_reply(contains="Stage: met")
-    return anna, oper
+from tests.e2e.scenarios import accepted_and_met, scalar
 
 
 async def test_report_sends_a_summary_a_chart_and_the_table(team: Team) -> None:

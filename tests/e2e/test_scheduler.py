@@ -3,21 +3,11 @@ auto-close, digests in two zones, quiet hours, 429 and 403 from Telegram."""
 
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_refusals import offer_to_anna, ready, scalar
+from tests.e2e.scenarios import accepted, offer_to_anna, ready, scalar
 
 
 def texts_in(team: Team, chat_id: int, needle: str) -> list[str]:
     return [m.text for m in team.fake.chat(chat_id).bot_messages if needle in (m.text or "")]
-
-
-async def accepted(team: Team):  # type: ignore[no-untyped-def]
-    anna, oper, card = await ready(team)
-    offer = await offer_to_anna(team, anna, card)
-    seq = team.fake.seq
-    await anna.press(offer, "Yes")
-    details = await anna.wait_reply(contains="+380441234567", after=seq)
-    await team.fake.wait_for(team.group.id, lambda m: "Accepted by Anna" in m.text, after=seq)
-    return anna, details
 
 
 async def test_unanswered_offer_expires_and_realtime_dispatchers_hear_at_once(team: Team) -> None:

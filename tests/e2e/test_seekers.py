@@ -2,34 +2,16 @@
 multiplier who accepts it talks with the seeker through the bot, media included."""
 
 import pytest
-from sqlalchemy import text
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_dispatch_walk import set_profile
-from tests.e2e.test_refusals import scalar
+from tests.e2e.scenarios import cast_with_seeker, rows, scalar
 from tests.fake_telegram import FakeMessage, FakeUser
 
 GREETING = "Thank you for writing"
 
 
-async def rows(team: Team, sql: str) -> list[tuple]:
-    async with team.db.connect() as conn:
-        return [tuple(r) for r in (await conn.execute(text(sql))).all()]
-
-
 def is_triage_card(m: FakeMessage) -> bool:
     return (m.text or "").startswith("💬 Seeker")
-
-
-async def cast(team: Team) -> tuple[FakeUser, FakeUser, FakeUser]:
-    """Bound team chat, Anna (multiplier), Oleh (operator) and Maria, a stranger."""
-    anna = team.fake.user(201, "Anna", username="anna_m")
-    oper = team.fake.user(301, "Oleh", username="oleh_op")
-    await team.bind()
-    await team.invite(anna, "Multiplier")
-    await team.invite(oper, "Operator")
-    await set_profile(team, anna, "Russian", "Podil")
-    return anna, oper, team.fake.user(501, "Maria", last_name="P", username="maria_p")
 
 
 async def card_after(team: Team, seq: int, needle: str) -> FakeMessage:
@@ -40,7 +22,7 @@ async def card_after(team: Team, seq: int, needle: str) -> FakeMessage:
 async def relayed_to_anna(team: Team) -> tuple[FakeUser, FakeUser, FakeUser, FakeMessage]:
     """Maria writes (text + photo), Oleh claims and makes a contact, Anna accepts it and gets
     the conversation so far. Returns the intro message Anna can reply to."""
-    anna, oper, maria = await cast(team)
+    anna, oper, maria = await cast_with_seeker(team)
     await maria.ask("/start", contains=GREETING)
     seq = team.fake.seq
     await maria.send("Hello, I saw your ad")
@@ -132,7 +114,7 @@ async def test_triage_to_contact_and_relay_both_ways_with_media(team: Team) -> N
 
 
 async def test_triage_spam_mutes_read_reopens_and_only_operators_press(team: Team) -> None:
-    anna, oper, _ = await cast(team)
+    anna, oper, _ = await cast_with_seeker(team)
     spammer = team.fake.user(601, "Buy", username="cheap_pills")
     await spammer.ask("Cheap pills!!!", contains=GREETING)
     card = await card_after(team, 0, "Cheap pills")
@@ -168,7 +150,7 @@ async def test_triage_spam_mutes_read_reopens_and_only_operators_press(team: Tea
 
 
 async def test_claimed_request_belongs_to_the_claimer(team: Team) -> None:
-    _, oper, maria = await cast(team)
+    _, oper, maria = await cast_with_seeker(team)
     await maria.ask("Hello", contains=GREETING)
     card = await card_after(team, 0, "Hello")
     seq = team.fake.seq
@@ -181,7 +163,7 @@ async def test_claimed_request_belongs_to_the_claimer(team: Team) -> None:
 
 @pytest.mark.parametrize("team", [{"seeker_flood_per_minute": 3}], indirect=True)
 async def test_flooding_sender_is_slowed_down_and_counted(team: Team) -> None:
-    _, _, maria = await cast(team)
+    _, _, maria = await cast_with_seeker(team)
     await maria.ask("m1", contains=GREETING)
     seq = team.fake.seq
     await maria.send("m2")
@@ -205,7 +187,7 @@ async def test_flooding_sender_is_slowed_down_and_counted(team: Team) -> None:
 @pytest.mark.parametrize("team", [{"seeker_max_text": 50, "seeker_max_file_mb": 0.001}],
                          indirect=True)
 async def test_size_limits_and_no_team_command_for_seekers(team: Team) -> None:
-    _, _, maria = await cast(team)
+    _, _, maria = await cast_with_seeker(team)
     await maria.ask("x" * 51, contains="too long (at most 50 characters)")
     await maria.send_document(b"x" * 2000, "big.bin")
     await maria.wait_reply(contains="too big")

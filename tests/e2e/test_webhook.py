@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import socket
 
 import aiohttp
 
@@ -10,13 +9,8 @@ from bot.app import run
 from bot.config import Settings
 from storage.migrate import upgrade
 from tests.e2e.conftest import ADMIN_ID, TOKEN
+from tests.e2e.scenarios import free_port
 from tests.fake_telegram import FakeTelegram
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_update(update_id: int) -> dict:

@@ -11,11 +11,17 @@ Usage::
 
 `FakeMessage.text` is what users see (HTML tags stripped), `.html` what the bot sent.
 Every message change bumps `fake.seq`; waits look for changes after a given seq.
+
+Strictness: a Bot API method the fake does not implement is answered 404 like Telegram
+does, and recorded in `fake.unexpected`; `fake.check()` (called by the test fixtures at
+teardown) then fails the test. `fake.refuse(method, times, chat_id=..., status=...)` makes
+chosen calls fail on purpose; `fake.call_counts` / `ok_counts` / `refused_counts` count calls
+per method.
 """
 
 from .actors import FakeUser, PendingCallback
 from .state import ApiError, CallbackAnswer, FakeChat, FakeMessage, StoredFile
-from .telegram import FailureRule, FakeTelegram, WaitTimeout
+from .telegram import FailureRule, FakeTelegram, MethodCounter, WaitTimeout
 
 __all__ = [
     "ApiError",
@@ -25,6 +31,7 @@ __all__ = [
     "FakeMessage",
     "FakeTelegram",
     "FakeUser",
+    "MethodCounter",
     "PendingCallback",
     "StoredFile",
     "WaitTimeout",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Update
 
 from .actors import FakeUser
+from .methods import METHODS
 from .server import BotApiServer
 from .session import LocalAiohttpSession
 from .state import (
@@ -49,6 +51,33 @@ _DEFAULT_DESCRIPTIONS = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
+
+
+# What Telegram answers with 400 when a method fails for a reason of its own (refuse()).
+_BAD_REQUEST_BY_METHOD = {
+    "sendphoto": "Bad Request: wrong file identifier/HTTP URL specified",
+    "senddocument": "Bad Request: wrong file identifier/HTTP URL specified",
+    "sendvoice": "Bad Request: wrong file identifier/HTTP URL specified",
+    "editmessagetext": "Bad Request: message to edit not found",
+    "editmessagecaption": "Bad Request: message to edit not found",
+    "editmessagereplymarkup": "Bad Request: message to edit not found",
+    "deletemessage": "Bad Request: message to delete not found",
+    "deletemessages": "Bad Request: message to delete not found",
+    "answercallbackquery": "Bad Request: query is too old and response timeout expired "
+    "or query ID is invalid",
+    "getchatmember": "Bad Request: user not found",
+}
+
+
+class MethodCounter(Counter[str]):
+    """Calls per Bot API method, keyed by lower-cased name and looked up case-insensitively
+    (`fake.call_counts["sendMessage"]`); a method never called counts 0."""
+
+    def __getitem__(self, method: str) -> int:
+        return super().__getitem__(method.lower())
+
+    def __contains__(self, method: object) -> bool:
+        return super().__contains__(method.lower() if isinstance(method, str) else method)
 
 
 class WaitTimeout(AssertionError, TimeoutError):
@@ -107,7 +136,13 @@ class FakeTelegram:
 
         # what the bot did
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.call_counts = MethodCounter()  # every call received, refused ones included
+        self.ok_counts = MethodCounter()  # calls answered ok (the only ones that change state)
+        self.refused_counts = MethodCounter()  # calls answered by a `refuse`/`fail_next` rule
         self.unknown_calls: list[tuple[str, dict[str, Any]]] = []
+        # Bot API methods the fake does not implement, as the bot spelled them; the test
+        # fixtures fail the test if any (see `check`)
+        self.unexpected: list[str] = []
         self.server_errors: list[str] = []  # exceptions inside the fake itself (fake bugs)
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
@@ -381,7 +416,8 @@ class FakeTelegram:
         chat_id: int | str | None = None,
     ) -> FailureRule:
         """Answer the next `times` calls of `method` (None = all, until `clear_failures`)
-        with an error, optionally only calls for `chat_id`."""
+        with an error, optionally only calls for `chat_id`. Like `refuse`, with the older
+        parameter names and no check of the method name."""
         if error_code == 429 and retry_after is None:
             retry_after = 1
         if description is None:
@@ -396,8 +432,75 @@ class FakeTelegram:
         self._failures.append(rule)
         return rule
 
+    def refuse(
+        self,
+        method: str,
+        times: int | None = 1,
+        *,
+        chat_id: int | str | None = None,
+        status: int = 429,
+        retry_after: int = 1,
+        description: str | None = None,
+    ) -> FailureRule:
+        """Answer the next `times` calls of Bot API `method` (case-insensitive; None = every
+        call, until `clear_failures`) with an error in Telegram's format, optionally only
+        calls whose chat_id is `chat_id`. A refused call changes no state.
+
+        The description defaults to what Telegram says for `status`: for 429
+        "Too Many Requests: retry after N" with `parameters.retry_after` (only 429 carries
+        it); for 403 "bot was blocked by the user" (or "kicked from the ... chat" when
+        `chat_id` is a known group); for 400 a reason fitting the method (e.g. "message to
+        edit not found" for edits). The returned rule counts its `hits`.
+        """
+        name = method.lower()
+        if name not in METHODS:
+            raise ValueError(f"the fake does not implement Bot API method {method!r}")
+        if description is None:
+            description = self._default_description(name, status, retry_after, chat_id)
+        rule = FailureRule(
+            method=name,
+            error=ApiError(status, description, retry_after if status == 429 else None),
+            remaining=times,
+            chat_id=chat_id,
+        )
+        self._failures.append(rule)
+        return rule
+
+    def _default_description(
+        self, method: str, status: int, retry_after: int, chat_id: int | str | None
+    ) -> str:
+        if status == 400:
+            return _BAD_REQUEST_BY_METHOD.get(method, "Bad Request: chat not found")
+        if status == 403 and isinstance(chat_id, int):
+            chat = self.chats.get(chat_id)
+            if chat is not None and chat.type != "private":
+                kind = "channel" if chat.type == "channel" else f"{chat.type} chat"
+                return f"Forbidden: bot was kicked from the {kind}"
+        template = _DEFAULT_DESCRIPTIONS.get(status, f"Error {status}")
+        return template.format(retry_after=retry_after)
+
     def clear_failures(self) -> None:
         self._failures.clear()
+
+    def check(self) -> None:
+        """Fail (AssertionError) if the bot called a Bot API method the fake does not
+        implement, or the fake itself crashed on a call. The test fixtures call it at
+        teardown, so such a test fails even if its own assertions passed."""
+        problems = []
+        if self.unexpected:
+            counts = Counter(self.unexpected)
+            names = ", ".join(f"{name} ({n} call{'s' * (n > 1)})" for name, n in counts.items())
+            problems.append(
+                f"the bot called Bot API methods the fake does not implement: {names} "
+                "(answered 404). Implement them in tests/fake_telegram/methods.py, or fix "
+                "the call if the bot got the method wrong."
+            )
+        if self.server_errors:
+            problems.append(
+                "the fake Telegram itself failed (a bug of the fake): "
+                + "; ".join(self.server_errors)
+            )
+        assert not problems, "\n".join(problems)
 
     def take_failure(self, method: str, params: dict[str, Any]) -> ApiError | None:
         """The injected error for this call, if any (consumes one use of its rule)."""
@@ -578,6 +681,7 @@ class FakeTelegram:
 
     def record_call(self, method: str, params: dict[str, Any]) -> None:
         self.calls.append((method, params))
+        self.call_counts[method] += 1
         if method == "getupdates":
             self.get_updates_count += 1
             self._pulse.notify()

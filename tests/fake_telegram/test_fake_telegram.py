@@ -147,7 +147,7 @@ class EchoBot:
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram(token=TOKEN, bot_username="dispatch_test_bot") as fake:
         yield fake
-        assert fake.server_errors == []
+    fake.check()  # no unknown method called, no crash of the fake
 
 
 @pytest_asyncio.fixture
@@ -387,6 +387,110 @@ async def test_failures_can_target_one_chat_until_cleared(
     assert [m.text for m in bob.chat.bot_messages] == ["delivered too"]
 
 
+async def test_refused_429_uses_telegrams_envelope_and_changes_nothing(
+    fake: FakeTelegram, alice: FakeUser
+) -> None:
+    rule = fake.refuse("sendMessage", retry_after=7)
+    url = f"{fake.base_url}/bot{TOKEN}/sendMessage"
+    async with aiohttp.ClientSession() as http:
+        for text in ("first", "second"):
+            async with http.post(url, json={"chat_id": alice.id, "text": text}) as response:
+                if text == "first":
+                    refused = response.status, await response.json()
+
+    assert refused == (
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 7",
+            "parameters": {"retry_after": 7},
+        },
+    )
+    assert [m.text for m in alice.chat.messages] == ["second"]  # the refused one not stored
+    assert (rule.hits, rule.remaining) == (1, 0)
+    assert fake.call_counts["sendMessage"] == fake.call_counts["SENDMESSAGE"] == 2
+    assert (fake.refused_counts["sendMessage"], fake.ok_counts["sendMessage"]) == (1, 1)
+    assert "sendMessage" in fake.call_counts and fake.call_counts["sendPhoto"] == 0
+
+
+async def test_refuse_for_ever_until_cleared_and_only_the_named_methods(
+    fake: FakeTelegram, bot: Bot, alice: FakeUser
+) -> None:
+    """A server that never takes photos or documents; text still goes through."""
+    photos = fake.refuse("sendPhoto", times=None, status=400)
+    fake.refuse("sendDocument", times=None, status=400, description="Bad Request: too big")
+
+    for _ in range(3):
+        with pytest.raises(TelegramBadRequest, match="wrong file identifier/HTTP URL specified"):
+            await bot.send_photo(alice.id, BufferedInputFile(b"PNG", filename="a.png"))
+    with pytest.raises(TelegramBadRequest, match="too big") as too_big:
+        await bot.send_document(alice.id, BufferedInputFile(b"CSV", filename="a.csv"))
+    await bot.send_message(alice.id, "text instead")
+
+    assert [m.kind for m in alice.chat.messages] == ["text"] and fake.files == {}
+    assert photos.hits == 3 and photos.remaining is None
+    assert too_big.value.message == "Bad Request: too big"
+    assert fake.refused_counts == {"sendphoto": 3, "senddocument": 1}
+    assert fake.ok_counts["sendMessage"] == 1
+
+    fake.clear_failures()
+    await bot.send_photo(alice.id, BufferedInputFile(b"PNG", filename="a.png"))
+    assert [m.kind for m in alice.chat.messages] == ["text", "photo"]
+
+
+async def test_refuse_one_chat_with_403_and_edits_with_400(
+    fake: FakeTelegram, bot: Bot, alice: FakeUser
+) -> None:
+    bob = fake.user(1002, "Bob")
+    team = fake.group(GROUP_ID, "Dispatch team")
+    fake.refuse("sendMessage", times=2, chat_id=bob.id, status=403)
+    fake.refuse("sendMessage", chat_id=GROUP_ID, status=403)
+    sent = await bot.send_message(alice.id, "original")
+    fake.refuse("editMessageText", status=400)
+
+    for _ in range(2):
+        with pytest.raises(TelegramForbiddenError) as blocked:
+            await bot.send_message(bob.id, "lost")
+    with pytest.raises(TelegramForbiddenError) as kicked:
+        await bot.send_message(GROUP_ID, "lost")
+    with pytest.raises(TelegramBadRequest) as not_found:
+        await bot.edit_message_text("changed", chat_id=alice.id, message_id=sent.message_id)
+    await bot.send_message(bob.id, "third time lucky")
+
+    assert blocked.value.message == "Forbidden: bot was blocked by the user"
+    assert kicked.value.message == "Forbidden: bot was kicked from the supergroup chat"
+    assert not_found.value.message == "Bad Request: message to edit not found"
+    original = alice.chat.bot_messages[0]
+    assert (original.text, original.edited) == ("original", 0)  # the refused edit changed nothing
+    assert [m.text for m in bob.chat.bot_messages] == ["third time lucky"]
+    assert team.bot_messages == []
+    assert fake.call_counts["sendMessage"] == 5 and fake.refused_counts["sendMessage"] == 3
+    with pytest.raises(ValueError, match="does not implement"):
+        fake.refuse("sendPigeon")
+
+
+async def test_an_unknown_method_is_answered_404_and_fails_the_check(
+    fake: FakeTelegram, alice: FakeUser
+) -> None:
+    fake.check()  # nothing wrong yet
+    async with aiohttp.ClientSession() as http:
+        url = f"{fake.base_url}/bot{TOKEN}/sendDice"
+        async with http.post(url, json={"chat_id": alice.id}) as response:
+            answer = response.status, await response.json()
+
+    assert answer == (
+        404,
+        {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
+    )
+    assert fake.unexpected == ["sendDice"] and fake.call_counts["sendDice"] == 1
+    assert alice.chat.messages == []
+    with pytest.raises(AssertionError) as failed:
+        fake.check()
+    assert "does not implement: sendDice (1 call)" in str(failed.value)
+    fake.unexpected.clear()  # expected here: let the fixture's check pass
+
+
 async def test_wait_idle_fails_while_updates_are_not_fetched(
     fake: FakeTelegram, alice: FakeUser
 ) -> None:
@@ -497,6 +601,10 @@ async def test_unknown_methods_are_404_and_recorded(
         await bot(SendPoll(chat_id=alice.id, question="?", options=["a", "b"]))
 
     assert [method for method, _ in fake.unknown_calls] == ["sendpoll"]
+    assert fake.unexpected == ["sendPoll"]
+    with pytest.raises(AssertionError, match=r"does not implement: sendPoll \(1 call\)"):
+        fake.check()
+    fake.unexpected.clear()  # expected here: let the fixture's check pass
 
 
 # ---------------------------------------------------------------------- raw HTTP
@@ -527,6 +635,8 @@ async def test_raw_http_accepts_json_form_and_query_and_wraps_results(
     )
     assert unauthorized == (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
     assert fake.calls_of("sendMessage")[1] == {"chat_id": alice.id, "text": "b"}
+    assert fake.unexpected == ["noSuchMethod"]
+    fake.unexpected.clear()
 
 
 async def test_long_poll_returns_on_update_and_on_stop(
