@@ -39,6 +39,9 @@ class Purpose(StrEnum):
     NEW_CONTACT = "new_contact"  # ref: the contact; a ping to real-time dispatchers
     DECLINED = "declined"  # ref: the offer; a ping to real-time dispatchers
     WITHDRAWN = "withdrawn"  # ref: the offer; its message to the multiplier, edited
+    EXPIRED = "expired"  # ref: the offer; its message to the multiplier, edited
+    EXPIRED_PING = "expired_ping"  # ref: the offer; a ping to real-time dispatchers
+    AUTO_CLOSED = "auto_closed"  # ref: the contact; a ping to real-time dispatchers
     TRIAGE = "triage"  # ref: the conversation; its triage card, posted then edited in place
     RELAY_IN = "relay_in"  # ref: the seeker's stored message, to the multiplier holding them
     RELAY_OUT = "relay_out"  # ref: the multiplier's stored message; text made when queued
@@ -46,5 +49,6 @@ class Purpose(StrEnum):
 
 
 RENDERED_WHEN_SENT = frozenset({Purpose.CARD, Purpose.NEW_CONTACT, Purpose.DECLINED,
-                                Purpose.WITHDRAWN, Purpose.TRIAGE, Purpose.RELAY_IN,
+                                Purpose.WITHDRAWN, Purpose.EXPIRED, Purpose.EXPIRED_PING,
+                                Purpose.AUTO_CLOSED, Purpose.TRIAGE, Purpose.RELAY_IN,
                                 Purpose.RELAY_FAILED})

@@ -1,15 +1,14 @@
-"""Timed jobs. Each reads its work from the database (a restart loses nothing), handles every
-item in its own transaction together with the messages it queues, then wakes the sender."""
+"""Timed jobs. Each reads its work from the database (a restart loses nothing) and hands
+every item to one use case, in its own transaction together with the messages it queues.
+Jobs hold no rules: they give the use cases the time, the settings and the words."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from domain.contacts import Contact
 from domain.conversations import RelayStatus
-from domain.errors import DomainError
-from domain.followup_rules import NagAction
+from domain.members import Member
 from scheduler.context import JobContext
 from services import answers, autodispatch, duplicates, nags, notify, relay
-from services.cards import build_card
-from storage.repositories.outbox import Enqueue
 from views import conversation_texts, duplicate_texts, keyboards, texts
 from views.offers import offer_message
 
@@ -17,20 +16,10 @@ from views.offers import offer_message
 async def expire_offers(ctx: JobContext) -> None:
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        due = await uow.offers.due_to_expire(now)
+        due = await answers.due_to_expire(uow, now)
     for offer in due:
         async with ctx.uow() as uow:
-            if not await answers.expire_offer(uow, offer, now):
-                continue
-            view = await build_card(uow, offer.contact_id, now)
-            dm = await uow.offers.dm(offer.id)
-            with ctx.texts():
-                if dm:  # the multiplier's Yes / No stop working
-                    await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1],
-                                                 text=texts.offer_expired_dm()), now)
-                notice = texts.offer_expired_notice(view.contact, view.names[offer.multiplier_id])
-                await notify.to_realtime_dispatchers(uow, notice, now, ctx.quiet)
-            await uow.commit()
+            await answers.expire_due(uow, offer, now, ctx.quiet)
 
 
 async def auto_dispatch(ctx: JobContext) -> None:
@@ -41,45 +30,27 @@ async def auto_dispatch(ctx: JobContext) -> None:
     for contact_id in waiting:
         async with ctx.uow() as uow:
             with ctx.texts():
-                try:
-                    step = await autodispatch.step(uow, contact_id, now, ctx.settings.offer_days,
-                                                   ttl, offer_message)
-                except DomainError:  # a dispatcher acted on it meanwhile
-                    continue
-                if step is None:
-                    continue
-                if step.handed_over:
-                    await notify.to_team(
-                        uow, texts.auto_handover(step.card, step.handed_over), now,
-                        dedupe_key=f"auto-handover:{contact_id}:{now.isoformat()}")
-            await uow.commit()
+                await autodispatch.run_one(uow, contact_id, now, ctx.settings.offer_days, ttl,
+                                           offer_message, texts.auto_handover)
 
 
 async def nag_followups(ctx: JobContext) -> None:
-    now, policy = ctx.clock.now(), ctx.nag_policy
+    now = ctx.clock.now()
+
+    def nag(contact: Contact, since: datetime) -> tuple[str, str]:
+        return (texts.nag(contact, since, now),
+                keyboards.stages(contact.id, contact.status).model_dump_json())
+
+    def escalation(contact: Contact, multiplier: Member) -> tuple[str, str]:
+        return (texts.escalation(contact, multiplier, contact.nag_count),
+                keyboards.escalation(contact.id).model_dump_json())
+
     async with ctx.uow() as uow:
-        due = await nags.due_nags(uow, policy, now)
+        due = await nags.due_nags(uow, ctx.nag_policy, now)
     for item in due:
-        contact = item.contact
         async with ctx.uow() as uow:
             with ctx.texts():
-                view, since = None, contact.stage_changed_at or contact.created_at
-                if item.action is NagAction.NAG:
-                    if not await nags.record_nag(uow, contact, now):
-                        continue
-                    await notify.to_member(
-                        uow, item.assignee, texts.nag(contact, since, now), now, ctx.quiet,
-                        reply_markup=keyboards.stages(contact.id, contact.status).model_dump_json(),
-                        dedupe_key=f"nag:{contact.id}:{contact.nag_count + 1}:{since.isoformat()}")
-                else:
-                    view = await nags.escalate(uow, contact, now)
-                    if view is None:
-                        continue
-                    await notify.to_team(
-                        uow, texts.escalation(contact, item.assignee, contact.nag_count), now,
-                        reply_markup=keyboards.escalation(contact.id).model_dump_json(),
-                        dedupe_key=f"escalate:{contact.id}:{since.isoformat()}")
-            await uow.commit()
+                await nags.act(uow, item, now, ctx.quiet, nag, escalation)
 
 
 async def auto_close(ctx: JobContext) -> None:
@@ -88,13 +59,7 @@ async def auto_close(ctx: JobContext) -> None:
         due = await nags.due_auto_close(uow, timedelta(days=ctx.settings.auto_close_days), now)
     for contact in due:
         async with ctx.uow() as uow:
-            view = await nags.auto_close(uow, contact, now)
-            if view is None:
-                continue
-            with ctx.texts():
-                await notify.to_realtime_dispatchers(uow, texts.auto_closed_notice(contact), now,
-                                                    ctx.quiet)
-            await uow.commit()
+            await nags.auto_close(uow, contact, now, ctx.quiet)
 
 
 async def conversation_statuses(ctx: JobContext) -> None:
@@ -104,22 +69,17 @@ async def conversation_statuses(ctx: JobContext) -> None:
     async with ctx.uow() as uow:
         due = await relay.due_statuses(uow, ctx.settings.relay_policy(), now)
     for move in due:
-        conv, contact = move.conversation, move.contact
         async with ctx.uow() as uow:
-            moved, view = await relay.apply_status(uow, move, now)
-            if not moved:
-                continue
             with ctx.texts():
-                if move.to is RelayStatus.NOT_RESPONDING:
-                    since = max(conv.last_in_at or conv.created_at, conv.handler_since or now)
-                    text = conversation_texts.not_responding(conv, contact.id, since, now)
-                else:
-                    text = conversation_texts.closed_no_answer(conv, contact.id)
-                if move.assignee is not None and move.assignee.active:
-                    await notify.to_member(uow, move.assignee, text, now, ctx.quiet,
-                                           dedupe_key=f"conv:{conv.id}:{move.to.value}:"
-                                                      f"{(conv.last_in_at or now).isoformat()}")
-            await uow.commit()
+                await relay.apply_status(uow, move, now, ctx.quiet, _status_text)
+
+
+def _status_text(move: relay.StatusMove, now: datetime) -> str:
+    conv, contact_id = move.conversation, move.contact.id
+    if move.to is RelayStatus.NOT_RESPONDING:
+        since = max(conv.last_in_at or conv.created_at, conv.handler_since or now)
+        return conversation_texts.not_responding(conv, contact_id, since, now)
+    return conversation_texts.closed_no_answer(conv, contact_id)
 
 
 #: Contacts checked per run: a backlog (e.g. after the migration) drains over several runs.
@@ -131,14 +91,12 @@ async def find_missed_duplicates(ctx: JobContext) -> None:
     failed half-way) are checked once; new suspects go on their cards and the team hears."""
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        unchecked = await uow.contacts.unchecked(DUPLICATE_BATCH)
+        unchecked = await duplicates.unchecked(uow, DUPLICATE_BATCH)
     found = 0
     for contact in unchecked:
         async with ctx.uow() as uow:
-            new = await duplicates.recheck(uow, contact, now)
-        found += len(new)
+            found += len(await duplicates.recheck(uow, contact, now))
     if found:
         async with ctx.uow() as uow:
             with ctx.texts():
-                await notify.to_team(uow, duplicate_texts.missed_notice(found), now)
-            await uow.commit()
+                await notify.tell_team(uow, duplicate_texts.missed_notice(found), now)

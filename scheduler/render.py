@@ -45,9 +45,10 @@ class Renderer:
                 return await self._triage(uow, message, ref)
             if purpose in (Purpose.RELAY_IN, Purpose.RELAY_FAILED):
                 return await self._relayed(uow, message, ref)
-            if purpose is Purpose.WITHDRAWN:
+            if purpose in (Purpose.WITHDRAWN, Purpose.EXPIRED):
                 with self.texts():
-                    return replace(message, text=texts.offer_withdrawn_dm())
+                    return replace(message, text=texts.offer_withdrawn_dm()
+                                   if purpose is Purpose.WITHDRAWN else texts.offer_expired_dm())
             return await self._ping(uow, message, ref)
 
     async def _card(self, uow: UnitOfWork, message: OutgoingMessage,
@@ -88,6 +89,10 @@ class Renderer:
         with self.texts():
             if message.purpose == Purpose.DECLINED:
                 text = texts.declined_notice(about.contact, about.multiplier_name or "?")
+            elif message.purpose == Purpose.EXPIRED_PING:
+                text = texts.offer_expired_notice(about.contact, about.multiplier_name or "?")
+            elif message.purpose == Purpose.AUTO_CLOSED:
+                text = texts.auto_closed_notice(about.contact)
             else:
                 text = texts.new_contact_notice(about.contact)
         return replace(message, text=text)

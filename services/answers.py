@@ -16,6 +16,7 @@ from services.access import found, require
 from services.card_queue import changed, show
 from services.cards import CardView
 from services.transaction import use_case
+from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
 
@@ -89,8 +90,11 @@ async def give_reason(
 
 
 @use_case
-async def expire_offer(uow: UnitOfWork, offer: Offer, now: datetime) -> bool:
-    """Lapse an offer whose time ran out, returning the contact to dispatch. Not committed."""
+async def expire_offer(uow: UnitOfWork, offer: Offer, now: datetime,
+                       quiet: notify.Quiet = notify.NO_QUIET) -> bool:
+    """Lapse an offer whose time ran out, returning the contact to dispatch: the card is
+    redrawn, the multiplier's buttons stop working, real-time dispatchers hear (the others
+    read it in their digest). Not committed."""
     if not await uow.offers.transition(offer.id, OfferStatus.PENDING, OfferStatus.EXPIRED,
                                        answered_at=now):
         return False
@@ -100,7 +104,29 @@ async def expire_offer(uow: UnitOfWork, offer: Offer, now: datetime) -> bool:
         now, None, "contact", offer.contact_id, "offer_expired", Status.OFFERED, Status.NEW
     )
     await show(uow, offer.contact_id, now)
+    dm = await uow.offers.dm(offer.id)
+    if dm:  # the multiplier's Yes / No stop working
+        await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1], text="",
+                                     purpose=Purpose.EXPIRED, ref_id=offer.id), now)
+    await notify.to_realtime_dispatchers(uow, "", now, quiet, purpose=Purpose.EXPIRED_PING,
+                                         ref_id=offer.id)
     return True
+
+
+@use_case
+async def due_to_expire(uow: UnitOfWork, now: datetime) -> list[Offer]:
+    due = await uow.offers.due_to_expire(now)
+    await uow.commit()
+    return due
+
+
+@use_case
+async def expire_due(uow: UnitOfWork, offer: Offer, now: datetime,
+                     quiet: notify.Quiet = notify.NO_QUIET) -> bool:
+    """The expiry job's move for one offer, in its own transaction."""
+    expired = await expire_offer(uow, offer, now, quiet)
+    await uow.commit()
+    return expired
 
 
 async def _open_offer(uow: UnitOfWork, actor: Member, offer_id: int, now: datetime) -> Offer:

@@ -4,12 +4,15 @@ N tries (or when nobody serves the seeker's area) hand the contact to the dispat
 A dispatcher's own action on the contact (offer, hold, close, withdraw) ends it for that
 contact; see services.dispatch."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.contacts import Status
+from domain.errors import DomainError
 from domain.members import Member
 from domain.offers import Offer
+from services import notify
 from services.card_queue import changed
 from services.cards import CardView, build_card
 from services.dispatch import ComposeOffer, place_offer
@@ -66,3 +69,22 @@ def _hand_over_reason(view: CardView, best: Member | None) -> str | None:
     if best is None:
         return "unserved"  # whether someone far away should go is a person's judgement
     return None
+
+
+#: Renders the hand-over notice: (the card, why) -> text for the team chat.
+ComposeHandover = Callable[[CardView, str], str]
+
+
+@use_case
+async def run_one(uow: UnitOfWork, contact_id: int, now: datetime, days: int, ttl: timedelta,
+                  compose_offer: ComposeOffer, compose_handover: ComposeHandover) -> None:
+    """The auto-dispatch job's move for one contact, in its own transaction: the next offer,
+    or the hand-over to the dispatchers with a team-chat note."""
+    try:
+        done = await step(uow, contact_id, now, days, ttl, compose_offer)
+    except DomainError:  # a dispatcher acted on it meanwhile
+        return
+    if done is not None and done.handed_over:
+        await notify.to_team(uow, compose_handover(done.card, done.handed_over), now,
+                             dedupe_key=f"auto-handover:{contact_id}:{now.isoformat()}")
+    await uow.commit()

@@ -1,16 +1,20 @@
 """What a digest holds. Dispatchers: what waits and what went wrong since their last digest.
 Multipliers: offers waiting for their answer and contacts that need an update."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.conversations import RelayStatus
 from domain.followup_rules import NagAction, NagPolicy, nag_action
 from domain.members import Member, NotifyMode
 from domain.offers import Offer
-from domain.roles import DISPATCH_ROLES
+from domain.roles import DISPATCH_ROLES, Role
+from domain.timing import parse_times
+from services import notify
 from services.transaction import use_case
+from storage.repositories.settings import DIGEST_TIMES
 from storage.uow import UnitOfWork
 
 #: Relay statuses in which the multiplier owes the seeker an answer.
@@ -104,3 +108,46 @@ async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
 
 def wants_dispatch_digest(member: Member) -> bool:
     return member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.DIGEST
+
+
+@dataclass(frozen=True)
+class Readers:
+    times: list[time]  # the team's digest times
+    members: list[Member]  # everyone who reads a digest
+
+
+@use_case
+async def readers(uow: UnitOfWork, default_times: str) -> Readers:
+    times = parse_times(await uow.settings.get(DIGEST_TIMES) or default_times)
+    members = [m for m in await uow.members.list_all()
+               if wants_dispatch_digest(m) or m.has(Role.MULTIPLIER)]
+    await uow.commit()
+    return Readers(times, members)
+
+
+#: Renders one person's digest from its parts (None: not theirs) -> (text, JSON markup);
+#: an empty text means there is nothing to say.
+ComposeDigest = Callable[[DispatcherDigest | None, MultiplierDigest | None],
+                         tuple[str, str | None]]
+
+
+@use_case
+async def send(uow: UnitOfWork, member: Member, slot: datetime | None, now: datetime,
+               policy: NagPolicy, quiet: notify.Quiet, compose: ComposeDigest) -> None:
+    """The digest job's move for one person: their digest for `slot` (an empty one is not
+    sent), then the slot remembered. A newcomer (`slot` None) starts from now, not with a
+    backlog."""
+    if member.last_digest_at is None or slot is None:
+        await uow.members.update(member.id, last_digest_at=now)
+        await uow.commit()
+        return
+    dispatcher = (await for_dispatcher(uow, member.last_digest_at, now)
+                  if wants_dispatch_digest(member) else None)
+    multiplier = (await for_multiplier(uow, member, policy, now)
+                  if member.has(Role.MULTIPLIER) else None)
+    text, markup = compose(dispatcher or None, multiplier or None)
+    if text:
+        await notify.to_member(uow, member, text, now, quiet, reply_markup=markup,
+                               dedupe_key=f"digest:{member.id}:{slot.isoformat()}")
+    await uow.members.update(member.id, last_digest_at=slot)
+    await uow.commit()

@@ -40,6 +40,14 @@ async def record_suspects(uow: UnitOfWork, contact_id: int, matches: list[Match]
 
 
 @use_case
+async def unchecked(uow: UnitOfWork, limit: int) -> list[Contact]:
+    """Contacts intake never checked for duplicates, oldest first."""
+    found = await uow.contacts.unchecked(limit)
+    await uow.commit()
+    return found
+
+
+@use_case
 async def recheck(uow: UnitOfWork, contact: Contact, now: datetime) -> list[Match]:
     """The periodic job's check of one contact intake did not see (its own transaction).
 

@@ -1,14 +1,17 @@
 """'Update needed' over time: nag the multiplier, escalate a silent one, auto-close the
 unreachable; and the dispatchers' answers to an escalation. Callers commit."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
+from domain.delivery import Purpose
 from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action
 from domain.members import Member
+from services import notify
 from services.access import found
-from services.card_queue import changed
+from services.card_queue import changed, show
 from services.cards import CardView
 from services.transaction import use_case
 from storage.uow import UnitOfWork
@@ -63,10 +66,46 @@ async def due_auto_close(uow: UnitOfWork, after: timedelta, now: datetime) -> li
 
 
 @use_case
-async def auto_close(uow: UnitOfWork, contact: Contact, now: datetime) -> CardView | None:
+async def auto_close(uow: UnitOfWork, contact: Contact, now: datetime,
+                     quiet: notify.Quiet = notify.NO_QUIET) -> bool:
+    """'Could not reach' for too long: closed, the card redrawn, real-time dispatchers told."""
     if not await uow.contacts.transition(contact.id, [Status.COULD_NOT_REACH], Status.CLOSED,
                                          close_reason="no_response", stage_changed_at=now):
-        return None
+        return False
     await uow.audit.record(now, None, "contact", contact.id, "auto_close", contact.status,
                            Status.CLOSED)
-    return await changed(uow, contact.id, now)
+    await show(uow, contact.id, now)
+    await notify.to_realtime_dispatchers(uow, "", now, quiet, purpose=Purpose.AUTO_CLOSED,
+                                         ref_id=contact.id)
+    await uow.commit()
+    return True
+
+
+#: Renders the reminder: (contact, since) -> (text, JSON stage buttons).
+ComposeNag = Callable[[Contact, datetime], tuple[str, str]]
+#: Renders the escalation: (contact, silent multiplier) -> (text, JSON buttons).
+ComposeEscalation = Callable[[Contact, Member], tuple[str, str]]
+
+
+@use_case
+async def act(uow: UnitOfWork, item: Due, now: datetime, quiet: notify.Quiet,
+              compose_nag: ComposeNag, compose_escalation: ComposeEscalation) -> bool:
+    """The nag job's move for one contact: remind its multiplier, or escalate to the team
+    chat when reminders went unanswered. False if the contact moved meanwhile."""
+    contact = item.contact
+    since = contact.stage_changed_at or contact.created_at
+    if item.action is NagAction.NAG:
+        if not await record_nag(uow, contact, now):
+            return False
+        text, markup = compose_nag(contact, since)
+        await notify.to_member(
+            uow, item.assignee, text, now, quiet, reply_markup=markup,
+            dedupe_key=f"nag:{contact.id}:{contact.nag_count + 1}:{since.isoformat()}")
+    else:
+        if await escalate(uow, contact, now) is None:
+            return False
+        text, markup = compose_escalation(contact, item.assignee)
+        await notify.to_team(uow, text, now, reply_markup=markup,
+                             dedupe_key=f"escalate:{contact.id}:{since.isoformat()}")
+    await uow.commit()
+    return True

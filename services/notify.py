@@ -100,13 +100,13 @@ class Subject:
     """What a ping rendered when sent is about, read as it is at that moment."""
 
     contact: Contact
-    multiplier_name: str | None = None  # for a decline: who declined
+    multiplier_name: str | None = None  # for a decline or a lapse: whose offer it was
 
 
 @use_case
 async def subject(uow: UnitOfWork, purpose: Purpose, ref_id: int) -> Subject | None:
     """None when the reference is gone (the ping is then dropped, not sent empty)."""
-    if purpose is Purpose.DECLINED:
+    if purpose in (Purpose.DECLINED, Purpose.EXPIRED_PING):
         offer = await uow.offers.get(ref_id)
         member = await uow.members.get(offer.multiplier_id) if offer else None
         contact = await uow.contacts.get(offer.contact_id) if offer else None
@@ -115,3 +115,11 @@ async def subject(uow: UnitOfWork, purpose: Purpose, ref_id: int) -> Subject | N
     contact = await uow.contacts.get(ref_id)
     await uow.commit()
     return Subject(contact) if contact else None
+
+
+@use_case
+async def tell_team(uow: UnitOfWork, text: str, now: datetime) -> bool:
+    """A notice to the team chat in its own transaction (e.g. a job's summary)."""
+    queued = await to_team(uow, text, now)
+    await uow.commit()
+    return queued

@@ -1,6 +1,7 @@
 """The multiplier and the seeker talk through the bot: the seeker sees only the bot, the
 whole conversation is stored with the contact, and its status says who owes an answer."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,8 +20,8 @@ from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable, NotAllowed
 from domain.members import Member
 from services.access import found
-from services.card_queue import changed
-from services.cards import CardView
+from services.card_queue import show
+from services.notify import Quiet, to_member
 from services.transaction import use_case
 from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
@@ -122,23 +123,32 @@ async def due_statuses(uow: UnitOfWork, policy: RelayPolicy, now: datetime) -> l
     return moves
 
 
+#: Renders what the multiplier hears of a status move: (the move, now) -> text.
+ComposeStatus = Callable[["StatusMove", datetime], str]
+
+
 @use_case
-async def apply_status(uow: UnitOfWork, move: StatusMove, now: datetime
-                       ) -> tuple[bool, CardView | None]:
-    """Not committed. (moved?, the contact card to refresh if the contact was closed)."""
+async def apply_status(uow: UnitOfWork, move: StatusMove, now: datetime, quiet: Quiet,
+                       compose: ComposeStatus) -> bool:
+    """The status job's move for one conversation, in its own transaction: the multiplier
+    (if still active) is told; a conversation closed for no answer closes its contact."""
     conv, contact = move.conversation, move.contact
     if not await uow.conversations.set_status_if(conv, move.to, now):
-        return False, None
+        return False
     await uow.audit.record(now, None, "conversation", conv.id, move.to.value, conv.relay_status,
                            move.to)
-    if move.to is not RelayStatus.CLOSED or contact.status not in CLOSABLE:
-        return True, None
-    if not await uow.contacts.transition(contact.id, [contact.status], Status.CLOSED,
-                                         close_reason="no_answer", stage_changed_at=now):
-        return True, None
-    await uow.audit.record(now, None, "contact", contact.id, "no_answer_close", contact.status,
-                           Status.CLOSED)
-    return True, await changed(uow, contact.id, now)
+    if move.to is RelayStatus.CLOSED and contact.status in CLOSABLE and \
+            await uow.contacts.transition(contact.id, [contact.status], Status.CLOSED,
+                                          close_reason="no_answer", stage_changed_at=now):
+        await uow.audit.record(now, None, "contact", contact.id, "no_answer_close",
+                               contact.status, Status.CLOSED)
+        await show(uow, contact.id, now)
+    if move.assignee is not None and move.assignee.active:
+        await to_member(uow, move.assignee, compose(move, now), now, quiet,
+                        dedupe_key=f"conv:{conv.id}:{move.to.value}:"
+                                   f"{(conv.last_in_at or now).isoformat()}")
+    await uow.commit()
+    return True
 
 
 @use_case

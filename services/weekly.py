@@ -1,0 +1,41 @@
+"""The weekly report to admins: last week's figures with supply and demand, once per slot."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from domain.reports import Period, Report
+from domain.roles import Role
+from domain.supply import SupplyReport
+from services import notify, reports, supply
+from services.transaction import use_case
+from storage.uow import UnitOfWork
+
+LAST_SENT = "weekly_report_at"
+
+#: Renders the report: (last week, supply now, area names) -> text.
+ComposeWeekly = Callable[[Report, SupplyReport, dict[str, str]], str]
+
+
+@use_case
+async def due(uow: UnitOfWork, slot: datetime) -> bool:
+    """Whether the report for `slot` is still to be sent. A new deployment starts from now,
+    not with last week's report."""
+    last = await uow.settings.get(LAST_SENT)
+    if last is None:
+        await uow.settings.set(LAST_SENT, slot.isoformat())
+    await uow.commit()
+    return last is not None and last < slot.isoformat()
+
+
+@use_case
+async def send(uow: UnitOfWork, week: Period, now: datetime, auto_name: str,
+               quiet: notify.Quiet, compose: ComposeWeekly) -> None:
+    """To every admin, once for the week that ended at `week.end` (de-duplicated)."""
+    report = await reports.team_report(uow, week, auto_name)
+    demand, names = await supply.team_supply(uow, now)
+    text = compose(report, demand, names)
+    for admin in [m for m in await uow.members.list_all() if m.has(Role.ADMIN)]:
+        await notify.to_member(uow, admin, text, now, quiet,
+                               dedupe_key=f"weekly:{admin.id}:{week.end.isoformat()}")
+    await uow.settings.set(LAST_SENT, week.end.isoformat())
+    await uow.commit()
