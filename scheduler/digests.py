@@ -5,10 +5,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from domain.roles import Role
+from domain.settings import DIGEST_TIMES
 from domain.timing import digest_due, parse_times
 from scheduler.context import JobContext
 from services import digests, notify
-from storage.repositories.settings import DIGEST_TIMES
 from views import digest_texts, keyboards
 
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 from domain.conversations import RelayStatus
 from domain.errors import DomainError
 from domain.followup_rules import NagAction
+from domain.outbox import Enqueue
 from scheduler.context import JobContext
 from services import answers, autodispatch, duplicates, nags, notify, relay
 from services.cards import build_card
-from storage.repositories.outbox import Enqueue
 from views import conversation_texts, duplicate_texts, keyboards, texts
 from views.offers import offer_message
 

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
 from domain.delivery import RENDERED_WHEN_SENT, Purpose
+from domain.outbox import OutgoingMessage
 from services import notify
 from services.cards import build_card
-from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
 from views import keyboards, texts
 

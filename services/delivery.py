@@ -7,10 +7,10 @@ from datetime import datetime
 from domain.contacts import Status
 from domain.delivery import Purpose
 from domain.offers import OfferStatus
+from domain.outbox import OutgoingMessage
 from services.card_queue import changed
 from services.cards import CardView
 from services.transaction import use_case
-from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
 
 
