@@ -15,8 +15,8 @@ from services import notify
 from services.access import found, require
 from services.card_queue import changed, show
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

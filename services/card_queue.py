@@ -8,7 +8,7 @@ from datetime import datetime
 from domain.delivery import Purpose
 from domain.outbox import Enqueue
 from services.cards import CardView, build_card
-from storage.uow import UnitOfWork
+from services.ports import UnitOfWork
 
 
 async def show(uow: UnitOfWork, contact_id: int, now: datetime) -> None:

@@ -9,8 +9,8 @@ from domain.duplicates import Suspect
 from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serves
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 #: Offers that rule a multiplier out for this seeker: they said no, or let it lapse.
 ASKED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)

@@ -10,8 +10,8 @@ from domain.offers import OfferStatus
 from domain.outbox import OutgoingMessage
 from services.card_queue import changed
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

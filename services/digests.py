@@ -10,8 +10,8 @@ from domain.followup_rules import NagAction, NagPolicy, nag_action
 from domain.members import Member, NotifyMode
 from domain.offers import Offer
 from domain.roles import DISPATCH_ROLES
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 #: Relay statuses in which the multiplier owes the seeker an answer.
 OWED = frozenset({RelayStatus.SEEKER_REPLIED, RelayStatus.NOT_RESPONDING})

@@ -23,8 +23,8 @@ from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView, build_card
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.card_queue import changed, show
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 async def matches_for(uow: UnitOfWork, details: ContactDetails,

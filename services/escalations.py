@@ -13,8 +13,8 @@ from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
 from services.followup import NAGS_RESET
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 #: Renders the reminder for a contact: (text, reply markup JSON).
 ComposeNag = Callable[[Contact], tuple[str, str]]

@@ -22,8 +22,8 @@ from services.card_queue import changed
 from services.cards import CardView
 from services.duplicates import pending_suspect
 from services.notify import Quiet, to_member
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 #: Renders a merge notice: (kind, keeper, merged, the multiplier who keeps it or None).
 #: kinds: "kept" (you keep the seeker), "lost" (someone else does), "offer_withdrawn".

@@ -10,8 +10,8 @@ from domain.members import Member, NotifyMode
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from domain.timing import quiet_until
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from domain.members import Member
 from services.access import found
 from services.card_queue import changed
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 #: Contacts closed for 'no answer' only while nobody reached the seeker yet.
 CLOSABLE = frozenset({Status.ACCEPTED, Status.ATTEMPTED})

@@ -18,9 +18,9 @@ from domain.conversations import (
     status_after_message,
 )
 from domain.members import Member
+from services.ports import UnitOfWork
 from services.transaction import use_case
 from services.triage import TriageCard, triage_card
-from storage.uow import UnitOfWork
 
 FLOOD_WINDOW = timedelta(minutes=1)
 

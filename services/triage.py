@@ -22,8 +22,8 @@ from domain.roles import INTAKE_ROLES
 from services import intake
 from services.access import found, require
 from services.notify import Quiet
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 CARD_MESSAGES = 5  # latest messages the triage card shows
 
