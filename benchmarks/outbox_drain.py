@@ -23,11 +23,11 @@ from aiohttp import web
 from benchmarks.flood_fake import FloodFake
 from bot.config import Settings
 from domain.clock import SystemClock
+from domain.outbox import Enqueue
 from scheduler.limits import FloodLimits
 from scheduler.sender import OutboxSender
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 
 

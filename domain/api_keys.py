@@ -14,6 +14,11 @@ PREFIX = "dk_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
+class IdempotencyKeyTaken(Exception):
+    """Another request claimed this Idempotency-Key meanwhile (the storage's unique key said
+    so). Not a refusal: the caller rolls back and answers from that request's record."""
+
+
 @dataclass(frozen=True)
 class ApiKey:
     id: int

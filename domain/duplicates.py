@@ -125,3 +125,19 @@ def detect(new: IdentityKeys, stored: list[Stored], exclude: int | None = None) 
 
 def exact_match(matches: list[Match]) -> Match | None:
     return next((m for m in matches if m.strength is Strength.EXACT), None)
+
+
+#: Where a suspected pair stands: a dispatcher merges it, dismisses it, or has yet to decide.
+PENDING, DISMISSED, MERGED = "pending", "dismissed", "merged"
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A stored pair a dispatcher is asked about."""
+
+    id: int
+    contact_id: int  # the newer record
+    other_id: int  # the older record
+    score: int
+    reasons: tuple[Reason, ...]
+    status: str

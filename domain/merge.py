@@ -7,6 +7,7 @@ by default, the newest non-empty value; the losing value is kept in the merge re
 """
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 
 from domain.contacts import Contact, ContactDetails, Status
@@ -98,3 +99,18 @@ def conflicts_preview(keeper: Contact, merged: Contact) -> tuple[Conflict, ...]:
     """What the dispatcher chooses between, shown before merging (newest wins by default)."""
     return plan(keeper, merged, Prefer.NEWEST,
                 keep_with=keeper.assignee_id).conflicts
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """A merge as stored: what both records were before, so it can be undone."""
+
+    id: int
+    keeper_id: int
+    merged_id: int
+    at: datetime
+    keeper_before: dict
+    merged_before: dict
+    conflicts: list
+    withdrawn_offers: list[int]
+    undone_at: datetime | None

@@ -1,9 +1,9 @@
 """What the sender reports back: someone cannot be reached; an offer arrived too late."""
 
+from domain.outbox import Enqueue
 from scheduler.context import JobContext
 from services import notify
 from services.delivery import Unreachable
-from storage.repositories.outbox import Enqueue
 from views import texts
 
 

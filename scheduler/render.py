@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from domain.clock import Clock
 from domain.conversations import Kind
 from domain.delivery import RENDERED_WHEN_SENT, Purpose
+from domain.outbox import OutgoingMessage
 from services import notify, relay
 from services.cards import build_card
 from services.triage import triage_card
-from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
 from views import conversation_texts, keyboards, texts
 

@@ -29,9 +29,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from domain.clock import Clock
 from domain.conversations import Kind
 from domain.delivery import MAX_ATTEMPTS, DeliveryOutcome, classify_failure, retry_delay
+from domain.outbox import OutgoingMessage
 from scheduler.limits import FloodLimits
 from services import delivery
-from storage.repositories.outbox import OutgoingMessage
 from storage.uow import UnitOfWork
 from views import relay_media
 from views.texts import fit

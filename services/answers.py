@@ -10,14 +10,14 @@ from domain.errors import NoLongerAvailable, OfferExpired
 from domain.lifecycle import check_can_answer, check_can_give_reason
 from domain.members import Member
 from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.outbox import Enqueue
 from domain.roles import Role
 from services import notify
 from services.access import found, require
 from services.card_queue import changed, show
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

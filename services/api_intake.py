@@ -9,16 +9,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
-from domain.api_keys import ApiKey
+from domain.api_keys import ApiKey, IdempotencyKeyTaken
 from domain.contacts import ContactDetails
 from domain.errors import DomainError
 from domain.members import Member
 from services import intake
 from services.notify import Quiet
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 class IdempotencyConflict(DomainError):
@@ -48,7 +46,7 @@ async def submit(uow: UnitOfWork, key: ApiKey, owner: Member | None, details: Co
             return earlier
         try:
             await uow.idempotency.claim(key.id, idempotency_key, body_hash, now)
-        except IntegrityError:
+        except IdempotencyKeyTaken:
             await uow.rollback()
             earlier = await _earlier(uow, key, idempotency_key, body_hash)
             if earlier is None:  # claimed and gone again: cannot be, but never guess

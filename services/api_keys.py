@@ -8,8 +8,8 @@ from domain.errors import AlreadyDone, NotFound
 from domain.members import Member
 from domain.roles import Role
 from services.access import require
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @use_case

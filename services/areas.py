@@ -11,8 +11,8 @@ from domain.translit import fold
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 #: Contacts whose place is worth mapping again when the list changes.
 OPEN = (Status.NEW, Status.OFFERED, Status.ON_HOLD)

@@ -16,8 +16,8 @@ from services import notify
 from services.card_queue import changed
 from services.cards import CardView, build_card
 from services.dispatch import ComposeOffer, place_offer
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

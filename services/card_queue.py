@@ -6,9 +6,9 @@ card themselves (a layer contract says so), the outbox sender does, rendering it
 from datetime import datetime
 
 from domain.delivery import Purpose
+from domain.outbox import Enqueue
 from services.cards import CardView, build_card
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
+from services.ports import UnitOfWork
 
 
 async def show(uow: UnitOfWork, contact_id: int, now: datetime) -> None:

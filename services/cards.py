@@ -5,12 +5,12 @@ from datetime import datetime
 
 from domain.areas import AreaMap
 from domain.contacts import Contact
+from domain.duplicates import Suspect
 from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serves
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.duplicates import Suspect
-from storage.uow import UnitOfWork
 
 #: Offers that rule a multiplier out for this seeker: they said no, or let it lapse.
 ASKED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)

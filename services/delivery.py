@@ -7,11 +7,11 @@ from datetime import datetime
 from domain.contacts import Status
 from domain.delivery import Purpose
 from domain.offers import OfferStatus
+from domain.outbox import Enqueue, OutgoingMessage
 from services.card_queue import changed
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.outbox import Enqueue, OutgoingMessage
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from domain.followup_rules import NagAction, NagPolicy, nag_action
 from domain.members import Member, NotifyMode
 from domain.offers import Offer
 from domain.roles import DISPATCH_ROLES, Role
+from domain.settings import DIGEST_TIMES
 from domain.timing import parse_times
 from services import notify
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.settings import DIGEST_TIMES
-from storage.uow import UnitOfWork
 
 #: Relay statuses in which the multiplier owes the seeker an answer.
 OWED = frozenset({RelayStatus.SEEKER_REPLIED, RelayStatus.NOT_RESPONDING})

@@ -18,13 +18,13 @@ from domain.lifecycle import (
 from domain.matching import Candidate
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
+from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView, build_card
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

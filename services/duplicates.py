@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from domain.contacts import Contact, ContactDetails
-from domain.duplicates import Match, Strength, detect
+from domain.duplicates import DISMISSED, PENDING, Match, Strength, Suspect, detect
 from domain.errors import NoLongerAvailable, NotFound
 from domain.identity import keys_for
 from domain.members import Member
@@ -11,9 +11,8 @@ from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.card_queue import changed, show
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.duplicates import DISMISSED, PENDING, Suspect
-from storage.uow import UnitOfWork
 
 
 async def matches_for(uow: UnitOfWork, details: ContactDetails,

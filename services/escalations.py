@@ -7,14 +7,14 @@ from datetime import datetime
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.errors import NoLongerAvailable
 from domain.members import Member
+from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
 from services.followup import NAGS_RESET
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
 
 #: Renders the reminder for a contact: (text, reply markup JSON).
 ComposeNag = Callable[[Contact], tuple[str, str]]

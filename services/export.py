@@ -7,8 +7,8 @@ from domain.exports import contact_row
 from domain.members import Member
 from domain.roles import Role
 from services.access import require
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @use_case

@@ -12,8 +12,8 @@ from domain.roles import Role
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 #: Any word from the multiplier answers the nags about that contact.
 NAGS_RESET = {"nag_count": 0, "last_nag_at": None, "escalated_at": None}

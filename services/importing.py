@@ -15,7 +15,7 @@ from domain.members import Member
 from services import intake, notify
 from services.intake import ComposeTouch
 from services.notify import Quiet
-from storage.uow import UnitOfWork
+from services.ports import UnitOfWork
 
 #: Renders the one ping for a file: (new contacts, file name) -> text.
 ComposeImported = Callable[[int, str], str]

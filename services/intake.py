@@ -23,8 +23,8 @@ from services.areas import resolve_contact_place
 from services.card_queue import changed
 from services.cards import CardView
 from services.duplicates import matches_for, record_suspects
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 #: Renders "this seeker came again" for (the stored contact, the match, who should read it:
 #: "team" or "assignee"). Handlers pass texts.touch_notice; None sends no notice.

@@ -12,8 +12,8 @@ from domain.members import Member
 from domain.roles import DISPATCH_ROLES, Role
 from services.access import found, require
 from services.cards import asked
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -11,19 +11,19 @@ from datetime import datetime
 
 from domain import merge as rules
 from domain.contacts import Contact, ContactDetails, Status
+from domain.duplicates import MERGED
 from domain.errors import NoLongerAvailable
 from domain.members import Gender, Member
 from domain.offers import OfferStatus
+from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
 from services.duplicates import pending_suspect
 from services.notify import Quiet, to_member
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.duplicates import MERGED
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
 
 #: Renders a merge notice: (kind, keeper, merged, the multiplier who keeps it or None).
 #: kinds: "kept" (you keep the seeker), "lost" (someone else does), "offer_withdrawn".

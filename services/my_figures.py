@@ -9,8 +9,8 @@ from domain.reliability import Track
 from domain.reports import Progress
 from domain.roles import Role
 from services.access import require
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 PROGRESS_PERIOD = timedelta(days=30)
 

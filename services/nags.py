@@ -13,8 +13,8 @@ from services import notify
 from services.access import found
 from services.card_queue import changed, show
 from services.cards import CardView
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 from domain.contacts import Contact
 from domain.delivery import Purpose
 from domain.members import Member, NotifyMode
+from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from domain.timing import quiet_until
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

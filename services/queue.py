@@ -8,8 +8,8 @@ from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from domain.roles import DISPATCH_ROLES
 from services.access import require
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

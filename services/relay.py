@@ -19,12 +19,12 @@ from domain.conversations import (
 from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable, NotAllowed
 from domain.members import Member
+from domain.outbox import Enqueue
 from services.access import found
 from services.card_queue import show
 from services.notify import Quiet, to_member
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
 
 #: Contacts closed for 'no answer' only while nobody reached the seeker yet.
 CLOSABLE = frozenset({Status.ACCEPTED, Status.ATTEMPTED})

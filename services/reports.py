@@ -7,8 +7,8 @@ from domain.members import Member
 from domain.reports import Period, Report
 from domain.roles import DISPATCH_ROLES, Role
 from services.access import found, require
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 MAX_TARGET = 1000
 

@@ -19,10 +19,10 @@ from domain.conversations import (
 )
 from domain.delivery import Purpose
 from domain.members import Member
+from domain.outbox import Enqueue
+from services.ports import UnitOfWork
 from services.transaction import use_case
 from services.triage import TriageCard, show_card, triage_card
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
 
 FLOOD_WINDOW = timedelta(minutes=1)
 

@@ -7,8 +7,8 @@ from domain.members import Member
 from domain.roles import DISPATCH_ROLES, Role
 from domain.supply import RECENT, WAITING, SupplyReport, supply_report
 from services.access import require
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 
 @use_case

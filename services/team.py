@@ -8,11 +8,11 @@ from domain.clock import as_utc
 from domain.errors import AlreadyDone, InvalidInput, NoLongerAvailable, NotAllowed
 from domain.members import MAX_CAPACITY, Member, NotifyMode, Profile
 from domain.roles import Role
+from domain.settings import DIGEST_TIMES, TEAM_CHAT
 from domain.timing import parse_times
 from services.access import found, require
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.settings import DIGEST_TIMES, TEAM_CHAT
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

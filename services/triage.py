@@ -19,13 +19,13 @@ from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable
 from domain.intake import MAX_NOTES
 from domain.members import Member
+from domain.outbox import Enqueue
 from domain.roles import INTAKE_ROLES
 from services import intake
 from services.access import found, require
 from services.notify import Quiet
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.repositories.outbox import Enqueue
-from storage.uow import UnitOfWork
 
 CARD_MESSAGES = 5  # latest messages the triage card shows
 

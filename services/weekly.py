@@ -7,8 +7,8 @@ from domain.reports import Period, Report
 from domain.roles import Role
 from domain.supply import SupplyReport
 from services import notify, reports, supply
+from services.ports import UnitOfWork
 from services.transaction import use_case
-from storage.uow import UnitOfWork
 
 LAST_SENT = "weekly_report_at"
 

@@ -28,6 +28,7 @@ AfterCommit = Callable[[frozenset[Effect]], None]
 
 class UnitOfWork:
     """Services call commit(); leaving the block rolls back whatever was not committed.
+    This is the SQLAlchemy implementation of services.ports.UnitOfWork, which use cases see.
 
     Every service ends its transaction (read-only ones too) before the handler talks to
     Telegram, so no database lock is held across network calls. What the transaction left

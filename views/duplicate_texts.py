@@ -5,9 +5,8 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 
 from domain.contacts import Contact
-from domain.duplicates import Match, Reason
+from domain.duplicates import Match, Reason, Suspect
 from domain.members import Member
-from storage.repositories.duplicates import Suspect
 from views import labels
 from views.texts import summary
 

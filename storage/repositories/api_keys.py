@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.api_keys import ApiKey
+from domain.api_keys import ApiKey, IdempotencyKeyTaken
 from storage.models import ApiKeyRow, IdempotencyRow
 
 
@@ -56,10 +57,14 @@ class IdempotencyRepository:
         return await self.session.get(IdempotencyRow, (api_key_id, key))
 
     async def claim(self, api_key_id: int, key: str, body_hash: str, now: datetime) -> None:
-        """Raises IntegrityError (on flush) if the key was claimed meanwhile."""
+        """Raises IdempotencyKeyTaken (on flush) if the key was claimed meanwhile; the
+        transaction is then unusable until rolled back."""
         self.session.add(IdempotencyRow(api_key_id=api_key_id, key=key, request_hash=body_hash,
                                         created_at=now))
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as error:
+            raise IdempotencyKeyTaken(key) from error
 
     async def complete(self, api_key_id: int, key: str, status: int, response: str) -> None:
         await self.session.execute(

@@ -1,40 +1,15 @@
 """Duplicate suspects, merges and touches. Decisions are conditional updates on pending rows."""
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
-from domain.duplicates import Match, Reason
+from domain.duplicates import PENDING, Match, Reason, Suspect
+from domain.merge import MergeRecord
 from storage.models import DuplicateSuspectRow, MergeRow, TouchRow
-
-PENDING, DISMISSED, MERGED = "pending", "dismissed", "merged"
-
-
-@dataclass(frozen=True)
-class Suspect:
-    id: int
-    contact_id: int  # the newer record
-    other_id: int  # the older record
-    score: int
-    reasons: tuple[Reason, ...]
-    status: str
-
-
-@dataclass(frozen=True)
-class MergeRecord:
-    id: int
-    keeper_id: int
-    merged_id: int
-    at: datetime
-    keeper_before: dict
-    merged_before: dict
-    conflicts: list
-    withdrawn_offers: list[int]
-    undone_at: datetime | None
 
 
 def _suspect(row: DuplicateSuspectRow) -> Suspect:

@@ -1,42 +1,12 @@
 """The outbox: queued -> sending -> sent | failed, with attempts and the last error."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.outbox import Enqueue, OutgoingMessage
 from storage.models import OutboxRow
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    id: int
-    chat_id: int
-    member_id: int | None
-    text: str
-    reply_markup: str | None
-    edit_message_id: int | None
-    purpose: str
-    ref_id: int | None
-    attempts: int
-    kind: str = "text"  # or photo, voice, document (domain.conversations.Kind)
-    file_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Enqueue:
-    chat_id: int
-    text: str
-    member_id: int | None = None
-    reply_markup: str | None = None
-    edit_message_id: int | None = None
-    purpose: str = "notice"
-    ref_id: int | None = None
-    dedupe_key: str | None = None
-    not_before: datetime | None = None
-    kind: str = "text"
-    file_id: str | None = None
 
 
 class OutboxRepository:

@@ -6,11 +6,8 @@ from dataclasses import asdict, replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.matching import GenderRule, MatchPolicy, Weights
+from domain.settings import MATCH_POLICY, TEAM_CHAT
 from storage.models import SettingRow
-
-TEAM_CHAT = "team_chat_id"
-DIGEST_TIMES = "digest_times"
-MATCH_POLICY = "match_policy"
 
 
 class SettingsRepository:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from domain.outbox import Enqueue
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.repositories.outbox import Enqueue
 from storage.uow import UnitOfWork
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_entry_point import command, environment

@@ -16,10 +16,10 @@ from domain.members import Gender
 from domain.merge import Prefer
 from domain.offers import OfferStatus
 from domain.roles import Role
+from domain.settings import TEAM_CHAT
 from services import answers, dispatch, duplicates, intake, merge
 from services.notify import Quiet
 from storage.models import AuditRow, ContactRow, OutboxRow, TouchRow
-from storage.repositories.settings import TEAM_CHAT
 from storage.uow import UnitOfWork
 
 TTL = timedelta(hours=24)

@@ -1,0 +1,5 @@
+"""Keys of the team settings changed at run time from Telegram (stored by storage.settings)."""
+
+TEAM_CHAT = "team_chat_id"
+DIGEST_TIMES = "digest_times"
+MATCH_POLICY = "match_policy"

@@ -1,0 +1,486 @@
+"""What use cases need from storage, described here so that they depend on no database.
+
+`UnitOfWork` is the transaction a use case runs in: the repositories over it, `commit()`
+and `rollback()`, and the effects left to run once it commits (domain.effects). storage.uow
+implements it over SQLAlchemy; tests/fakes implements it in memory. Each repository lists
+only the methods use cases call, with storage's signatures; the SQL, the races it settles
+(conditional updates, unique keys, row locks) and the migrations stay in storage.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.api_keys import ApiKey
+from domain.areas import Area, AreaMap
+from domain.contacts import Contact, ContactDetails, Status
+from domain.conversations import (
+    Conversation,
+    ConversationMessage,
+    Direction,
+    Kind,
+    RelayStatus,
+    Triage,
+    TriageAction,
+)
+from domain.duplicates import PENDING, Match, Reason, Stored, Suspect
+from domain.effects import Effects
+from domain.identity import IdentityKeys
+from domain.matching import Candidate, MatchPolicy
+from domain.members import Member, Profile
+from domain.merge import MergeRecord
+from domain.offers import Offer, OfferStatus
+from domain.outbox import Enqueue
+from domain.reliability import Track
+from domain.reports import (
+    Counters,
+    DispatcherFigures,
+    MultiplierFigures,
+    OperatorFigures,
+    Period,
+)
+from domain.roles import Role
+
+# ---------------------------------------------------------------------- records read back
+
+
+class AuditEntry(Protocol):
+    """One line of the audit log; `before` and `after` are JSON text."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor_id(self) -> int | None: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def entity_id(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def before(self) -> str | None: ...
+    @property
+    def after(self) -> str | None: ...
+
+
+class Invite(Protocol):
+    @property
+    def token(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def created_by(self) -> int: ...
+    @property
+    def expires_at(self) -> datetime: ...
+    @property
+    def used_by(self) -> int | None: ...
+
+
+class IdempotencyRecord(Protocol):
+    """A request made with an Idempotency-Key: its body's hash and, once done, its answer."""
+
+    @property
+    def request_hash(self) -> str: ...
+    @property
+    def status_code(self) -> int | None: ...
+    @property
+    def response(self) -> str | None: ...
+
+
+# ---------------------------------------------------------------------- repositories
+
+
+class Members(Protocol):
+    async def get(self, member_id: int) -> Member | None: ...
+
+    async def by_tg_user(self, tg_user_id: int) -> Member | None: ...
+
+    async def list_all(self) -> list[Member]: ...
+
+    async def add(
+        self, tg_user_id: int, name: str, username: str | None, roles: set[Role], now: datetime
+    ) -> Member: ...
+
+    async def set_roles(self, member_id: int, roles: set[Role]) -> None: ...
+
+    async def update(self, member_id: int, **fields: object) -> None: ...
+
+    async def save_profile(self, member_id: int, profile: Profile) -> None: ...
+
+    async def multiplier_candidates(self, now: datetime) -> list[Candidate]:
+        """Every active multiplier with the contacts they hold now and their track record."""
+        ...
+
+    async def loads(self, member_ids: list[int]) -> dict[int, int]: ...
+
+
+class Contacts(Protocol):
+    async def add(self, details: ContactDetails, created_by: int | None,
+                  now: datetime) -> Contact: ...
+
+    async def candidates(self, keys: IdentityKeys) -> list[Stored]:
+        """Stored contacts that may be the same seeker (closed ones left out)."""
+        ...
+
+    async def set_details(self, contact_id: int, details: ContactDetails,
+                          **fields: object) -> None:
+        """Rewrite what was typed; the periodic duplicate check looks at it again."""
+        ...
+
+    async def get(self, contact_id: int) -> Contact | None: ...
+
+    async def transition(
+        self, contact_id: int, expected: Iterable[Status], to: Status, **fields: object
+    ) -> bool:
+        """Move the contact only if it is still in an expected status; False if someone was first."""
+        ...
+
+    async def set_fields(self, contact_id: int, **fields: object) -> None: ...
+
+    async def update_if_unchanged(self, contact: Contact, **fields: object) -> bool:
+        """Write only if the contact is as the caller read it (status, assignee, nags, not
+        escalated)."""
+        ...
+
+    async def lock(self, contact_ids: list[int]) -> None:
+        """Hold these rows to the end of the transaction."""
+        ...
+
+    async def auto_move(self, contact: Contact, **fields: object) -> bool:
+        """Auto-dispatch's write: only while it still owns the contact as it read it (waiting,
+        auto-dispatch on, the same try)."""
+        ...
+
+    async def with_status(self, statuses: Iterable[Status]) -> list[Contact]: ...
+
+    async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]: ...
+
+    async def card(self, contact_id: int) -> tuple[int, int] | None: ...
+
+    async def save_card(self, contact_id: int, chat_id: int, message_id: int) -> None: ...
+
+    async def unmapped(self, statuses: Iterable[Status]) -> list[Contact]:
+        """Contacts whose typed place is not (yet) a known area."""
+        ...
+
+    async def for_supply(self, waiting: Iterable[Status], since: datetime) -> list[Contact]:
+        """Waiting now, or new since the given time."""
+        ...
+
+    async def auto_waiting(self) -> list[int]:
+        """Contacts auto-dispatch still owns and that wait for their next offer."""
+        ...
+
+
+class Offers(Protocol):
+    async def add(
+        self,
+        contact_id: int,
+        multiplier_id: int,
+        offered_by: int | None,
+        days: int,
+        now: datetime,
+        expires_at: datetime,
+        automatic: bool = False,
+    ) -> Offer: ...
+
+    async def get(self, offer_id: int) -> Offer | None: ...
+
+    async def transition(
+        self, offer_id: int, expected: OfferStatus, to: OfferStatus, **fields: object
+    ) -> bool:
+        """Only from the expected status; False if someone was first."""
+        ...
+
+    async def set_reason(self, offer_id: int, reason: str) -> bool: ...
+
+    async def for_contact(self, contact_id: int) -> list[Offer]: ...
+
+    async def pending(self) -> list[Offer]: ...
+
+    async def accepted_for(self, contact_id: int) -> Offer | None:
+        """The offer the current assignee accepted."""
+        ...
+
+    async def dm(self, offer_id: int) -> tuple[int, int] | None: ...
+
+    async def save_dm(self, offer_id: int, chat_id: int, message_id: int) -> None: ...
+
+    async def mark_reached(self, contact_id: int, multiplier_id: int, now: datetime) -> None:
+        """The first time the holder reports getting through."""
+        ...
+
+
+class Invites(Protocol):
+    async def add(
+        self, token: str, role: str, created_by: int, now: datetime, expires_at: datetime
+    ) -> None: ...
+
+    async def get(self, token: str) -> Invite | None: ...
+
+    async def use(self, token: str, member_id: int, now: datetime) -> bool:
+        """Conditional, so two people racing on one link cannot both join with it."""
+        ...
+
+
+class Audit(Protocol):
+    async def record(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        entity: str,
+        entity_id: int,
+        action: str,
+        before: object = None,
+        after: object = None,
+    ) -> None: ...
+
+    async def recent(self, entity: str, actions: list[str], since: datetime
+                     ) -> Sequence[AuditEntry]:
+        """Events since a moment: what a digest reports as news."""
+        ...
+
+
+class Settings(Protocol):
+    async def get(self, key: str) -> str | None: ...
+
+    async def set(self, key: str, value: str) -> None: ...
+
+    async def team_chat_id(self) -> int | None: ...
+
+    async def match_policy(self) -> MatchPolicy: ...
+
+    async def save_match_policy(self, policy: MatchPolicy, read: MatchPolicy) -> bool:
+        """Only over the policy the caller read; False if it changed meanwhile."""
+        ...
+
+    async def target(self, member_id: int) -> int | None: ...
+
+    async def set_target(self, member_id: int, target: int | None) -> None: ...
+
+
+class Outbox(Protocol):
+    async def queued(self, purpose: str, ref_id: int) -> bool:
+        """A row for this purpose and reference waits to be sent (not yet claimed)."""
+        ...
+
+    async def add(self, message: Enqueue, now: datetime) -> bool:
+        """False if a message with the same dedupe key was queued before (a job re-run)."""
+        ...
+
+    async def sent(self, message_id: int, tg_message_id: int | None, now: datetime) -> None: ...
+
+    async def failed(self, message_id: int, error: str) -> None: ...
+
+    async def cancel(self, purpose: str, ref_id: int) -> None:
+        """A message not yet sent whose reason went away stays unsent."""
+        ...
+
+
+class Areas(Protocol):
+    async def map(self) -> AreaMap: ...
+
+    async def save(self, area: Area) -> None: ...
+
+    async def remove(self, key: str) -> None: ...
+
+    async def link(self, a: str, b: str) -> bool:
+        """False when they were neighbours already."""
+        ...
+
+    async def unlink(self, a: str, b: str) -> bool: ...
+
+
+class Tracks(Protocol):
+    async def for_members(self, member_ids: list[int], now: datetime) -> dict[int, Track]: ...
+
+
+class Reports(Protocol):
+    async def counters(self, period: Period) -> Counters: ...
+
+    async def funnel(self, period: Period) -> dict[Status, int]: ...
+
+    async def multipliers(self, period: Period) -> list[MultiplierFigures]: ...
+
+    async def dispatchers(self, period: Period, auto_name: str) -> list[DispatcherFigures]: ...
+
+    async def operators(self, period: Period) -> list[OperatorFigures]: ...
+
+    async def dispatch_times(self, period: Period) -> list[timedelta]: ...
+
+    async def progress(self, member_id: int, since: datetime) -> tuple[int, int, int, int]:
+        """(taken, reached, met, closed) by one multiplier since a moment."""
+        ...
+
+
+class Conversations(Protocol):
+    async def get(self, conversation_id: int) -> Conversation | None: ...
+
+    async def by_seeker(self, tg_user_id: int, lock: bool = False) -> Conversation | None:
+        """`lock`: hold the row to the end of the transaction, so one sender's messages are
+        counted one at a time."""
+        ...
+
+    async def count_dropped(self, conversation_id: int, **values: object) -> None: ...
+
+    async def add(self, tg_user_id: int, name: str, username: str | None,
+                  now: datetime) -> Conversation | None:
+        """None if a concurrent update created this seeker's conversation first."""
+        ...
+
+    async def by_contact(self, contact_id: int) -> Conversation | None: ...
+
+    async def for_contacts(self, contact_ids: Iterable[int]) -> dict[int, Conversation]: ...
+
+    async def move(self, conversation_id: int, expected: Iterable[Triage], **values: object
+                   ) -> bool:
+        """Change triage fields only if it is still in an expected state."""
+        ...
+
+    async def set_fields(self, conversation_id: int, **values: object) -> None: ...
+
+    async def set_status_if(self, conv: Conversation, to: RelayStatus, now: datetime) -> bool:
+        """A job's move: only if nobody wrote since the job read it."""
+        ...
+
+    async def relayed(self, statuses: Iterable[RelayStatus]) -> list[Conversation]: ...
+
+    async def add_message(self, conversation_id: int, direction: Direction, kind: Kind,
+                          text: str | None, file_id: str | None, now: datetime,
+                          sender_member_id: int | None = None) -> int: ...
+
+    async def message(self, message_id: int) -> ConversationMessage | None: ...
+
+    async def messages(self, conversation_id: int, limit: int | None = None
+                       ) -> list[ConversationMessage]:
+        """Oldest first; with a limit, the latest `limit` of them."""
+        ...
+
+    async def count_messages(self, conversation_id: int, direction: Direction,
+                             since: datetime | None = None) -> int: ...
+
+    async def link(self, chat_id: int, message_id: int, conversation_id: int) -> None: ...
+
+    async def linked(self, chat_id: int, message_id: int) -> int | None: ...
+
+    async def record_triage(self, conversation_id: int, member_id: int, action: TriageAction,
+                            now: datetime, waited_seconds: int | None) -> None: ...
+
+
+class Duplicates(Protocol):
+    async def suspect(self, contact_id: int, match: Match, now: datetime) -> bool:
+        """Record a pair once (either order); False if it is already known."""
+        ...
+
+    async def get(self, suspect_id: int) -> Suspect | None: ...
+
+    async def pending_for(self, contact_id: int) -> list[Suspect]: ...
+
+    async def pending(self, limit: int = 100) -> list[Suspect]: ...
+
+    async def decide(self, suspect_id: int, to: str, actor_id: int | None, now: datetime,
+                     expected: str = PENDING) -> bool: ...
+
+    async def reopen_pair(self, a: int, b: int) -> None:
+        """After an undo the dispatcher decides on the pair again."""
+        ...
+
+    async def add_merge(self, keeper_id: int, merged_id: int, actor_id: int | None,
+                        now: datetime, keeper_before: dict, merged_before: dict,
+                        conflicts: list, withdrawn: list[int]) -> int: ...
+
+    async def get_merge(self, merge_id: int) -> MergeRecord | None: ...
+
+    async def last_merge_of(self, merged_id: int) -> MergeRecord | None: ...
+
+    async def mark_undone(self, merge_id: int, actor_id: int | None, now: datetime) -> bool: ...
+
+    async def add_touch(self, contact_id: int, now: datetime, actor_id: int | None, source: str,
+                        reasons: tuple[Reason, ...], details: dict) -> None: ...
+
+    async def touches(self, contact_id: int) -> int: ...
+
+
+class ApiKeys(Protocol):
+    async def add(self, name: str, secret_hash: str, created_by: int,
+                  now: datetime) -> ApiKey: ...
+
+    async def by_name(self, name: str) -> ApiKey | None: ...
+
+    async def by_hash(self, secret_hash: str) -> ApiKey | None: ...
+
+    async def list_all(self) -> list[ApiKey]: ...
+
+    async def revoke(self, key_id: int, now: datetime) -> bool: ...
+
+
+class Idempotency(Protocol):
+    async def get(self, api_key_id: int, key: str) -> IdempotencyRecord | None: ...
+
+    async def claim(self, api_key_id: int, key: str, body_hash: str, now: datetime) -> None:
+        """Raises domain.api_keys.IdempotencyKeyTaken if the key was claimed meanwhile (the
+        transaction must then be rolled back)."""
+        ...
+
+    async def complete(self, api_key_id: int, key: str, status: int, response: str) -> None: ...
+
+
+class Exports(Protocol):
+    async def contacts(self, since: datetime | None) -> list[Contact]: ...
+
+    async def audit(self, since: datetime | None) -> list[list[object]]: ...
+
+
+# ---------------------------------------------------------------------- the transaction
+
+
+class UnitOfWork(Protocol):
+    """Nothing is saved unless committed; leaving the block rolls back the rest. Effects
+    collected during the transaction run only after a successful commit."""
+
+    effects: Effects
+
+    @property
+    def members(self) -> Members: ...
+    @property
+    def contacts(self) -> Contacts: ...
+    @property
+    def offers(self) -> Offers: ...
+    @property
+    def invites(self) -> Invites: ...
+    @property
+    def audit(self) -> Audit: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def areas(self) -> Areas: ...
+    @property
+    def tracks(self) -> Tracks: ...
+    @property
+    def reports(self) -> Reports: ...
+    @property
+    def conversations(self) -> Conversations: ...
+    @property
+    def duplicates(self) -> Duplicates: ...
+    @property
+    def api_keys(self) -> ApiKeys: ...
+    @property
+    def idempotency(self) -> Idempotency: ...
+    @property
+    def exports(self) -> Exports: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
