@@ -30,6 +30,7 @@ from domain.csv_table import read_table
 from domain.members import Gender, Profile
 from domain.roles import Role
 from scheduler.context import JobContext
+from scheduler.render import Renderer
 from services import api_keys
 from services.importing import run_import
 from storage.engine import create_engine, create_session_factory
@@ -92,8 +93,10 @@ async def bench_csv(factory, settings: Settings, boss, rows: int) -> None:  # ty
 
 async def bench_api(factory, settings: Settings, boss, requests: int, clients: int) -> None:  # type: ignore[no-untyped-def]
     bot = Bot("123456:BENCH")
-    ctx = JobContext(bot, factory, Clock(), settings, build_i18n(),
-                     build_sender(bot, factory, Clock(), settings))
+    i18n = build_i18n()
+    sender = build_sender(bot, factory, Clock(), settings)
+    sender.render = Renderer(factory, Clock(), i18n)  # as bot.app does (the sender is not run)
+    ctx = JobContext(bot, factory, Clock(), settings, i18n, sender)
     async with UnitOfWork(factory) as uow:
         secret = await api_keys.create(uow, boss, "bench", Clock().now())
     runner = await start_api(ApiDeps(ctx, KeyLimits(10**9)), "127.0.0.1", 0)

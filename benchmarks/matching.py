@@ -1,6 +1,6 @@
 """Benchmark: matching at scale, and a day of dispatch through the real use cases.
 
-    python -m benchmarks.matching [--multipliers 10000] [--contacts 2000] [--team 300]
+    python -m benchmarks.matching [--multipliers 10000] [--rank-contacts 300] [--contacts 2000] [--team 300]
 
 1. Rank 10,000 multipliers for one contact: the pruned exact top-3 (domain.matching.Pool) vs
    judging everyone (domain.matching.explain, the baseline), same pool, same contacts.
@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import random
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -71,7 +72,8 @@ def seekers(rnd: random.Random, n: int, areas: AreaMap) -> list[tuple[ContactDet
                             language=rnd.choice(LANGUAGES)), rnd.choice(keys)) for _ in range(n)]
 
 
-def bench_rank(n_multipliers: int, n_contacts: int) -> None:
+def bench_rank(n_multipliers: int, n_contacts: int) -> int:
+    """Returns how many rankings differ from the baseline (should be 0)."""
     rnd = random.Random(7)
     areas = city(rnd, 150)
     candidates = multipliers(rnd, n_multipliers, areas)
@@ -97,6 +99,7 @@ def bench_rank(n_multipliers: int, n_contacts: int) -> None:
     print(f"  judge everyone (baseline):   p50 {percentile(full, 50):7.3f} ms   p99 {percentile(full, 99):7.3f} ms")
     print(f"  speed-up at p50: {percentile(full, 50) / percentile(fast, 50):.0f}x; "
           f"results differing from the baseline: {mismatches}")
+    return mismatches
 
 
 async def bench_day(n_contacts: int, team_size: int) -> None:
@@ -147,16 +150,20 @@ async def bench_day(n_contacts: int, team_size: int) -> None:
     print(f"  throughput: {n_contacts / total:.1f} contacts/s ({total:.1f} s in all)")
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--multipliers", type=int, default=10_000)
     parser.add_argument("--rank-contacts", type=int, default=300)
     parser.add_argument("--contacts", type=int, default=2_000)
     parser.add_argument("--team", type=int, default=300)
     args = parser.parse_args()
-    bench_rank(args.multipliers, args.rank_contacts)
+    mismatches = bench_rank(args.multipliers, args.rank_contacts)
     asyncio.run(bench_day(args.contacts, args.team))
+    if mismatches:
+        print(f"the pruned ranking differs from judging everyone for {mismatches} contacts")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

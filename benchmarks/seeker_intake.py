@@ -1,7 +1,7 @@
 """Benchmark: seekers writing in at once, through the intake use case on SQLite (the part
 every seeker message pays: mute check, flood count, store, card data).
 
-    python -m benchmarks.seeker_intake [--seekers 200] [--messages 10] [--flooders 20]
+    python -m benchmarks.seeker_intake [--seekers 200] [--messages 5] [--flooders 20]
 
 Each seeker sends --messages texts concurrently with everyone else; --flooders of them send
 three times the flood limit. Prints messages/s, the p50/p95 latency of one message, and
@@ -11,6 +11,7 @@ checks that exactly the flood limit per flooder was stored and the rest counted.
 import argparse
 import asyncio
 import statistics
+import sys
 import tempfile
 import time
 
@@ -33,7 +34,7 @@ async def one(factory, clock, tg_id: int, n: int, latencies: list[float]) -> Non
     latencies.append(time.perf_counter() - start)
 
 
-async def main(args: argparse.Namespace) -> None:
+async def main(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         await asyncio.to_thread(upgrade, url)
@@ -58,11 +59,15 @@ async def main(args: argparse.Namespace) -> None:
           f" {len(jobs) / elapsed:.0f} msg/s; latency p50 {quantiles[9] * 1000:.0f} ms,"
           f" p95 {quantiles[18] * 1000:.0f} ms")
     print(f"flooders: stored {set(stored)} each (limit {LIMIT}/min), dropped {set(dropped)} each")
+    if args.flooders and (set(stored) != {LIMIT} or set(dropped) != {2 * LIMIT}):
+        print(f"flood rule broken: expected {LIMIT} stored and {2 * LIMIT} dropped per flooder")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seekers", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=5)
+    parser.add_argument("--messages", type=int, default=5, help="per seeker")
     parser.add_argument("--flooders", type=int, default=20)
-    asyncio.run(main(parser.parse_args()))
+    sys.exit(asyncio.run(main(parser.parse_args())))

@@ -108,9 +108,11 @@ class OutboxSender:
         try:
             while queue:
                 message = queue[0]
-                # overall first: the chat's spacing must be measured right at the send,
-                # not before a wait in the global line
-                async with self.limits.overall, self.limits.for_chat(chat_id):
+                # the chat's own spacing is waited for outside the overall line; its token
+                # is taken after the overall turn, so the spacing is measured at the send
+                chat = await self.limits.chat_ready(chat_id)
+                await self.limits.overall.acquire(priority=-len(queue))
+                async with chat:
                     held_until = await self._deliver(message)
                 queue.pop(0)
                 if held_until is not None:  # the chat is throttled: the rest waits too
