@@ -1,19 +1,12 @@
 """Whatever no other router took: strangers, wrong pressers, forged buttons, unbound groups."""
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.members import Member
 from handlers.common import help_text
-from views.callbacks import is_well_formed
-
-
-async def stray_press(query: CallbackQuery) -> None:
-    if is_well_formed(query.data):
-        await query.answer(_("This button is not for you."), show_alert=True)
-    else:
-        await query.answer(_("This button is out of date or invalid."), show_alert=True)
+from views.replies import stray_press
 
 
 async def private(message: Message, member: Member | None) -> None:

@@ -13,14 +13,14 @@ from aiogram.types import Message
 
 from domain.clock import Clock
 from domain.members import Member
-from handlers import fallback
-from handlers.start import JOIN_PREFIX
 from services import seekers
 from services.options import Options
 from services.seekers import Inbound, Outcome
 from storage.uow import UnitOfWork
 from views import conversation_texts as ct
 from views import relay_media
+from views.callbacks import JOIN_PREFIX
+from views.replies import stray_press
 
 log = logging.getLogger(__name__)
 
@@ -81,5 +81,5 @@ def router() -> Router:
     r.callback_query.filter(Seeker())
     r.message.register(start, CommandStart(deep_link=False))
     r.message.register(incoming)
-    r.callback_query.register(fallback.stray_press)
+    r.callback_query.register(stray_press)
     return r

@@ -15,8 +15,7 @@ from handlers.common import help_text
 from services import team
 from storage.uow import UnitOfWork
 from views import labels
-
-JOIN_PREFIX = "join-"
+from views.callbacks import JOIN_PREFIX
 
 
 async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:

@@ -13,12 +13,11 @@ from domain.clock import Clock
 from domain.errors import DomainError
 from domain.members import Member
 from domain.roles import Role
-from handlers.start import JOIN_PREFIX
 from services import team
 from services.options import Options
 from storage.uow import UnitOfWork
 from views import labels, texts
-from views.callbacks import InviteRole, MemberAction
+from views.callbacks import JOIN_PREFIX, InviteRole, MemberAction
 from views.filters import HasRole
 from views.replies import edit_pressed, reply_to_press
 

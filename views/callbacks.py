@@ -142,6 +142,10 @@ class UndoMerge(CallbackData, prefix="um"):
 ALL += [Dup, DupMerge, UndoMerge]
 
 
+#: Invite deep links: t.me/bot?start=join-<token>.
+JOIN_PREFIX = "join-"
+
+
 def is_well_formed(data: str | None) -> bool:
     """True if some button class could have produced this payload (then the presser was wrong)."""
     for cls in ALL:

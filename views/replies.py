@@ -6,6 +6,9 @@ from collections.abc import Awaitable
 
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from views.callbacks import is_well_formed
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +55,11 @@ async def send_part(message: Message, part: Awaitable[object], failed: str) -> b
             pass
         return False
     return True
+
+
+async def stray_press(query: CallbackQuery) -> None:
+    """A button nobody's router took: someone else's, or forged / out of date."""
+    if is_well_formed(query.data):
+        await query.answer(_("This button is not for you."), show_alert=True)
+    else:
+        await query.answer(_("This button is out of date or invalid."), show_alert=True)
