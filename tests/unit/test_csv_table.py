@@ -2,12 +2,13 @@
 
 import pytest
 
-from domain.csv_table import field_for, map_columns, read_table
+from domain.csv_table import SURNAME_FIRST, field_for, map_columns, read_table
 from domain.errors import InvalidInput
 
 
 @pytest.mark.parametrize(("cell", "field"), [
-    ("Name", "name"), ("ФИО", "name"), ("Ім'я", "name"), ("Full Name", "name"),
+    ("Name", "name"), ("ФИО", SURNAME_FIRST), ("Ім'я", "given_name"), ("Full Name", "name"),
+    ("First_Name", "given_name"), ("Фамилия", "family_name"), ("Surname", "family_name"),
     ("phone", "phone"), ("Телефон", "phone"), ("tel", "phone"), ("Phone Number", "phone"),
     ("Telegram", "tg_username"), ("tg_username", "tg_username"), ("E-mail", "email"),
     ("Пошта", "email"), ("Sex", "gender"), ("Мова", "language"), ("City", "area"),
