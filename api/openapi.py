@@ -14,7 +14,16 @@ _ERRORS = {
 }
 
 CONTACT_FIELDS: dict[str, dict[str, Any]] = {
-    "name": {"type": "string", "maxLength": 100, "description": "Full name (required)."},
+    "name": {"type": "string", "maxLength": 100,
+             "description": "Full name as written, in any order. Required unless given_name "
+                            "or family_name is sent (then it is made of them)."},
+    "given_name": {"type": "string", "maxLength": 100,
+                   "description": "First (given) name: the only part of the name cards and "
+                                  "offers show before a multiplier accepts. Without it the "
+                                  "first word of name is shown (the second in \"Surname Given "
+                                  "Patronymic\")."},
+    "family_name": {"type": "string", "maxLength": 100,
+                    "description": "Last (family) name; shown only with the full details."},
     "phone": {"type": "string", "description": "Any common format; normalised to E.164. "
               "Without a country code the team's PHONE_REGION is assumed."},
     "tg_username": {"type": "string", "description": "Telegram username, with or without @."},
@@ -59,9 +68,12 @@ def document() -> dict[str, Any]:
                                 "description": "Retrying with the same key and body returns "
                                                "the first answer (200) instead of a second contact."}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["name"], "additionalProperties": False,
+                    "type": "object", "additionalProperties": False,
                     "properties": CONTACT_FIELDS,
-                    "description": "At least one of phone, tg_username, email."}}}},
+                    "anyOf": [{"required": ["name"]}, {"required": ["given_name"]},
+                              {"required": ["family_name"]}],
+                    "description": "A name (name, or its parts) and at least one of phone, "
+                                   "tg_username, email."}}}},
                 "responses": {
                     "201": _response("Created", created),
                     "200": _response("Replay of an earlier request with this Idempotency-Key",

@@ -9,9 +9,10 @@ from domain import intake as rules
 from domain.contacts import ContactDetails
 from domain.errors import InvalidInput
 from domain.members import Gender
+from domain.names import joined
 
-FIELDS = ("name", "phone", "tg_username", "email", "gender", "language", "area", "notes",
-          "source")
+FIELDS = ("name", "given_name", "family_name", "phone", "tg_username", "email", "gender",
+          "language", "area", "notes", "source")
 MAX_LANGUAGE = 16
 
 _GENDERS = {
@@ -70,6 +71,8 @@ def check_contact(data: Mapping[str, object], region: str, strict: bool = True) 
             errors.append(FieldError(key, "not_text"))
             continue
         values[key] = raw.strip()
+    if not values.get("name"):  # a source that sends only the parts
+        values["name"] = joined(values.get("given_name"), values.get("family_name"))
     clean: dict[str, object] = {}
     wrong = {e.field for e in errors}
     for key in (k for k in FIELDS if k not in wrong):
@@ -94,6 +97,8 @@ def _parse(key: str, text: str, region: str) -> object:
         return rules.parse_name(text)
     if not text:
         return None
+    if key in ("given_name", "family_name"):
+        return rules.parse_name(text)
     if key == "phone":
         return rules.parse_phone(text, region)
     if key == "email":

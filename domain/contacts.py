@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.members import Gender
+from domain.names import call_name
 
 
 class Status(StrEnum):
@@ -61,11 +62,14 @@ class ContactDetails:
     source: str = ""
     notes: str = ""
     tg_user_id: int | None = None
+    #: The parts of `name`, where the source told them apart (None: read `name` instead).
+    given_name: str | None = None
+    family_name: str | None = None
 
     @property
-    def first_name(self) -> str:
-        """What the team chat and an offer may show: the first word of the name."""
-        return self.name.split()[0] if self.name.split() else self.name
+    def call_name(self) -> str:
+        """What the team chat and an offer may show: the given name, never the surname."""
+        return call_name(self.name, self.given_name)
 
 
 @dataclass(frozen=True)

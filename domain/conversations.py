@@ -76,6 +76,8 @@ class Conversation:
     slowed_at: datetime | None = None
     dropped: int = 0
     card: tuple[int, int] | None = None  # (chat id, message id) of the triage card
+    seeker_given_name: str | None = None  # Telegram's first name
+    seeker_family_name: str | None = None  # Telegram's last name, if any
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from domain.errors import InvalidInput
+from domain.names import read_surname_first
 
 ENCODINGS = ("utf-8-sig", "cp1251")  # utf-8-sig also reads plain utf-8
 DELIMITERS = ",;\t"
+#: A full name written surname first (ФИО, ПІБ): read into its parts row by row.
+SURNAME_FIRST = "name_surname_first"
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "full name", "fullname", "first name", "contact", "имя", "фио",
-             "ім'я", "імя", "піб"),
+    "name": ("name", "full name", "fullname", "contact"),
+    # A lone given-name column is the whole name as typed (see map_columns).
+    "given_name": ("given name", "first name", "firstname", "forename", "имя", "ім'я", "імя"),
+    "family_name": ("family name", "last name", "lastname", "surname", "фамилия",
+                    "прізвище"),
+    SURNAME_FIRST: ("фио", "ф.и.о.", "ф. и. о.", "піб", "п.і.б.", "п. і. б."),
     "phone": ("phone", "phone number", "tel", "telephone", "mobile", "cell", "телефон", "тел",
               "номер", "мобильный", "мобільний"),
     "tg_username": ("tg_username", "telegram", "username", "tg", "telegram username",
@@ -47,7 +54,16 @@ class Table:
     rows: tuple[Row, ...]
 
     def record(self, row: Row) -> dict[str, str]:
-        return {field: row.cells[i] for i, field in self.columns.items() if i < len(row.cells)}
+        """The row by contact field; a ФИО cell gives the name and, unless the file has
+        columns of their own for them, its given and family parts."""
+        record = {field: row.cells[i] for i, field in self.columns.items() if i < len(row.cells)}
+        full = record.pop(SURNAME_FIRST, "")
+        if full.strip():
+            given, family = read_surname_first(full)
+            for field, value in (("name", full), ("given_name", given), ("family_name", family)):
+                if value and not record.get(field, "").strip():
+                    record[field] = value
+        return record
 
 
 def decode(data: bytes) -> str:
@@ -65,7 +81,9 @@ def field_for(header_cell: str) -> str | None:
 
 
 def map_columns(header: list[str]) -> tuple[dict[int, str], tuple[str, ...]]:
-    """The first column for each field wins; a file without a name column cannot be read."""
+    """The first column for each field wins; a file without a name column cannot be read.
+    A "first name" / "Имя" column alone holds whole names as people typed them, as it always
+    did: it is the given name only next to a surname or full-name column."""
     columns: dict[int, str] = {}
     ignored: list[str] = []
     for index, cell in enumerate(header):
@@ -74,8 +92,11 @@ def map_columns(header: list[str]) -> tuple[dict[int, str], tuple[str, ...]]:
             ignored.append(cell)
         else:
             columns[index] = field
-    if "name" not in columns.values():
+    fields = set(columns.values())
+    if not fields & {"name", "given_name", "family_name", SURNAME_FIRST}:
         raise InvalidInput("no_name_column")
+    if "given_name" in fields and not fields & {"name", "family_name", SURNAME_FIRST}:
+        columns = {i: "name" if f == "given_name" else f for i, f in columns.items()}
     if not {"phone", "tg_username", "email"} & set(columns.values()):
         raise InvalidInput("no_reach_column")
     return columns, tuple(ignored)

@@ -86,6 +86,7 @@ def plan(keeper: Contact, merged: Contact, prefer: Prefer = Prefer.NEWEST,
                 conflicts.append(Conflict(name, theirs, mine))
         else:
             conflicts.append(Conflict(name, mine, theirs))
+    changes.update(_name_parts(old, new, changes))
     if new.notes and new.notes not in old.notes:
         changes["notes"] = f"{old.notes}\n{new.notes}".strip()
     takes = (merged.is_assigned and not keeper.is_assigned) or (
@@ -93,6 +94,14 @@ def plan(keeper: Contact, merged: Contact, prefer: Prefer = Prefer.NEWEST,
         keeper.status is Status.CLOSED and merged.status is not Status.CLOSED)  # still live
     return MergePlan(keeper.id, merged.id, replace(old, **changes), tuple(conflicts), aside,
                      takes_assignment=bool(takes))
+
+
+def _name_parts(old: ContactDetails, new: ContactDetails, changes: dict) -> dict:
+    """The given and family parts belong to the name they came with: they follow the name
+    the merge keeps, and fill in a keeper whose identical name had none."""
+    if "name" in changes or (new.name == old.name and old.given_name is None):
+        return {"given_name": new.given_name, "family_name": new.family_name}
+    return {}
 
 
 def conflicts_preview(keeper: Contact, merged: Contact) -> tuple[Conflict, ...]:

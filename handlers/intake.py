@@ -62,6 +62,8 @@ async def from_forward(message: Message, state: FSMContext, settings: Options) -
     origin = message.forward_origin
     if isinstance(origin, MessageOriginUser):
         draft["name"] = origin.sender_user.full_name
+        draft["given_name"] = origin.sender_user.first_name
+        draft["family_name"] = origin.sender_user.last_name or ""
         if origin.sender_user.username:
             draft["tg_username"] = origin.sender_user.username
             draft["reach"] = "done"
@@ -191,6 +193,8 @@ def _details(data: dict[str, str], notes: str) -> ContactDetails:
         notes = data["prefill_notes"] + "\n" + notes
     return ContactDetails(
         name=data["name"],
+        given_name=data.get("given_name"),
+        family_name=data.get("family_name"),
         phone=data.get("phone"),
         tg_username=data.get("tg_username"),
         tg_user_id=int(data["tg_user_id"]) if data.get("tg_user_id") else None,

@@ -51,7 +51,8 @@ async def incoming(message: Message, uow: UnitOfWork, clock: Clock, settings: Op
     user, now = message.from_user, clock.now()
     got = await seekers.receive(
         uow, Inbound(user.id, user.full_name, user.username, piece.kind, piece.text,
-                     piece.file_id), settings.seeker_flood_per_minute, now)
+                     piece.file_id, user.first_name, user.last_name),
+        settings.seeker_flood_per_minute, now)
     if got.outcome is Outcome.SLOW_DOWN:
         await message.answer(ct.slow_down())
     if got.outcome in (Outcome.MUTED, Outcome.DROPPED, Outcome.SLOW_DOWN):

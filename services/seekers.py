@@ -35,6 +35,8 @@ class Inbound:
     kind: Kind
     text: str | None
     file_id: str | None
+    given_name: str | None = None  # Telegram's first and last name: `name` is both
+    family_name: str | None = None
 
 
 class Outcome(StrEnum):
@@ -87,6 +89,8 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
     message_id = await convs.add_message(conv.id, Direction.IN, msg.kind, msg.text,
                                          msg.file_id, now)
     await convs.set_fields(conv.id, last_in_at=now, seeker_name=msg.name,
+                           seeker_given_name=msg.given_name,
+                           seeker_family_name=msg.family_name,
                            seeker_username=msg.username)
     relay_to = None
     if contact and contact.status in ASSIGNED_STATUSES and contact.assignee_id:

@@ -84,6 +84,8 @@ async def to_contact(uow: UnitOfWork, actor: Member | None, conversation_id: int
             if m.direction is Direction.IN and m.text]
     details = ContactDetails(
         name=conv.seeker_name or str(conv.seeker_tg_id),
+        given_name=conv.seeker_given_name or None,
+        family_name=conv.seeker_family_name or None,
         tg_username=conv.seeker_username,
         tg_user_id=conv.seeker_tg_id,
         source=source,

@@ -103,6 +103,9 @@ class ContactRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The parts of the name, where the source told them apart; NULL: read `name` instead.
+    given_name: Mapped[str | None] = mapped_column(String(100))
+    family_name: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     tg_username: Mapped[str | None] = mapped_column(String(64), index=True)
     tg_user_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -300,6 +303,9 @@ class ConversationRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seeker_tg_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     seeker_name: Mapped[str] = mapped_column(String(200))
+    # Telegram's first and last name, kept apart so a contact made from it knows its given name.
+    seeker_given_name: Mapped[str | None] = mapped_column(String(100))
+    seeker_family_name: Mapped[str | None] = mapped_column(String(100))
     seeker_username: Mapped[str | None] = mapped_column(String(64))
     triage: Mapped[str] = mapped_column(String(8), index=True)
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))

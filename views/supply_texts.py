@@ -60,5 +60,5 @@ def csv_rows(report: SupplyReport, names: dict[str, str]) -> list[list[object]]:
                          r.free_capacity, r.shortfall])
     rows += [["idle", c.member.id, c.member.name, "", "", "", c.member.profile.capacity, ""]
              for c in report.idle]
-    rows += [["unserved", c.id, c.details.first_name, 1, "", 0, 0, 1] for c in report.unserved]
+    rows += [["unserved", c.id, c.details.call_name, 1, "", 0, 0, 1] for c in report.unserved]
     return rows

@@ -25,11 +25,11 @@ def fit(text: str, limit: int = TEXT_LIMIT) -> str:
 
 
 def summary(details: ContactDetails) -> str:
-    """What dispatching needs and privacy allows: first name, gender, language, area."""
+    """What dispatching needs and privacy allows: given name, gender, language, area."""
     parts = [labels.gender(details.gender, short=True), labels.language(details.language)]
     if details.area:
         parts.append(details.area)
-    return f"{escape(details.first_name)} ({escape(', '.join(parts))})"
+    return f"{escape(details.call_name)} ({escape(', '.join(parts))})"
 
 
 def card(view: CardView, now: datetime) -> str:

@@ -43,7 +43,8 @@ def conversation_from_row(r: ConversationRow) -> Conversation:
         relay_status=RelayStatus(r.relay_status), handler_since=_utc(r.handler_since),
         last_in_at=_utc(r.last_in_at), last_out_at=_utc(r.last_out_at),
         first_out_at=_utc(r.first_out_at), slowed_at=_utc(r.slowed_at), dropped=r.dropped,
-        card=card,
+        card=card, seeker_given_name=r.seeker_given_name,
+        seeker_family_name=r.seeker_family_name,
     )
 
 

@@ -64,6 +64,8 @@ def member_from_row(row: MemberRow, roles: set[str], profile: ProfileRow | None)
 def details_to_row(details: ContactDetails) -> dict:
     return {**keys_to_row(details),
         "name": details.name,
+        "given_name": details.given_name,
+        "family_name": details.family_name,
         "phone": details.phone,
         "tg_username": details.tg_username,
         "tg_user_id": details.tg_user_id,
@@ -79,6 +81,8 @@ def details_to_row(details: ContactDetails) -> dict:
 def contact_from_row(row: ContactRow) -> Contact:
     details = ContactDetails(
         name=row.name,
+        given_name=row.given_name,
+        family_name=row.family_name,
         phone=row.phone,
         tg_username=row.tg_username,
         tg_user_id=row.tg_user_id,

@@ -88,6 +88,30 @@ async def test_a_contact_posted_over_http_reaches_the_team_chat_once(team: Team)
         assert (await post(http, MARIA, key))[0] == 401
 
 
+@pytest.mark.parametrize("team", [{"api_port": PORT}], indirect=True)
+async def test_given_and_family_names_are_kept_and_the_card_shows_the_given_one(
+        team: Team) -> None:
+    await team.bind()
+    key = await make_key(team)
+    parts = {"given_name": "Мария", "family_name": "Иванова", "phone": "+380441234567",
+             "gender": "f", "language": "ru", "area": "Podil"}
+    async with aiohttp.ClientSession() as http:
+        assert (await post(http, parts, key))[0] == 201  # the name is made of its parts
+        status, _, _ = await post(http, {**parts, "name": "Иванова Мария",
+                                         "phone": "+380441234568"}, key)
+        assert status == 201
+    await team.drain()
+    for number in ("#1 ", "#2 "):
+        card = await team.fake.wait_for(team.group.id,
+                                        lambda m, n=number: (m.text or "").startswith(n))
+        assert card.text.startswith(number + "Мария (F, Russian, Podil)")
+    async with team.db.connect() as conn:
+        stored = (await conn.execute(text(
+            "select name, given_name, family_name from contacts order by id"))).all()
+    assert [tuple(r) for r in stored] == [("Мария Иванова", "Мария", "Иванова"),
+                                          ("Иванова Мария", "Мария", "Иванова")]
+
+
 @pytest.mark.parametrize("team", [{"api_port": PORT, "api_rate_per_minute": 3}], indirect=True)
 async def test_too_many_requests_get_429_with_retry_after(team: Team) -> None:
     key = await make_key(team)

@@ -19,7 +19,7 @@ TTL = timedelta(hours=24)
 
 
 def COMPOSE(offer, contact):  # type: ignore[no-untyped-def]
-    return f"Can you reach {contact.details.first_name}?", "{}"
+    return f"Can you reach {contact.details.call_name}?", "{}"
 
 
 async def seed(factory, clock):  # type: ignore[no-untyped-def]

@@ -69,3 +69,24 @@ def test_messages_are_readable() -> None:
     ("", "api:webform"), ("Instagram", "api:webform · Instagram")])
 def test_the_channel_leads_the_source(given: str, expected: str) -> None:
     assert with_source(ContactDetails(name="M", source=given), "api:webform").source == expected
+
+
+@pytest.mark.parametrize(("data", "name", "given", "family"), [
+    ({"name": "Ivanova Maria", "given_name": " Maria ", "family_name": "Ivanova"},
+     "Ivanova Maria", "Maria", "Ivanova"),
+    ({"given_name": "Maria", "family_name": "Ivanova"}, "Maria Ivanova", "Maria", "Ivanova"),
+    ({"given_name": "Maria"}, "Maria", "Maria", None),
+    ({"name": "Maria Ivanova", "given_name": "", "family_name": None},
+     "Maria Ivanova", None, None),
+])
+def test_the_name_parts_are_kept_and_make_a_missing_name(
+        data: dict, name: str, given: str | None, family: str | None) -> None:
+    details = check_contact({**data, "phone": "+380441234567"}, "UA").details
+    assert details is not None
+    assert (details.name, details.given_name, details.family_name) == (name, given, family)
+
+
+def test_name_parts_are_checked_like_the_name() -> None:
+    assert errors({"name": "M", "given_name": "x" * 101, "family_name": 3,
+                   "email": "m@x.io"}) == {("given_name", "too_long"),
+                                           ("family_name", "not_text")}

@@ -2,12 +2,13 @@
 
 import pytest
 
-from domain.csv_table import field_for, map_columns, read_table
+from domain.csv_table import SURNAME_FIRST, field_for, map_columns, read_table
 from domain.errors import InvalidInput
 
 
 @pytest.mark.parametrize(("cell", "field"), [
-    ("Name", "name"), ("ФИО", "name"), ("Ім'я", "name"), ("Full Name", "name"),
+    ("Name", "name"), ("ФИО", SURNAME_FIRST), ("Ім'я", "given_name"), ("Full Name", "name"),
+    ("First_Name", "given_name"), ("Фамилия", "family_name"), ("Surname", "family_name"),
     ("phone", "phone"), ("Телефон", "phone"), ("tel", "phone"), ("Phone Number", "phone"),
     ("Telegram", "tg_username"), ("tg_username", "tg_username"), ("E-mail", "email"),
     ("Пошта", "email"), ("Sex", "gender"), ("Мова", "language"), ("City", "area"),
@@ -60,3 +61,25 @@ def test_a_short_row_misses_its_last_fields() -> None:
 def test_an_empty_file_is_refused(data: bytes) -> None:
     with pytest.raises(InvalidInput):
         read_table(data)
+
+
+@pytest.mark.parametrize(("csv_text", "record"), [
+    # a ФИО column: the whole name as written, and its parts read surname first
+    ("ФИО;Телефон\nИванова Мария Петровна;1\n",
+     {"name": "Иванова Мария Петровна", "given_name": "Мария", "family_name": "Иванова",
+      "phone": "1"}),
+    ("ПІБ,phone\nКоваленко,1\n", {"name": "Коваленко", "phone": "1"}),
+    # columns of their own: the name is made of them by the field checks
+    ("Фамилия;Имя;Телефон\nИванова;Мария;1\n",
+     {"family_name": "Иванова", "given_name": "Мария", "phone": "1"}),
+    ("First name,Last name,Phone\nMaria,Ivanova,1\n",
+     {"given_name": "Maria", "family_name": "Ivanova", "phone": "1"}),
+    # an explicit column beats the ФИО reading
+    ("ФИО;Имя;Телефон\nИванова Мария;Маша;1\n",
+     {"name": "Иванова Мария", "given_name": "Маша", "family_name": "Иванова", "phone": "1"}),
+    # a lone first-name column holds whole names, as it always did
+    ("Имя;Телефон\nMaria Ivanova;1\n", {"name": "Maria Ivanova", "phone": "1"}),
+])
+def test_name_columns_fill_the_name_and_its_parts(csv_text: str, record: dict) -> None:
+    table = read_table(csv_text.encode())
+    assert table.record(table.rows[0]) == record

@@ -86,3 +86,18 @@ def test_two_multipliers_need_the_dispatchers_choice() -> None:
 def test_an_already_merged_record_cannot_be_merged_again() -> None:
     with pytest.raises(NoLongerAvailable):
         plan(OLD, contact(2, days=1, status=Status.MERGED))
+
+
+@pytest.mark.parametrize(("prefer", "parts"), [
+    (Prefer.NEWEST, ("Мария", "Иванова")), (Prefer.KEEPER, ("Maria", "Ivanova"))])
+def test_the_name_parts_follow_the_name_kept(prefer: Prefer, parts: tuple) -> None:
+    old = contact(1, phone="+380441234567", given_name="Maria", family_name="Ivanova")
+    new = contact(2, days=3, name="Иванова Мария", given_name="Мария", family_name="Иванова")
+    kept = plan(old, new, prefer).details
+    assert (kept.given_name, kept.family_name) == parts
+
+
+def test_a_keeper_without_parts_takes_them_from_the_same_name() -> None:
+    new = contact(2, days=3, phone="+380441234567", given_name="Maria", family_name="Ivanova")
+    kept = plan(contact(1), new, Prefer.KEEPER).details
+    assert (kept.name, kept.given_name, kept.family_name) == ("Maria Ivanova", "Maria", "Ivanova")

@@ -25,7 +25,7 @@ TEAM_CHAT_ID = -100
 
 
 def compose(offer: Offer, contact: Contact) -> tuple[str, str]:
-    return f"offer {offer.id} for {contact.details.first_name}", "{}"
+    return f"offer {offer.id} for {contact.details.call_name}", "{}"
 
 
 class World:
