@@ -1,0 +1,27 @@
+"""Nothing leaked, nothing lost (issue #13): a seeker's words reach only the multiplier who
+holds them now, the team chat never shows a seeker's contact details, and every CSV the
+bot writes is safe to open in a spreadsheet."""
+
+from tests.e2e.conftest import Team
+from tests.e2e.test_seekers import card_after, relayed_to_anna
+
+
+async def deactivate(team: Team, name: str) -> None:
+    """The admin deactivates `name` through /team."""
+    listing = await team.admin.ask("/team", contains="Team")
+    await team.admin.press(listing, name)
+    panel = await team.admin.wait_reply(contains=name)
+    seq = team.fake.seq
+    await team.admin.press(panel, "Deactivate")
+    await team.admin.wait_reply(contains="(deactivated)", after=seq)
+
+
+async def test_deactivated_holder_hears_nothing_and_the_team_chat_does(team: Team) -> None:
+    anna, _, maria, _ = await relayed_to_anna(team)
+    await deactivate(team, "Anna")
+    seq = team.fake.seq
+    await maria.send("Is anyone there? Call me")
+    card = await card_after(team, seq, "Is anyone there?")
+    assert "holder no longer on the team" in card.text
+    await team.drain()
+    assert not any("Is anyone there" in (m.text or "") for m in anna.chat.bot_messages)
