@@ -20,6 +20,7 @@ from domain.errors import NoLongerAvailable
 from domain.intake import MAX_NOTES
 from domain.members import Member
 from domain.outbox import Enqueue
+from domain.seeker_privacy import holder_gone
 from domain.roles import INTAKE_ROLES
 from services import intake
 from services.access import found, require
@@ -37,6 +38,7 @@ class TriageCard:
     count: int  # the seeker's messages in all
     names: dict[int, str]  # member id -> name (claimer, triager)
     contact: Contact | None
+    holder_gone: bool = False  # its holder may no longer hear the seeker: the team reads
 
 
 @use_case
@@ -47,12 +49,16 @@ async def triage_card(uow: UnitOfWork, conversation_id: int) -> TriageCard:
         if member_id is not None and member_id not in names:
             member = await uow.members.get(member_id)
             names[member_id] = member.name if member else "?"
+    contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
+    holder = await uow.members.get(contact.assignee_id) if contact and contact.assignee_id \
+        else None
     return TriageCard(
         conversation=conv,
         latest=await uow.conversations.messages(conv.id, CARD_MESSAGES),
         count=await uow.conversations.count_messages(conv.id, Direction.IN),
         names=names,
-        contact=await uow.contacts.get(conv.contact_id) if conv.contact_id else None,
+        contact=contact,
+        holder_gone=holder_gone(contact, holder),
     )
 
 

@@ -102,6 +102,8 @@ def _triage_state(card: TriageCard) -> str:
         return _("Read, no action (by {name})").format(name=name(conv.triaged_by))
     contact = card.contact
     status = f" · {labels.status(contact.status)}" if contact else ""
+    if card.holder_gone:
+        status += " · " + _("holder no longer on the team")
     return _("Contact #{id} (by {name}){status}").format(
         id=conv.contact_id, name=name(conv.triaged_by), status=status)
 
