@@ -3,7 +3,8 @@ holds them now, the team chat never shows a seeker's contact details, and every 
 bot writes is safe to open in a spreadsheet."""
 
 from tests.e2e.conftest import Team
-from tests.e2e.test_seekers import card_after, relayed_to_anna
+from tests.e2e.scenarios import cast_with_seeker
+from tests.e2e.test_seekers import GREETING, card_after, relayed_to_anna
 
 
 async def deactivate(team: Team, name: str) -> None:
@@ -25,3 +26,20 @@ async def test_deactivated_holder_hears_nothing_and_the_team_chat_does(team: Tea
     assert "holder no longer on the team" in card.text
     await team.drain()
     assert not any("Is anyone there" in (m.text or "") for m in anna.chat.bot_messages)
+
+
+async def test_triage_card_masks_contact_details_and_the_claimer_reads_them(team: Team) -> None:
+    _, oper, maria = await cast_with_seeker(team)
+    await maria.ask("/start", contains=GREETING)
+    seq = team.fake.seq
+    words = "Call me: +380 44 123 4567, maria.p@example.com, @maria_alt or https://t.me/maria_x"
+    await maria.send(words)
+    card = await card_after(team, seq, "Call me")
+    for detail in ("123 4567", "maria.p@example.com", "@maria_alt", "t.me/maria_x"):
+        assert detail not in card.text
+    seq = team.fake.seq
+    assert (await oper.press(card, "Claim")).text == "It is yours."
+    private = await oper.wait_reply(contains="Call me", after=seq)
+    assert words in private.text
+    card = await card_after(team, seq, "Claimed by Oleh")
+    assert "123 4567" not in card.text
