@@ -30,10 +30,7 @@ class ImportReport:
     imported: list[int] = field(default_factory=list)  # new contact ids
     attached: list[int] = field(default_factory=list)  # known seekers this file touched again
     refused: list[Refused] = field(default_factory=list)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(1 for r in self.refused if r.duplicate_of is not None)
+    suspected: list[int] = field(default_factory=list)  # new contacts: possible duplicates
 
 
 async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Table,
@@ -54,6 +51,8 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
             report.attached.append(result.contact.id)
             continue
         report.imported.append(result.contact.id)
+        if result.suspects:
+            report.suspected.append(result.contact.id)
         if progress and done % every == 0:
             await progress(done + len(plan.refused), report.rows)
     report.refused.sort(key=lambda r: r.line)

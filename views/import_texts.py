@@ -25,8 +25,6 @@ def error_line(error: FieldError) -> str:
 
 
 def reason(row: Refused) -> str:
-    if row.duplicate_of is not None:
-        return _("duplicate of line {line} in this file").format(line=row.duplicate_of)
     return "; ".join(error_line(e) for e in row.errors)
 
 
