@@ -2,7 +2,8 @@
 holds them now, the team chat never shows a seeker's contact details, and every CSV the
 bot writes is safe to open in a spreadsheet."""
 
-from tests.e2e.conftest import Team
+from bot.cli import main
+from tests.e2e.conftest import ADMIN_ID, Team
 from tests.e2e.scenarios import cast_with_seeker
 from tests.e2e.test_seekers import GREETING, card_after, relayed_to_anna
 
@@ -43,3 +44,16 @@ async def test_triage_card_masks_contact_details_and_the_claimer_reads_them(team
     assert words in private.text
     card = await card_after(team, seq, "Claimed by Oleh")
     assert "123 4567" not in card.text
+
+
+def test_dispatchbot_import_of_a_file_with_every_row_refused_exits_2(  # type: ignore[no-untyped-def]
+        tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("ADMIN_IDS", str(ADMIN_ID))
+    monkeypatch.setenv("LOG_FORMAT", "text")
+    monkeypatch.chdir(tmp_path)  # no .env here
+    file = tmp_path / "bad.csv"
+    file.write_bytes(b"name,phone\nOleh,12\n,+380441234567\n")
+    assert main(["import", str(file), "--as", str(ADMIN_ID)]) == 2  # nothing done
+    assert "0 imported" in capsys.readouterr().out

@@ -45,3 +45,29 @@ async def test_repeats_inside_a_file_meet_the_intake_rule(session_factory, clock
         assert await uow.duplicates.touches(1) == 1
         assert [(s.contact_id, s.other_id) for s in await uow.duplicates.pending_for(2)] \
             == [(2, 1)]
+
+
+async def test_a_database_error_keeps_the_report_and_names_the_rows_not_imported(
+        session_factory, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async with UnitOfWork(session_factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
+        await uow.commit()
+    table = read_table(b"name,phone\nMaria,+380441234567\nOlga,+380441234568\n"
+                       b"Ira,+380441234569\n")
+    async with UnitOfWork(session_factory) as uow:
+        add = uow.contacts.add
+
+        async def failing(details, *args):  # type: ignore[no-untyped-def]
+            if details.name == "Olga":
+                raise OSError("disk I/O error")
+            return await add(details, *args)
+
+        monkeypatch.setattr(uow.contacts, "add", failing)
+        report = await run_import(uow, boss, "leads.csv", table,
+                                  plan_import(table, "UA", "csv:leads.csv"), clock.now(),
+                                  NO_QUIET, touch, imported)
+    assert report.imported == [1]
+    assert [(r.line, [(e.field, e.code) for e in r.errors]) for r in report.refused] == [
+        (3, [("row", "not_imported")]), (4, [("row", "not_imported")])]
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ContactRow)) == 1
