@@ -36,6 +36,9 @@ def plan_import(table: Table, region: str, channel: str) -> ImportPlan:
     accepted: list[Accepted] = []
     refused: list[Refused] = []
     for row in table.rows:
+        if row.problem is not None:
+            refused.append(Refused(row.line, row.cells, (FieldError("row", row.problem),)))
+            continue
         checked = check_contact(table.record(row), region, strict=False)
         if checked.details is None:
             refused.append(Refused(row.line, row.cells, checked.errors))

@@ -18,7 +18,7 @@ def test_an_unbalanced_quote_refuses_the_file_naming_its_line() -> None:
 
 def test_quotes_that_close_and_a_stray_quote_on_the_last_line_are_fine() -> None:
     table = read_table(b'name,phone,notes\nMaria,+380441234567,"two\nlines, ""quoted"""\n'
-                       b'Ira,+380441234569,5" tall\n')
+                       b'Ira,+380441234569,5" tall\n\n\n')
     assert [r.cells[2] for r in table.rows] == ['two\nlines, "quoted"', '5" tall']
 
 
