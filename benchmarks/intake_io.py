@@ -87,8 +87,8 @@ async def bench_csv(factory, settings: Settings, boss, rows: int) -> None:  # ty
             took = time.perf_counter() - start
     print(f"csv import: {rows} rows ({len(data) // 1024} KiB): read+validate {planned * 1000:.0f} ms, "
           f"import {took:.1f} s = {len(report.imported) / took:.0f} contacts/s; "
-          f"{len(report.imported)} imported, {report.duplicates} duplicates, "
-          f"{len(report.refused) - report.duplicates} refused")
+          f"{len(report.imported)} imported, {len(report.attached)} attached, "
+          f"{len(report.refused)} refused")
 
 
 async def bench_api(factory, settings: Settings, boss, requests: int, clients: int) -> None:  # type: ignore[no-untyped-def]

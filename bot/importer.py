@@ -14,7 +14,7 @@ from domain.errors import InvalidInput
 from domain.members import Member
 from domain.roles import Role
 from services import team
-from services.importing import run_import
+from services.importing import ImportReport, run_import
 from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
 from views import import_texts
@@ -59,7 +59,15 @@ async def _run(settings: Settings, name: str, table, actor_id: int) -> int:  # t
     finally:
         await engine.dispose()
     print(summary(report))
-    return 1 if report.refused else 0
+    return exit_status(report)
+
+
+def exit_status(report: ImportReport) -> int:
+    """0: every row imported; 1: some rows refused; 2: nothing done (no row imported or
+    added to a known contact)."""
+    if not report.refused:
+        return 0
+    return 1 if report.imported or report.attached else 2
 
 
 async def _actor(uow: UnitOfWork, actor_id: int) -> Member | None:

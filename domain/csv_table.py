@@ -44,6 +44,7 @@ _LOOKUP = {alias: field for field, names in ALIASES.items() for alias in names}
 class Row:
     line: int  # the line of the file where the row starts (the header is line 1)
     cells: tuple[str, ...]
+    problem: str | None = None  # the line could not be read ("cell_too_long"): refused
 
 
 @dataclass(frozen=True)
@@ -115,18 +116,36 @@ def read_table(data: bytes) -> Table:
     rows = list(_rows(reader))
     if not rows:
         raise InvalidInput("empty")
+    _check_quotes(text, rows[-1])
     header = [c.strip() for c in rows[0].cells]
     columns, ignored = map_columns(header)
     return Table(tuple(header), columns, ignored, tuple(rows[1:]))
 
 
 def _rows(reader: "csv._reader") -> Iterator[Row]:  # type: ignore[name-defined]
-    """Blank lines are skipped; a quoted cell may span lines, so the start line is kept."""
+    """Blank lines are skipped; a quoted cell may span lines, so the start line is kept. A
+    line the reader refuses (a cell over csv's field size limit) is kept as a refused row,
+    and reading goes on with the next one."""
     start = 1
-    try:
-        for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if reader.line_num < start:  # no progress: the rest cannot be read
+                raise InvalidInput(f"csv:{start}") from exc
+            yield Row(start, (), "cell_too_long" if "field limit" in str(exc) else "unreadable")
+        else:
             if any(c.strip() for c in cells):
                 yield Row(start, tuple(cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InvalidInput(f"csv:{start}") from exc
+        start = reader.line_num + 1
+
+
+def _check_quotes(text: str, last: Row) -> None:
+    """A quote opened and never closed makes the reader swallow every later line into one
+    cell of the last row: refuse the file, naming the line, rather than lose those rows."""
+    lines = io.StringIO(text, newline="").readlines()[last.line - 1:]
+    swallowed = any(line.strip() for line in lines[1:])  # blank lines at the end lose nothing
+    if swallowed and sum(line.count('"') for line in lines) % 2:
+        raise InvalidInput(f"quote:{last.line}")

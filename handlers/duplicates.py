@@ -79,7 +79,9 @@ async def undo(query: CallbackQuery, callback_data: UndoMerge, member: Member, u
     try:
         done = await merge.undo(uow, member, callback_data.merge_id, now)
     except DomainError as exc:
-        await query.answer(labels.error(exc), show_alert=True)
+        changed = exc.detail == "changed_since_merge"
+        await query.answer(duplicate_texts.undo_refused() if changed else labels.error(exc),
+                           show_alert=True)
         return
     await query.answer(_("Merge undone: #{a} and #{b} are separate again.").format(
         a=done.keeper.contact.id, b=done.merged.contact.id))

@@ -64,7 +64,7 @@ async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: Uni
 async def _introduce(bot: Bot, uow: UnitOfWork, contact_id: int, member: Member,
                     now: datetime) -> None:
     """After Yes: the conversation so far, as a message the multiplier can reply to."""
-    intro: Intro | None = await relay.introduce(uow, contact_id, now)
+    intro: Intro | None = await relay.introduce(uow, contact_id, member, now)
     if intro is None:
         return
     conv, sent = intro.conversation, []

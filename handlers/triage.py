@@ -1,7 +1,10 @@
 """Operators' buttons on a seeker's triage card in the team chat."""
 
 
+import contextlib
+
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
@@ -41,6 +44,15 @@ async def act(query: CallbackQuery, callback_data: TriageAct, member: Member, uo
         TriageAction.CONTACT: _("Saved as a contact; its card follows."),
     }[action])
     await edit_pressed(query, ct.triage_card(card, now), reply_markup=ct.triage_keyboard(card))
+    if card.history:
+        await _send_private_copy(bot, member, card)
+
+
+async def _send_private_copy(bot: Bot, member: Member, card: triage.TriageCard) -> None:
+    """The claimer reads the unmasked words in their private chat; a claimer who never
+    started the bot still has the claim (the card shows the words masked)."""
+    with contextlib.suppress(TelegramAPIError):
+        await bot.send_message(member.tg_user_id, ct.claimed_conversation(card))
 
 
 def _refusal(exc: DomainError) -> str:

@@ -68,7 +68,7 @@ class Renderer:
 
     async def _relayed(self, uow: UnitOfWork, message: OutgoingMessage,
                        message_id: int) -> OutgoingMessage | None:
-        piece = await relay.stored_piece(uow, message_id)
+        piece = await relay.stored_piece(uow, message_id, message.member_id, self.clock.now())
         if piece is None:
             return None
         conv, stored = piece.conversation, piece.message

@@ -3,6 +3,7 @@ undoes the others). Each new contact reaches the team like one from /new (create
 queues its card); real-time dispatchers hear once for the whole file. Shared by the bot
 (an admin sends a .csv) and `dispatchbot import`."""
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,8 @@ ComposeImported = Callable[[int, str], str]
 
 Progress = Callable[[int, int], Awaitable[None]]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class ImportReport:
@@ -30,10 +33,7 @@ class ImportReport:
     imported: list[int] = field(default_factory=list)  # new contact ids
     attached: list[int] = field(default_factory=list)  # known seekers this file touched again
     refused: list[Refused] = field(default_factory=list)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(1 for r in self.refused if r.duplicate_of is not None)
+    suspected: list[int] = field(default_factory=list)  # new contacts: possible duplicates
 
 
 async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Table,
@@ -47,17 +47,35 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
                                                  compose_touch=compose_touch,
                                                  quiet=quiet, ping=False)
         except DomainError as exc:  # e.g. the actor lost the role meanwhile
-            cells = next(r.cells for r in table.rows if r.line == row.line)
-            report.refused.append(Refused(row.line, cells, (FieldError("row", exc.detail or exc.code),)))
+            report.refused.append(_refused(table, row.line, exc.detail or exc.code))
             continue
+        except Exception:  # the database failed: stop, but report what was and was not done
+            log.exception("import of %s stopped at line %d", file_name, row.line)
+            report.refused += [_refused(table, r.line, "not_imported")
+                               for r in plan.accepted[done - 1:]]
+            break
         if not result.created:
             report.attached.append(result.contact.id)
             continue
         report.imported.append(result.contact.id)
+        if result.suspects:
+            report.suspected.append(result.contact.id)
         if progress and done % every == 0:
             await progress(done + len(plan.refused), report.rows)
     report.refused.sort(key=lambda r: r.line)
     if report.imported:  # one ping for the file, not one per row
-        await notify.ping_dispatchers(
-            uow, compose_imported(len(report.imported), file_name), now, quiet)
+        await _ping(uow, compose_imported(len(report.imported), file_name), now, quiet)
     return report
+
+
+async def _ping(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet) -> None:
+    """The cards are queued already; a failing database must not cost the admin the report."""
+    try:
+        await notify.ping_dispatchers(uow, text, now, quiet)
+    except Exception:
+        log.exception("import ping not queued")
+
+
+def _refused(table: Table, line: int, code: str) -> Refused:
+    cells = next(r.cells for r in table.rows if r.line == line)
+    return Refused(line, cells, (FieldError("row", code),))

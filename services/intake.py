@@ -17,6 +17,7 @@ from domain.effects import Effect
 from domain.errors import InvalidInput
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
+from domain.seeker_privacy import hears_seeker
 from services import notify
 from services.access import require
 from services.areas import resolve_contact_place
@@ -98,11 +99,10 @@ async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match
                             "source": details.source})
     if compose is not None:
         await notify.to_team(uow, compose(stored, match, "team"), now)
-        if stored.is_assigned and stored.assignee_id:
-            assignee = await uow.members.get(stored.assignee_id)
-            if assignee is not None:
-                await notify.to_member(uow, assignee, compose(stored, match, "assignee"), now,
-                                       quiet or notify.NO_QUIET)
+        holder = await uow.members.get(stored.assignee_id) if stored.assignee_id else None
+        if holder is not None and hears_seeker(stored, holder):
+            await notify.to_member(uow, holder, compose(stored, match, "assignee"), now,
+                                   quiet or notify.NO_QUIET)
     card = await changed(uow, stored.id, now)
     await uow.commit()
     return IntakeResult(card, created=False, match=match)

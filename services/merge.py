@@ -2,9 +2,11 @@
 
 Nothing is deleted: the merged-away record stays (status merged, merged_into = keeper) with its
 offers, touches and audit trail; the merge row keeps both records as they were, so undo puts
-them back. Open offers on the merged-away record are withdrawn and their multipliers told.
+them back, unless the kept record changed since (then undo is refused rather than overwrite
+that). Open offers on the merged-away record are withdrawn and their multipliers told.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -112,6 +114,8 @@ async def undo(uow: UnitOfWork, actor: Member | None, merge_id: int, now: dateti
     Offers withdrawn by the merge stay withdrawn (an offered record comes back as new)."""
     actor = require(actor, *DISPATCH_ROLES)
     record = found(await uow.duplicates.get_merge(merge_id), "merge")
+    if await _changed_since(uow, record):
+        raise NoLongerAvailable("changed_since_merge")
     if not await uow.duplicates.mark_undone(merge_id, actor.id, now):
         raise NoLongerAvailable("undone")
     await _restore(uow, record.keeper_id, record.keeper_before)
@@ -125,6 +129,29 @@ async def undo(uow: UnitOfWork, actor: Member | None, merge_id: int, now: dateti
                      await changed(uow, record.merged_id, now), merge_id)
     await uow.commit()
     return done
+
+
+async def _changed_since(uow: UnitOfWork, record: rules.MergeRecord) -> bool:
+    """The kept contact's details, status or multiplier differ from what the merge left (a
+    stage, an offer, a method a touch added): undoing would overwrite that, so it is refused.
+    Without the merge's audit row nobody can tell, so that is refused too."""
+    kept = found(await uow.contacts.get(record.keeper_id), "contact")
+    left = next((after for entry in reversed(await uow.audit.for_entity("contact", kept.id))
+                 if entry.action == "merge" and entry.after
+                 and (after := json.loads(entry.after)).get("merged") == record.merged_id),
+                None)
+    if left is None:
+        return True
+    expected = {"details": left["details"],
+                **{f: left.get(f, record.keeper_before[f]) for f in ("status", "assignee_id")}}
+    current = {"details": asdict(kept.details), "status": kept.status,
+               "assignee_id": kept.assignee_id}
+    return _plain(current) != _plain(expected)
+
+
+def _plain(value: object) -> object:
+    """As stored in the audit log (JSON), so values read back compare equal."""
+    return json.loads(json.dumps(value, default=str))
 
 
 async def _pair(uow: UnitOfWork, suspect_id: int, contact_id: int) -> tuple[Contact, Contact]:

@@ -9,6 +9,7 @@ from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.delivery import Purpose
 from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action
 from domain.members import Member
+from domain.seeker_privacy import hears_seeker
 from services import notify
 from services.access import found
 from services.card_queue import changed, show
@@ -34,7 +35,7 @@ async def due_nags(uow: UnitOfWork, policy: NagPolicy, now: datetime) -> list[Du
                             policy, now)
         if action is not NagAction.NONE and contact.assignee_id:
             assignee = found(await uow.members.get(contact.assignee_id), "member")
-            if not assignee.is_multiplier:  # deactivated: nobody to remind, tell the team
+            if not hears_seeker(contact, assignee):  # left the team: tell the team instead
                 action = NagAction.ESCALATE
             result.append(Due(contact, action, assignee))
     return result

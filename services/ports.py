@@ -241,6 +241,10 @@ class Audit(Protocol):
         """Events since a moment: what a digest reports as news."""
         ...
 
+    async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEntry]:
+        """One record's trail, oldest first."""
+        ...
+
 
 class Settings(Protocol):
     async def get(self, key: str) -> str | None: ...

@@ -20,10 +20,12 @@ from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable, NotAllowed
 from domain.members import Member
 from domain.outbox import Enqueue
+from domain.seeker_privacy import hears_seeker
 from services.access import found
 from services.card_queue import show
 from services.notify import Quiet, to_member
 from services.ports import UnitOfWork
+from services.triage import show_card
 from services.transaction import use_case
 
 #: Contacts closed for 'no answer' only while nobody reached the seeker yet.
@@ -39,11 +41,13 @@ class Intro:
 
 
 @use_case
-async def introduce(uow: UnitOfWork, contact_id: int, now: datetime) -> Intro | None:
+async def introduce(uow: UnitOfWork, contact_id: int, member: Member, now: datetime
+                    ) -> Intro | None:
     """The contact was just accepted: its seeker now talks with this multiplier (who owes
-    the first answer). None if the contact did not come from a seeker writing in."""
+    the first answer). None if the contact did not come from a seeker writing in, or if
+    `member` may not hear the seeker (domain.seeker_privacy)."""
     conv = await uow.conversations.by_contact(contact_id)
-    if conv is None:
+    if conv is None or not hears_seeker(await uow.contacts.get(contact_id), member):
         await uow.commit()
         return None
     await uow.conversations.set_fields(conv.id, handler_since=now,
@@ -131,7 +135,7 @@ ComposeStatus = Callable[["StatusMove", datetime], str]
 async def apply_status(uow: UnitOfWork, move: StatusMove, now: datetime, quiet: Quiet,
                        compose: ComposeStatus) -> bool:
     """The status job's move for one conversation, in its own transaction: the multiplier
-    (if still active) is told; a conversation closed for no answer closes its contact."""
+    (if they may still hear the seeker) is told; a conversation closed for no answer closes its contact."""
     conv, contact = move.conversation, move.contact
     if not await uow.conversations.set_status_if(conv, move.to, now):
         return False
@@ -143,7 +147,7 @@ async def apply_status(uow: UnitOfWork, move: StatusMove, now: datetime, quiet: 
         await uow.audit.record(now, None, "contact", contact.id, "no_answer_close",
                                contact.status, Status.CLOSED)
         await show(uow, contact.id, now)
-    if move.assignee is not None and move.assignee.active:
+    if move.assignee is not None and hears_seeker(contact, move.assignee):
         await to_member(uow, move.assignee, compose(move, now), now, quiet,
                         dedupe_key=f"conv:{conv.id}:{move.to.value}:"
                                    f"{(conv.last_in_at or now).isoformat()}")
@@ -169,8 +173,21 @@ class StoredPiece:
 
 
 @use_case
-async def stored_piece(uow: UnitOfWork, message_id: int) -> StoredPiece | None:
+async def stored_piece(uow: UnitOfWork, message_id: int, reader_id: int | None,
+                       now: datetime) -> StoredPiece | None:
+    """The piece as it is now, if `reader_id` may still hear the seeker when it goes out: a
+    message queued for a holder who has left since goes to the triage card instead."""
     stored = await uow.conversations.message(message_id)
     conv = await uow.conversations.get(stored.conversation_id) if stored else None
+    if conv is None or stored is None:
+        await uow.commit()
+        return None
+    contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
+    reader = await uow.members.get(reader_id) if reader_id is not None else None
+    if not hears_seeker(contact, reader):
+        if stored.direction is Direction.IN:
+            await show_card(uow, conv.id, now)
+        await uow.commit()
+        return None
     await uow.commit()
-    return StoredPiece(conv, stored) if conv and stored else None
+    return StoredPiece(conv, stored)

@@ -1,11 +1,12 @@
 """A seeker's message arrives: muted, slowed down, stored for triage, or relayed to the
-multiplier who holds their contact. One conversation per sender."""
+multiplier who holds their contact. One conversation per sender. A holder who may no longer
+hear the seeker (domain.seeker_privacy) gets nothing: the message goes to the triage card."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.contacts import ASSIGNED_STATUSES, Status
+from domain.contacts import Status
 from domain.conversations import (
     Conversation,
     Direction,
@@ -20,6 +21,7 @@ from domain.conversations import (
 from domain.delivery import Purpose
 from domain.members import Member
 from domain.outbox import Enqueue
+from domain.seeker_privacy import hears_seeker
 from services.ports import UnitOfWork
 from services.transaction import use_case
 from services.triage import TriageCard, show_card, triage_card
@@ -93,8 +95,9 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
                            seeker_family_name=msg.family_name,
                            seeker_username=msg.username)
     relay_to = None
-    if contact and contact.status in ASSIGNED_STATUSES and contact.assignee_id:
-        relay_to = await uow.members.get(contact.assignee_id)
+    if contact and contact.is_assigned:
+        holder = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
+        relay_to = holder if hears_seeker(contact, holder) else None
         await convs.set_fields(conv.id, relay_status=status_after_message(Direction.IN).value)
     if relay_to is not None:  # once relayed, the conversation is no longer the team's to read
         await uow.outbox.add(Enqueue(chat_id=relay_to.tg_user_id, member_id=relay_to.id,

@@ -1,7 +1,7 @@
 """Operators handle each seeker's request once: claim, spam (mutes the sender), read, or
 turn it into a contact that enters dispatch. Every action is a triage event for reports."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain.contacts import Contact, ContactDetails
@@ -20,6 +20,7 @@ from domain.errors import NoLongerAvailable
 from domain.intake import MAX_NOTES
 from domain.members import Member
 from domain.outbox import Enqueue
+from domain.seeker_privacy import holder_gone
 from domain.roles import INTAKE_ROLES
 from services import intake
 from services.access import found, require
@@ -37,6 +38,9 @@ class TriageCard:
     count: int  # the seeker's messages in all
     names: dict[int, str]  # member id -> name (claimer, triager)
     contact: Contact | None
+    holder_gone: bool = False  # its holder may no longer hear the seeker: the team reads
+    #: every message, for the claimer's private copy (the card in the group masks them)
+    history: list[ConversationMessage] = field(default_factory=list)
 
 
 @use_case
@@ -47,25 +51,32 @@ async def triage_card(uow: UnitOfWork, conversation_id: int) -> TriageCard:
         if member_id is not None and member_id not in names:
             member = await uow.members.get(member_id)
             names[member_id] = member.name if member else "?"
+    contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
+    holder = await uow.members.get(contact.assignee_id) if contact and contact.assignee_id \
+        else None
     return TriageCard(
         conversation=conv,
         latest=await uow.conversations.messages(conv.id, CARD_MESSAGES),
         count=await uow.conversations.count_messages(conv.id, Direction.IN),
         names=names,
-        contact=await uow.contacts.get(conv.contact_id) if conv.contact_id else None,
+        contact=contact,
+        holder_gone=holder_gone(contact, holder),
     )
 
 
 @use_case
 async def act(uow: UnitOfWork, actor: Member | None, conversation_id: int,
               action: TriageAction, now: datetime) -> TriageCard:
-    """Claim, spam or read. 'contact' goes through to_contact."""
+    """Claim, spam or read. 'contact' goes through to_contact. A claim's card carries the
+    whole conversation for the claimer's private copy."""
     actor = require(actor, *INTAKE_ROLES)
     conv = await _take(uow, actor, conversation_id, action, now)
     fields: dict[str, object] = {"triage": TRIAGE_RESULT[action].value}
     fields["claimed_by" if action is TriageAction.CLAIM else "triaged_by"] = actor.id
     await _move(uow, conv, **fields)
     card = await triage_card(uow, conv.id)
+    if action is TriageAction.CLAIM:
+        card = replace(card, history=await uow.conversations.messages(conv.id))
     await uow.commit()
     return card
 

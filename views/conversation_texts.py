@@ -18,6 +18,7 @@ from domain.conversations import (
     Triage,
     TriageAction,
 )
+from domain.masking import mask_contact_details
 from services.triage import TriageCard
 from views import labels
 from views.callbacks import ShareContact, TriageAct
@@ -67,10 +68,14 @@ def _who(conv: Conversation) -> str:
     return f"{escape(conv.seeker_name)}{handle}"
 
 
-def _line(message: ConversationMessage) -> str:
+def _line(message: ConversationMessage, masked: bool = False, limit: int | None = None) -> str:
+    """One message as a line; `masked` for the team chat, where contact details are hidden."""
     arrow = "→" if message.direction is Direction.IN else "←"
     media = f"[{kind_label(message.kind)}] " if message.kind is not Kind.TEXT else ""
-    body = escape((message.text or "")[:SNIPPET])
+    words = message.text or ""
+    if masked:
+        words = mask_contact_details(words, _("[hidden]"))
+    body = escape(words[:limit])
     return f"{arrow} {media}{body}".rstrip()
 
 
@@ -80,9 +85,18 @@ def triage_card(card: TriageCard, now: datetime) -> str:
     lines = [_("💬 <b>Seeker</b> {who} — {count}, first {age} ago").format(
         who=_who(conv), count=count, age=labels.ago(conv.round_started_at, now))]
     lines.append(_triage_state(card))
-    lines += ["", *(_line(m) for m in card.latest)]
+    lines += ["", *(_line(m, masked=True, limit=SNIPPET) for m in card.latest)]
     if card.count > len([m for m in card.latest if m.direction is Direction.IN]):
         lines.insert(2, _("(latest messages)"))
+    return fit("\n".join(lines))
+
+
+def claimed_conversation(card: TriageCard) -> str:
+    """The claimer's private copy: the seeker's words as written, contact details included
+    (the team chat's card hides them)."""
+    lines = [_("💬 You claimed the request of {who}. Their messages, as written:").format(
+        who=_who(card.conversation)), ""]
+    lines += [_line(m) for m in card.history]
     return fit("\n".join(lines))
 
 
@@ -102,6 +116,8 @@ def _triage_state(card: TriageCard) -> str:
         return _("Read, no action (by {name})").format(name=name(conv.triaged_by))
     contact = card.contact
     status = f" · {labels.status(contact.status)}" if contact else ""
+    if card.holder_gone:
+        status += " · " + _("holder no longer on the team")
     return _("Contact #{id} (by {name}){status}").format(
         id=conv.contact_id, name=name(conv.triaged_by), status=status)
 
@@ -150,7 +166,7 @@ def relayed(conv: Conversation, contact_id: int | None, text: str | None,
 def intro(conv: Conversation, contact_id: int, history: list[ConversationMessage]) -> str:
     lines = [_("💬 <b>{who}</b> (#{id}) wrote to the team's bot. Reply to this message to answer them; they see the team's bot, not your account.").format(
         who=escape(conv.seeker_name), id=contact_id), ""]
-    lines += [_line(m) for m in history]
+    lines += [_line(m, limit=SNIPPET) for m in history]
     return fit("\n".join(lines))
 
 

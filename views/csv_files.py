@@ -1,4 +1,5 @@
-"""CSV documents for spreadsheets: a cell that a spreadsheet would run as a formula is quoted."""
+"""CSV documents for spreadsheets: a cell that a spreadsheet would run as a formula is quoted.
+Every CSV the bot writes goes through document()."""
 
 import csv
 import io
@@ -18,8 +19,9 @@ def safe(value: object) -> str:
 
 
 def document(filename: str, header: list[str], rows: Iterable[Iterable[object]]) -> BufferedInputFile:
+    """The one CSV writer of the bot: every cell escaped, the header too (the refused-rows
+    file repeats an uploaded header, which is someone else's text)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([safe(v) for v in row] for row in rows)
+    writer.writerows([safe(v) for v in row] for row in [header, *rows])
     return BufferedInputFile(buffer.getvalue().encode("utf-8-sig"), filename=filename)

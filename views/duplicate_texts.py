@@ -49,3 +49,8 @@ def pending_list(items: list[tuple[Suspect, Contact, Contact]]) -> str:
 
 def missed_notice(count: int) -> str:
     return _("🔎 The duplicate check found {n} more possible duplicate(s). See /duplicates.").format(n=count)
+
+
+def undo_refused() -> str:
+    """Answered instead of undoing: a callback alert holds at most 200 characters."""
+    return _("Not undone: the kept contact changed after the merge (a stage, an offer or new details), and undoing would overwrite that.")

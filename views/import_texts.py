@@ -17,6 +17,9 @@ def field_problem(code: str) -> str:
         "gender": _("must be m, f or empty"),
         "language": _("must be a language code such as en, ru, uk"),
         "reach": _("no phone, Telegram username or e-mail"),
+        "cell_too_long": _("a cell is too long to read; shorten it"),
+        "unreadable": _("this line cannot be read as CSV"),
+        "not_imported": _("not imported: the database failed; send this row again"),
     }.get(code, code)
 
 
@@ -25,13 +28,13 @@ def error_line(error: FieldError) -> str:
 
 
 def reason(row: Refused) -> str:
-    if row.duplicate_of is not None:
-        return _("duplicate of line {line} in this file").format(line=row.duplicate_of)
     return "; ".join(error_line(e) for e in row.errors)
 
 
 def table_problem(code: str) -> str:
     """A file that cannot be read at all."""
+    if code.startswith("quote:"):
+        return _("A quote (\") opened on line {line} is never closed, so every later row would be lost. Nothing was imported: close the quote and send the file again.").format(line=code[6:])
     if code.startswith("csv:"):
         return _("The file is not valid CSV (near line {line}).").format(line=code[4:])
     return {

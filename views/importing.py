@@ -17,11 +17,11 @@ def imported_notice(n: int, file_name: str) -> str:
 
 def summary(report: ImportReport) -> str:
     """Plain text (escape it for HTML)."""
-    head = _("Import of {file}: {imported} imported, {attached} already known (added to their contact), {duplicates} repeated in the file, {refused} "
+    head = _("Import of {file}: {imported} imported (possible duplicates: {suspected}), {attached} already known (added to their contact), {refused} "
              "rows refused (of {rows}).").format(
-        file=report.file_name, imported=len(report.imported), attached=len(report.attached),
-        duplicates=report.duplicates, refused=len(report.refused) - report.duplicates,
-        rows=report.rows)
+        file=report.file_name, imported=len(report.imported),
+        suspected=len(report.suspected), attached=len(report.attached),
+        refused=len(report.refused), rows=report.rows)
     lines = [head] + [_("line {line}: {reason}").format(line=r.line, reason=import_texts.reason(r))
                       for r in report.refused]
     return "\n".join(lines)

@@ -34,10 +34,9 @@ async def test_an_admin_imports_a_file_with_broken_rows(team: Team) -> None:
     await team.admin.send_document(LEADS, "leads.csv", mime_type="text/csv")
     summary = await team.admin.wait_reply(contains="Import of leads.csv")
     assert summary.text.splitlines() == [
-        "Import of leads.csv: 3 imported, 0 already known (added to their contact), 1 repeated in the file, 2 rows refused (of 6).",
+        "Import of leads.csv: 4 imported (possible duplicates: 1), 0 already known (added to their contact), 2 rows refused (of 6).",
         "line 3: name: is required",
         "line 4: phone: not a valid number (include the country code)",
-        "line 5: duplicate of line 2 in this file",
     ]
     progress = await team.admin.wait_reply(contains="Importing leads.csv")
     assert progress.edited >= 1 and "of 6 rows" in progress.text
@@ -47,31 +46,31 @@ async def test_an_admin_imports_a_file_with_broken_rows(team: Team) -> None:
     assert table[0][:3] == ["line", "reason", "Имя"]
     assert [(r[0], r[1]) for r in table[1:]] == [
         ("3", "name: is required"),
-        ("4", "phone: not a valid number (include the country code)"),
-        ("5", "duplicate of line 2 in this file")]
+        ("4", "phone: not a valid number (include the country code)")]
 
     await team.drain()
-    for number, name in (("#1", "Maria"), ("#2", "=HYPERLINK"), ("#3", "Ira")):
+    for number, name in (("#1", "Maria"), ("#2", "Possible duplicate of #1"), ("#3", "=HYPERLINK"),
+                         ("#4", "Ira")):
         card = await team.fake.wait_for(team.group.id, lambda m, n=number: (m.text or "").startswith(n + " "))
         assert name in card.text and "csv:leads.csv" in card.text
     pings = [m.text for m in team.fake.chat(ADMIN_ID).bot_messages
              if (m.text or "")[:1] in ("📥", "🆕")]
-    assert pings == ["📥 3 new contacts imported from leads.csv; /queue lists them."]
+    assert pings == ["📥 4 new contacts imported from leads.csv; /queue lists them."]
 
     await team.admin.send("/export contacts")
     export = await team.admin.wait_reply(predicate=lambda m: m.document_bytes is not None)
-    assert export.caption == "3 rows."
+    assert export.caption == "4 rows."
     rows = rows_of(export.document_bytes)
     assert rows[0][:5] == ["id", "created_at", "status", "name", "phone"]
     assert [(r[3], r[4]) for r in rows[1:]] == [
         ("Maria Ivanova", "'+380441234567"),  # a leading + would be read as a formula too
-        ("'=HYPERLINK(\"http://evil\")", ""), ("Ira", "")]
+        ("Maria twin", "'+380441234567"), ("'=HYPERLINK(\"http://evil\")", ""), ("Ira", "")]
 
     await team.admin.send("/export audit 2026-11-01")
     audit = await team.admin.wait_reply(predicate=lambda m: m.document_bytes is not None
                                         and m.document["file_name"].startswith("audit"))
     actions = [r[5] for r in rows_of(audit.document_bytes)[1:]]
-    assert actions.count("create") >= 3 and actions[-1] == "contacts"  # the export above
+    assert actions.count("create") >= 4 and actions[-1] == "contacts"  # the export above
     await team.admin.ask("/export everything", contains="Usage: /export contacts")
     await team.admin.ask("/export audit yesterday", contains="Usage: /export contacts")
 
@@ -112,13 +111,13 @@ def test_dispatchbot_import_reports_each_bad_row(tmp_path, monkeypatch, capsys) 
     assert "no active admin" in capsys.readouterr().err
     assert main(["import", str(file), "--as", str(ADMIN_ID)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "Import of leads.csv: 3 imported, 0 already known (added to their contact), 1 repeated in the file, 2 rows refused (of 6)."
+    assert out[0] == "Import of leads.csv: 4 imported (possible duplicates: 1), 0 already known (added to their contact), 2 rows refused (of 6)."
     assert out[1:] == ["line 3: name: is required",
-                       "line 4: phone: not a valid number (include the country code)",
-                       "line 5: duplicate of line 2 in this file"]
+                       "line 4: phone: not a valid number (include the country code)"]
     with sqlite3.connect(db) as conn:
         stored = conn.execute("select name, phone, source from contacts order by id").fetchall()
     assert stored == [("Maria Ivanova", "+380441234567", "csv:leads.csv"),
+                      ("Maria twin", "+380441234567", "csv:leads.csv"),
                       ('=HYPERLINK("http://evil")', None, "csv:leads.csv"),
                       ("Ira", None, "csv:leads.csv")]
     assert main(["import", str(tmp_path / "missing.csv"), "--as", str(ADMIN_ID)]) == 2

@@ -352,6 +352,9 @@ class FakeAudit(_Repository):
         return [a for a in self.t.audit
                 if a.entity == entity and a.action in actions and a.at > since]
 
+    async def for_entity(self, entity: str, entity_id: int) -> list[AuditEntry]:
+        return [a for a in self.t.audit if a.entity == entity and a.entity_id == entity_id]
+
 
 class FakeSettings(_Repository):
     async def get(self, key: str) -> str | None:

@@ -20,3 +20,10 @@ def test_document_round_trips_with_quoted_cells() -> None:
     doc = document("x.csv", ["name", "notes"], [["=cmd|' /C calc'!A0", "ok, \"quoted\""]])
     rows = list(csv.reader(io.StringIO(doc.data.decode("utf-8-sig"))))
     assert rows == [["name", "notes"], ["'=cmd|' /C calc'!A0", "ok, \"quoted\""]]
+
+
+def test_every_cell_is_escaped_the_header_too() -> None:
+    """The refused-rows file repeats the uploaded header: it is someone else's text."""
+    doc = document("refused.csv", ["line", "=HYPERLINK(\"http://x\",\"open\")"], [[7, "-x"]])
+    rows = list(csv.reader(io.StringIO(doc.data.decode("utf-8-sig"))))
+    assert rows == [["line", "'=HYPERLINK(\"http://x\",\"open\")"], ["7", "'-x"]]

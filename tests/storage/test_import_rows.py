@@ -1,0 +1,73 @@
+"""A CSV import on a real database: each row meets the same intake rule as a contact
+entered by hand, a broken row or file never loses the others' report."""
+
+from sqlalchemy import func, select
+
+from domain.csv_import import plan_import
+from domain.csv_table import read_table
+from domain.roles import Role
+from services.importing import run_import
+from services.notify import NO_QUIET
+from storage.models import ContactRow
+from storage.uow import UnitOfWork
+
+
+def touch(contact, match, who) -> str:  # type: ignore[no-untyped-def]
+    return f"touch #{contact.id} for {who}"
+
+
+def imported(n: int, name: str) -> str:
+    return f"{n} from {name}"
+
+
+async def import_bytes(factory, clock, data: bytes):  # type: ignore[no-untyped-def]
+    async with UnitOfWork(factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
+        await uow.commit()
+    table = read_table(data)
+    async with UnitOfWork(factory) as uow:
+        return await run_import(uow, boss, "leads.csv", table,
+                                plan_import(table, "UA", "csv:leads.csv"), clock.now(),
+                                NO_QUIET, touch, imported)
+
+
+async def test_repeats_inside_a_file_meet_the_intake_rule(session_factory, clock) -> None:
+    report = await import_bytes(session_factory, clock, (
+        "name,phone\n"
+        "Maria Ivanova,+380441234567\n"
+        "Maria Ivanova,+380 44 123 4567\n"  # the same person again: a touch
+        "Petro Shevchenko,044 123 4567\n"  # a family phone: a possible duplicate
+    ).encode())
+    assert report.refused == []
+    assert (report.imported, report.attached, report.suspected) == ([1, 2], [1], [2])
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ContactRow)) == 2
+        assert await uow.duplicates.touches(1) == 1
+        assert [(s.contact_id, s.other_id) for s in await uow.duplicates.pending_for(2)] \
+            == [(2, 1)]
+
+
+async def test_a_database_error_keeps_the_report_and_names_the_rows_not_imported(
+        session_factory, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async with UnitOfWork(session_factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
+        await uow.commit()
+    table = read_table(b"name,phone\nMaria,+380441234567\nOlga,+380441234568\n"
+                       b"Ira,+380441234569\n")
+    async with UnitOfWork(session_factory) as uow:
+        add = uow.contacts.add
+
+        async def failing(details, *args):  # type: ignore[no-untyped-def]
+            if details.name == "Olga":
+                raise OSError("disk I/O error")
+            return await add(details, *args)
+
+        monkeypatch.setattr(uow.contacts, "add", failing)
+        report = await run_import(uow, boss, "leads.csv", table,
+                                  plan_import(table, "UA", "csv:leads.csv"), clock.now(),
+                                  NO_QUIET, touch, imported)
+    assert report.imported == [1]
+    assert [(r.line, [(e.field, e.code) for e in r.errors]) for r in report.refused] == [
+        (3, [("row", "not_imported")]), (4, [("row", "not_imported")])]
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ContactRow)) == 1
