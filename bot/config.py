@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.conversations import RelayPolicy
-from domain.timing import parse_quiet_hours, parse_times, parse_weekly
+from domain.errors import InvalidInput
+from domain.timing import parse_quiet_hours, parse_times, parse_weekly, parse_zone
 from services.notify import Quiet
 
 
@@ -95,10 +95,9 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+            return parse_zone(value)
+        except InvalidInput as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
     @field_validator("digest_times")
     @classmethod

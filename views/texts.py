@@ -162,9 +162,9 @@ def offer_question(contact: Contact, days: int) -> str:
         who=summary(contact.details), days=days)
 
 
-def details(contact: Contact, offer: Offer, timezone: str) -> str:
-    """Full details: only ever sent to the multiplier who accepted. Times in their own zone."""
-    days = offer.days
+def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
+    """Full details: only ever sent to the multiplier who accepted. Times in their own zone.
+    Without an accepted offer on this record (a merge handed it over) there is no deadline."""
     d = contact.details
     rows = [
         (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
@@ -172,10 +172,12 @@ def details(contact: Contact, offer: Offer, timezone: str) -> str:
         (_("Language"), labels.language(d.language)), (_("Area"), d.area),
         (_("Source"), d.source), (_("Notes"), d.notes),
     ]
-    accepted = offer.answered_at or offer.created_at
-    lines = [_("<b>#{id} {name}</b> — please reach them by {deadline}.").format(
-        id=contact.id, name=escape(d.name),
-        deadline=labels.when(accepted + timedelta(days=days), timezone))]
+    lines = [f"<b>#{contact.id} {escape(d.name)}</b>"]
+    if offer is not None:
+        accepted = offer.answered_at or offer.created_at
+        lines = [_("<b>#{id} {name}</b> — please reach them by {deadline}.").format(
+            id=contact.id, name=escape(d.name),
+            deadline=labels.when(accepted + timedelta(days=offer.days), timezone))]
     lines += [f"{label}: {escape(str(value))}" for label, value in rows if value]
     lines.append(_("Stage: {stage}").format(stage=labels.status(contact.status)))
     return "\n".join(lines)
