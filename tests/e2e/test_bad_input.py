@@ -78,3 +78,18 @@ async def test_a_stage_press_on_a_record_a_merge_handed_over(team: Team) -> None
     shown = await anna.wait_reply(contains="Stage: reached", after=seq)
     assert shown.text.splitlines()[0] == "#1 Maria Ivanova"
     assert await scalar(team, "select status from contacts where id = 1") == "reached"
+
+
+async def test_csv_files_in_other_encodings_are_read_or_named(team: Team) -> None:
+    await team.admin.ask("/start", contains="Hello, Boss")
+    leads = "ФИО,Телефон,Город\nМария Иванова,+380441234567,Подол\n"
+    await team.admin.send_document(leads.encode("koi8-r"), "koi8.csv", mime_type="text/csv")
+    reply = await team.admin.wait_reply()
+    assert reply.text == (
+        "I cannot read the letters of this file: it is not in UTF-8, UTF-16 or UTF-32 (with a "
+        "byte order mark) or Windows-1251. Save it as CSV UTF-8 (Excel: Save As → “CSV UTF-8 "
+        "(Comma delimited)”; LibreOffice: character set “Unicode (UTF-8)”) and send it again.")
+    await team.admin.send_document(leads.encode("utf-16"), "unicode.csv", mime_type="text/csv")
+    summary = await team.admin.wait_reply(contains="Import of unicode.csv")
+    assert summary.text.startswith("Import of unicode.csv: 1 imported")
+    assert await scalar(team, "select name from contacts") == "Мария Иванова"
