@@ -4,6 +4,7 @@ People export from Excel, Google Sheets and CRMs in several languages, so the he
 matched by folded aliases ("Phone", "телефон", "tel") and the delimiter is sniffed.
 """
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -11,7 +12,12 @@ from dataclasses import dataclass
 
 from domain.errors import InvalidInput
 
-ENCODINGS = ("utf-8-sig", "cp1251")  # utf-8-sig also reads plain utf-8
+#: A byte order mark names its encoding (UTF-32 first: its LE mark starts like UTF-16's).
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+#: Without a mark: UTF-8, else Windows-1251 (which decodes almost any bytes, so it is a guess).
+GUESSED = "cp1251"
 DELIMITERS = ",;\t"
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -50,13 +56,21 @@ class Table:
         return {field: row.cells[i] for i, field in self.columns.items() if i < len(row.cells)}
 
 
-def decode(data: bytes) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput("encoding")  # cp1251 decodes almost anything; kept for safety
+def decode(data: bytes) -> tuple[str, bool]:
+    """The text, and whether its encoding was a guess (Windows-1251). NUL bytes without a
+    mark are UTF-16 or UTF-32 saved without one: no text file has them."""
+    encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data:
+        raise InvalidInput("encoding")
+    try:
+        return data.decode(encoding or "utf-8"), False
+    except UnicodeDecodeError:
+        if encoding is not None:
+            raise InvalidInput("encoding") from None
+    try:
+        return data.decode(GUESSED), True
+    except UnicodeDecodeError:
+        raise InvalidInput("encoding") from None
 
 
 def field_for(header_cell: str) -> str | None:
@@ -82,7 +96,9 @@ def map_columns(header: list[str]) -> tuple[dict[int, str], tuple[str, ...]]:
 
 
 def read_table(data: bytes) -> Table:
-    text = decode(data)
+    """A header without one known column, read by guessing Windows-1251, was in some other
+    8-bit encoding (KOI8-R, CP866…): that is the problem to name, not the missing column."""
+    text, guessed = decode(data)
     if not text.strip():
         raise InvalidInput("empty")
     try:
@@ -95,6 +111,8 @@ def read_table(data: bytes) -> Table:
     if not rows:
         raise InvalidInput("empty")
     header = [c.strip() for c in rows[0].cells]
+    if guessed and not any(field_for(cell) for cell in header):
+        raise InvalidInput("encoding")
     columns, ignored = map_columns(header)
     return Table(tuple(header), columns, ignored, tuple(rows[1:]))
 
