@@ -93,3 +93,16 @@ async def test_csv_files_in_other_encodings_are_read_or_named(team: Team) -> Non
     summary = await team.admin.wait_reply(contains="Import of unicode.csv")
     assert summary.text.startswith("Import of unicode.csv: 1 imported")
     assert await scalar(team, "select name from contacts") == "Мария Иванова"
+
+
+async def test_handled_update_ids_are_forgotten_after_a_week(team: Team) -> None:
+    await team.admin.ask("/start", contains="Hello, Boss")
+    await team.admin.ask("/help", contains="Commands:")
+    assert await scalar(team, "select count(*) from processed_updates") == 2
+    team.clock.advance(days=6)
+    await team.run_jobs()
+    assert await scalar(team, "select count(*) from processed_updates") == 2
+    await team.admin.ask("/help", contains="Commands:")
+    team.clock.advance(days=1, hours=1)
+    await team.run_jobs()
+    assert await scalar(team, "select count(*) from processed_updates") == 1
