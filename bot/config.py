@@ -12,6 +12,11 @@ from domain.timing import parse_quiet_hours, parse_times, parse_weekly, parse_zo
 from services.notify import Quiet
 
 
+#: BOT_TOKEN as .env.example has it: a well-formed token Telegram would only reject after a
+#: network round trip, so it is recognised and named before any call.
+EXAMPLE_BOT_TOKEN = "123456:replace-me"
+
+
 def _csv(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]

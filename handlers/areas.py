@@ -100,7 +100,7 @@ def listing(area_map: AreaMap) -> str:
 def router() -> Router:
     r = Router(name="areas")
     r.message.register(show, Command("areas"),
-                       HasRole(Role.ADMIN, *DISPATCH_ROLES, Role.MULTIPLIER))
+                       HasRole(Role.ADMIN, *DISPATCH_ROLES, Role.OPERATOR, Role.MULTIPLIER))
     r.message.register(save, Command("area"), HasRole(Role.ADMIN))
     r.message.register(remove, Command("area_remove"), HasRole(Role.ADMIN))
     r.message.register(neighbours, Command("near", "far"), HasRole(Role.ADMIN))

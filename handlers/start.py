@@ -14,18 +14,20 @@ from domain.timing import parse_zone
 from handlers.common import help_text
 from services import team
 from storage.uow import UnitOfWork
-from views import labels
+from services.options import Options
+from views import labels, texts
 
 JOIN_PREFIX = "join-"
 
 
-async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock,
+               settings: Options) -> None:
     assert message.from_user and command.args
     user = message.from_user
     try:
         joined = await team.join(
             uow, command.args.removeprefix(JOIN_PREFIX), user.id, user.full_name, user.username,
-            clock.now(),
+            clock.now(), compose_notice=texts.joined_notice, quiet=settings.quiet(),
         )
     except DomainError:
         await message.answer(_("This invite link is used up or expired. Ask an admin for a new one."))

@@ -34,7 +34,7 @@ async def test_help_offers_each_role_its_commands_and_operators_get_areas(team: 
     assert "/areas" in operator_help.text and "/report" not in operator_help.text
     await kyiv_areas(team)
     listing = await oper.ask("/areas")
-    assert listing.text.splitlines()[:2] == ["Areas", "• Podil (Kyiv) — next to Obolon"]
+    assert listing.text.splitlines()[:2] == ["Areas", "• Obolon (Kyiv) — next to Podil"]
 
 
 async def test_a_card_after_the_only_multiplier_declined_says_so(team: Team) -> None:
