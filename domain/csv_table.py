@@ -57,10 +57,11 @@ class Table:
 
 
 def decode(data: bytes) -> tuple[str, bool]:
-    """The text, and whether its encoding was a guess (Windows-1251). NUL bytes without a
-    mark are UTF-16 or UTF-32 saved without one: no text file has them."""
+    """The text, and whether its encoding was a guess (Windows-1251). Many NUL bytes without
+    a mark are UTF-16 or UTF-32 saved without one (every ASCII character brings one or three);
+    a stray NUL in a cell is text, and the field rules take it out."""
     encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
-    if encoding is None and b"\x00" in data:
+    if encoding is None and data.count(0) > len(data) // 10:
         raise InvalidInput("encoding")
     try:
         return data.decode(encoding or "utf-8"), False
