@@ -73,6 +73,8 @@ async def create_contact(request: web.Request) -> web.Response:
     if wait is not None:
         return _errors(429, ("request", "too many requests for this key"),
                        **{"Retry-After": str(wait)})
+    if not _is_json(request.content_type):
+        return _errors(415, ("Content-Type", "must be application/json"))
     raw = await _body(request, settings.api_max_body_bytes)
     if raw is None:
         return _errors(413, ("body", f"larger than {settings.api_max_body_bytes} bytes"))
@@ -89,14 +91,33 @@ async def create_contact(request: web.Request) -> web.Response:
     return await _submit(deps, key, owner, details, idempotency_key, request_hash(raw))
 
 
+def _is_json(content_type: str) -> bool:
+    """application/json or a +json type; a form or text/plain body is not what we document."""
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
 def _json_object(raw: bytes) -> dict[str, Any] | web.Response:
     try:
         data = json.loads(raw or b"null")
+    except RecursionError:  # json's parser recurses per level; the body is one flat object
+        return _errors(400, ("body", "nested too deeply (send one flat JSON object)"))
     except (ValueError, UnicodeDecodeError):
         return _errors(400, ("body", "not valid JSON"))
+    if not _is_unicode(data):
+        return _errors(400, ("body", "not valid Unicode (a lone surrogate escape such as \\ud800)"))
     if not isinstance(data, dict):
         return _errors(422, ("body", "must be a JSON object"))
     return data
+
+
+def _is_unicode(data: object) -> bool:
+    """JSON lets a string escape half a surrogate pair ("\\ud800"); such a string cannot be
+    stored or shown, so it is refused here rather than failing in the database."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, details: ContactDetails,

@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -11,7 +12,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n, SimpleI18nMiddleware
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -19,6 +19,7 @@ from api.contacts import ApiDeps
 from api.limits import KeyLimits
 from api.server import start_api
 from bot.config import Settings
+from bot.dialog_storage import BoundedMemoryStorage
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.member import MemberMiddleware
@@ -50,13 +51,20 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
+#: A dialog left this long is forgotten (the person starts /new again), and at most this many
+#: are kept in memory (the least recently used go first): see bot.dialog_storage.
+DIALOG_IDLE = timedelta(hours=24)
+DIALOG_MAX = 10_000
+
+
 def build_storage(settings: Settings) -> BaseStorage:
     """Dialog state lives in Redis when replicas share the work, in memory otherwise."""
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
-    return MemoryStorage()
+        return RedisStorage.from_url(settings.redis_url, state_ttl=DIALOG_IDLE,
+                                     data_ttl=DIALOG_IDLE)
+    return BoundedMemoryStorage(DIALOG_IDLE.total_seconds(), DIALOG_MAX)
 
 
 def build_i18n() -> I18n:

@@ -10,7 +10,7 @@ from aiogram.utils.token import TokenValidationError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
+from bot.config import EXAMPLE_BOT_TOKEN, Settings
 from bot.logs import setup_logging
 
 
@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(settings: Settings) -> int:
     from bot.app import run
+
+    if settings.bot_token.get_secret_value() == EXAMPLE_BOT_TOKEN:
+        return _fail("BOT_TOKEN is still the example value: put your token from @BotFather in .env")
 
     try:
         asyncio.run(run(settings))

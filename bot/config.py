@@ -2,14 +2,19 @@
 
 from datetime import timedelta
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.conversations import RelayPolicy
-from domain.timing import parse_quiet_hours, parse_times, parse_weekly
+from domain.errors import InvalidInput
+from domain.timing import parse_quiet_hours, parse_times, parse_weekly, parse_zone
 from services.notify import Quiet
+
+
+#: BOT_TOKEN as .env.example has it: a well-formed token Telegram would only reject after a
+#: network round trip, so it is recognised and named before any call.
+EXAMPLE_BOT_TOKEN = "123456:replace-me"
 
 
 def _csv(value: object) -> object:
@@ -95,10 +100,9 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+            return parse_zone(value)
+        except InvalidInput as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
     @field_validator("digest_times")
     @classmethod

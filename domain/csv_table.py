@@ -4,6 +4,7 @@ People export from Excel, Google Sheets and CRMs in several languages, so the he
 matched by folded aliases ("Phone", "телефон", "tel") and the delimiter is sniffed.
 """
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -12,7 +13,12 @@ from dataclasses import dataclass
 from domain.errors import InvalidInput
 from domain.names import read_surname_first
 
-ENCODINGS = ("utf-8-sig", "cp1251")  # utf-8-sig also reads plain utf-8
+#: A byte order mark names its encoding (UTF-32 first: its LE mark starts like UTF-16's).
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+#: Without a mark: UTF-8, else Windows-1251 (which decodes almost any bytes, so it is a guess).
+GUESSED = "cp1251"
 DELIMITERS = ",;\t"
 #: A full name written surname first (ФИО, ПІБ): read into its parts row by row.
 SURNAME_FIRST = "name_surname_first"
@@ -67,13 +73,22 @@ class Table:
         return record
 
 
-def decode(data: bytes) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput("encoding")  # cp1251 decodes almost anything; kept for safety
+def decode(data: bytes) -> tuple[str, bool]:
+    """The text, and whether its encoding was a guess (Windows-1251). Many NUL bytes without
+    a mark are UTF-16 or UTF-32 saved without one (every ASCII character brings one or three);
+    a stray NUL in a cell is text, and the field rules take it out."""
+    encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
+    if encoding is None and data.count(0) > len(data) // 10:
+        raise InvalidInput("encoding")
+    try:
+        return data.decode(encoding or "utf-8"), False
+    except UnicodeDecodeError:
+        if encoding is not None:
+            raise InvalidInput("encoding") from None
+    try:
+        return data.decode(GUESSED), True
+    except UnicodeDecodeError:
+        raise InvalidInput("encoding") from None
 
 
 def field_for(header_cell: str) -> str | None:
@@ -104,7 +119,9 @@ def map_columns(header: list[str]) -> tuple[dict[int, str], tuple[str, ...]]:
 
 
 def read_table(data: bytes) -> Table:
-    text = decode(data)
+    """A header without one known column, read by guessing Windows-1251, was in some other
+    8-bit encoding (KOI8-R, CP866…): that is the problem to name, not the missing column."""
+    text, guessed = decode(data)
     if not text.strip():
         raise InvalidInput("empty")
     try:
@@ -118,6 +135,8 @@ def read_table(data: bytes) -> Table:
         raise InvalidInput("empty")
     _check_quotes(text, rows[-1])
     header = [c.strip() for c in rows[0].cells]
+    if guessed and not any(field_for(cell) for cell in header):
+        raise InvalidInput("encoding")
     columns, ignored = map_columns(header)
     return Table(tuple(header), columns, ignored, tuple(rows[1:]))
 

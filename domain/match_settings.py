@@ -4,6 +4,7 @@ from dataclasses import asdict, replace
 
 from domain.errors import InvalidInput
 from domain.matching import GenderRule, MatchPolicy
+from domain.numbers import parse_int
 
 MAX_WEIGHT = 100.0
 MAX_TRIES = 10
@@ -29,19 +30,13 @@ def apply_setting(policy: MatchPolicy, name: str, value: str) -> MatchPolicy:
             raise InvalidInput("on_off")
         return replace(policy, auto_dispatch=value == "on")
     if name == "tries":
-        return replace(policy, auto_tries=_number(value, 1, MAX_TRIES))
+        return replace(policy, auto_tries=parse_int(value, 1, MAX_TRIES))
     if name == "fairness_days":
-        return replace(policy, fairness_days=_number(value, 1, MAX_FAIRNESS_DAYS))
+        return replace(policy, fairness_days=parse_int(value, 1, MAX_FAIRNESS_DAYS))
     if name in asdict(policy.weights):
         weight = _float(value)
         return replace(policy, weights=replace(policy.weights, **{name: weight}))
     raise InvalidInput("setting")
-
-
-def _number(text: str, low: int, high: int) -> int:
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise InvalidInput("number")
-    return int(text)
 
 
 def _float(text: str) -> float:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from domain.contacts import Status
 from domain.errors import InvalidInput
+from domain.numbers import parse_int
 
 MAX_PERIOD = timedelta(days=366)
 
@@ -36,22 +37,27 @@ def parse_period(text: str, now: datetime, zone: ZoneInfo) -> Period:
     up_to_now = now + timedelta(microseconds=1)  # what happened this very moment counts
     if not parts:
         return Period(now - timedelta(days=7), up_to_now)
-    if len(parts) == 1 and parts[0].rstrip("d").isdigit():
-        days = int(parts[0].rstrip("d"))
-        if not 1 <= days <= MAX_PERIOD.days:
-            raise InvalidInput("period")
+    if len(parts) == 1:
+        days = parse_int(parts[0].removesuffix("d"), 1, MAX_PERIOD.days, "period")
         return Period(now - timedelta(days=days), up_to_now)
     if len(parts) == 2:
-        try:
-            first, last = (date.fromisoformat(p) for p in parts)
-        except ValueError:
-            raise InvalidInput("period") from None
+        return _whole_days(parts[0], parts[1], zone)
+    raise InvalidInput("period")
+
+
+def _whole_days(first_day: str, last_day: str, zone: ZoneInfo) -> Period:
+    """The calendar ends at 9999-12-31 and starts at 0001-01-01: a day past either edge (or a
+    zone shift across it) overflows, which is a bad period, not a crash."""
+    try:
+        first, last = date.fromisoformat(first_day), date.fromisoformat(last_day)
         start = datetime.combine(first, time(), zone)
         end = datetime.combine(last + timedelta(days=1), time(), zone)
-        if not timedelta(0) < end - start <= MAX_PERIOD:
-            raise InvalidInput("period")
-        return Period(start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC")))
-    raise InvalidInput("period")
+        period = Period(start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC")))
+    except (ValueError, OverflowError):
+        raise InvalidInput("period") from None
+    if not timedelta(0) < period.end - period.start <= MAX_PERIOD:
+        raise InvalidInput("period")
+    return period
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ falls. Pure, so the DST edge cases are tested without a scheduler.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.errors import InvalidInput
 
 
 def local_slot(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -80,3 +82,21 @@ def latest_weekly_slot(now: datetime, zone: ZoneInfo, weekday: int, at: time) ->
     day = today - timedelta(days=(today.weekday() - weekday) % 7)
     slot = local_slot(day, at, zone)
     return slot if slot <= now else local_slot(day - timedelta(days=7), at, zone)
+
+
+#: IANA names are short ("America/Argentina/ComodRivadavia" is among the longest).
+MAX_ZONE_NAME = 64
+
+
+def parse_zone(text: str) -> str:
+    """A time zone name people type (`/timezone Europe/Kyiv`), or InvalidInput("zone").
+    ZoneInfo opens a file under the tz database, so a folder ("Europe"), a name too long
+    for the file system or a stray byte raise OSError or ValueError rather than "not found"."""
+    name = text.strip()
+    if not name or len(name) > MAX_ZONE_NAME:
+        raise InvalidInput("zone")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InvalidInput("zone") from None
+    return name

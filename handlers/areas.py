@@ -9,8 +9,9 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.areas import AreaMap
 from domain.clock import Clock
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidInput
 from domain.members import Member
+from domain.numbers import parse_id
 from domain.roles import DISPATCH_ROLES, Role
 from services import areas
 from storage.uow import UnitOfWork
@@ -66,12 +67,16 @@ async def neighbours(message: Message, command: CommandObject, member: Member, u
 
 async def map_contact(message: Message, command: CommandObject, member: Member, uow: UnitOfWork,
                       clock: Clock, bot: Bot) -> None:
-    contact_id, _sep, place = (command.args or "").strip().partition(" ")
-    if not contact_id.isdigit() or not place.strip():
+    number, _sep, place = (command.args or "").strip().partition(" ")
+    try:
+        contact_id = parse_id(number)
+    except InvalidInput:
+        contact_id = None
+    if contact_id is None or not place.strip():
         await message.answer(_("Send: /map 12 Podil (the contact number, then a known area)."))
         return
     try:
-        view = await areas.map_contact(uow, member, int(contact_id), place, None, clock.now())
+        view = await areas.map_contact(uow, member, contact_id, place, None, clock.now())
     except DomainError as exc:
         await message.answer(labels.error(exc))
         return
@@ -95,7 +100,7 @@ def listing(area_map: AreaMap) -> str:
 def router() -> Router:
     r = Router(name="areas")
     r.message.register(show, Command("areas"),
-                       HasRole(Role.ADMIN, *DISPATCH_ROLES, Role.MULTIPLIER))
+                       HasRole(Role.ADMIN, *DISPATCH_ROLES, Role.OPERATOR, Role.MULTIPLIER))
     r.message.register(save, Command("area"), HasRole(Role.ADMIN))
     r.message.register(remove, Command("area_remove"), HasRole(Role.ADMIN))
     r.message.register(neighbours, Command("near", "far"), HasRole(Role.ADMIN))

@@ -29,6 +29,7 @@ def help_text(member: Member | None) -> str:
                   _("/digest_times — when digests go out, e.g. /digest_times 09:00,13:00,17:00"),
                   _("/area, /area_remove, /near, /far — the team's areas and neighbours"),
                   _("/matching — gender rule, fallback languages, weights, auto-dispatch"),
+                  _("/target Anna 8 — a multiplier's meetings per 30 days"),
                   _("/apikey — keys for the HTTP intake API (new, list, revoke)"),
                   _("/export contacts, /export audit — CSV tables (optionally since a date)"),
                   _("Send me a .csv file to import contacts (first row: column names)")]
@@ -39,7 +40,10 @@ def help_text(member: Member | None) -> str:
                   _("/duplicates — possible duplicates waiting for a decision"),
                   _("/notify — real-time pings or digests at set times"),
                   _("/supply — waiting seekers vs free multipliers, per area and language"),
-                  _("/map 12 Podil — put a contact's place on the map")]
+                  _("/map 12 Podil — put a contact's place on the map"),
+                  _("/report — the last 7 days (or /report 30, or two dates)")]
+    if member.has(Role.DISPATCHER) and not member.has(Role.ADMIN):
+        lines.append(_("/matching — how contacts are matched (admins change it)"))
     if member.has(Role.MULTIPLIER):
         lines += [_("/my — your contacts by stage"), _("/me — your own figures"),
                   _("/profile — your gender, languages, areas, capacity, travel")]

@@ -38,7 +38,9 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
         await query.answer(labels.error(exc), show_alert=True)
         return
     await query.answer(_("Saved: {stage}").format(stage=labels.status(callback_data.stage)))
-    accepted = next(o for o in reversed(done.card.offers) if o.status is OfferStatus.ACCEPTED)
+    # None when a merge handed this record over: the Yes was given on the other record.
+    accepted = next((o for o in reversed(done.card.offers) if o.status is OfferStatus.ACCEPTED),
+                    None)
     tz = member.timezone or settings.team_timezone
     await edit_pressed(query, texts.details(done.contact, accepted, tz),
                                   reply_markup=keyboards.stages(done.contact.id, done.contact.status))

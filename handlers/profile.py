@@ -32,8 +32,8 @@ class ProfileForm(StatesGroup):
     away_until = State()
 
 
-async def show(message: Message, member: Member, settings: Options) -> None:
-    await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
+async def show(message: Message, member: Member, uow: UnitOfWork, settings: Options) -> None:
+    await message.answer(await text(uow, member), reply_markup=keyboard(member.profile, settings))
 
 
 async def ask(query: CallbackQuery, callback_data: ProfileEdit, state: FSMContext) -> None:
@@ -54,7 +54,7 @@ async def edit(query: CallbackQuery, callback_data: ProfileEdit, member: Member,
         return
     member = await _save(uow, member, profile, clock)
     await query.answer(_("Saved."))
-    await edit_pressed(query, text(member.profile), reply_markup=keyboard(member.profile, settings))
+    await edit_pressed(query, await text(uow, member), reply_markup=keyboard(member.profile, settings))
 
 
 async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
@@ -70,7 +70,7 @@ async def areas(message: Message, state: FSMContext, member: Member, uow: UnitOf
         return
     member = await _save(uow, member, replace(member.profile, areas=places), clock)
     await state.clear()
-    await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
+    await message.answer(await text(uow, member), reply_markup=keyboard(member.profile, settings))
 
 
 async def away_until(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
@@ -86,7 +86,7 @@ async def away_until(message: Message, state: FSMContext, member: Member, uow: U
     profile = replace(member.profile, availability=Availability.AWAY, away_until=until)
     member = await _save(uow, member, profile, clock)
     await state.clear()
-    await message.answer(text(member.profile), reply_markup=keyboard(member.profile, settings))
+    await message.answer(await text(uow, member), reply_markup=keyboard(member.profile, settings))
 
 
 async def _save(uow: UnitOfWork, member: Member, profile: Profile, clock: Clock) -> Member:
@@ -112,7 +112,9 @@ def apply(profile: Profile, edit: ProfileEdit, settings: Options) -> Profile | N
     return None
 
 
-def text(profile: Profile) -> str:
+async def text(uow: UnitOfWork, member: Member) -> str:
+    """Areas by the names on the team's list (a profile stores their folded keys)."""
+    profile, area_map = member.profile, await area_service.area_map(uow, member)
     away = ""
     if profile.availability is Availability.AWAY and profile.away_until:
         away = " " + _("until {date}").format(date=profile.away_until.date().isoformat())
@@ -121,7 +123,7 @@ def text(profile: Profile) -> str:
         _("Gender: {value}").format(value=labels.gender(profile.gender)),
         _("Languages: {value}").format(
             value=", ".join(labels.language(c) for c in sorted(profile.languages)) or "—"),
-        _("Areas: {value}").format(value=escape(", ".join(sorted(profile.areas))) or "—"),
+        _("Areas: {value}").format(value=escape(", ".join(sorted(area_map.name(k) for k in profile.areas))) or "—"),
         _("Capacity: {value} contacts at a time").format(value=profile.capacity),
         _("Will travel: {km} km beyond own and neighbouring areas").format(km=profile.travel_km),
         _("Availability: {value}").format(value=labels.availability(profile.availability)) + away,

@@ -11,8 +11,9 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.clock import Clock
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidInput
 from domain.members import Member
+from domain.numbers import parse_int
 from domain.reports import parse_period
 from domain.roles import DISPATCH_ROLES, Role
 from services import reports
@@ -48,16 +49,20 @@ async def report(message: Message, command: CommandObject, member: Member, uow: 
 async def target(message: Message, command: CommandObject, member: Member, uow: UnitOfWork,
                  clock: Clock) -> None:
     who, _sep, number = (command.args or "").rpartition(" ")
-    if not who or not number.isdigit():
-        await message.answer(_("Send: /target Anna 8 (meetings per 30 days; 0 removes it)."))
+    try:
+        meetings = parse_int(number, 0, reports.MAX_TARGET)
+    except InvalidInput:
+        meetings = None
+    if not who or meetings is None:
+        await message.answer(_("Send: /target Anna 8 (meetings per 30 days, at most {n}; 0 removes it).").format(n=reports.MAX_TARGET))
         return
     try:
-        multiplier = await reports.set_target(uow, member, who, int(number), clock.now())
+        multiplier = await reports.set_target(uow, member, who, meetings, clock.now())
     except DomainError as exc:
         await message.answer(labels.error(exc))
         return
     await message.answer(_("Target for {name}: {n} meetings per 30 days.").format(
-        name=escape(multiplier.name), n=int(number)))
+        name=escape(multiplier.name), n=meetings))
 
 
 def router() -> Router:

@@ -1,7 +1,6 @@
 """/start: greet members, let invited people join through their deep link, set a time zone."""
 
 from html import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -9,22 +8,25 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.clock import Clock
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidInput
 from domain.members import Member
+from domain.timing import parse_zone
 from handlers.common import help_text
 from services import team
 from storage.uow import UnitOfWork
-from views import labels
+from services.options import Options
+from views import labels, texts
 from views.callbacks import JOIN_PREFIX
 
 
-async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock,
+               settings: Options) -> None:
     assert message.from_user and command.args
     user = message.from_user
     try:
         joined = await team.join(
             uow, command.args.removeprefix(JOIN_PREFIX), user.id, user.full_name, user.username,
-            clock.now(),
+            clock.now(), compose_notice=texts.joined_notice, quiet=settings.quiet(),
         )
     except DomainError:
         await message.answer(_("This invite link is used up or expired. Ask an admin for a new one."))
@@ -51,11 +53,10 @@ async def timezone(message: Message, command: CommandObject, member: Member | No
     if member is None:
         await message.answer(help_text(None))
         return
-    zone = (command.args or "").strip()
     try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        await message.answer(_("Send a time zone name, e.g. /timezone Europe/Kyiv"))
+        zone = parse_zone(command.args or "")
+    except InvalidInput:
+        await message.answer(_("That is not a time zone name. Send one like /timezone Europe/Kyiv (region/city)."))
         return
     await team.set_timezone(uow, member, zone, clock.now())
     await message.answer(_("Your time zone is now {zone}.").format(zone=zone))

@@ -9,6 +9,7 @@ from domain.conversations import RelayStatus
 from domain.members import Member
 from scheduler.context import JobContext
 from services import answers, autodispatch, duplicates, nags, notify, relay
+from storage.repositories.updates import forget_updates
 from views import conversation_texts, duplicate_texts, keyboards, texts
 from views.offers import offer_message
 
@@ -100,3 +101,12 @@ async def find_missed_duplicates(ctx: JobContext) -> None:
         async with ctx.uow() as uow:
             with ctx.texts():
                 await notify.tell_team(uow, duplicate_texts.missed_notice(found), now)
+
+
+#: How long a handled update id is remembered to drop Telegram's redeliveries (which come
+#: within hours): long enough for any redelivery, short enough that the table stays small.
+KEEP_UPDATE_IDS = timedelta(days=7)
+
+
+async def forget_old_updates(ctx: JobContext) -> None:
+    await forget_updates(ctx.session_factory, ctx.clock.now() - KEEP_UPDATE_IDS)

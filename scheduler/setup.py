@@ -14,6 +14,7 @@ from scheduler.jobs import (
     conversation_statuses,
     expire_offers,
     find_missed_duplicates,
+    forget_old_updates,
     nag_followups,
 )
 from scheduler.weekly import send_weekly_report
@@ -21,7 +22,7 @@ from scheduler.weekly import send_weekly_report
 log = logging.getLogger(__name__)
 
 JOBS = (expire_offers, find_missed_duplicates, auto_dispatch, nag_followups, auto_close,
-        conversation_statuses, send_digests, send_weekly_report)
+        conversation_statuses, send_digests, send_weekly_report, forget_old_updates)
 
 
 def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:

@@ -20,7 +20,7 @@ OPEN = (Status.NEW, Status.OFFERED, Status.ON_HOLD)
 
 @use_case
 async def area_map(uow: UnitOfWork, actor: Member | None) -> AreaMap:
-    require(actor, Role.ADMIN, *DISPATCH_ROLES, Role.MULTIPLIER)
+    require(actor, *Role)
     areas = await uow.areas.map()
     await uow.commit()
     return areas

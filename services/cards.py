@@ -32,6 +32,9 @@ class CardView:
     suspects: list[Suspect] = field(default_factory=list)  # pending possible duplicates
     touches: int = 0  # times the same seeker arrived again and was attached here
     merge_id: int | None = None  # the merge that set this record aside (to undo it)
+    #: Nobody is suggested only because everyone who could take the seeker declined or let
+    #: the offer lapse (not for want of a free place or a language).
+    all_asked: bool = False
 
     @property
     def pending_offer(self) -> Offer | None:
@@ -58,14 +61,17 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
     offers = await uow.offers.for_contact(contact_id)
     areas, policy = await uow.areas.map(), await uow.settings.match_policy()
     candidates = await uow.members.multiplier_candidates(now)
-    eligible = rank(contact.details, Place(contact.area_key, areas), candidates, now, policy,
-                    exclude=asked(offers), limit=None)
+    place = Place(contact.area_key, areas)
+    eligible = rank(contact.details, place, candidates, now, policy, exclude=asked(offers),
+                    limit=None)
     names = {c.member.id: c.member.name for c in candidates}
     assignee = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
     for offer in offers:
         if offer.multiplier_id not in names:
             member = await uow.members.get(offer.multiplier_id)
             names[offer.multiplier_id] = member.name if member else "?"
+    all_asked = not eligible and bool(asked(offers)) and bool(
+        rank(contact.details, place, candidates, now, policy, limit=1))
     serving = eligible if contact.area_key is None else [s for s in eligible if serves(s)]
     guesses = areas.resolve(contact.details.area).guesses if contact.area_key is None else ()
     return CardView(
@@ -83,4 +89,5 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         suspects=await uow.duplicates.pending_for(contact_id),
         touches=await uow.duplicates.touches(contact_id),
         merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,
+        all_asked=all_asked,
     )

@@ -15,6 +15,7 @@ from domain.delivery import Purpose
 from domain.duplicates import Match, exact_match
 from domain.effects import Effect
 from domain.errors import InvalidInput
+from domain.intake import clean_details
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
 from domain.seeker_privacy import hears_seeker
@@ -59,6 +60,7 @@ async def create_contact(
     auto-dispatch is nudged after the commit. `ping`: tell real-time dispatchers about this
     contact (an import tells them once for the whole file instead)."""
     actor = require(actor, *INTAKE_ROLES)
+    details = clean_details(details)
     if not (details.phone or details.tg_username or details.email or details.tg_user_id):
         raise InvalidInput("reach")
     matches = await matches_for(uow, details)

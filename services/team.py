@@ -1,6 +1,7 @@
 """The team: first admins, invites, roles, deactivation, profiles, the bound team chat."""
 
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -10,9 +11,14 @@ from domain.members import MAX_CAPACITY, Member, NotifyMode, Profile
 from domain.roles import Role
 from domain.settings import DIGEST_TIMES, TEAM_CHAT
 from domain.timing import parse_times
+from services import notify
 from services.access import found, require
 from services.ports import UnitOfWork
 from services.transaction import use_case
+
+
+#: (the member who joined, the role) -> the notice for the admin who invited them.
+ComposeJoined = Callable[[Member, Role], str]
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,10 @@ async def create_invite(
 
 @use_case
 async def join(
-    uow: UnitOfWork, token: str, tg_user_id: int, name: str, username: str | None, now: datetime
+    uow: UnitOfWork, token: str, tg_user_id: int, name: str, username: str | None, now: datetime,
+    *, compose_notice: ComposeJoined | None = None, quiet: notify.Quiet = notify.NO_QUIET,
 ) -> Joined:
+    """`compose_notice`: the words for the admin who made the invite, queued with the join."""
     invite = await uow.invites.get(token)
     if invite is None or invite.used_by is not None or as_utc(invite.expires_at) <= now:
         raise NoLongerAvailable("invite")
@@ -82,6 +90,9 @@ async def join(
         raise NoLongerAvailable("invite")
     await uow.audit.record(now, member.id, "member", member.id, "join", None, role.value)
     member = found(await uow.members.get(member.id), "member")
+    inviter = await uow.members.get(invite.created_by)
+    if compose_notice and inviter and inviter.active and inviter.id != member.id:
+        await notify.to_member(uow, inviter, compose_notice(member, role), now, quiet)
     await uow.commit()
     return Joined(member, role)
 

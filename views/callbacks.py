@@ -1,59 +1,67 @@
 """Button payloads. Each is a CallbackData class (64-byte limit); ids only, never trusted:
 every press is re-checked against the database and the presser."""
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from domain.contacts import CloseReason, Status
 from domain.conversations import TriageAction
+from domain.numbers import DB_INT_MAX
 from domain.offers import DeclineReason
 from domain.roles import Role
+
+#: An id a button carries: a forged one past the database's integer is malformed (the press
+#: is answered "out of date or invalid"), not an overflow in the driver.
+DbId = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
 
 
 class CardAction(CallbackData, prefix="card"):
     """Dispatcher buttons on a team card: other, why, hold, resume, close, back."""
 
     action: str
-    contact_id: int
+    contact_id: DbId
 
 
 class MapArea(CallbackData, prefix="map"):
     """One of the card's guesses for a place not on the list (domain.areas.key_tag)."""
 
-    contact_id: int
+    contact_id: DbId
     tag: str
 
 
 class OfferTo(CallbackData, prefix="offer"):
-    contact_id: int
-    member_id: int
+    contact_id: DbId
+    member_id: DbId
 
 
 class CloseAs(CallbackData, prefix="close"):
-    contact_id: int
+    contact_id: DbId
     reason: CloseReason
 
 
 class Withdraw(CallbackData, prefix="wd"):
-    offer_id: int
+    offer_id: DbId
 
 
 class Answer(CallbackData, prefix="ans"):
-    offer_id: int
+    offer_id: DbId
     yes: bool
 
 
 class Why(CallbackData, prefix="why"):
-    offer_id: int
+    offer_id: DbId
     reason: DeclineReason
 
 
 class Stage(CallbackData, prefix="stage"):
-    contact_id: int
+    contact_id: DbId
     stage: Status
 
 
 class HandBack(CallbackData, prefix="back"):
-    contact_id: int
+    contact_id: DbId
 
 
 class InviteRole(CallbackData, prefix="inv"):
@@ -64,7 +72,7 @@ class MemberAction(CallbackData, prefix="mbr"):
     """Admin buttons in /team: open a member, toggle a role, (de)activate."""
 
     action: str
-    member_id: int
+    member_id: DbId
     role: str = ""
 
 
@@ -89,14 +97,14 @@ class IntakePick(CallbackData, prefix="new"):
 class Escalation(CallbackData, prefix="esc"):
     """A dispatcher's answer to 'multiplier not responding': reassign, remind, more_time."""
 
-    contact_id: int
+    contact_id: DbId
     action: str
 
 
 class OpenCard(CallbackData, prefix="open"):
     """From a digest: show the contact's card with its dispatch buttons."""
 
-    contact_id: int
+    contact_id: DbId
 
 
 ALL += [IntakePick, Escalation, OpenCard, MapArea]
@@ -105,14 +113,14 @@ ALL += [IntakePick, Escalation, OpenCard, MapArea]
 class TriageAct(CallbackData, prefix="tri"):
     """An operator's button on a seeker's triage card: claim, spam, read, contact."""
 
-    conversation_id: int
+    conversation_id: DbId
     action: TriageAction
 
 
 class ShareContact(CallbackData, prefix="share"):
     """A multiplier reveals their own @username to the seeker of this conversation."""
 
-    conversation_id: int
+    conversation_id: DbId
 
 
 ALL += [TriageAct, ShareContact]
@@ -122,21 +130,21 @@ class Dup(CallbackData, prefix="dup"):
     """On a card with a possible duplicate: merge (asks for choices if any) or dismiss."""
 
     action: str  # merge | dismiss
-    suspect_id: int
-    contact_id: int  # the card it was pressed on
+    suspect_id: DbId
+    contact_id: DbId  # the card it was pressed on
 
 
 class DupMerge(CallbackData, prefix="dm"):
     """The dispatcher's choices for a merge: which values win, who keeps the seeker."""
 
-    suspect_id: int
-    contact_id: int
+    suspect_id: DbId
+    contact_id: DbId
     prefer: str  # domain.merge.Prefer
-    keep_with: int = 0  # multiplier id when two multipliers held the two records
+    keep_with: DbId = 0  # multiplier id when two multipliers held the two records
 
 
 class UndoMerge(CallbackData, prefix="um"):
-    merge_id: int
+    merge_id: DbId
 
 
 ALL += [Dup, DupMerge, UndoMerge]

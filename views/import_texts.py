@@ -39,7 +39,10 @@ def table_problem(code: str) -> str:
         return _("The file is not valid CSV (near line {line}).").format(line=code[4:])
     return {
         "empty": _("The file is empty."),
-        "encoding": _("The file is not text in UTF-8 or Windows-1251."),
+        "encoding": _("I cannot read the letters of this file: it is not in UTF-8, UTF-16 or "
+                      "UTF-32 (with a byte order mark) or Windows-1251. Save it as CSV UTF-8 "
+                      "(Excel: Save As → “CSV UTF-8 (Comma delimited)”; LibreOffice: "
+                      "character set “Unicode (UTF-8)”) and send it again."),
         "no_name_column": _("No name column found. The first row must name the columns, e.g. "
                             "name, phone, telegram, email, gender, language, area, notes."),
         "no_reach_column": _("No phone, telegram or email column found."),

@@ -9,11 +9,14 @@ from domain.contacts import Contact, ContactDetails, Status
 from domain.matching import Suggestion
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
+from domain.roles import Role
 from services.cards import CardView
 from services.matching import Explanation
 from views import labels
 
 TEXT_LIMIT = 4000  # Telegram refuses messages over 4096 characters
+#: A card counts the wait only while the contact waits for someone to take it.
+WAITING = frozenset({Status.NEW, Status.OFFERED, Status.ON_HOLD})
 
 
 def fit(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -36,8 +39,11 @@ def card(view: CardView, now: datetime) -> str:
     contact = view.contact
     lines = [f"<b>#{contact.id}</b> {summary(contact.details)}"]
     source = escape(contact.details.source) or _("unknown source")
-    lines.append(_("Source: {source} · waiting {age}").format(
-        source=source, age=labels.ago(contact.waiting_since, now)))
+    if contact.status in WAITING:
+        lines.append(_("Source: {source} · waiting {age}").format(
+            source=source, age=labels.ago(contact.waiting_since, now)))
+    else:
+        lines.append(_("Source: {source}").format(source=source))
     if contact.dispatch_note:
         lines.append(_("Handed back: {note}").format(note=escape(contact.dispatch_note)))
     lines.append(status_line(view, now))
@@ -101,6 +107,9 @@ def suggestions(view: CardView, now: datetime) -> str:
     if view.contact.auto_dispatch:
         lines.append(_("🤖 Auto-dispatch: try {n} of {of}").format(
             n=view.contact.auto_tries + 1, of=view.policy.auto_tries))
+    if not view.suggestions and view.all_asked:
+        lines.append(_("Everyone who could take them has declined or let the offer lapse. Use “Other…” to pick anyone."))
+        return "\n".join(lines)
     if not view.suggestions:
         lines.append(_("No available multiplier has free capacity. Use “Other…” to pick anyone."))
         return "\n".join(lines)
@@ -162,9 +171,9 @@ def offer_question(contact: Contact, days: int) -> str:
         who=summary(contact.details), days=days)
 
 
-def details(contact: Contact, offer: Offer, timezone: str) -> str:
-    """Full details: only ever sent to the multiplier who accepted. Times in their own zone."""
-    days = offer.days
+def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
+    """Full details: only ever sent to the multiplier who accepted. Times in their own zone.
+    Without an accepted offer on this record (a merge handed it over) there is no deadline."""
     d = contact.details
     rows = [
         (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
@@ -172,13 +181,22 @@ def details(contact: Contact, offer: Offer, timezone: str) -> str:
         (_("Language"), labels.language(d.language)), (_("Area"), d.area),
         (_("Source"), d.source), (_("Notes"), d.notes),
     ]
-    accepted = offer.answered_at or offer.created_at
-    lines = [_("<b>#{id} {name}</b> — please reach them by {deadline}.").format(
-        id=contact.id, name=escape(d.name),
-        deadline=labels.when(accepted + timedelta(days=days), timezone))]
+    lines = [f"<b>#{contact.id} {escape(d.name)}</b>"]
+    if offer is not None:
+        accepted = offer.answered_at or offer.created_at
+        lines = [_("<b>#{id} {name}</b> — please reach them by {deadline}.").format(
+            id=contact.id, name=escape(d.name),
+            deadline=labels.when(accepted + timedelta(days=offer.days), timezone))]
     lines += [f"{label}: {escape(str(value))}" for label, value in rows if value]
     lines.append(_("Stage: {stage}").format(stage=labels.status(contact.status)))
     return "\n".join(lines)
+
+
+def joined_notice(member: Member, role: Role) -> str:
+    """To the admin whose invite was used: who it was, so a wrong person is noticed."""
+    handle = f" (@{escape(member.username)})" if member.username else ""
+    return _("{name}{handle} joined as {role} through your invite.").format(
+        name=escape(member.name), handle=handle, role=labels.role(role))
 
 
 def member_line(member: Member) -> str:

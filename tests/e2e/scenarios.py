@@ -41,13 +41,14 @@ def free_port() -> int:
 
 async def set_profile(team: Team, user, language: str, area: str) -> None:  # type: ignore[no-untyped-def]
     """`user` (a member) fills in /profile: female, speaks `language`, serves `area`.
-    Leaves the profile message, showing "Areas: <area>", as their last bot message."""
+    Leaves the profile message, showing "Areas: <area>" (the area's name on the team's list,
+    or the folded place without one), as their last bot message."""
     profile = await user.ask("/profile", contains="Your profile")
     await user.press(profile, "female")
     profile = await user.wait_reply(contains="Gender: female")
     await user.press(profile, language)
     await user.press(profile, "Areas…")
-    await user.ask(area, contains="Areas: " + area.lower())
+    await user.ask(area, predicate=lambda m: f"areas: {area}".lower() in (m.text or "").lower())
 
 
 async def enter_contact(  # type: ignore[no-untyped-def]

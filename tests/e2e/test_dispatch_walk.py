@@ -45,7 +45,7 @@ async def test_contact_goes_from_intake_to_an_accepted_multiplier(team: Team) ->
     assert "1. Olga" in card.text and "Anna —" not in card.text
 
     await olga.ask("/timezone America/New_York", contains="Your time zone is now America/New_York")
-    await olga.ask("/timezone Mars/Base", contains="Send a time zone name")
+    await olga.ask("/timezone Mars/Base", contains="That is not a time zone name")
     seq = fake.seq
     await team.admin.press(card, "Offer to Olga")
     offer = await olga.wait_reply(contains="Can you reach", after=seq)

@@ -21,7 +21,7 @@ async def test_areas_map_places_flag_the_unserved_and_explain_every_multiplier(t
     profile = await olga.ask("/profile", contains="Your profile")
     await olga.press(profile, "Areas…")
     await olga.ask("Оболонь, Atlantis", contains="Not on the team's list of areas: Atlantis")
-    await olga.ask("Оболонь", contains="Areas: obolon")  # Cyrillic, mapped to the known area
+    await olga.ask("Оболонь", contains="Areas: Obolon")  # Cyrillic, mapped to the known area
 
     await enter_contact(oper, "Maria Ivanova", "+380441234567", "Подол")  # an alias
     card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))

@@ -1,0 +1,58 @@
+"""Dialog state in memory is bounded: reading a stranger's state stores nothing, a finished
+dialog leaves nothing behind, idle dialogs are forgotten after a while, and the number of
+dialogs kept has a ceiling (the least recently used goes first)."""
+
+from aiogram.fsm.storage.base import StorageKey
+
+from bot.app import build_storage
+from bot.config import Settings
+from bot.dialog_storage import BoundedMemoryStorage
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def key(n: int) -> StorageKey:
+    return StorageKey(bot_id=1, chat_id=n, user_id=n)
+
+
+async def test_reading_strangers_stores_nothing_and_clearing_forgets() -> None:
+    storage = BoundedMemoryStorage(ttl_seconds=60, max_keys=100)
+    for n in range(1000):
+        assert await storage.get_state(key(n)) is None
+        assert await storage.get_data(key(n)) == {}
+    assert len(storage) == 0
+    await storage.set_state(key(1), "Intake:name")
+    await storage.update_data(key(1), {"name": "Maria"})
+    assert (await storage.get_state(key(1)), await storage.get_data(key(1))) == (
+        "Intake:name", {"name": "Maria"})
+    await storage.set_state(key(1), None)
+    await storage.set_data(key(1), {})
+    assert len(storage) == 0
+
+
+async def test_idle_dialogs_are_dropped_and_the_oldest_go_past_the_ceiling() -> None:
+    ticks = Ticks()
+    storage = BoundedMemoryStorage(ttl_seconds=60, max_keys=3, clock=ticks)
+    await storage.set_state(key(1), "a")
+    ticks.now = 30
+    await storage.set_state(key(2), "b")
+    ticks.now = 61  # key 1 idle for 61 s
+    assert await storage.get_state(key(1)) is None
+    assert await storage.get_state(key(2)) == "b"  # used: its clock starts again
+    for n in (3, 4, 5):
+        await storage.set_state(key(n), "c")
+    assert len(storage) == 3 and await storage.get_state(key(2)) is None
+    ticks.now = 200
+    await storage.set_state(key(6), "d")
+    assert len(storage) == 1
+
+
+def test_the_bot_keeps_dialogs_in_the_bounded_storage() -> None:
+    settings = Settings(_env_file=None, bot_token="1:x", redis_url="")
+    assert isinstance(build_storage(settings), BoundedMemoryStorage)
