@@ -5,7 +5,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.members import Member
-from handlers.common import help_text
+from views.help import help_text
 from views.replies import stray_press
 
 

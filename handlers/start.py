@@ -11,12 +11,12 @@ from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput
 from domain.members import Member
 from domain.timing import parse_zone
-from handlers.common import help_text
 from services import team
-from storage.uow import UnitOfWork
 from services.options import Options
+from storage.uow import UnitOfWork
 from views import labels, texts
 from views.callbacks import JOIN_PREFIX
+from views.help import help_text
 
 
 async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock,
