@@ -27,6 +27,7 @@ from domain.contacts import ASSIGNED_STATUSES, Status
 #: cores); FUZZ_EXAMPLES=2000 for a long run. FUZZ_SEED picks another deterministic run.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261126"))
+VERBOSE = bool(os.environ.get("FUZZ_VERBOSE"))  # print every input as it is sent
 
 
 def announce(name: str, examples: int) -> None:
@@ -35,24 +36,27 @@ def announce(name: str, examples: int) -> None:
           f"(repeat: FUZZ_SEED={SEED} FUZZ_EXAMPLES={examples})")
 
 
-def fuzz_settings(examples: int):  # type: ignore[no-untyped-def]
-    """Deterministic (fixed seed, no example database) and generation only: examples
-    share the bot's state, so shrinking would replay them against another state."""
-    return settings(max_examples=examples, database=None, deadline=None,
-                    phases=[Phase.explicit, Phase.generate], derandomize=False,
+def fuzz_settings(examples: int, shrink: bool = False):  # type: ignore[no-untyped-def]
+    """Deterministic (fixed seed, no example database). Shrinking only for pure tests:
+    the bot's examples share its state, so a shrunk replay would meet another state."""
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+    return settings(max_examples=examples, database=None, deadline=None, phases=phases,
                     suppress_health_check=list(HealthCheck), print_blob=False)
 
 
 async def drive(strategy: st.SearchStrategy[Any], act: Callable[[Any], Awaitable[None]],
-                examples: int = EXAMPLES) -> None:
-    """Run `act(example)` on this loop for each of `examples` examples of `strategy`."""
+                examples: int = EXAMPLES, batch: int = 10) -> None:
+    """Run `act(x)` on this loop for `examples` draws of `strategy`, in hypothesis
+    examples of `batch` draws each. Why batches: between examples hypothesis mostly
+    mutates earlier ones (near-duplicates); draws within one example are independent."""
     loop = asyncio.get_running_loop()
 
-    @fuzz_settings(examples)
+    @fuzz_settings(max(1, examples // batch))
     @seed(SEED)
-    @given(strategy)
-    def one(example: Any) -> None:
-        asyncio.run_coroutine_threadsafe(act(example), loop).result(timeout=120)
+    @given(st.lists(strategy, min_size=batch, max_size=batch))
+    def one(draws: list[Any]) -> None:
+        for x in draws:
+            asyncio.run_coroutine_threadsafe(act(x), loop).result(timeout=120)
 
     await asyncio.to_thread(one)
 

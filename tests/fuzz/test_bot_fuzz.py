@@ -29,8 +29,12 @@ class Fuzzer:
         self.by_update: dict[int, object] = {}
         self.message_updates: list[dict] = []
         self.seen_sorry: set[str] = set()
+        self.counts: dict[str, int] = {}
 
     async def act(self, action: object) -> None:
+        self.counts[type(action).__name__] = self.counts.get(type(action).__name__, 0) + 1
+        if harness.VERBOSE:
+            print("[fuzz]", repr(action)[:200])
         before = self.fake.seq
         try:
             if isinstance(action, Say):
@@ -151,6 +155,7 @@ async def test_the_bot_answers_every_update_and_stays_consistent(team: Team) -> 
         await team.run_jobs()
         await fuzzer.settle()
         fuzzer.collect_errors("(after the run)", 0)
+    print(f"[fuzz] actions: {fuzzer.counts}")
     for problem in await harness.consistency(team.db):
         findings.add("database: " + problem, "(after the run)")
     assert not findings.items, findings.report()
