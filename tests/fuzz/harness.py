@@ -68,7 +68,10 @@ class Findings:
     items: list[str] = field(default_factory=list)
 
     def add(self, what: str, given_input: object) -> None:
-        line = f"{what}\n      input: {given_input!r}"
+        shown = repr(given_input)
+        if len(shown) > 400:
+            shown = f"{shown[:400]}... ({len(shown)} characters)"
+        line = f"{what}\n      input: {shown}"
         print("[fuzz] FOUND " + line)
         self.items.append(line)
 
