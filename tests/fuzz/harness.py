@@ -72,6 +72,8 @@ class Findings:
         if len(shown) > 400:
             shown = f"{shown[:400]}... ({len(shown)} characters)"
         line = f"{what}\n      input: {shown}"
+        if line in self.items:
+            return  # the same input breaking the same promise again adds nothing
         print("[fuzz] FOUND " + line)
         self.items.append(line)
 

@@ -78,8 +78,8 @@ def command_args() -> st.SearchStrategy[str]:
     """Arguments built from meaningful tokens (so handlers get past their first check),
     or plain hostile text."""
     token = st.sampled_from(NUMBERS + DATES + WORDS + NASTY) | st.text(text_chars, max_size=12)
-    tokens = st.lists(token, min_size=1, max_size=5).map(" ".join)
-    return st.one_of(st.just(""), tokens, tokens, tokens, hostile_text(400))
+    tokens = st.lists(token, min_size=2, max_size=5).map(" ".join)
+    return st.one_of(st.just(""), token, token, tokens, tokens, hostile_text(400))
 
 
 def command_text() -> st.SearchStrategy[str]:
