@@ -124,11 +124,7 @@ def read_table(data: bytes) -> Table:
     text, guessed = decode(data)
     if not text.strip():
         raise InvalidInput("empty")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=DELIMITERS)
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = list(_rows(reader))
     if not rows:
@@ -139,6 +135,18 @@ def read_table(data: bytes) -> Table:
         raise InvalidInput("encoding")
     columns, ignored = map_columns(header)
     return Table(tuple(header), columns, ignored, tuple(rows[1:]))
+
+
+def sniff_delimiter(text: str) -> str:
+    """The sniffer needs rows of equal width; when a short or long row makes it give up,
+    the header decides: the delimiter it holds most (a ragged tab file is not read as
+    one column)."""
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+        best = max(DELIMITERS, key=header.count)
+        return best if header.count(best) else ","
 
 
 def _rows(reader: "csv._reader") -> Iterator[Row]:  # type: ignore[name-defined]

@@ -83,3 +83,11 @@ def test_an_empty_file_is_refused(data: bytes) -> None:
 def test_name_columns_fill_the_name_and_its_parts(csv_text: str, record: dict) -> None:
     table = read_table(csv_text.encode())
     assert table.record(table.rows[0]) == record
+
+
+def test_a_ragged_row_does_not_make_the_header_unreadable() -> None:
+    """Found by the fuzzer: one row shorter than the header made csv.Sniffer give up, the
+    file was read with commas, and a tab-separated file got "No name column found"."""
+    table = read_table("имя\tпошта\tgender\nAnna\ta@b.co\n".encode())
+    assert set(table.columns.values()) == {"name", "email", "gender"}
+    assert table.rows[0].cells == ("Anna", "a@b.co")
