@@ -141,7 +141,11 @@ def callback_data() -> st.SearchStrategy[str]:
 
 # ---------------------------------------------------------------------- CSV files
 
-ENCODINGS = ["utf-8", "utf-8-sig", "cp1251", "koi8-r", "utf-16", "latin-1"]
+#: What the README promises to read as written (UTF-16 as Python writes it: with a BOM).
+ENCODINGS = ["utf-8", "utf-8-sig", "cp1251", "utf-16"]
+#: Not told apart from cp1251 by their bytes: a file in them is refused with an encoding
+#: reason or, where its cells happen to decode, read; never lost silently.
+OTHER_ENCODINGS = ["koi8-r", "latin-1"]
 CELL = st.one_of(
     st.sampled_from(["Maria Ivanova", "Марія Іваненко", "Ольга", "José Ñúñez", "+380 44 123 4567",
                      "+380441234567", "0441234567", "12", "@maria_p", "t.me/anna", "a@b.co",
@@ -161,7 +165,7 @@ def header_row() -> st.SearchStrategy[list[str]]:
     return st.builds(lambda c, m, o: [*c, *m, *o], core, more, odd)
 
 
-def csv_bytes(encodings: list[str] = ENCODINGS
+def csv_bytes(encodings: list[str] = ENCODINGS + OTHER_ENCODINGS
               ) -> st.SearchStrategy[tuple[bytes, list[str], list[list[str]], str]]:
     """(file bytes, header, data rows, encoding) written by Python's csv module with a
     random delimiter and quoting; files whose text the encoding cannot hold are skipped."""

@@ -49,6 +49,23 @@ def test_every_data_row_is_read_as_written_and_counted(encoding: str) -> None:
     check()
 
 
+@pytest.mark.parametrize("encoding", fs.OTHER_ENCODINGS)
+def test_a_file_in_another_encoding_is_refused_for_it_or_counted(encoding: str) -> None:
+    harness.announce(f"csv {encoding}", harness.EXAMPLES)
+
+    @harness.fuzz_settings(harness.EXAMPLES, shrink=True)
+    @seed(harness.SEED)
+    @given(fs.csv_bytes([encoding]))
+    def check(file: tuple[bytes, list[str], list[list[str]], str]) -> None:
+        try:
+            table = read_table(file[0])
+        except InvalidInput:
+            return  # answered with what went wrong (see test_csv_encodings)
+        _counted(table)
+
+    check()
+
+
 def test_random_bytes_are_refused_with_a_reason_or_counted() -> None:
     @harness.fuzz_settings(harness.EXAMPLES * 2, shrink=True)
     @seed(harness.SEED)
