@@ -14,10 +14,12 @@ async def test_a_refused_chart_and_file_are_replaced_by_one_line_each(team: Team
     seq = team.fake.seq
     await team.admin.send("/report 7")
     await team.admin.wait_reply(contains="Report", after=seq)
+    # the chart is drawn first (matplotlib: seconds on a loaded machine), then refused
     await team.admin.wait_reply(contains="I could not send the chart; the figures are above.",
-                                after=seq)
+                                after=seq, timeout=60)
     await team.admin.wait_reply(
-        contains="I could not send the table as a file; the figures are above.", after=seq)
+        contains="I could not send the table as a file; the figures are above.", after=seq,
+        timeout=30)
     assert team.fake.refused_counts["sendDocument"] == 1  # the table was still tried
     seq = team.fake.seq
     await team.admin.send("/supply")
