@@ -2,8 +2,14 @@
 effects were committed is handled again; a throttled triage card is posted once; urgent team
 messages overtake bulk ones; a large import does not flood the store with suspects."""
 
+import sqlite3
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from services import seekers
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import cast_with_seeker
+from tests.e2e.scenarios import cast_with_seeker, scalar
 from tests.e2e.test_seekers import GREETING, is_triage_card
 
 
@@ -29,3 +35,67 @@ async def test_a_throttled_triage_card_is_posted_once_and_then_edited(team: Team
                                     and "Are you there?" in m.text)
     assert len(triage_cards(team)) == 1 and "Hello, I saw your ad" in card.text
     assert team.fake.refused_counts["sendMessage"] == 1
+
+
+# ---------------------------------------------------------------- 5: a failed handler
+
+
+def seeker_update(team: Team, text: str) -> dict:
+    """Maria P (501) writes to the bot: the update as Telegram would deliver it (twice)."""
+    return {
+        "update_id": team.fake.next_update_id(),
+        "message": {
+            "message_id": 9001, "date": 1_790_000_000, "text": text,
+            "chat": {"id": 501, "type": "private", "first_name": "Maria"},
+            "from": {"id": 501, "is_bot": False, "first_name": "Maria", "last_name": "P",
+                     "username": "maria_p"},
+        },
+    }
+
+
+def database_locked_at_first(monkeypatch: pytest.MonkeyPatch, failures: int) -> None:
+    """The seeker's use case meets SQLite's writer lock `failures` times, then works."""
+    real, left = seekers.receive, [failures]
+
+    async def flaky(uow, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if left[0] > 0:
+            left[0] -= 1
+            raise OperationalError("INSERT INTO conversation_messages", {},
+                                   sqlite3.OperationalError("database is locked"))
+        return await real(uow, *args, **kwargs)
+
+    monkeypatch.setattr(seekers, "receive", flaky)
+
+
+async def stored_once(team: Team, text: str) -> None:
+    """Exactly one effect: the message is stored once and shown on one triage card."""
+    await team.drain()
+    await team.fake.wait_idle()
+    assert await scalar(team, "select count(*) from conversation_messages") == 1
+    card = await team.fake.wait_for(team.group.id, lambda m: is_triage_card(m) and text in m.text)
+    assert len(triage_cards(team)) == 1 and card.text.count(text) == 1
+
+
+async def test_a_handler_failing_once_is_handled_and_a_redelivery_has_no_second_effect(
+        team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    await cast_with_seeker(team)
+    database_locked_at_first(monkeypatch, failures=1)
+    update = seeker_update(team, "Hello, I saw your ad")
+    team.fake.inject_update(update)
+    await team.fake.wait_for(501, lambda m: GREETING in (m.text or ""))
+    team.fake.inject_update(update)  # Telegram delivers it again
+    await stored_once(team, "Hello, I saw your ad")
+    assert not [m for m in team.fake.chat(501).bot_messages if "Sorry" in (m.text or "")]
+
+
+async def test_an_update_whose_handling_failed_is_handled_on_the_next_delivery(
+        team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    await cast_with_seeker(team)
+    database_locked_at_first(monkeypatch, failures=3)  # every try of the first delivery
+    update = seeker_update(team, "Hello, I saw your ad")
+    team.fake.inject_update(update)
+    await team.fake.wait_for(501, lambda m: "Please try again" in (m.text or ""), timeout=15)
+    assert await scalar(team, "select count(*) from conversation_messages") == 0
+    team.fake.inject_update(update)
+    await team.fake.wait_for(501, lambda m: GREETING in (m.text or ""))
+    await stored_once(team, "Hello, I saw your ad")
