@@ -71,6 +71,7 @@ class OutboxSender:
         self._chat_tasks: dict[int, asyncio.Task] = {}
         self._chat_queues: dict[int, list[OutgoingMessage]] = defaultdict(list)
         self._held: dict[int, datetime] = {}  # chat -> until (after a 429): order is kept
+        self._backlog: set[int] = set()  # chats with due rows their full worker could not take
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -113,9 +114,13 @@ class OutboxSender:
         taken = Counter({chat: len(queue) for chat, queue in self._chat_queues.items()})
         wanted = []
         for row in rows:
-            if row.chat_id not in self._held and taken[row.chat_id] < self.per_chat:
+            if row.chat_id in self._held:
+                continue
+            if taken[row.chat_id] < self.per_chat:
                 taken[row.chat_id] += 1
                 wanted.append(row)
+            else:
+                self._backlog.add(row.chat_id)
         return wanted
 
     async def idle(self) -> None:
@@ -134,7 +139,9 @@ class OutboxSender:
                 async with self.limits.overall, self.limits.for_chat(chat_id):
                     held_until = await self._deliver(message)
                 message = None
-                self.wake()  # room in this worker: claim what waits for the chat next
+                if chat_id in self._backlog:  # room now: claim what waits (an alarm first)
+                    self._backlog.discard(chat_id)
+                    self.wake()
                 if held_until is not None:  # the chat is throttled: the rest waits too
                     self._held[chat_id] = held_until
                     await self._requeue(queue, held_until)
