@@ -3,10 +3,12 @@ effects were committed is handled again; a throttled triage card is posted once;
 messages overtake bulk ones; a large import does not flood the store with suspects."""
 
 import sqlite3
+import threading
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from handlers import csv_import
 from services import seekers
 from tests.e2e.conftest import Team
 from tests.e2e.scenarios import cast_with_seeker, scalar
@@ -99,3 +101,25 @@ async def test_an_update_whose_handling_failed_is_handled_on_the_next_delivery(
     team.fake.inject_update(update)
     await team.fake.wait_for(501, lambda m: GREETING in (m.text or ""))
     await stored_once(team, "Hello, I saw your ad")
+
+
+# ---------------------------------------------------------------- 8: a large import
+
+
+async def test_a_csv_file_is_read_and_planned_off_the_event_loop(
+        team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[str] = []
+
+    def recorded(fn):  # type: ignore[no-untyped-def]
+        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+            threads.append(threading.current_thread().name)
+            return fn(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(csv_import, "read_table", recorded(csv_import.read_table))
+    monkeypatch.setattr(csv_import, "plan_import", recorded(csv_import.plan_import))
+    await team.bind()
+    await team.admin.send_document(b"name,phone,area\nMaria Ivanova,+380441234567,Podil\n",
+                                   "leads.csv", mime_type="text/csv")
+    await team.admin.wait_reply(contains="1 imported")
+    assert len(threads) == 2 and threading.main_thread().name not in threads
