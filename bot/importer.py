@@ -48,7 +48,8 @@ async def _run(settings: Settings, name: str, table, actor_id: int) -> int:  # t
             actor = await _actor(uow, actor_id)
             if actor is None:
                 return _fail(f"--as {actor_id}: no active admin with that Telegram or member id")
-            plan = plan_import(table, settings.phone_region, f"csv:{name}")
+            plan = await asyncio.to_thread(plan_import, table, settings.phone_region,
+                                           f"csv:{name}")
 
             async def progress(done: int, total: int) -> None:
                 print(f"{done}/{total} rows", file=sys.stderr)

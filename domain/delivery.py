@@ -33,7 +33,9 @@ class Purpose(StrEnum):
     (ref_id) and are rendered by the sender from the state at the moment they go out, so a
     message that waited behind a flood limit never shows stale facts."""
 
+    ALARM = "alarm"  # escalations, auto-dispatch hand-overs, "cannot be reached": first out
     NOTICE = "notice"
+    DIGEST = "digest"  # digests and the weekly report: bulk, like cards
     OFFER = "offer"  # ref: the offer; where it lands is remembered for its later edits
     CARD = "card"  # ref: the contact; posted once, then edited in place
     NEW_CONTACT = "new_contact"  # ref: the contact; a ping to real-time dispatchers
@@ -52,3 +54,20 @@ RENDERED_WHEN_SENT = frozenset({Purpose.CARD, Purpose.NEW_CONTACT, Purpose.DECLI
                                 Purpose.WITHDRAWN, Purpose.EXPIRED, Purpose.EXPIRED_PING,
                                 Purpose.AUTO_CLOSED, Purpose.TRIAGE, Purpose.RELAY_IN,
                                 Purpose.RELAY_FAILED})
+
+
+#: Send order, lowest first: alarms, then answers to people (relayed messages both ways),
+#: then offers, their edits, pings and notices, then bulk (cards, digests). Within a chat and
+#: a priority messages keep the order they were queued in. A 1,000-row import queues 1,000
+#: cards for the group's 20 a minute; an escalation must not wait the 50 minutes behind them.
+PRIORITY: dict[str, int] = {
+    Purpose.ALARM: 0,
+    Purpose.RELAY_IN: 1, Purpose.RELAY_OUT: 1, Purpose.RELAY_FAILED: 1,
+    Purpose.CARD: 3, Purpose.DIGEST: 3,
+}
+#: Offers and their edits, pings, notices, triage cards.
+DEFAULT_PRIORITY = 2
+
+
+def priority(purpose: str) -> int:
+    return PRIORITY.get(purpose, DEFAULT_PRIORITY)

@@ -1,5 +1,6 @@
 """What the sender reports back: someone cannot be reached; an offer arrived too late."""
 
+from domain.delivery import Purpose
 from domain.outbox import Enqueue
 from scheduler.context import JobContext
 from services import notify
@@ -14,7 +15,8 @@ async def tell_team_unreachable(ctx: JobContext, result: Unreachable) -> None:
     now = ctx.clock.now()
     with ctx.texts():
         async with ctx.uow() as uow:
-            await notify.to_team(uow, texts.unreachable_notice(result.member_name), now)
+            await notify.to_team(uow, texts.unreachable_notice(result.member_name), now,
+                                 purpose=Purpose.ALARM)
             await uow.commit()
 
 

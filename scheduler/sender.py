@@ -7,9 +7,10 @@ may repeat is one Telegram accepted in the instant between its answer and our co
 """
 
 import asyncio
+import bisect
 import contextlib
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -28,7 +29,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
 from domain.conversations import Kind
-from domain.delivery import MAX_ATTEMPTS, DeliveryOutcome, classify_failure, retry_delay
+from domain.delivery import (
+    MAX_ATTEMPTS,
+    DeliveryOutcome,
+    classify_failure,
+    priority,
+    retry_delay,
+)
 from domain.outbox import OutgoingMessage
 from scheduler.limits import FloodLimits
 from services import delivery
@@ -48,13 +55,15 @@ Render = Callable[[OutgoingMessage], Awaitable[OutgoingMessage | None]]
 
 class OutboxSender:
     def __init__(self, bot: Bot, session_factory: async_sessionmaker, clock: Clock,
-                 limits: FloodLimits, poll_seconds: float = 5.0, batch: int = 500) -> None:
+                 limits: FloodLimits, poll_seconds: float = 5.0, batch: int = 500,
+                 per_chat: int = 5) -> None:
         self.bot = bot
         self.session_factory = session_factory
         self.clock = clock
         self.limits = limits
         self.poll_seconds = poll_seconds
         self.batch = batch
+        self.per_chat = per_chat  # rows a chat's worker holds: an alarm waits at most these
         self.on_unreachable: OnUnreachable | None = None
         self.on_stale_offer: OnStaleOffer | None = None
         self.render: Render | None = None
@@ -62,6 +71,7 @@ class OutboxSender:
         self._chat_tasks: dict[int, asyncio.Task] = {}
         self._chat_queues: dict[int, list[OutgoingMessage]] = defaultdict(list)
         self._held: dict[int, datetime] = {}  # chat -> until (after a 429): order is kept
+        self._backlog: set[int] = set()  # chats with due rows their full worker could not take
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -84,19 +94,34 @@ class OutboxSender:
                 task.cancel()
 
     async def fill(self) -> int:
-        """Claim due rows and hand them to per-chat workers (order kept within a chat)."""
+        """Claim due rows, most urgent first, and hand them to per-chat workers. A worker
+        holds a few rows only, in priority order, so an alarm queued behind a long backlog
+        of cards is claimed as soon as one goes out and is sent next."""
         now = self.clock.now()
         self._held = {chat: until for chat, until in self._held.items() if until > now}
         async with UnitOfWork(self.session_factory) as uow:
-            rows = await uow.outbox.due(now, self.batch)
-            claimed = [r for r in rows
-                       if r.chat_id not in self._held and await uow.outbox.claim(r.id)]
+            rows = self._wanted(await uow.outbox.due(now, self.batch, self.per_chat))
+            claimed = [r for r in rows if await uow.outbox.claim(r.id)]
             await uow.commit()
         for row in claimed:
-            self._chat_queues[row.chat_id].append(row)
+            bisect.insort(self._chat_queues[row.chat_id], row, key=_send_order)
             if row.chat_id not in self._chat_tasks:
                 self._chat_tasks[row.chat_id] = asyncio.create_task(self._drain_chat(row.chat_id))
         return len(claimed)
+
+    def _wanted(self, rows: list[OutgoingMessage]) -> list[OutgoingMessage]:
+        """None for a held chat (order is kept), and no more than `per_chat` in a worker's hands."""
+        taken = Counter({chat: len(queue) for chat, queue in self._chat_queues.items()})
+        wanted = []
+        for row in rows:
+            if row.chat_id in self._held:
+                continue
+            if taken[row.chat_id] < self.per_chat:
+                taken[row.chat_id] += 1
+                wanted.append(row)
+            else:
+                self._backlog.add(row.chat_id)
+        return wanted
 
     async def idle(self) -> None:
         """Until every claimed row was attempted (tests and benchmarks wait on this)."""
@@ -105,23 +130,29 @@ class OutboxSender:
 
     async def _drain_chat(self, chat_id: int) -> None:
         queue = self._chat_queues[chat_id]
+        message: OutgoingMessage | None = None
         try:
             while queue:
-                message = queue[0]
+                message = queue.pop(0)  # out of the queue, so a claimed alarm goes before the rest
                 # the chat's own spacing is waited for outside the overall line; its token
                 # is taken after the overall turn, so the spacing is measured at the send
                 chat = await self.limits.chat_ready(chat_id)
-                await self.limits.overall.acquire(priority=-len(queue))
+                backlog = len(queue) + 1 + (self.per_chat if chat_id in self._backlog else 0)
+                await self.limits.overall.acquire(priority=-backlog)
                 async with chat:
                     held_until = await self._deliver(message)
-                queue.pop(0)
+                message = None
+                if chat_id in self._backlog:  # room now: claim what waits (an alarm first)
+                    self._backlog.discard(chat_id)
+                    self.wake()
                 if held_until is not None:  # the chat is throttled: the rest waits too
                     self._held[chat_id] = held_until
                     await self._requeue(queue, held_until)
                     queue.clear()
         except Exception:  # e.g. the database went away: give the rows back, try later
             log.exception("outbox worker failed", extra={"chat_id": chat_id})
-            await self._requeue(queue, self.clock.now() + timedelta(seconds=self.poll_seconds))
+            unsent = [message, *queue] if message is not None else list(queue)
+            await self._requeue(unsent, self.clock.now() + timedelta(seconds=self.poll_seconds))
             queue.clear()
         finally:
             self._chat_tasks.pop(chat_id, None)
@@ -188,6 +219,11 @@ class OutboxSender:
             for row in rows:
                 await uow.outbox.release(row.id, until)
             await uow.commit()
+
+
+def _send_order(message: OutgoingMessage) -> tuple[int, int]:
+    """The claim query's order (storage: OutboxRepository.due), kept in a worker's queue."""
+    return priority(message.purpose), message.id
 
 
 _STATUS = [(TelegramRetryAfter, 429), (TelegramForbiddenError, 403), (TelegramNotFound, 404),

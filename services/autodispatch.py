@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.contacts import Status
+from domain.delivery import Purpose
 from domain.errors import DomainError
 from domain.members import Member
 from domain.offers import Offer
@@ -86,5 +87,6 @@ async def run_one(uow: UnitOfWork, contact_id: int, now: datetime, days: int, tt
         return
     if done is not None and done.handed_over:
         await notify.to_team(uow, compose_handover(done.card, done.handed_over), now,
-                             dedupe_key=f"auto-handover:{contact_id}:{now.isoformat()}")
+                             dedupe_key=f"auto-handover:{contact_id}:{now.isoformat()}",
+                             purpose=Purpose.ALARM)
     await uow.commit()

@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.conversations import RelayStatus
+from domain.delivery import Purpose
 from domain.followup_rules import NagAction, NagPolicy, nag_action
 from domain.members import Member, NotifyMode
 from domain.offers import Offer
@@ -148,6 +149,7 @@ async def send(uow: UnitOfWork, member: Member, slot: datetime | None, now: date
     text, markup = compose(dispatcher or None, multiplier or None)
     if text:
         await notify.to_member(uow, member, text, now, quiet, reply_markup=markup,
+                               purpose=Purpose.DIGEST,
                                dedupe_key=f"digest:{member.id}:{slot.isoformat()}")
     await uow.members.update(member.id, last_digest_at=slot)
     await uow.commit()

@@ -27,12 +27,24 @@ async def matches_for(uow: UnitOfWork, details: ContactDetails,
     return list(best.values())
 
 
+#: Pending suspects a contact carries at most (on either side of a pair): the best by score.
+#: 148 namesakes in one area would otherwise pair everyone with everyone (10,878 suspects,
+#: each redrawing a card) inside an import's write transactions; five is what a dispatcher reads.
+MAX_SUSPECTS = 5
+
+
 async def record_suspects(uow: UnitOfWork, contact_id: int, matches: list[Match],
                           now: datetime) -> list[Match]:
-    """Every match becomes a pending suspect on the card (once per pair); returns the new ones."""
-    new = []
-    for match in matches:
-        if await uow.duplicates.suspect(contact_id, match, now):
+    """The best matches become pending suspects on the card (once per pair), skipping contacts
+    that already carry MAX_SUSPECTS; returns the new ones."""
+    ranked = sorted(matches, key=lambda m: (-m.score, m.contact_id))
+    pending = await uow.duplicates.pending_counts([contact_id, *(m.contact_id for m in ranked)])
+    room, new = MAX_SUSPECTS - pending.get(contact_id, 0), []
+    for match in ranked:
+        if len(new) >= room:
+            break
+        if pending.get(match.contact_id, 0) < MAX_SUSPECTS and \
+                await uow.duplicates.suspect(contact_id, match, now):
             new.append(match)
     await uow.contacts.set_fields(contact_id, dup_checked_at=now)
     return new

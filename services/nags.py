@@ -106,7 +106,7 @@ async def act(uow: UnitOfWork, item: Due, now: datetime, quiet: notify.Quiet,
         if await escalate(uow, contact, now) is None:
             return False
         text, markup = compose_escalation(contact, item.assignee)
-        await notify.to_team(uow, text, now, reply_markup=markup,
+        await notify.to_team(uow, text, now, reply_markup=markup, purpose=Purpose.ALARM,
                              dedupe_key=f"escalate:{contact.id}:{since.isoformat()}")
     await uow.commit()
     return True

@@ -83,14 +83,16 @@ async def ping_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Qui
 @use_case
 async def to_team(
     uow: UnitOfWork, text: str, now: datetime, reply_markup: str | None = None,
-    dedupe_key: str | None = None,
+    dedupe_key: str | None = None, purpose: str = Purpose.NOTICE,
 ) -> bool:
-    """The team chat is always on: escalations and alarms go out at once."""
+    """The team chat is always on: escalations and alarms go out at once (and, as
+    Purpose.ALARM, before anything else queued for the chat)."""
     chat_id = await uow.settings.team_chat_id()
     if chat_id is None:
         return False
     return await uow.outbox.add(
-        Enqueue(chat_id=chat_id, text=text, reply_markup=reply_markup, dedupe_key=dedupe_key),
+        Enqueue(chat_id=chat_id, text=text, reply_markup=reply_markup, dedupe_key=dedupe_key,
+                purpose=purpose),
         now,
     )
 

@@ -381,6 +381,10 @@ class Duplicates(Protocol):
 
     async def pending_for(self, contact_id: int) -> list[Suspect]: ...
 
+    async def pending_counts(self, contact_ids: list[int]) -> dict[int, int]:
+        """Pending suspects per contact (either side of the pair); absent means none."""
+        ...
+
     async def pending(self, limit: int = 100) -> list[Suspect]: ...
 
     async def decide(self, suspect_id: int, to: str, actor_id: int | None, now: datetime,

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
+from domain.delivery import Purpose
 from domain.reports import Period, Report
 from domain.roles import Role
 from domain.supply import SupplyReport
@@ -35,7 +36,7 @@ async def send(uow: UnitOfWork, week: Period, now: datetime, auto_name: str,
     demand, names = await supply.team_supply(uow, now)
     text = compose(report, demand, names)
     for admin in [m for m in await uow.members.list_all() if m.has(Role.ADMIN)]:
-        await notify.to_member(uow, admin, text, now, quiet,
+        await notify.to_member(uow, admin, text, now, quiet, purpose=Purpose.DIGEST,
                                dedupe_key=f"weekly:{admin.id}:{week.end.isoformat()}")
     await uow.settings.set(LAST_SENT, week.end.isoformat())
     await uow.commit()

@@ -4,7 +4,9 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState
 
 from domain.effects import Effect, Effects
 from storage.repositories.api_keys import ApiKeyRepository, IdempotencyRepository
@@ -21,6 +23,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.settings import SettingsRepository
 from storage.repositories.tracks import TrackRepository
+from storage.repositories.updates import UpdateClaim, hold
 
 #: Runs a committed transaction's effects (built once at assembly: see scheduler.effects).
 AfterCommit = Callable[[frozenset[Effect]], None]
@@ -34,18 +37,28 @@ class UnitOfWork:
     Telegram, so no database lock is held across network calls. What the transaction left
     to do (domain.effects) goes to `after_commit` once the commit succeeded, never before
     and never after a rollback: no entry point has to remember a side effect.
+
+    With a `claim` (a Telegram update being handled), the first commit that changes anything
+    also records the update as handled: its effects and the claim stand or fall together, so
+    a handler that fails before committing can be handled again without a second effect.
     """
 
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker,
-                 after_commit: AfterCommit | None = None) -> None:
+                 after_commit: AfterCommit | None = None,
+                 claim: UpdateClaim | None = None) -> None:
         self._factory = session_factory
         self._after_commit = after_commit
+        self._claim = claim
+        self._wrote = False
         self.effects = Effects()
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
+        if self._claim is not None:
+            event.listen(self.session.sync_session, "after_flush", self._flushed)
+            event.listen(self.session.sync_session, "do_orm_execute", self._executed)
         self.members = MemberRepository(self.session)
         self.contacts = ContactRepository(self.session)
         self.offers = OfferRepository(self.session)
@@ -73,7 +86,13 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        claim = self._claim if self._wrote else None
+        if claim is not None and not claim.held:
+            await hold(self.session, claim)
         await self.session.commit()
+        self._wrote = False
+        if claim is not None:
+            claim.held = True
         effects = self.effects.take()
         if self.outbox.take_added():
             effects |= {Effect.WAKE_SENDER}
@@ -82,5 +101,15 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self._wrote = False
         self.effects.discard()
         self.outbox.take_added()
+
+    def _flushed(self, *_args: object) -> None:
+        """An ORM flush wrote rows (SQLAlchemy skips flushes with nothing to write)."""
+        self._wrote = True
+
+    def _executed(self, state: ORMExecuteState) -> None:
+        """An UPDATE / INSERT / DELETE statement ran in this transaction."""
+        if state.is_insert or state.is_update or state.is_delete:
+            self._wrote = True

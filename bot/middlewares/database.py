@@ -1,4 +1,5 @@
-"""One unit of work per update, handed to handlers as `uow`."""
+"""One unit of work per update, handed to handlers as `uow`; it carries the update's dedupe
+claim (bot.middlewares.dedupe) into the handler's first committed change."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +23,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with UnitOfWork(self.session_factory, self.after_commit) as uow:
+        claim = data.get("update_claim")
+        async with UnitOfWork(self.session_factory, self.after_commit, claim) as uow:
             data["uow"] = uow
             return await handler(event, data)

@@ -3,7 +3,7 @@
 import json
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
@@ -57,6 +57,16 @@ class DuplicateRepository:
                 | (DuplicateSuspectRow.other_id == contact_id),
             ).order_by(DuplicateSuspectRow.score.desc(), DuplicateSuspectRow.id))
         return [_suspect(r) for r in rows]
+
+    async def pending_counts(self, contact_ids: list[int]) -> dict[int, int]:
+        """Pending suspects per contact (either side of the pair); absent means none."""
+        ids, row = sorted(set(contact_ids)), DuplicateSuspectRow
+        sides = union_all(
+            select(row.contact_id.label("id")).where(row.status == PENDING, row.contact_id.in_(ids)),
+            select(row.other_id.label("id")).where(row.status == PENDING, row.other_id.in_(ids)),
+        ).subquery()
+        found = await self.session.execute(select(sides.c.id, func.count()).group_by(sides.c.id))
+        return {contact_id: n for contact_id, n in found.all()}
 
     async def pending(self, limit: int = 100) -> list[Suspect]:
         rows = await self.session.scalars(

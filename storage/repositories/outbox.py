@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.delivery import DEFAULT_PRIORITY, PRIORITY
 from domain.outbox import Enqueue, OutgoingMessage
 from storage.models import OutboxRow
 
@@ -37,19 +38,22 @@ class OutboxRepository:
         self._added += 1
         return True
 
-    async def due(self, now: datetime, limit: int) -> list[OutgoingMessage]:
+    async def due(self, now: datetime, limit: int, per_chat: int) -> list[OutgoingMessage]:
+        """Queued rows due now, most urgent first (domain.delivery.PRIORITY, then queue order),
+        at most `per_chat` of each chat: one busy chat's backlog never fills the batch."""
+        order = (_priority(), OutboxRow.id)
+        place = func.row_number().over(partition_by=OutboxRow.chat_id, order_by=order)
+        waiting = (select(OutboxRow.id, place.label("place"))
+                   .where(OutboxRow.status == "queued", OutboxRow.not_before <= now)
+                   .subquery())
         rows = await self.session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.status == "queued", OutboxRow.not_before <= now)
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        )
+            select(OutboxRow).join(waiting, waiting.c.id == OutboxRow.id)
+            .where(waiting.c.place <= per_chat).order_by(*order).limit(limit))
         return [
             OutgoingMessage(r.id, r.chat_id, r.member_id, r.text, r.reply_markup,
                             r.edit_message_id, r.purpose, r.ref_id, r.attempts, r.kind, r.file_id)
             for r in rows
         ]
-
 
     async def claim(self, message_id: int) -> bool:
         """queued -> sending, committed before the Bot API call (see README: delivery)."""
@@ -95,3 +99,9 @@ class OutboxRepository:
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
+
+
+def _priority():  # type: ignore[no-untyped-def]
+    """A row's send priority from its purpose, as SQL (no stored column to keep in step)."""
+    return case({str(p): n for p, n in PRIORITY.items()}, value=OutboxRow.purpose,
+                else_=DEFAULT_PRIORITY)

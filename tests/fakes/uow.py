@@ -457,6 +457,14 @@ class FakeDuplicates(_Repository):
                        and contact_id in (s.contact_id, s.other_id)),
                       key=lambda s: (-s.score, s.id))
 
+    async def pending_counts(self, contact_ids: list[int]) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for s in self.t.suspects.values():
+            for side in (s.contact_id, s.other_id):
+                if s.status == PENDING and side in contact_ids:
+                    counts[side] = counts.get(side, 0) + 1
+        return counts
+
     async def pending(self, limit: int = 100) -> list[Suspect]:
         return sorted((s for s in self.t.suspects.values() if s.status == PENDING),
                       key=lambda s: s.id)[:limit]

@@ -295,3 +295,18 @@ async def test_an_edited_contact_is_checked_again(session_factory, clock) -> Non
     async with UnitOfWork(session_factory) as uow:
         found = await duplicates.recheck(uow, first, clock.now())
     assert [(m.contact_id, m.reasons) for m in found] == [(2, (Reason.SAME_EMAIL,))]
+
+
+async def test_a_flood_of_namesakes_in_one_area_gives_each_contact_a_few_suspects(
+        session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """Issue #13: 148 similar names in one area made 10,878 suspects inside the import's
+    write transactions. Each contact now has at most MAX_SUSPECTS pending ones."""
+    boss, _, _ = await members(session_factory, clock)
+    for n in range(150):
+        await enter(session_factory, clock, boss, phone=f"+38067{1_000_000 + n * 7919}",
+                    area="Podil")
+    async with UnitOfWork(session_factory) as uow:
+        per_contact = (await uow.session.execute(text(
+            "select id, count(*) from (select contact_id as id from duplicate_suspects"
+            " union all select other_id from duplicate_suspects) group by id"))).all()
+    assert per_contact and max(n for _, n in per_contact) <= duplicates.MAX_SUSPECTS == 5
