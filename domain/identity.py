@@ -6,6 +6,8 @@ that let the database find fuzzy candidates through an index instead of a scan.
 """
 
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 from domain.translit import to_latin
 
@@ -83,24 +85,72 @@ def latin(text: str) -> str:
     return "".join(c if "a" <= c <= "z" else " " for c in to_latin(text))
 
 
+def fold_token(word: str) -> str:
+    """One word as names are compared: Latin, transliteration variants folded."""
+    return "".join(_fold(t) for t in latin(word).split())
+
+
+@cache
+def given_names() -> dict[str, str]:
+    """Folded given name or short form -> the folded canonical name ('masha' -> 'maria').
+
+    Read once from domain/data/given_names.txt (its header names the source). A spelling listed
+    under two names is ambiguous and left out."""
+    table: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    text = files("domain").joinpath("data/given_names.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or ":" not in line:
+            continue
+        head, rest = line.split(":", 1)
+        canonical = fold_token(head)
+        for spelling in [head, *rest.split(",")]:
+            key = fold_token(spelling)
+            if len(key) < 2:
+                continue
+            if table.get(key, canonical) != canonical:
+                ambiguous.add(key)
+            table[key] = canonical
+    for key in ambiguous - set(table.values()):
+        del table[key]
+    return table
+
+
+def canonical(token: str) -> str:
+    """A folded name token with a known short form or nickname replaced by its full name."""
+    return given_names().get(token, token)
+
+
+def is_given_name(token: str) -> bool:
+    return token in given_names()
+
+
 def name_tokens(name: str) -> tuple[str, ...]:
     """Order-insensitive: 'Ivanova Maria' and 'Мария Иванова' give the same tokens."""
     return tuple(sorted(_fold(t) for t in latin(name).split() if len(t) > 1))
 
 
 def name_key(name: str) -> str:
+    """The folded tokens as typed (short forms kept: scoring reads them through canonical())."""
     return " ".join(name_tokens(name))
 
 
 def name_blocks(name: str) -> tuple[str, ...]:
-    """The first four letters of the two longest words: index keys that survive swapped order and
-    transliteration, and a typo anywhere in one of the words (the other word's key holds)."""
-    tokens = sorted(name_tokens(name), key=lambda t: (-len(t), t))[:2]
+    """The first four letters of the two longest words, short forms read as their full name
+    ('Маша' blocks as 'mari'): index keys that survive swapped order, transliteration, a
+    nickname, and a typo anywhere in one of the words (the other word's key holds)."""
+    tokens = sorted({canonical(t) for t in name_tokens(name)}, key=lambda t: (-len(t), t))[:2]
     return tuple(t[:BLOCK_PREFIX] for t in tokens)
 
 
 def normalise_area(area: str) -> str:
     return " ".join(latin(area).split())
+
+
+def area_fold(area: str) -> str:
+    """An area as compared for similarity: "Київ" and "Kyiv" both become "kiv", "Old-Town" and
+    "Oldtown" both "oldtown" (a hyphen typed as a letter is one typo, not two)."""
+    return "".join(_fold(t) for t in latin(area).split())
 
 
 def keys_for(name: str, phone: str | None, email: str | None, tg_username: str | None,

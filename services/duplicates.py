@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from domain.contacts import Contact, ContactDetails
-from domain.duplicates import DISMISSED, PENDING, Match, Strength, Suspect, detect
+from domain.duplicates import DISMISSED, PENDING, Match, Strength, Suspect, areas_like, detect
 from domain.errors import NoLongerAvailable, NotFound
 from domain.identity import keys_for
 from domain.members import Member
@@ -20,8 +20,9 @@ async def matches_for(uow: UnitOfWork, details: ContactDetails,
     """Best match per stored seeker (a merged-away record counts as its keeper)."""
     keys = keys_for(details.name, details.phone, details.email, details.tg_username,
                     details.tg_user_id, details.area)
+    areas = areas_like(keys.area, await uow.contacts.known_areas()) if keys.name_blocks else []
     best: dict[int, Match] = {}
-    for match in detect(keys, await uow.contacts.candidates(keys), exclude=exclude):
+    for match in detect(keys, await uow.contacts.candidates(keys, areas), exclude=exclude):
         if match.contact_id != exclude:
             best.setdefault(match.contact_id, match)
     return list(best.values())

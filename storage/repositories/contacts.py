@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import null, or_, select, union_all, update
+from sqlalchemy import null, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.contacts import Contact, ContactDetails, Status
@@ -41,8 +41,22 @@ class ContactRepository:
         await self.session.flush()
         return contact_from_row(row)
 
-    async def candidates(self, keys: IdentityKeys) -> list[Stored]:
+    async def known_areas(self) -> list[str]:
+        """Every distinct normalised area on stored contacts, read by skipping through the
+        area index (one probe per area, never a scan of the rows)."""
+        rows = await self.session.execute(text(
+            "WITH RECURSIVE seen(area) AS ("
+            " SELECT (SELECT min(area_norm) FROM contacts WHERE area_norm > '')"
+            " UNION ALL SELECT (SELECT min(area_norm) FROM contacts WHERE area_norm > seen.area)"
+            " FROM seen WHERE seen.area IS NOT NULL)"
+            " SELECT area FROM seen WHERE area IS NOT NULL"))
+        return [r[0] for r in rows]
+
+    async def candidates(self, keys: IdentityKeys, areas: list[str] | None = None) -> list[Stored]:
         """Stored contacts sharing any identifier, the phone ending, or area and name block.
+
+        `areas`: the stored areas to look up name blocks in (the typed one and those it may
+        mean, see domain.duplicates.areas_like); the typed area alone when not given.
 
         Each branch of the OR is an indexed equality, so SQLite and PostgreSQL answer it with
         index probes (SQLite's OR-by-union, PostgreSQL's bitmap OR), never a scan. Closed
@@ -55,9 +69,10 @@ class ContactRepository:
             (c.tg_username_norm, keys.tg_username), (c.tg_user_id, keys.tg_user_id),
             (c.phone_suffix, keys.phone_suffix)) if value]
         parts = [select(*_KEY_COLUMNS).where(or_(*branches), live)] if branches else []
-        if keys.area and keys.name_blocks:
+        places = areas if areas is not None else [keys.area] if keys.area else []
+        if places and keys.name_blocks:
             blocks = list(keys.name_blocks)
-            parts += [select(*_BLOCK_COLUMNS).where(c.area_norm == keys.area, block.in_(blocks),
+            parts += [select(*_BLOCK_COLUMNS).where(c.area_norm.in_(places), block.in_(blocks),
                                                     live)
                       for block in (c.name_block_a, c.name_block_b)]
         if not parts:
