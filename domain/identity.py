@@ -92,26 +92,32 @@ def fold_token(word: str) -> str:
 
 @cache
 def given_names() -> dict[str, str]:
-    """Folded given name or short form -> the folded canonical name ('masha' -> 'maria').
+    """Folded given name or short form -> the folded full name it stands for ('masha' ->
+    'maria'; a full name -> itself).
 
     Read once from domain/data/given_names.txt (its header names the source). A spelling listed
     under two names is ambiguous and left out."""
     table: dict[str, str] = {}
     ambiguous: set[str] = set()
+
+    def put(key: str, value: str) -> None:
+        if len(key) < 2:
+            return
+        if table.get(key, value) != value:
+            ambiguous.add(key)
+        table[key] = value
+
     text = files("domain").joinpath("data/given_names.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or ":" not in line:
             continue
-        head, rest = line.split(":", 1)
-        canonical = fold_token(head)
-        for spelling in [head, *rest.split(",")]:
-            key = fold_token(spelling)
-            if len(key) < 2:
-                continue
-            if table.get(key, canonical) != canonical:
-                ambiguous.add(key)
-            table[key] = canonical
-    for key in ambiguous - set(table.values()):
+        full, short = ([fold_token(w) for w in part.split(",") if w.strip()]
+                       for part in line.split(":", 1))
+        for key in full:
+            put(key, key)
+        for key in short:
+            put(key, full[0])
+    for key in ambiguous:
         del table[key]
     return table
 

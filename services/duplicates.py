@@ -20,7 +20,10 @@ async def matches_for(uow: UnitOfWork, details: ContactDetails,
     """Best match per stored seeker (a merged-away record counts as its keeper)."""
     keys = keys_for(details.name, details.phone, details.email, details.tg_username,
                     details.tg_user_id, details.area)
-    areas = areas_like(keys.area, await uow.contacts.known_areas()) if keys.name_blocks else []
+    # Areas one typo away are looked up too: among those with the same first letter (a bounded
+    # number of index probes; a typo in an area's very first letter is not tolerated).
+    areas = areas_like(keys.area, await uow.contacts.known_areas(keys.area[:1])) \
+        if keys.name_blocks and keys.area else []
     best: dict[int, Match] = {}
     for match in detect(keys, await uow.contacts.candidates(keys, areas), exclude=exclude):
         if match.contact_id != exclude:

@@ -119,8 +119,8 @@ class Contacts(Protocol):
     async def add(self, details: ContactDetails, created_by: int | None,
                   now: datetime) -> Contact: ...
 
-    async def known_areas(self) -> list[str]:
-        """Every distinct normalised area on stored contacts."""
+    async def known_areas(self, prefix: str = "") -> list[str]:
+        """Every distinct normalised area on stored contacts that starts with `prefix`."""
         ...
 
     async def candidates(self, keys: IdentityKeys, areas: list[str] | None = None) -> list[Stored]:

@@ -41,15 +41,16 @@ class ContactRepository:
         await self.session.flush()
         return contact_from_row(row)
 
-    async def known_areas(self) -> list[str]:
-        """Every distinct normalised area on stored contacts, read by skipping through the
-        area index (one probe per area, never a scan of the rows)."""
+    async def known_areas(self, prefix: str = "") -> list[str]:
+        """Every distinct normalised area on stored contacts that starts with `prefix`, read by
+        skipping through the area index: one probe per area, never a scan of the rows."""
         rows = await self.session.execute(text(
             "WITH RECURSIVE seen(area) AS ("
-            " SELECT (SELECT min(area_norm) FROM contacts WHERE area_norm > '')"
+            " SELECT (SELECT min(area_norm) FROM contacts WHERE area_norm >= :low AND area_norm > '')"
             " UNION ALL SELECT (SELECT min(area_norm) FROM contacts WHERE area_norm > seen.area)"
-            " FROM seen WHERE seen.area IS NOT NULL)"
-            " SELECT area FROM seen WHERE area IS NOT NULL"))
+            " FROM seen WHERE seen.area IS NOT NULL AND seen.area < :high)"
+            " SELECT area FROM seen WHERE area IS NOT NULL AND area < :high"),
+            {"low": prefix, "high": prefix + "\U0010ffff"})
         return [r[0] for r in rows]
 
     async def candidates(self, keys: IdentityKeys, areas: list[str] | None = None) -> list[Stored]:

@@ -210,8 +210,9 @@ class FakeContacts(_Repository):
         self.t.contact_columns[contact.id] = {"dup_checked_at": None}
         return contact
 
-    async def known_areas(self) -> list[str]:
-        return sorted({k.area for c in self.t.contacts.values() if (k := _keys(c.details)).area})
+    async def known_areas(self, prefix: str = "") -> list[str]:
+        return sorted({k.area for c in self.t.contacts.values()
+                       if (k := _keys(c.details)).area and k.area.startswith(prefix)})
 
     async def candidates(self, keys: IdentityKeys, areas: list[str] | None = None) -> list[Stored]:
         """Every live contact: detection scores them all (storage narrows them by index)."""
