@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from domain.identity import IdentityKeys, area_fold, canonical, is_given_name
+from domain.identity import IdentityKeys, area_fold, canonical, is_given_name, same_given_name
 
 #: Each aligned name token must be at least this similar for a phone match to count as exact.
 PHONE_NAME_MIN = 0.75
@@ -67,8 +67,15 @@ class Match:
 
 
 def token_similarity(a: str, b: str) -> float:
-    """Optimal string alignment: a swapped pair of letters is one typo, not two."""
-    return OSA.normalized_similarity(a, b)
+    """Optimal string alignment: a swapped pair of letters is one typo, not two. A short form
+    or nickname is read as its full name ("masha" ~ "maria" is 1.0)."""
+    if a == b or same_given_name(a, b):
+        return 1.0
+    similarity = OSA.normalized_similarity(a, b)
+    ca, cb = canonical(a), canonical(b)
+    if ca != a or cb != b:
+        similarity = max(similarity, OSA.normalized_similarity(ca, cb))
+    return similarity
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -78,7 +85,7 @@ def name_similarity(a: str, b: str) -> float:
     A one-word name is compared with the best token of the other ("Maria" ~ "Maria Ivanova").
     Short forms and nicknames are read as their full name ("masha" ~ "maria").
     """
-    ta, tb = [canonical(t) for t in a.split()], [canonical(t) for t in b.split()]
+    ta, tb = a.split(), b.split()
     if not ta or not tb:
         return 0.0
     short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
@@ -92,8 +99,9 @@ def name_similarity(a: str, b: str) -> float:
 
 
 @lru_cache(maxsize=8192)
-def _area_folded(area: str) -> str:
-    return area_fold(area)
+def _area_forms(area: str) -> tuple[str, str]:
+    """As typed without separators, and folded (a typo can straddle a fold: 'wets' / 'west')."""
+    return area.replace(" ", ""), area_fold(area)
 
 
 def area_match(a: str, b: str) -> Reason | None:
@@ -103,11 +111,12 @@ def area_match(a: str, b: str) -> Reason | None:
         return None
     if a == b:
         return Reason.SAME_AREA
-    fa, fb = _area_folded(a), _area_folded(b)
+    (ra, fa), (rb, fb) = _area_forms(a), _area_forms(b)
     if fa == fb:
         return Reason.SAME_AREA
-    if min(len(fa), len(fb)) >= AREA_TYPO_MIN_LEN and OSA.distance(
-            fa, fb, score_cutoff=AREA_TYPOS) <= AREA_TYPOS:
+    if min(len(fa), len(fb)) >= AREA_TYPO_MIN_LEN and min(
+            OSA.distance(ra, rb, score_cutoff=AREA_TYPOS),
+            OSA.distance(fa, fb, score_cutoff=AREA_TYPOS)) <= AREA_TYPOS:
         return Reason.SIMILAR_AREA
     return None
 

@@ -90,33 +90,39 @@ def fold_token(word: str) -> str:
     return "".join(_fold(t) for t in latin(word).split())
 
 
+@dataclass(frozen=True)
+class GivenName:
+    full: str  # the folded full form a spelling stands for (itself, for a full form)
+    group: int  # the line of domain/data/given_names.txt: one name in its forms
+    short: bool  # a short form, diminutive or nickname
+
+
 @cache
-def given_names() -> dict[str, str]:
-    """Folded given name or short form -> the folded full name it stands for ('masha' ->
-    'maria'; a full name -> itself).
+def given_names() -> dict[str, GivenName]:
+    """Folded given name or short form -> what it stands for ('masha' -> 'maria').
 
     Read once from domain/data/given_names.txt (its header names the source). A spelling listed
     under two names is ambiguous and left out."""
-    table: dict[str, str] = {}
+    table: dict[str, GivenName] = {}
     ambiguous: set[str] = set()
 
-    def put(key: str, value: str) -> None:
+    def put(key: str, value: GivenName) -> None:
         if len(key) < 2:
             return
-        if table.get(key, value) != value:
+        if key in table and table[key].group != value.group:
             ambiguous.add(key)
-        table[key] = value
+        table.setdefault(key, value)
 
     text = files("domain").joinpath("data/given_names.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
+    for group, line in enumerate(text.splitlines()):
         if not line.strip() or line.startswith("#") or ":" not in line:
             continue
         full, short = ([fold_token(w) for w in part.split(",") if w.strip()]
                        for part in line.split(":", 1))
         for key in full:
-            put(key, key)
+            put(key, GivenName(key, group, short=False))
         for key in short:
-            put(key, full[0])
+            put(key, GivenName(full[0], group, short=True))
     for key in ambiguous:
         del table[key]
     return table
@@ -124,11 +130,21 @@ def given_names() -> dict[str, str]:
 
 def canonical(token: str) -> str:
     """A folded name token with a known short form or nickname replaced by its full name."""
-    return given_names().get(token, token)
+    known = given_names().get(token)
+    return known.full if known else token
 
 
 def is_given_name(token: str) -> bool:
     return token in given_names()
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """A short form and a form of the name it belongs to ('oksanka' and 'oksana', 'masha' and
+    'mariia'); two different full forms (Olena, Elena) are left to spelling similarity."""
+    table = given_names()
+    first, second = table.get(a), table.get(b)
+    return bool(first and second and first.group == second.group
+                and (first.short or second.short))
 
 
 def name_tokens(name: str) -> tuple[str, ...]:

@@ -249,6 +249,46 @@ async def test_candidates_are_found_through_indexes_not_scans(session_factory, c
     assert details.count("SEARCH") >= 6, details
 
 
+async def test_known_areas_skip_through_the_index(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """Distinct areas by prefix, one index probe each: the plan never scans contacts."""
+    boss, _, _ = await members(session_factory, clock)
+    for i, area in enumerate(("Kyiv Podil", "Kyiv Obolon", "Kyiv Podil", "Lviv Center", "")):
+        await enter(session_factory, clock, boss, name=f"Someone {'abcde'[i]}", area=area,
+                    phone=f"+38044123456{i}")
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.contacts.known_areas() == ["kyiv obolon", "kyiv podil", "lviv center"]
+        assert await uow.contacts.known_areas("k") == ["kyiv obolon", "kyiv podil"]
+        assert await uow.contacts.known_areas("z") == []
+        if uow.session.bind.dialect.name != "sqlite":
+            return
+        captured = []
+        original = uow.session.execute
+
+        async def spy(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+            captured.append((statement, args))
+            return await original(statement, *args, **kwargs)
+
+        uow.session.execute = spy  # type: ignore[method-assign]
+        await uow.contacts.known_areas("k")
+        statement, args = captured[0]
+        plan = (await original(text(f"EXPLAIN QUERY PLAN {statement.text}"), *args)).all()
+    details = " | ".join(row[-1] for row in plan)
+    assert "SCAN contacts" not in details and "SEARCH contacts" in details, details
+
+
+async def test_a_nickname_and_a_typo_in_the_area_still_make_a_suspect(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    boss, _, _ = await members(session_factory, clock)
+    first = await enter(session_factory, clock, boss, name="Мария Петренко", phone="+380441234567",
+                        area="Kyiv Podil")
+    again = await enter(session_factory, clock, boss, name="Petrenko Masha", phone="+380501111111",
+                        area="Kyiv Podli")
+    assert again.created
+    async with UnitOfWork(session_factory) as uow:
+        [suspect] = await uow.duplicates.pending_for(again.contact.id)
+    assert (suspect.other_id, suspect.reasons) == (
+        first.contact.id, (Reason.SAME_NAME, Reason.SIMILAR_AREA))
+
+
 async def test_touches_are_kept(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
     boss, _, _ = await members(session_factory, clock)
     await enter(session_factory, clock, boss, phone="+380441234567")
