@@ -22,6 +22,9 @@ _ALIASES = {"googlemail.com": "gmail.com", "ya.ru": "yandex.ru"}
 
 PHONE_SUFFIX_DIGITS = 7
 BLOCK_PREFIX = 4
+#: How the name blocks are computed. 2: a short form blocks as its full name ("Маша" as
+#: "mari"). Rows stored under an older version are re-keyed by the periodic duplicate job.
+KEYS_VERSION = 2
 
 # Spelling differences between transliteration systems (ya/ia/ja, y/i, kh/h, and Russian g /
 # Ukrainian h) are folded after domain.translit by _fold.

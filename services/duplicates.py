@@ -5,9 +5,10 @@ from datetime import datetime
 from domain.contacts import Contact, ContactDetails
 from domain.duplicates import DISMISSED, PENDING, Match, Strength, Suspect, areas_like, detect
 from domain.errors import NoLongerAvailable, NotFound
-from domain.identity import keys_for
+from domain.identity import KEYS_VERSION, keys_for
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES
+from domain.settings import DUPLICATE_KEYS
 from services.access import found, require
 from services.card_queue import changed, show
 from services.cards import CardView
@@ -48,6 +49,22 @@ async def unchecked(uow: UnitOfWork, limit: int) -> list[Contact]:
     found = await uow.contacts.unchecked(limit)
     await uow.commit()
     return found
+
+
+@use_case
+async def rekey(uow: UnitOfWork, limit: int) -> bool:
+    """One step of bringing stored key columns up to domain.identity.KEYS_VERSION (the periodic
+    job calls it each run; a cursor in the settings says how far it got). True once every row
+    is done."""
+    state = await uow.settings.get(DUPLICATE_KEYS) or "1:0"
+    version, _, cursor = state.partition(":")
+    if version == str(KEYS_VERSION) and cursor == "done":
+        return True
+    after = int(cursor) if version == str(KEYS_VERSION) and cursor.isdigit() else 0
+    last = await uow.contacts.rekey(after, limit)
+    await uow.settings.set(DUPLICATE_KEYS, f"{KEYS_VERSION}:{'done' if last is None else last}")
+    await uow.commit()
+    return last is None
 
 
 @use_case

@@ -119,6 +119,11 @@ class Contacts(Protocol):
     async def add(self, details: ContactDetails, created_by: int | None,
                   now: datetime) -> Contact: ...
 
+    async def rekey(self, after_id: int, limit: int) -> int | None:
+        """Recompute the key columns of the next `limit` contacts after `after_id`; the last
+        id seen, or None when none is left."""
+        ...
+
     async def known_areas(self, prefix: str = "") -> list[str]:
         """Every distinct normalised area on stored contacts that starts with `prefix`."""
         ...

@@ -10,7 +10,12 @@ from domain.contacts import Contact, ContactDetails, Status
 from domain.duplicates import Stored
 from domain.identity import IdentityKeys
 from storage.models import CardRow, ContactRow
-from storage.repositories.mapping import contact_from_row, details_to_row, stored_from_row
+from storage.repositories.mapping import (
+    contact_from_row,
+    details_to_row,
+    keys_to_row,
+    stored_from_row,
+)
 
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
@@ -81,6 +86,23 @@ class ContactRepository:
         query = union_all(*parts) if len(parts) > 1 else parts[0]
         rows = (await self.session.execute(query.limit(CANDIDATE_LIMIT))).all()
         return [stored_from_row(r) for r in rows]
+
+    async def rekey(self, after_id: int, limit: int) -> int | None:
+        """Recompute the normalised key columns of the next `limit` contacts after `after_id`
+        (those whose keys changed are rewritten); the last id seen, or None when none is left."""
+        c = ContactRow
+        rows = (await self.session.execute(
+            select(c.id, c.name, c.phone, c.email, c.tg_username, c.tg_user_id, c.area,
+                   c.name_key, c.name_block_a, c.name_block_b, c.area_norm)
+            .where(c.id > after_id).order_by(c.id).limit(limit))).all()
+        for row in rows:
+            keys = keys_to_row(ContactDetails(
+                name=row.name, phone=row.phone, email=row.email, tg_username=row.tg_username,
+                tg_user_id=row.tg_user_id, area=row.area))
+            if (keys["name_key"], keys["name_block_a"], keys["name_block_b"], keys["area_norm"]) \
+                    != (row.name_key, row.name_block_a, row.name_block_b, row.area_norm):
+                await self.set_fields(row.id, **keys)
+        return rows[-1].id if rows else None
 
     async def unchecked(self, limit: int) -> list[Contact]:
         """Contacts no duplicate check has seen yet (backfilled rows, or a failed intake)."""

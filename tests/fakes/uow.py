@@ -210,6 +210,11 @@ class FakeContacts(_Repository):
         self.t.contact_columns[contact.id] = {"dup_checked_at": None}
         return contact
 
+    async def rekey(self, after_id: int, limit: int) -> int | None:
+        """Keys are computed when read here: only the cursor moves."""
+        ids = sorted(i for i in self.t.contacts if i > after_id)[:limit]
+        return ids[-1] if ids else None
+
     async def known_areas(self, prefix: str = "") -> list[str]:
         return sorted({k.area for c in self.t.contacts.values()
                        if (k := _keys(c.details)).area and k.area.startswith(prefix)})

@@ -289,6 +289,28 @@ async def test_a_nickname_and_a_typo_in_the_area_still_make_a_suspect(session_fa
         first.contact.id, (Reason.SAME_NAME, Reason.SIMILAR_AREA))
 
 
+async def test_rows_keyed_the_old_way_are_rekeyed_by_the_periodic_step(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    boss, _, _ = await members(session_factory, clock)
+    old = await enter(session_factory, clock, boss, name="Маша Петренко", phone="+380441234567",
+                      area="Kyiv Podil")
+    other = await enter(session_factory, clock, boss, name="Oleg Ivanov", phone="+380441234568")
+    async with UnitOfWork(session_factory) as uow:  # as version 1 stored it: the short form
+        await uow.contacts.set_fields(old.contact.id, name_block_b="masa")
+        await uow.commit()
+    async with UnitOfWork(session_factory) as uow:
+        assert not await duplicates.rekey(uow, 1)
+    async with UnitOfWork(session_factory) as uow:
+        assert not await duplicates.rekey(uow, 1)  # the second row
+    async with UnitOfWork(session_factory) as uow:
+        assert await duplicates.rekey(uow, 1)  # none left
+    async with UnitOfWork(session_factory) as uow:
+        assert await duplicates.rekey(uow, 1)
+        row = await uow.session.get(ContactRow, old.contact.id)
+        assert (row.name_block_a, row.name_block_b) == ("petr", "mari")
+        assert await uow.settings.get("duplicate_keys") == "2:done"
+        assert (await uow.session.get(ContactRow, other.contact.id)).name_block_a == "ivan"
+
+
 async def test_touches_are_kept(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
     boss, _, _ = await members(session_factory, clock)
     await enter(session_factory, clock, boss, phone="+380441234567")
