@@ -1,5 +1,7 @@
 """Contacts. State changes are conditional updates, so concurrent presses cannot both win."""
 
+import time
+import weakref
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -28,6 +30,36 @@ _BLOCK_COLUMNS = (ContactRow.id, ContactRow.merged_into, null().label("phone"),
                   null().label("tg_user_id"), ContactRow.phone_suffix, ContactRow.name_key,
                   ContactRow.area_norm)
 CANDIDATE_LIMIT = 400
+#: How long a process reuses its list of stored areas (known_areas) before reading it again.
+#: Areas this process stores are added at once; another process's new area shows within this.
+AREA_LIST_SECONDS = 60.0
+
+
+class _AreaLists:
+    """Per database (engine) and first letter: the distinct stored areas, and when read."""
+
+    def __init__(self) -> None:
+        self.lists: weakref.WeakKeyDictionary[object, dict[str, tuple[float, set[str]]]] = \
+            weakref.WeakKeyDictionary()
+
+    def get(self, engine: object, prefix: str) -> list[str] | None:
+        read_at, areas = self.lists.get(engine, {}).get(prefix, (0.0, set()))
+        return sorted(areas) if time.monotonic() - read_at < AREA_LIST_SECONDS else None
+
+    def put(self, engine: object, prefix: str, areas: list[str]) -> None:
+        self.lists.setdefault(engine, {})[prefix] = (time.monotonic(), set(areas))
+
+    def saw(self, engine: object, area: str) -> None:
+        """An area this process just stored: every cached list it belongs to gets it."""
+        for prefix, (_, areas) in self.lists.get(engine, {}).items():
+            if area and area.startswith(prefix):
+                areas.add(area)
+
+    def clear(self) -> None:
+        self.lists.clear()
+
+
+AREA_LISTS = _AreaLists()
 
 
 class ContactRepository:
@@ -44,9 +76,24 @@ class ContactRepository:
         )
         self.session.add(row)
         await self.session.flush()
+        AREA_LISTS.saw(self._engine(), row.area_norm)
         return contact_from_row(row)
 
+    def _engine(self) -> object:
+        bind = self.session.bind
+        return getattr(bind, "engine", bind)
+
     async def known_areas(self, prefix: str = "") -> list[str]:
+        """Every distinct normalised area on stored contacts that starts with `prefix`; kept
+        for AREA_LIST_SECONDS per process (list_areas reads it)."""
+        engine = self._engine()
+        cached = AREA_LISTS.get(engine, prefix)
+        if cached is None:
+            cached = await self.list_areas(prefix)
+            AREA_LISTS.put(engine, prefix, cached)
+        return cached
+
+    async def list_areas(self, prefix: str = "") -> list[str]:
         """Every distinct normalised area on stored contacts that starts with `prefix`, read by
         skipping through the area index: one probe per area, never a scan of the rows."""
         rows = await self.session.execute(text(
@@ -115,8 +162,9 @@ class ContactRepository:
     async def set_details(self, contact_id: int, details: ContactDetails, **fields: object) -> None:
         """Rewrite what was typed, and with it the normalised keys detection reads. The
         periodic duplicate check looks at the edited contact again (dup_checked_at cleared)."""
-        await self.set_fields(contact_id, **{"dup_checked_at": None, **details_to_row(details),
-                                             **fields})
+        values = details_to_row(details)
+        await self.set_fields(contact_id, **{"dup_checked_at": None, **values, **fields})
+        AREA_LISTS.saw(self._engine(), values["area_norm"])
 
     async def get(self, contact_id: int) -> Contact | None:
         row = await self.session.get(ContactRow, contact_id, populate_existing=True)

@@ -269,11 +269,23 @@ async def test_known_areas_skip_through_the_index(session_factory, clock) -> Non
             return await original(statement, *args, **kwargs)
 
         uow.session.execute = spy  # type: ignore[method-assign]
-        await uow.contacts.known_areas("k")
+        await uow.contacts.list_areas("k")  # known_areas keeps the list a minute
         statement, args = captured[0]
         plan = (await original(text(f"EXPLAIN QUERY PLAN {statement.text}"), *args)).all()
     details = " | ".join(row[-1] for row in plan)
     assert "SCAN contacts" not in details and "SEARCH contacts" in details, details
+
+
+async def test_an_area_this_process_stores_joins_the_kept_list_at_once(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    boss, _, _ = await members(session_factory, clock)
+    await enter(session_factory, clock, boss, name="Someone A", area="Kyiv Podil",
+                phone="+380441234560")
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.contacts.known_areas("k") == ["kyiv podil"]
+    await enter(session_factory, clock, boss, name="Someone B", area="Kyiv Obolon",
+                phone="+380441234561")
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.contacts.known_areas("k") == ["kyiv obolon", "kyiv podil"]
 
 
 async def test_a_nickname_and_a_typo_in_the_area_still_make_a_suspect(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
