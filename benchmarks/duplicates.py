@@ -140,6 +140,8 @@ def main() -> None:
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--arrivals", type=int, default=2000, help="per kind")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="keep the loaded database in this file and reuse "
+                        "it on the next run with the same --stored and --seed (skips the load)")
     args = parser.parse_args()
     gen = Generator(args.seed)
     started = time.perf_counter()
@@ -149,12 +151,33 @@ def main() -> None:
     print(f"generated {len(people):,} stored, {len(arrivals):,} arrivals "
           f"in {time.perf_counter() - started:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "dups.db"
+        path = args.db or Path(tmp) / "dups.db"
         url = f"sqlite+aiosqlite:///{path}"
-        upgrade(url)
-        print(f"loaded in {load(path, people):.1f} s (bulk insert, indexes maintained)")
+        tag = f"{args.stored}:{args.seed}"
+        if args.db and args.db.exists() and _tag(path) == tag:
+            print(f"reusing {path}")
+        else:
+            path.unlink(missing_ok=True)
+            upgrade(url)
+            print(f"loaded in {load(path, people):.1f} s (bulk insert, indexes maintained)")
+            _tag(path, tag)
         results, times = asyncio.run(check_all(url, arrivals))
     report(arrivals, results, times)
+
+
+def _tag(path: Path, value: str | None = None) -> str | None:
+    """What population a kept database holds (SQLite's user_version cannot hold text)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_tag (value TEXT)")
+        if value is not None:
+            conn.execute("DELETE FROM bench_tag")
+            conn.execute("INSERT INTO bench_tag VALUES (?)", (value,))
+            conn.commit()
+        row = conn.execute("SELECT value FROM bench_tag").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
 
 
 if __name__ == "__main__":
