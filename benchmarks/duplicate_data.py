@@ -7,7 +7,13 @@ e-mails and usernames, and an area; some share a family phone. Arrivals come in 
 - "family": a new person on a stored person's phone, same surname, another first name;
 - "fuzzy": a stored person again with no shared identifier: a name variant plus the same area,
   or a Polish number ending in the same digits;
-- "fresh": somebody new.
+- "fresh": somebody new;
+- "mean": a stored person again with no shared identifier (a new phone or none), only a name
+  and a place, with one to three of the errors people make, drawn independently (MEAN_ERRORS):
+  a typo in the area, the given name left out or shortened (a diminutive from DIMINUTIVES, or
+  an initial), given and family name swapped, a typo in the family name, the other script.
+  DIMINUTIVES is written for the generator, separately from the table detection reads
+  (domain/data/given_names.txt): some of its short forms are not in that table.
 """
 
 import random
@@ -20,6 +26,38 @@ SUFFIXES = ("енко", "чук", "ов", "ич", "ський", "як")
 CITIES = ["Kyiv", "Lviv", "Odesa", "Kharkiv", "Dnipro", "Zhytomyr", "Poltava", "Vinnytsia", "Chernihiv", "Sumy", "Rivne", "Lutsk", "Ternopil", "Uzhhorod", "Kherson", "Mykolaiv", "Cherkasy", "Krakow", "Warsaw", "Wroclaw", "Gdansk", "Poznan", "Lodz", "Lublin", "Katowice", "Berlin", "Prague", "Vilnius", "Riga", "Chisinau"]
 DISTRICTS = ["Center", "North", "South", "East", "West", "Old-Town", "Riverside", "Park", "Station", "Hills"]
 PROVIDERS = ("gmail.com", "gmail.com", "ukr.net", "i.ua", "outlook.com", "meta.ua")
+#: The meaner mix: each error with its probability, drawn independently; an arrival gets one
+#: to three (drawn again otherwise). "given" is left out with 0.15 and shortened with 0.15.
+MEAN_ERRORS = (("area_typo", 0.3), ("given", 0.3), ("swap", 0.2), ("family_typo", 0.3),
+               ("script", 0.3))
+DIMINUTIVES = {
+    "Мария": ["Маша", "Маня", "Маруся", "Машенька"], "Анна": ["Аня", "Анюта", "Нюра"],
+    "Ольга": ["Оля", "Олечка", "Лёля"], "Елена": ["Лена", "Леночка", "Алёна"],
+    "Наталья": ["Наташа", "Ната", "Натуля"], "Ирина": ["Ира", "Ириша", "Иришка"],
+    "Татьяна": ["Таня", "Танюша", "Татуся"], "Светлана": ["Света", "Светик", "Лана"],
+    "Юлия": ["Юля", "Юленька"], "Екатерина": ["Катя", "Катюша", "Катруся"],
+    "Оксана": ["Ксюша", "Оксанка"], "Людмила": ["Люда", "Люся", "Мила"],
+    "Галина": ["Галя", "Галочка"], "Дарья": ["Даша", "Дашенька"],
+    "Анастасия": ["Настя", "Стася", "Ася"], "Виктория": ["Вика", "Тори"],
+    "Алина": ["Аля", "Алинка"], "Марина": ["Маринка", "Мариша"], "Валентина": ["Валя", "Валюша"],
+    "Надежда": ["Надя", "Надюша"], "Софія": ["Соня", "Софійка"], "Олена": ["Оленка", "Леся"],
+    "Ірина": ["Іра", "Іринка"], "Наталія": ["Наталка", "Наташа"], "Тетяна": ["Таня", "Тетянка"],
+    "Ганна": ["Ганя", "Ганнуся"], "Катерина": ["Катя", "Катруся"], "Вікторія": ["Віка", "Вікуся"],
+    "Лариса": ["Лара", "Лора"], "Христина": ["Христя", "Христинка"],
+    "Александр": ["Саша", "Шура", "Саня", "Алекс"], "Алексей": ["Лёша", "Алёша", "Лёха"],
+    "Андрей": ["Андрюша", "Андрюха"], "Сергей": ["Серёжа", "Серый"], "Дмитрий": ["Дима", "Митя"],
+    "Иван": ["Ваня", "Ванечка"], "Михаил": ["Миша", "Мишаня"], "Николай": ["Коля", "Колян"],
+    "Владимир": ["Вова", "Володя", "Вовчик"], "Олег": ["Олежка", "Олежек"],
+    "Олександр": ["Сашко", "Олесь", "Саша"], "Андрій": ["Андрійко", "Андрюша"],
+    "Сергій": ["Сергійко", "Сергійчик"], "Дмитро": ["Дмитрик", "Митько"], "Іван": ["Іванко", "Івась"],
+    "Микола": ["Миколка", "Коля"], "Володимир": ["Володя", "Вова"], "Петро": ["Петрик", "Петрусь"],
+    "Василь": ["Васильок", "Вася"], "Юрій": ["Юра", "Юрко"], "Богдан": ["Богдась", "Бодя"],
+    "Тарас": ["Тарасик"], "Максим": ["Макс", "Максимко"], "Артем": ["Тёма", "Артемко"],
+    "Євген": ["Женя", "Євгенко"], "Роман": ["Рома", "Ромко"], "Павло": ["Павлик", "Павлусь"],
+    "Віталій": ["Віталік", "Віталя"], "Игорь": ["Игорёк", "Гоша"], "Виктор": ["Витя", "Витёк"],
+}
+CYRILLIC_LETTERS = "абвгдеиклмнопрстуя"
+LATIN_LETTERS = "abcdehiklmnoprstuvy"
 # A transliteration the generator uses, deliberately not the one detection folds with.
 PASSPORT = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh",
@@ -152,6 +190,53 @@ class Generator:
         words[i] = w
         return " ".join(words)
 
+    def typo_word(self, word: str) -> str:
+        """One letter substituted, left out, put in, or swapped with its neighbour, in the
+        word's own script; never the first letter (people rarely get that wrong)."""
+        rnd = self.rnd
+        letters = CYRILLIC_LETTERS if any("а" <= c.lower() <= "я" or c in "іїєґІЇЄҐ" for c in word) \
+            else LATIN_LETTERS
+        j = rnd.randrange(1, len(word)) if len(word) > 1 else 0
+        op = rnd.choice(("sub", "del", "swap", "ins"))
+        if op == "swap" and j < len(word) - 1 and word[j] != word[j + 1]:
+            return word[:j] + word[j + 1] + word[j] + word[j + 2:]
+        if op == "del" and len(word) > 3:
+            return word[:j] + word[j + 1:]
+        if op == "ins":
+            return word[:j] + rnd.choice(letters) + word[j:]
+        return word[:j] + rnd.choice([c for c in letters if c != word[j].lower()]) + word[j + 1:]
+
+    def area_typo(self, area: str) -> str:
+        """Anywhere but the first letter: a space or hyphen can be hit too."""
+        return self.typo_word(area)
+
+    def mean_errors(self) -> set[str]:
+        while True:
+            errors = {e for e, p in MEAN_ERRORS if self.rnd.random() < p}
+            if 1 <= len(errors) <= 3:
+                return errors
+
+    def mean_name(self, p: Person, errors: set[str]) -> tuple[str, str]:
+        """The name as typed with the errors given, and how the given name was shortened."""
+        rnd = self.rnd
+        given, family = p.cyrillic.split()
+        how = ""
+        if "given" in errors:
+            how = rnd.choices(("missing", "diminutive", "initial"), (0.5, 0.4, 0.1))[0]
+            given = {"missing": "", "initial": given[0] + ".",
+                     "diminutive": rnd.choice(DIMINUTIVES.get(given, [given[:4]]))}[how]
+        latin = p.name != p.cyrillic
+        if "script" in errors:
+            latin = not latin
+        if latin:
+            given, family = translit(given) if given else "", translit(family)
+        if "family_typo" in errors:
+            family = self.typo_word(family)
+        words = [w for w in (given, family) if w]
+        if "swap" in errors:
+            words.reverse()
+        return " ".join(words), how
+
     def phone_typed(self, e164: str) -> str:
         local = "0" + e164[4:]
         return self.rnd.choice([
@@ -186,6 +271,12 @@ class Generator:
             return Arrival(kind, None, rel.name, self.phone_typed(p.phone), None, None, p.area)
         if kind == "family":
             return self.arrival(kind, people)
+        if kind == "mean":
+            errors = self.mean_errors()
+            name, _ = self.mean_name(p, errors)
+            area = self.area_typo(p.area) if "area_typo" in errors else p.area
+            return Arrival(kind, p.id, name, self.phone() if rnd.random() < 0.7 else None, None,
+                           None, area)
         if kind == "id":
             ids = [k for k in ("phone", "email", "username") if getattr(p, k)]
             which = rnd.choice(ids)

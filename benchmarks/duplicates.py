@@ -5,7 +5,9 @@
 Loads a generated population (benchmarks/duplicate_data.py) into a migrated SQLite file with
 bulk inserts, then checks each arrival exactly as intake does (services.duplicates.matches_for:
 the indexed candidate query plus the core's scoring) and prints precision and recall of exact
-identifier detection and of fuzzy detection, and the p95 time of one check.
+identifier detection, of fuzzy detection on the kind mix (a name variant plus the same area or
+phone ending) and on the meaner mix (only a name and a place, one to three of the errors people
+make: benchmarks/duplicate_data.py MEAN_ERRORS), and the p95 time of one check.
 """
 
 import argparse
@@ -29,7 +31,7 @@ from storage.migrate import upgrade
 from storage.repositories.mapping import keys_to_row
 from storage.uow import UnitOfWork
 
-KINDS = ("id", "family", "fuzzy", "fresh")
+KINDS = ("id", "family", "fuzzy", "fresh", "mean")  # mean last: the others draw as before
 COLUMNS = ("id", "name", "phone", "tg_username", "email", "gender", "language", "area", "source",
            "notes", "status", "dispatch_note", "created_at", "waiting_since", "nag_count",
            "email_norm", "tg_username_norm", "phone_suffix", "name_key", "name_block_a", "name_block_b",
@@ -108,11 +110,12 @@ def report(arrivals: list[Arrival], results: list[list], times: list[float]) -> 
         if exact is not None:
             c["exact_predicted"] += 1
             c["exact_tp"] += a.kind == "id" and exact.contact_id == a.truth
-        if a.kind == "fuzzy":
-            c["fuzzy_found"] += any(m.contact_id == a.truth for m in matches)
-        if a.kind in ("fuzzy", "fresh"):
-            c["suspect_predicted"] += len(suspects)
-            c["suspect_tp"] += sum(m.contact_id == a.truth for m in suspects)
+        for mix in ("fuzzy", "mean"):
+            if a.kind == mix:
+                c[f"{mix}_found"] += any(m.contact_id == a.truth for m in matches)
+            if a.kind in (mix, "fresh"):
+                c[f"{mix}_predicted"] += len(suspects)
+                c[f"{mix}_tp"] += sum(m.contact_id == a.truth for m in suspects)
         if a.kind == "family":
             c["family_flagged"] += bool(suspects)
     n = Counter(a.kind for a in arrivals)
@@ -121,9 +124,11 @@ def report(arrivals: list[Arrival], results: list[list], times: list[float]) -> 
     print(f"arrivals: {dict(n)}")
     print(f"exact identifier: precision {ratio(c['exact_tp'], c['exact_predicted']):.4f}  "
           f"recall {ratio(c['exact_tp'], n['id']):.4f}  (goal: recall >= 0.95 at precision >= 0.99)")
-    print(f"fuzzy (same person, no shared identifier): recall {ratio(c['fuzzy_found'], n['fuzzy']):.4f}  "
-          f"precision of suspects over fuzzy+fresh arrivals "
-          f"{ratio(c['suspect_tp'], c['suspect_predicted']):.4f}")
+    for mix, label in (("fuzzy", "kind mix  "), ("mean", "meaner mix")):
+        print(f"fuzzy, {label} (same person, no shared identifier): recall "
+              f"{ratio(c[f'{mix}_found'], n[mix]):.4f}  precision of suspects over {mix}+fresh "
+              f"arrivals {ratio(c[f'{mix}_tp'], c[f'{mix}_predicted']):.4f}")
+    print("  (goal on the meaner mix at 20,000 stored: recall >= 0.8 at precision >= 0.9)")
     print(f"family phones: {ratio(c['family_flagged'], n['family']):.4f} flagged for a dispatcher "
           f"(same phone, different name), never attached silently")
     print(f"check time per arrival: median {statistics.median(ms):.2f} ms, p95 {p95:.2f} ms, "
@@ -135,6 +140,8 @@ def main() -> None:
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--arrivals", type=int, default=2000, help="per kind")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="keep the loaded database in this file and reuse "
+                        "it on the next run with the same --stored and --seed (skips the load)")
     args = parser.parse_args()
     gen = Generator(args.seed)
     started = time.perf_counter()
@@ -144,12 +151,33 @@ def main() -> None:
     print(f"generated {len(people):,} stored, {len(arrivals):,} arrivals "
           f"in {time.perf_counter() - started:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "dups.db"
+        path = args.db or Path(tmp) / "dups.db"
         url = f"sqlite+aiosqlite:///{path}"
-        upgrade(url)
-        print(f"loaded in {load(path, people):.1f} s (bulk insert, indexes maintained)")
+        tag = f"{args.stored}:{args.seed}"
+        if args.db and args.db.exists() and _tag(path) == tag:
+            print(f"reusing {path}")
+        else:
+            path.unlink(missing_ok=True)
+            upgrade(url)
+            print(f"loaded in {load(path, people):.1f} s (bulk insert, indexes maintained)")
+            _tag(path, tag)
         results, times = asyncio.run(check_all(url, arrivals))
     report(arrivals, results, times)
+
+
+def _tag(path: Path, value: str | None = None) -> str | None:
+    """What population a kept database holds (SQLite's user_version cannot hold text)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_tag (value TEXT)")
+        if value is not None:
+            conn.execute("DELETE FROM bench_tag")
+            conn.execute("INSERT INTO bench_tag VALUES (?)", (value,))
+            conn.commit()
+        row = conn.execute("SELECT value FROM bench_tag").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
 
 
 if __name__ == "__main__":

@@ -4,22 +4,32 @@ Two strengths:
 - *exact*: the same e-mail, Telegram username or Telegram account, or the same phone with a
   compatible name. The arrival is attached to the stored contact as a touch, never a second
   contact. A shared phone with a clearly different name (a family phone) is not exact.
-- *suspect*: a similar name (transliteration- and order-insensitive) together with the same
-  area or the same phone ending, or a shared phone under a different name. Shown on the card
-  for a dispatcher to merge or dismiss.
+- *suspect*: a similar name (transliteration-, order- and nickname-insensitive) together with
+  the same or a similar area (one typo) or the same phone ending, or a shared phone under a
+  different name. Shown on the card for a dispatcher to merge or dismiss.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from domain.identity import IdentityKeys
+from domain.identity import IdentityKeys, area_fold, canonical, is_given_name, same_given_name
 
 #: Each aligned name token must be at least this similar for a phone match to count as exact.
 PHONE_NAME_MIN = 0.75
 #: A fuzzy suspect needs a name this similar (weakest aligned token) plus area or phone ending.
 FUZZY_NAME_MIN = 0.8
+#: Two areas this many typos apart (after folding) are the same place typed differently...
+AREA_TYPOS = 1
+#: ...when the shorter is at least this long ("Podil" / "Podol"; "Sumy" / "Sury" are not).
+AREA_TYPO_MIN_LEN = 5
+#: A family name alone (the given name left out) supports a suspect only if it is this long
+#: and at most this many stored seekers in the area carry it: a rare name carries weight alone.
+FAMILY_ALONE_MIN_LEN = 5
+FAMILY_ALONE_MAX = 2
 
 
 class Reason(StrEnum):
@@ -30,6 +40,7 @@ class Reason(StrEnum):
     SIMILAR_NAME = "similar_name"
     SAME_NAME = "same_name"
     SAME_AREA = "same_area"
+    SIMILAR_AREA = "similar_area"
     SAME_PHONE_ENDING = "same_phone_ending"
     DIFFERENT_NAME = "different_name"
 
@@ -56,8 +67,15 @@ class Match:
 
 
 def token_similarity(a: str, b: str) -> float:
-    """Optimal string alignment: a swapped pair of letters is one typo, not two."""
-    return OSA.normalized_similarity(a, b)
+    """Optimal string alignment: a swapped pair of letters is one typo, not two. A short form
+    or nickname is read as its full name ("masha" ~ "maria" is 1.0)."""
+    if a == b or same_given_name(a, b):
+        return 1.0
+    similarity = OSA.normalized_similarity(a, b)
+    ca, cb = canonical(a), canonical(b)
+    if ca != a or cb != b:
+        similarity = max(similarity, OSA.normalized_similarity(ca, cb))
+    return similarity
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -65,6 +83,7 @@ def name_similarity(a: str, b: str) -> float:
 
     Using the weakest pair (not the average) keeps "Maria Ivanova" and "Oleg Ivanov" apart.
     A one-word name is compared with the best token of the other ("Maria" ~ "Maria Ivanova").
+    Short forms and nicknames are read as their full name ("masha" ~ "maria").
     """
     ta, tb = a.split(), b.split()
     if not ta or not tb:
@@ -77,6 +96,44 @@ def name_similarity(a: str, b: str) -> float:
         weakest = min(weakest, token_similarity(token, best))
         remaining.remove(best)
     return weakest
+
+
+@lru_cache(maxsize=8192)
+def _area_forms(area: str) -> tuple[str, str]:
+    """As typed without separators, and folded (a typo can straddle a fold: 'wets' / 'west')."""
+    return area.replace(" ", ""), area_fold(area)
+
+
+def area_match(a: str, b: str) -> Reason | None:
+    """SAME_AREA when two normalised areas are equal once folded ('kyiv' / 'київ'), SIMILAR_AREA
+    when they are one typo apart and long enough for a typo to be told from another place."""
+    if not a or not b:
+        return None
+    if a == b:
+        return Reason.SAME_AREA
+    (ra, fa), (rb, fb) = _area_forms(a), _area_forms(b)
+    if fa == fb:
+        return Reason.SAME_AREA
+    if min(len(fa), len(fb)) >= AREA_TYPO_MIN_LEN and min(
+            OSA.distance(ra, rb, score_cutoff=AREA_TYPOS),
+            OSA.distance(fa, fb, score_cutoff=AREA_TYPOS)) <= AREA_TYPOS:
+        return Reason.SIMILAR_AREA
+    return None
+
+
+def areas_like(area: str, known: Iterable[str]) -> list[str]:
+    """The stored areas a typed one may mean (itself first): where name blocks are looked up."""
+    if not area:
+        return []
+    return [area, *(k for k in known if k != area and area_match(area, k) is not None)]
+
+
+def _family_alone(a: str, b: str) -> bool:
+    """One name is a single family name (not a given name), long enough to mean something."""
+    ta, tb = a.split(), b.split()
+    one = ta if len(ta) == 1 else tb if len(tb) == 1 else None
+    return one is not None and len(ta) + len(tb) > 2 and not is_given_name(one[0]) \
+        and len(one[0]) >= FAMILY_ALONE_MIN_LEN
 
 
 def _identifier_reasons(new: IdentityKeys, old: IdentityKeys) -> list[Reason]:
@@ -107,8 +164,10 @@ def score(new: IdentityKeys, old: Stored) -> Match | None:
         return None
     support = []
     two_words = len(new.name_key.split()) > 1 and len(keys.name_key.split()) > 1
-    if new.area and new.area == keys.area and two_words:  # a first name alone is too common
-        support.append(Reason.SAME_AREA)
+    area = area_match(new.area, keys.area)
+    # a given name alone is too common; a family name alone counts (detect() keeps it if rare)
+    if area is not None and (two_words or _family_alone(new.name_key, keys.name_key)):
+        support.append(area)
     if new.phone_suffix and new.phone_suffix == keys.phone_suffix:
         support.append(Reason.SAME_PHONE_ENDING)
     if not support:
@@ -118,8 +177,22 @@ def score(new: IdentityKeys, old: Stored) -> Match | None:
 
 
 def detect(new: IdentityKeys, stored: list[Stored], exclude: int | None = None) -> list[Match]:
-    """Every match, exact ones first, then by score; the oldest first among equals."""
-    matches = [m for s in stored if s.id != exclude and (m := score(new, s)) is not None]
+    """Every match, exact ones first, then by score; the oldest first among equals.
+
+    Suspects on a family name alone (one of the two names is a single word) are kept only if
+    few stored seekers match that way: a common family name alone says nothing."""
+    matches = []
+    alone = []
+    for s in stored:
+        if s.id == exclude or (m := score(new, s)) is None:
+            continue
+        if m.strength is Strength.SUSPECT and Reason.SAME_PHONE_ENDING not in m.reasons \
+                and Reason.SAME_PHONE not in m.reasons and _family_alone(new.name_key, s.keys.name_key):
+            alone.append(m)
+        else:
+            matches.append(m)
+    if len({m.contact_id for m in alone}) <= FAMILY_ALONE_MAX:
+        matches += alone
     return sorted(matches, key=lambda m: (m.strength is not Strength.EXACT, -m.score, m.contact_id))
 
 

@@ -6,6 +6,8 @@ that let the database find fuzzy candidates through an index instead of a scan.
 """
 
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 from domain.translit import to_latin
 
@@ -20,6 +22,9 @@ _ALIASES = {"googlemail.com": "gmail.com", "ya.ru": "yandex.ru"}
 
 PHONE_SUFFIX_DIGITS = 7
 BLOCK_PREFIX = 4
+#: How the name blocks are computed. 2: a short form blocks as its full name ("Маша" as
+#: "mari"). Rows stored under an older version are re-keyed by the periodic duplicate job.
+KEYS_VERSION = 2
 
 # Spelling differences between transliteration systems (ya/ia/ja, y/i, kh/h, and Russian g /
 # Ukrainian h) are folded after domain.translit by _fold.
@@ -83,24 +88,94 @@ def latin(text: str) -> str:
     return "".join(c if "a" <= c <= "z" else " " for c in to_latin(text))
 
 
+def fold_token(word: str) -> str:
+    """One word as names are compared: Latin, transliteration variants folded."""
+    return "".join(_fold(t) for t in latin(word).split())
+
+
+@dataclass(frozen=True)
+class GivenName:
+    full: str  # the folded full form a spelling stands for (itself, for a full form)
+    group: int  # the line of domain/data/given_names.txt: one name in its forms
+    short: bool  # a short form, diminutive or nickname
+
+
+@cache
+def given_names() -> dict[str, GivenName]:
+    """Folded given name or short form -> what it stands for ('masha' -> 'maria').
+
+    Read once from domain/data/given_names.txt (its header names the source). A spelling listed
+    under two names is ambiguous and left out."""
+    table: dict[str, GivenName] = {}
+    ambiguous: set[str] = set()
+
+    def put(key: str, value: GivenName) -> None:
+        if len(key) < 2:
+            return
+        if key in table and table[key].group != value.group:
+            ambiguous.add(key)
+        table.setdefault(key, value)
+
+    text = files("domain").joinpath("data/given_names.txt").read_text(encoding="utf-8")
+    for group, line in enumerate(text.splitlines()):
+        if not line.strip() or line.startswith("#") or ":" not in line:
+            continue
+        full, short = ([fold_token(w) for w in part.split(",") if w.strip()]
+                       for part in line.split(":", 1))
+        for key in full:
+            put(key, GivenName(key, group, short=False))
+        for key in short:
+            put(key, GivenName(full[0], group, short=True))
+    for key in ambiguous:
+        del table[key]
+    return table
+
+
+def canonical(token: str) -> str:
+    """A folded name token with a known short form or nickname replaced by its full name."""
+    known = given_names().get(token)
+    return known.full if known else token
+
+
+def is_given_name(token: str) -> bool:
+    return token in given_names()
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """A short form and a form of the name it belongs to ('oksanka' and 'oksana', 'masha' and
+    'mariia'); two different full forms (Olena, Elena) are left to spelling similarity."""
+    table = given_names()
+    first, second = table.get(a), table.get(b)
+    return bool(first and second and first.group == second.group
+                and (first.short or second.short))
+
+
 def name_tokens(name: str) -> tuple[str, ...]:
     """Order-insensitive: 'Ivanova Maria' and 'Мария Иванова' give the same tokens."""
     return tuple(sorted(_fold(t) for t in latin(name).split() if len(t) > 1))
 
 
 def name_key(name: str) -> str:
+    """The folded tokens as typed (short forms kept: scoring reads them through canonical())."""
     return " ".join(name_tokens(name))
 
 
 def name_blocks(name: str) -> tuple[str, ...]:
-    """The first four letters of the two longest words: index keys that survive swapped order and
-    transliteration, and a typo anywhere in one of the words (the other word's key holds)."""
-    tokens = sorted(name_tokens(name), key=lambda t: (-len(t), t))[:2]
+    """The first four letters of the two longest words, short forms read as their full name
+    ('Маша' blocks as 'mari'): index keys that survive swapped order, transliteration, a
+    nickname, and a typo anywhere in one of the words (the other word's key holds)."""
+    tokens = sorted({canonical(t) for t in name_tokens(name)}, key=lambda t: (-len(t), t))[:2]
     return tuple(t[:BLOCK_PREFIX] for t in tokens)
 
 
 def normalise_area(area: str) -> str:
     return " ".join(latin(area).split())
+
+
+def area_fold(area: str) -> str:
+    """An area as compared for similarity: "Київ" and "Kyiv" both become "kiv", "Old-Town" and
+    "Oldtown" both "oldtown" (a hyphen typed as a letter is one typo, not two)."""
+    return "".join(_fold(t) for t in latin(area).split())
 
 
 def keys_for(name: str, phone: str | None, email: str | None, tg_username: str | None,

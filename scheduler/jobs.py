@@ -85,12 +85,16 @@ def _status_text(move: relay.StatusMove, now: datetime) -> str:
 
 #: Contacts checked per run: a backlog (e.g. after the migration) drains over several runs.
 DUPLICATE_BATCH = 500
+#: Contacts re-keyed per run after the way name blocks are computed changed (KEYS_VERSION).
+REKEY_BATCH = 5000
 
 
 async def find_missed_duplicates(ctx: JobContext) -> None:
     """Contacts intake never checked (rows from before detection existed, or an intake that
     failed half-way) are checked once; new suspects go on their cards and the team hears."""
     now = ctx.clock.now()
+    async with ctx.uow() as uow:  # rows keyed by an older version of the name blocks
+        await duplicates.rekey(uow, REKEY_BATCH)
     async with ctx.uow() as uow:
         unchecked = await duplicates.unchecked(uow, DUPLICATE_BATCH)
     found = 0

@@ -3,11 +3,12 @@
 from datetime import datetime
 
 from domain.contacts import Contact, ContactDetails
-from domain.duplicates import DISMISSED, PENDING, Match, Strength, Suspect, detect
+from domain.duplicates import DISMISSED, PENDING, Match, Strength, Suspect, areas_like, detect
 from domain.errors import NoLongerAvailable, NotFound
-from domain.identity import keys_for
+from domain.identity import KEYS_VERSION, keys_for
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES
+from domain.settings import DUPLICATE_KEYS
 from services.access import found, require
 from services.card_queue import changed, show
 from services.cards import CardView
@@ -20,8 +21,12 @@ async def matches_for(uow: UnitOfWork, details: ContactDetails,
     """Best match per stored seeker (a merged-away record counts as its keeper)."""
     keys = keys_for(details.name, details.phone, details.email, details.tg_username,
                     details.tg_user_id, details.area)
+    # Areas one typo away are looked up too: among those with the same first letter (a bounded
+    # number of index probes; a typo in an area's very first letter is not tolerated).
+    areas = areas_like(keys.area, await uow.contacts.known_areas(keys.area[:1])) \
+        if keys.name_blocks and keys.area else []
     best: dict[int, Match] = {}
-    for match in detect(keys, await uow.contacts.candidates(keys), exclude=exclude):
+    for match in detect(keys, await uow.contacts.candidates(keys, areas), exclude=exclude):
         if match.contact_id != exclude:
             best.setdefault(match.contact_id, match)
     return list(best.values())
@@ -56,6 +61,22 @@ async def unchecked(uow: UnitOfWork, limit: int) -> list[Contact]:
     found = await uow.contacts.unchecked(limit)
     await uow.commit()
     return found
+
+
+@use_case
+async def rekey(uow: UnitOfWork, limit: int) -> bool:
+    """One step of bringing stored key columns up to domain.identity.KEYS_VERSION (the periodic
+    job calls it each run; a cursor in the settings says how far it got). True once every row
+    is done."""
+    state = await uow.settings.get(DUPLICATE_KEYS) or "1:0"
+    version, _, cursor = state.partition(":")
+    if version == str(KEYS_VERSION) and cursor == "done":
+        return True
+    after = int(cursor) if version == str(KEYS_VERSION) and cursor.isdigit() else 0
+    last = await uow.contacts.rekey(after, limit)
+    await uow.settings.set(DUPLICATE_KEYS, f"{KEYS_VERSION}:{'done' if last is None else last}")
+    await uow.commit()
+    return last is None
 
 
 @use_case

@@ -119,8 +119,18 @@ class Contacts(Protocol):
     async def add(self, details: ContactDetails, created_by: int | None,
                   now: datetime) -> Contact: ...
 
-    async def candidates(self, keys: IdentityKeys) -> list[Stored]:
-        """Stored contacts that may be the same seeker (closed ones left out)."""
+    async def rekey(self, after_id: int, limit: int) -> int | None:
+        """Recompute the key columns of the next `limit` contacts after `after_id`; the last
+        id seen, or None when none is left."""
+        ...
+
+    async def known_areas(self, prefix: str = "") -> list[str]:
+        """Every distinct normalised area on stored contacts that starts with `prefix`."""
+        ...
+
+    async def candidates(self, keys: IdentityKeys, areas: list[str] | None = None) -> list[Stored]:
+        """Stored contacts that may be the same seeker (closed ones left out); name blocks
+        are looked up in `areas` (the typed area alone when not given)."""
         ...
 
     async def set_details(self, contact_id: int, details: ContactDetails,

@@ -176,6 +176,7 @@ def duplicate_reason(value: DupReason) -> str:
         DupReason.SIMILAR_NAME: _("similar name"),
         DupReason.SAME_NAME: _("same name"),
         DupReason.SAME_AREA: _("same area"),
+        DupReason.SIMILAR_AREA: _("similar area"),
         DupReason.SAME_PHONE_ENDING: _("same phone ending"),
         DupReason.DIFFERENT_NAME: _("different name"),
     }[value]

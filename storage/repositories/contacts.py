@@ -1,16 +1,23 @@
 """Contacts. State changes are conditional updates, so concurrent presses cannot both win."""
 
+import time
+import weakref
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import null, or_, select, union_all, update
+from sqlalchemy import null, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.contacts import Contact, ContactDetails, Status
 from domain.duplicates import Stored
 from domain.identity import IdentityKeys
 from storage.models import CardRow, ContactRow
-from storage.repositories.mapping import contact_from_row, details_to_row, stored_from_row
+from storage.repositories.mapping import (
+    contact_from_row,
+    details_to_row,
+    keys_to_row,
+    stored_from_row,
+)
 
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
@@ -23,6 +30,36 @@ _BLOCK_COLUMNS = (ContactRow.id, ContactRow.merged_into, null().label("phone"),
                   null().label("tg_user_id"), ContactRow.phone_suffix, ContactRow.name_key,
                   ContactRow.area_norm)
 CANDIDATE_LIMIT = 400
+#: How long a process reuses its list of stored areas (known_areas) before reading it again.
+#: Areas this process stores are added at once; another process's new area shows within this.
+AREA_LIST_SECONDS = 60.0
+
+
+class _AreaLists:
+    """Per database (engine) and first letter: the distinct stored areas, and when read."""
+
+    def __init__(self) -> None:
+        self.lists: weakref.WeakKeyDictionary[object, dict[str, tuple[float, set[str]]]] = \
+            weakref.WeakKeyDictionary()
+
+    def get(self, engine: object, prefix: str) -> list[str] | None:
+        read_at, areas = self.lists.get(engine, {}).get(prefix, (0.0, set()))
+        return sorted(areas) if time.monotonic() - read_at < AREA_LIST_SECONDS else None
+
+    def put(self, engine: object, prefix: str, areas: list[str]) -> None:
+        self.lists.setdefault(engine, {})[prefix] = (time.monotonic(), set(areas))
+
+    def saw(self, engine: object, area: str) -> None:
+        """An area this process just stored: every cached list it belongs to gets it."""
+        for prefix, (_, areas) in self.lists.get(engine, {}).items():
+            if area and area.startswith(prefix):
+                areas.add(area)
+
+    def clear(self) -> None:
+        self.lists.clear()
+
+
+AREA_LISTS = _AreaLists()
 
 
 class ContactRepository:
@@ -39,10 +76,40 @@ class ContactRepository:
         )
         self.session.add(row)
         await self.session.flush()
+        AREA_LISTS.saw(self._engine(), row.area_norm)
         return contact_from_row(row)
 
-    async def candidates(self, keys: IdentityKeys) -> list[Stored]:
+    def _engine(self) -> object:
+        bind = self.session.bind
+        return getattr(bind, "engine", bind)
+
+    async def known_areas(self, prefix: str = "") -> list[str]:
+        """Every distinct normalised area on stored contacts that starts with `prefix`; kept
+        for AREA_LIST_SECONDS per process (list_areas reads it)."""
+        engine = self._engine()
+        cached = AREA_LISTS.get(engine, prefix)
+        if cached is None:
+            cached = await self.list_areas(prefix)
+            AREA_LISTS.put(engine, prefix, cached)
+        return cached
+
+    async def list_areas(self, prefix: str = "") -> list[str]:
+        """Every distinct normalised area on stored contacts that starts with `prefix`, read by
+        skipping through the area index: one probe per area, never a scan of the rows."""
+        rows = await self.session.execute(text(
+            "WITH RECURSIVE seen(area) AS ("
+            " SELECT (SELECT min(area_norm) FROM contacts WHERE area_norm >= :low AND area_norm > '')"
+            " UNION ALL SELECT (SELECT min(area_norm) FROM contacts WHERE area_norm > seen.area)"
+            " FROM seen WHERE seen.area IS NOT NULL AND seen.area < :high)"
+            " SELECT area FROM seen WHERE area IS NOT NULL AND area < :high"),
+            {"low": prefix, "high": prefix + "\U0010ffff"})
+        return [r[0] for r in rows]
+
+    async def candidates(self, keys: IdentityKeys, areas: list[str] | None = None) -> list[Stored]:
         """Stored contacts sharing any identifier, the phone ending, or area and name block.
+
+        `areas`: the stored areas to look up name blocks in (the typed one and those it may
+        mean, see domain.duplicates.areas_like); the typed area alone when not given.
 
         Each branch of the OR is an indexed equality, so SQLite and PostgreSQL answer it with
         index probes (SQLite's OR-by-union, PostgreSQL's bitmap OR), never a scan. Closed
@@ -55,9 +122,10 @@ class ContactRepository:
             (c.tg_username_norm, keys.tg_username), (c.tg_user_id, keys.tg_user_id),
             (c.phone_suffix, keys.phone_suffix)) if value]
         parts = [select(*_KEY_COLUMNS).where(or_(*branches), live)] if branches else []
-        if keys.area and keys.name_blocks:
+        places = areas if areas is not None else [keys.area] if keys.area else []
+        if places and keys.name_blocks:
             blocks = list(keys.name_blocks)
-            parts += [select(*_BLOCK_COLUMNS).where(c.area_norm == keys.area, block.in_(blocks),
+            parts += [select(*_BLOCK_COLUMNS).where(c.area_norm.in_(places), block.in_(blocks),
                                                     live)
                       for block in (c.name_block_a, c.name_block_b)]
         if not parts:
@@ -65,6 +133,23 @@ class ContactRepository:
         query = union_all(*parts) if len(parts) > 1 else parts[0]
         rows = (await self.session.execute(query.limit(CANDIDATE_LIMIT))).all()
         return [stored_from_row(r) for r in rows]
+
+    async def rekey(self, after_id: int, limit: int) -> int | None:
+        """Recompute the normalised key columns of the next `limit` contacts after `after_id`
+        (those whose keys changed are rewritten); the last id seen, or None when none is left."""
+        c = ContactRow
+        rows = (await self.session.execute(
+            select(c.id, c.name, c.phone, c.email, c.tg_username, c.tg_user_id, c.area,
+                   c.name_key, c.name_block_a, c.name_block_b, c.area_norm)
+            .where(c.id > after_id).order_by(c.id).limit(limit))).all()
+        for row in rows:
+            keys = keys_to_row(ContactDetails(
+                name=row.name, phone=row.phone, email=row.email, tg_username=row.tg_username,
+                tg_user_id=row.tg_user_id, area=row.area))
+            if (keys["name_key"], keys["name_block_a"], keys["name_block_b"], keys["area_norm"]) \
+                    != (row.name_key, row.name_block_a, row.name_block_b, row.area_norm):
+                await self.set_fields(row.id, **keys)
+        return rows[-1].id if rows else None
 
     async def unchecked(self, limit: int) -> list[Contact]:
         """Contacts no duplicate check has seen yet (backfilled rows, or a failed intake)."""
@@ -77,8 +162,9 @@ class ContactRepository:
     async def set_details(self, contact_id: int, details: ContactDetails, **fields: object) -> None:
         """Rewrite what was typed, and with it the normalised keys detection reads. The
         periodic duplicate check looks at the edited contact again (dup_checked_at cleared)."""
-        await self.set_fields(contact_id, **{"dup_checked_at": None, **details_to_row(details),
-                                             **fields})
+        values = details_to_row(details)
+        await self.set_fields(contact_id, **{"dup_checked_at": None, **values, **fields})
+        AREA_LISTS.saw(self._engine(), values["area_norm"])
 
     async def get(self, contact_id: int) -> Contact | None:
         row = await self.session.get(ContactRow, contact_id, populate_existing=True)

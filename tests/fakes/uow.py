@@ -210,7 +210,16 @@ class FakeContacts(_Repository):
         self.t.contact_columns[contact.id] = {"dup_checked_at": None}
         return contact
 
-    async def candidates(self, keys: IdentityKeys) -> list[Stored]:
+    async def rekey(self, after_id: int, limit: int) -> int | None:
+        """Keys are computed when read here: only the cursor moves."""
+        ids = sorted(i for i in self.t.contacts if i > after_id)[:limit]
+        return ids[-1] if ids else None
+
+    async def known_areas(self, prefix: str = "") -> list[str]:
+        return sorted({k.area for c in self.t.contacts.values()
+                       if (k := _keys(c.details)).area and k.area.startswith(prefix)})
+
+    async def candidates(self, keys: IdentityKeys, areas: list[str] | None = None) -> list[Stored]:
         """Every live contact: detection scores them all (storage narrows them by index)."""
         return [Stored(c.merged_into or c.id, _keys(c.details))
                 for c in self.t.contacts.values() if c.status is not Status.CLOSED]

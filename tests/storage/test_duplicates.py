@@ -249,6 +249,80 @@ async def test_candidates_are_found_through_indexes_not_scans(session_factory, c
     assert details.count("SEARCH") >= 6, details
 
 
+async def test_known_areas_skip_through_the_index(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """Distinct areas by prefix, one index probe each: the plan never scans contacts."""
+    boss, _, _ = await members(session_factory, clock)
+    for i, area in enumerate(("Kyiv Podil", "Kyiv Obolon", "Kyiv Podil", "Lviv Center", "")):
+        await enter(session_factory, clock, boss, name=f"Someone {'abcde'[i]}", area=area,
+                    phone=f"+38044123456{i}")
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.contacts.known_areas() == ["kyiv obolon", "kyiv podil", "lviv center"]
+        assert await uow.contacts.known_areas("k") == ["kyiv obolon", "kyiv podil"]
+        assert await uow.contacts.known_areas("z") == []
+        if uow.session.bind.dialect.name != "sqlite":
+            return
+        captured = []
+        original = uow.session.execute
+
+        async def spy(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+            captured.append((statement, args))
+            return await original(statement, *args, **kwargs)
+
+        uow.session.execute = spy  # type: ignore[method-assign]
+        await uow.contacts.list_areas("k")  # known_areas keeps the list a minute
+        statement, args = captured[0]
+        plan = (await original(text(f"EXPLAIN QUERY PLAN {statement.text}"), *args)).all()
+    details = " | ".join(row[-1] for row in plan)
+    assert "SCAN contacts" not in details and "SEARCH contacts" in details, details
+
+
+async def test_an_area_this_process_stores_joins_the_kept_list_at_once(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    boss, _, _ = await members(session_factory, clock)
+    await enter(session_factory, clock, boss, name="Someone A", area="Kyiv Podil",
+                phone="+380441234560")
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.contacts.known_areas("k") == ["kyiv podil"]
+    await enter(session_factory, clock, boss, name="Someone B", area="Kyiv Obolon",
+                phone="+380441234561")
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.contacts.known_areas("k") == ["kyiv obolon", "kyiv podil"]
+
+
+async def test_a_nickname_and_a_typo_in_the_area_still_make_a_suspect(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    boss, _, _ = await members(session_factory, clock)
+    first = await enter(session_factory, clock, boss, name="Мария Петренко", phone="+380441234567",
+                        area="Kyiv Podil")
+    again = await enter(session_factory, clock, boss, name="Petrenko Masha", phone="+380501111111",
+                        area="Kyiv Podli")
+    assert again.created
+    async with UnitOfWork(session_factory) as uow:
+        [suspect] = await uow.duplicates.pending_for(again.contact.id)
+    assert (suspect.other_id, suspect.reasons) == (
+        first.contact.id, (Reason.SAME_NAME, Reason.SIMILAR_AREA))
+
+
+async def test_rows_keyed_the_old_way_are_rekeyed_by_the_periodic_step(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    boss, _, _ = await members(session_factory, clock)
+    old = await enter(session_factory, clock, boss, name="Маша Петренко", phone="+380441234567",
+                      area="Kyiv Podil")
+    other = await enter(session_factory, clock, boss, name="Oleg Ivanov", phone="+380441234568")
+    async with UnitOfWork(session_factory) as uow:  # as version 1 stored it: the short form
+        await uow.contacts.set_fields(old.contact.id, name_block_b="masa")
+        await uow.commit()
+    async with UnitOfWork(session_factory) as uow:
+        assert not await duplicates.rekey(uow, 1)
+    async with UnitOfWork(session_factory) as uow:
+        assert not await duplicates.rekey(uow, 1)  # the second row
+    async with UnitOfWork(session_factory) as uow:
+        assert await duplicates.rekey(uow, 1)  # none left
+    async with UnitOfWork(session_factory) as uow:
+        assert await duplicates.rekey(uow, 1)
+        row = await uow.session.get(ContactRow, old.contact.id)
+        assert (row.name_block_a, row.name_block_b) == ("petr", "mari")
+        assert await uow.settings.get("duplicate_keys") == "2:done"
+        assert (await uow.session.get(ContactRow, other.contact.id)).name_block_a == "ivan"
+
+
 async def test_touches_are_kept(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
     boss, _, _ = await members(session_factory, clock)
     await enter(session_factory, clock, boss, phone="+380441234567")

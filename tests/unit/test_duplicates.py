@@ -2,8 +2,17 @@
 
 import pytest
 
-from domain.duplicates import Reason, Stored, Strength, detect, exact_match, name_similarity
-from domain.identity import keys_for
+from domain.duplicates import (
+    Reason,
+    Stored,
+    Strength,
+    area_match,
+    areas_like,
+    detect,
+    exact_match,
+    name_similarity,
+)
+from domain.identity import canonical, fold_token, given_names, keys_for, name_blocks, name_key
 
 R = Reason
 
@@ -69,3 +78,80 @@ def test_exact_matches_come_first_and_the_new_record_itself_is_excluded() -> Non
 ])
 def test_name_similarity(a, b, low, high) -> None:  # type: ignore[no-untyped-def]
     assert low <= name_similarity(a, b) <= high
+
+
+# --- the meaner mix: nicknames, swapped order, the other script, a typo in the area ---------
+MASHA = keys("Мария Петренко", phone="+380441234567", area="Kyiv Podil")
+
+
+@pytest.mark.parametrize(("name", "area", "reasons"), [
+    ("Маша Петренко", "Kyiv Podil", (R.SAME_NAME, R.SAME_AREA)),  # a nickname
+    ("Masha Petrenko", "Kyiv Podil", (R.SAME_NAME, R.SAME_AREA)),  # nickname, other script
+    ("Петренко Мария", "Kyiv Podil", (R.SAME_NAME, R.SAME_AREA)),  # swapped order
+    ("Petrenko Mariya", "Київ Поділ", (R.SAME_NAME, R.SAME_AREA)),  # other script, both
+    ("Мария Петренко", "Kyiv Podli", (R.SAME_NAME, R.SIMILAR_AREA)),  # a typo in the area
+    ("Мария Петренко", "Kyiv-Podil", (R.SAME_NAME, R.SAME_AREA)),  # a hyphen for a space
+    ("Марийка Петренко", "Kyiv Podil", (R.SAME_NAME, R.SAME_AREA)),  # a uk diminutive
+    ("Petrenko", "Kyiv Podli", (R.SAME_NAME, R.SIMILAR_AREA)),  # family name alone, rare
+    ("Маша Петренкл", "Kyiv Podil", (R.SIMILAR_NAME, R.SAME_AREA)),  # nickname and a typo
+])
+def test_the_errors_people_make_still_find_the_stored_seeker(name, area, reasons) -> None:  # type: ignore[no-untyped-def]
+    [match] = detect(keys(name, phone="+380501111111", area=area), [Stored(7, MASHA)])
+    assert (match.strength, match.reasons) == (Strength.SUSPECT, reasons)
+
+
+@pytest.mark.parametrize(("name", "area"), [
+    ("Мария", "Kyiv Podil"),  # a given name alone is too common
+    ("Маша", "Kyiv Podil"),
+    ("Олег Петренко", "Kyiv Podil"),  # another person of the family
+    ("Мария Петренко", "Kyiv Obolon"),  # another area
+    ("Мария Петренко", "Lviv Podil"),  # two typos away
+    ("Petrenko", "Kyiv Obolon"),
+])
+def test_what_stays_apart(name, area) -> None:  # type: ignore[no-untyped-def]
+    assert detect(keys(name, phone="+380501111111", area=area), [Stored(7, MASHA)]) == []
+
+
+def test_a_common_family_name_alone_says_nothing() -> None:
+    stored = [Stored(i, keys(f"{first} Petrenko", area="Kyiv Podil"))
+              for i, first in enumerate(("Maria", "Oleg", "Anna"), start=1)]
+    assert detect(keys("Petrenko", area="Kyiv Podil"), stored) == []
+    assert [m.contact_id for m in detect(keys("Petrenko", area="Kyiv Podil"), stored[:2])] == [1, 2]
+
+
+@pytest.mark.parametrize(("a", "b", "reason"), [
+    ("kyiv podil", "kyiv podil", R.SAME_AREA),
+    ("kyiv podil", "kiyiv podil", R.SAME_AREA),  # Київ folded
+    ("kyiv podil", "kyiv podl", R.SIMILAR_AREA),
+    ("rivne west", "rivne wets", R.SIMILAR_AREA),  # a swap across a fold (ts -> c)
+    ("podil", "podol", R.SIMILAR_AREA),
+    ("sumy", "sury", None),  # too short to tell a typo from another place
+    ("kyiv north", "kyiv south", None),
+    ("kyiv podil", "", None),
+])
+def test_area_match(a, b, reason) -> None:  # type: ignore[no-untyped-def]
+    assert area_match(a, b) is reason
+
+
+def test_areas_like_puts_the_typed_area_first_and_leaves_other_places_out() -> None:
+    assert areas_like("kyiv podli", ["kyiv obolon", "kyiv podil", "lviv podil"]) == [
+        "kyiv podli", "kyiv podil"]
+    assert areas_like("", ["kyiv podil"]) == []
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Маша", "Мария"), ("Masha", "Mariya"), ("Sasha", "Александр"), ("Alex", "Alexander"),
+    ("Лёша", "Алексей"), ("Дима", "Дмитро"), ("Bill", "William"), ("Liz", "Elizabeth"),
+    ("Kate", "Katherine"), ("Bob", "Robert"), ("Mike", "Michael"), ("Вова", "Володимир"),
+    ("Ксюша", "Оксана"), ("Женя", "Евгений"), ("Настя", "Анастасія"),
+])
+def test_a_nickname_is_its_full_name(a, b) -> None:  # type: ignore[no-untyped-def]
+    assert name_similarity(name_key(f"{a} Petrenko"), name_key(f"Petrenko {b}")) == 1.0
+    assert name_blocks(f"{a} Petrenko") == name_blocks(f"{b} Petrenko") or canonical(
+        fold_token(a)) != fold_token(b)  # a short form blocks as the first full form of its line
+
+
+def test_the_nickname_table_is_unambiguous() -> None:
+    table = given_names()
+    assert len(table) > 300
+    assert all(v.full in table and not table[v.full].short for v in table.values())
