@@ -48,10 +48,9 @@ class AlreadyDone(NoLongerAvailable):
 
 
 class OfferExpired(NoLongerAvailable):
-    """Found past its time on a press; `card` carries the refreshed card for the team chat."""
+    """Found past its time on a press (and expired then and there)."""
 
     code = "no_longer_available"
 
-    def __init__(self, card: object) -> None:
+    def __init__(self) -> None:
         super().__init__("expired")
-        self.card = card

@@ -134,9 +134,8 @@ async def _open_offer(uow: UnitOfWork, actor: Member, offer_id: int, now: dateti
     offer = found(await uow.offers.get(offer_id), "offer")
     if offer.status is OfferStatus.PENDING and not offer.is_open(now):
         await expire_offer(uow, offer, now)
-        card = await changed(uow, offer.contact_id, now)
         await uow.commit()
-        raise OfferExpired(card)
+        raise OfferExpired()
     check_can_answer(offer, actor, now)
     return offer
 

@@ -21,7 +21,7 @@ from domain.offers import Offer, OfferStatus
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services.access import found, require
-from services.card_queue import changed
+from services.card_queue import changed, show
 from services.cards import CardView, build_card
 from services.ports import UnitOfWork
 from services.transaction import use_case
@@ -31,13 +31,6 @@ from services.transaction import use_case
 class OfferMade:
     offer: Offer
     multiplier: Member
-    card: CardView
-
-
-@dataclass(frozen=True)
-class OfferWithdrawn:
-    offer: Offer
-    dm: tuple[int, int] | None  # the multiplier's message to edit
     card: CardView
 
 
@@ -103,7 +96,7 @@ async def place_offer(
 @use_case
 async def withdraw_offer(
     uow: UnitOfWork, actor: Member | None, offer_id: int, now: datetime, reason: str = "withdraw"
-) -> OfferWithdrawn:
+) -> None:
     actor = require(actor, *DISPATCH_ROLES)
     offer = found(await uow.offers.get(offer_id), "offer")
     check_can_withdraw(offer, now)
@@ -122,9 +115,8 @@ async def withdraw_offer(
     if dm:  # the multiplier's Yes / No stop working and say why
         await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1], text="",
                                      purpose=Purpose.WITHDRAWN, ref_id=offer_id), now)
-    card = await changed(uow, offer.contact_id, now)
+    await show(uow, offer.contact_id, now)
     await uow.commit()
-    return OfferWithdrawn(offer, dm, card)
 
 
 @use_case

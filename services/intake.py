@@ -22,7 +22,7 @@ from domain.seeker_privacy import hears_seeker
 from services import notify
 from services.access import require
 from services.areas import resolve_contact_place
-from services.card_queue import changed
+from services.card_queue import changed, show
 from services.cards import CardView
 from services.duplicates import matches_for, record_suspects
 from services.ports import UnitOfWork
@@ -41,8 +41,6 @@ class IntakeResult:
     created: bool  # False: the arrival was attached to an existing contact as a touch
     match: Match | None = None  # the exact match it was attached by
     suspects: list[Match] = field(default_factory=list)  # fuzzy candidates on the new card
-    #: the suspects' own cards, redrawn so they show the new possible duplicate too
-    suspect_cards: list[CardView] = field(default_factory=list)
 
     @property
     def contact(self) -> Contact:
@@ -72,13 +70,14 @@ async def create_contact(
     await prepare_for_dispatch(uow, contact.id, details.area)
     suspects = await record_suspects(uow, contact.id, matches, now)
     card = await changed(uow, contact.id, now)
-    others = [await changed(uow, m.contact_id, now) for m in suspects]
+    for match in suspects:  # their cards show the new possible duplicate too
+        await show(uow, match.contact_id, now)
     if ping:
         await notify.to_realtime_dispatchers(uow, "", now, quiet or notify.NO_QUIET,
                                              purpose=Purpose.NEW_CONTACT, ref_id=contact.id)
     uow.effects.add(Effect.AUTODISPATCH)
     await uow.commit()
-    return IntakeResult(card, created=True, suspects=suspects, suspect_cards=others)
+    return IntakeResult(card, created=True, suspects=suspects)
 
 
 async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match: Match,
