@@ -382,5 +382,5 @@ async def test_a_flood_of_namesakes_in_one_area_gives_each_contact_a_few_suspect
     async with UnitOfWork(session_factory) as uow:
         per_contact = (await uow.session.execute(text(
             "select id, count(*) from (select contact_id as id from duplicate_suspects"
-            " union all select other_id from duplicate_suspects) group by id"))).all()
+            " union all select other_id from duplicate_suspects) as ends group by id"))).all()
     assert per_contact and max(n for _, n in per_contact) <= duplicates.MAX_SUSPECTS == 5
