@@ -104,7 +104,7 @@ async def run(
     bot = build_bot(settings)
     background: list[asyncio.Task] = []
     scheduler, autodispatch = None, None
-    api_runner = None
+    api_runner, dp = None, None
     try:
         me = await bot.get_me()
         async with UnitOfWork(session_factory) as uow:
@@ -143,8 +143,27 @@ async def run(
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
+        if dp is not None:
+            await _finish_updates(dp)
         await bot.session.close()
         await engine.dispose()
+
+
+#: How long a stop waits for updates still being handled before cancelling them.
+UPDATES_GRACE_SECONDS = 10.0
+
+
+async def _finish_updates(dp: Dispatcher) -> None:
+    """Updates still in hand when polling stops finish (or are cancelled after a grace
+    period) before the database goes away: a handler cut off mid-transaction by a disposed
+    engine could neither commit nor roll back cleanly."""
+    in_hand = set(dp._handle_update_tasks)  # aiogram keeps no public handle on them
+    if not in_hand:
+        return
+    _done, late = await asyncio.wait(in_hand, timeout=UPDATES_GRACE_SECONDS)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
 
 
 def build_sender(bot: Bot, session_factory: async_sessionmaker, clock: Clock,
