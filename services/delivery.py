@@ -32,9 +32,12 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
         await uow.offers.save_dm(message.ref_id, message.chat_id, tg_message_id)
         offer = await uow.offers.get(message.ref_id)
         stale = offer is not None and offer.status is not OfferStatus.PENDING
-    if message.purpose == Purpose.CARD and message.ref_id and tg_message_id:
+    posted = bool(message.edit_message_id is None and message.ref_id and tg_message_id)
+    # only a post says where a card is: an edit that was in flight while a new request reset
+    # the triage card must not point it back at the old message
+    if message.purpose == Purpose.CARD and posted:
         await uow.contacts.save_card(message.ref_id, message.chat_id, tg_message_id)
-    if message.purpose == Purpose.TRIAGE and message.ref_id and tg_message_id:
+    if message.purpose == Purpose.TRIAGE and posted:
         await uow.conversations.set_fields(message.ref_id, card_chat_id=message.chat_id,
                                            card_message_id=tg_message_id)
     if message.purpose == Purpose.RELAY_IN and message.ref_id and tg_message_id:
