@@ -195,3 +195,15 @@ async def accepted_and_met(team: Team):  # type: ignore[no-untyped-def]
     await anna.press(details, "Met")
     await anna.wait_reply(contains="Stage: met")
     return anna, oper
+
+
+async def finish_forwarded(oper, language: str, area: str) -> None:  # type: ignore[no-untyped-def]
+    """After `oper` forwarded a seeker's message: female, `language`, `area`, no source, no
+    notes. Leaves the contact saved as #1 and its card on its way to the team chat."""
+    gender = await oper.wait_reply(contains="Gender?")
+    await oper.press(gender, "female")
+    await oper.press(await oper.wait_reply(contains="Which language"), language)
+    await oper.wait_reply(contains="Where are they")
+    await oper.ask(area, contains="Where did they come from")
+    await oper.ask("-", contains="Their message will be kept")
+    await oper.ask("-", contains="Saved as #1")

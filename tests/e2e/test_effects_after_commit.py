@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import anna_and_oleh, cast_with_seeker, enter_maria, offer_to_anna, ready
+from tests.e2e.scenarios import finish_forwarded, anna_and_oleh, cast_with_seeker, enter_maria, offer_to_anna, ready
 from tests.e2e.test_http_api import MARIA, PORT, make_key, post
 from tests.fake_telegram import FakeMessage
 
@@ -49,13 +49,7 @@ async def test_forwarded_message(team: Team) -> None:
     throttle_first_post(team)
     await oper.forward("Hi, I saw your ad", from_user={"id": 777, "first_name": "Maria",
                                                        "username": "maria_k"})
-    gender = await oper.wait_reply(contains="Gender?")
-    await oper.press(gender, "female")
-    await oper.press(await oper.wait_reply(contains="Which language"), "Russian")
-    await oper.wait_reply(contains="Where are they")
-    await oper.ask("Podil", contains="Where did they come from")
-    await oper.ask("-", contains="Their message will be kept")
-    await oper.ask("-", contains="Saved as #1")
+    await finish_forwarded(oper, "Russian", "Podil")
     assert "Maria" in (await after_the_throttle(team, 1)).text
 
 

@@ -2,7 +2,7 @@
 full name only after Yes, whichever order the source wrote it in (issue #13 item 2)."""
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import anna_and_oleh, kyiv_team, offer_to_anna, rows
+from tests.e2e.scenarios import finish_forwarded, anna_and_oleh, kyiv_team, offer_to_anna, rows
 
 FIO_LEADS = "ФИО;Телефон;Пол;Язык;Город\nИванова Мария Петровна;+380441234567;ж;ru;Podil\n"
 
@@ -31,13 +31,7 @@ async def test_a_forwarded_message_keeps_telegrams_first_and_last_name(team: Tea
     await team.invite(oper, "Operator")
     await oper.forward("Hi, I saw your ad", from_user={
         "id": 777, "first_name": "Mary Ann", "last_name": "Smith", "username": "mary_ann"})
-    gender = await oper.wait_reply(contains="Gender?")
-    await oper.press(gender, "female")
-    await oper.press(await oper.wait_reply(contains="Which language"), "Ukrainian")
-    await oper.wait_reply(contains="Where are they")
-    await oper.ask("Lviv", contains="Where did they come from")
-    await oper.ask("-", contains="Their message will be kept")
-    await oper.ask("-", contains="Saved as #1")
+    await finish_forwarded(oper, "Ukrainian", "Lviv")
     await team.drain()
     card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1 "))
     assert card.text.startswith("#1 Mary Ann (F, Ukrainian, Lviv)")
