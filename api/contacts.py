@@ -18,6 +18,7 @@ from services import api_intake, api_keys
 from services.api_intake import IdempotencyConflict
 from storage.uow import UnitOfWork
 from views import duplicate_texts
+from views.language import for_reader
 
 log = logging.getLogger(__name__)
 MAX_IDEMPOTENCY_KEY = 200
@@ -129,7 +130,7 @@ async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, details: Con
             with ctx.texts():
                 outcome = await api_intake.submit(
                     uow, key, owner, details, idempotency_key, body_hash, now,
-                    compose_touch=duplicate_texts.touch_notice, quiet=ctx.quiet)
+                    compose_touch=for_reader(duplicate_texts.touch_notice), quiet=ctx.quiet)
     except IdempotencyConflict as exc:
         if exc.detail == "mismatch":
             return _errors(422, ("Idempotency-Key", "already used with a different request"))

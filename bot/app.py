@@ -12,7 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.utils.i18n import I18n, SimpleI18nMiddleware
+from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.contacts import ApiDeps
@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.dialog_storage import BoundedMemoryStorage
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
+from bot.middlewares.locale import ReaderLocaleMiddleware
 from bot.middlewares.member import MemberMiddleware
 from domain.clock import Clock, SystemClock
 from handlers import get_routers
@@ -67,8 +68,9 @@ def build_storage(settings: Settings) -> BaseStorage:
     return BoundedMemoryStorage(DIALOG_IDLE.total_seconds(), DIALOG_MAX)
 
 
-def build_i18n() -> I18n:
-    return I18n(path=LOCALES, default_locale="en", domain="messages")
+def build_i18n(team_language: str = "en") -> I18n:
+    """The default is the team's language: for whoever has none of their own."""
+    return I18n(path=LOCALES, default_locale=team_language, domain="messages")
 
 
 def build_dispatcher(
@@ -81,7 +83,7 @@ def build_dispatcher(
     dp.update.outer_middleware(DedupeMiddleware(session_factory, clock))
     dp.update.outer_middleware(UnitOfWorkMiddleware(session_factory, after_commit))
     dp.update.outer_middleware(MemberMiddleware())
-    SimpleI18nMiddleware(i18n).setup(dp)
+    ReaderLocaleMiddleware(i18n).setup(dp)
     dp.include_routers(*get_routers())
     log.info("routers", extra={"tree": _tree(dp)})
     return dp
@@ -109,7 +111,7 @@ async def run(
         me = await bot.get_me()
         async with UnitOfWork(session_factory) as uow:
             await team.ensure_first_admins(uow, settings.admin_ids, clock.now())
-        i18n = build_i18n()
+        i18n = build_i18n(settings.team_language)
         sender = build_sender(bot, session_factory, clock, settings)
         after_commit = AfterCommit(sender)
         ctx = JobContext(bot, session_factory, clock, settings, i18n, sender, after_commit)

@@ -8,6 +8,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.conversations import RelayPolicy
 from domain.errors import InvalidInput
+from domain.locales import SHIPPED, shipped
 from domain.timing import parse_quiet_hours, parse_times, parse_weekly, parse_zone
 from services.notify import Quiet
 
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
 
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     team_timezone: str = "UTC"
+    # The team's language until an admin sets one with /language in the team chat: the team
+    # chat's, and every member's and seeker's who has none of their own (domain.locales).
+    team_language: str = "en"
     phone_region: str = "UA"
     languages: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["en", "ru", "uk"])
 
@@ -56,6 +60,11 @@ class Settings(BaseSettings):
 
     # seekers who write to the bot
     seeker_greeting: str = ""  # empty = the built-in (translated) greeting
+    # the same per language the seeker reads (domain.locales); empty = SEEKER_GREETING
+    seeker_greeting_en: str = ""
+    seeker_greeting_ru: str = ""
+    seeker_greeting_uk: str = ""
+    seeker_greeting_it: str = ""
     seeker_flood_per_minute: int = Field(10, ge=1)
     seeker_max_text: int = Field(2000, ge=1, le=4000)
     seeker_max_file_mb: float = Field(10.0, gt=0)
@@ -104,6 +113,14 @@ class Settings(BaseSettings):
         except InvalidInput as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
 
+    @field_validator("team_language")
+    @classmethod
+    def _shipped_language(cls, value: str) -> str:
+        code = shipped(value)
+        if code is None:
+            raise ValueError(f"TEAM_LANGUAGE must be one of {', '.join(SHIPPED)}")
+        return code
+
     @field_validator("digest_times")
     @classmethod
     def _times(cls, value: str) -> str:
@@ -137,6 +154,10 @@ class Settings(BaseSettings):
         if self.mode == "webhook" and not self.webhook_secret:
             raise ValueError("MODE=webhook needs WEBHOOK_SECRET")
         return self
+
+    def seeker_greeting_in(self, locale: str) -> str:
+        """The greeting set for this language, else the one for all; empty: the built-in."""
+        return getattr(self, f"seeker_greeting_{locale}", "") or self.seeker_greeting
 
     def relay_policy(self) -> RelayPolicy:
         return RelayPolicy(silent=timedelta(hours=self.conv_silent_hours),

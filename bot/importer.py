@@ -20,6 +20,7 @@ from storage.uow import UnitOfWork
 from views import import_texts
 from views.duplicate_texts import touch_notice
 from views.importing import imported_notice, summary
+from views.language import for_reader
 
 
 def import_file(settings: Settings, file: str, actor_id: int) -> int:
@@ -31,7 +32,7 @@ def import_file(settings: Settings, file: str, actor_id: int) -> int:
         return _fail(f"cannot read {file}: {exc.strerror or exc}")
     if len(data) > settings.import_max_bytes:
         return _fail(f"{file} is larger than IMPORT_MAX_BYTES ({settings.import_max_bytes})")
-    i18n = build_i18n()
+    i18n = build_i18n(settings.team_language)
     with i18n.context(), i18n.use_locale(i18n.default_locale):
         try:
             table = read_table(data)
@@ -55,7 +56,7 @@ async def _run(settings: Settings, name: str, table, actor_id: int) -> int:  # t
                 print(f"{done}/{total} rows", file=sys.stderr)
 
             report = await run_import(uow, actor, name, table, plan, SystemClock().now(),
-                                      settings.quiet(), touch_notice, imported_notice, progress,
+                                      settings.quiet(), for_reader(touch_notice), for_reader(imported_notice), progress,
                                       settings.import_progress_every)
     finally:
         await engine.dispose()

@@ -78,6 +78,7 @@ class Conversation:
     card: tuple[int, int] | None = None  # (chat id, message id) of the triage card
     seeker_given_name: str | None = None  # Telegram's first name
     seeker_family_name: str | None = None  # Telegram's last name, if any
+    seeker_language: str | None = None  # Telegram's language_code, as last seen
 
 
 @dataclass(frozen=True)

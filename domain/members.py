@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from domain.locales import member_locale
 from domain.roles import Role
 
 
@@ -62,6 +63,12 @@ class Member:
     notify_mode: NotifyMode = NotifyMode.DIGEST
     unreachable_at: datetime | None = None
     last_digest_at: datetime | None = None
+    locale: str | None = None  # their /language choice
+    telegram_language: str | None = None  # Telegram's language_code when they joined
+
+    def reads(self, team: str) -> str:
+        """The language this member reads (domain.locales)."""
+        return member_locale(self.locale, self.telegram_language, team)
 
     def has(self, *roles: Role) -> bool:
         return self.active and any(role in self.roles for role in roles)

@@ -15,6 +15,7 @@ from handlers import (
     fallback,
     followup,
     intake,
+    language,
     matching_settings,
     me,
     notifications,
@@ -43,6 +44,7 @@ def get_routers() -> list[Router]:
     team_only.include_routers(
         common.router(),
         start.router(),
+        language.router(),
         relay.router(),
         triage.router(),
         team.router(),

@@ -21,6 +21,7 @@ from views.callbacks import CardAction, CloseAs, MapArea, OfferTo, Withdraw
 from views.filters import HasRole
 from views.offers import offer_message
 from views.replies import edit_pressed, reply_to_press
+from views.language import for_reader
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uo
     try:
         made = await dispatch.make_offer(
             uow, member, callback_data.contact_id, callback_data.member_id, now,
-            settings.offer_days, timedelta(hours=settings.offer_ttl_hours), offer_message)
+            settings.offer_days, timedelta(hours=settings.offer_ttl_hours),
+            for_reader(offer_message))
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return

@@ -24,6 +24,7 @@ from views.duplicate_texts import touch_notice
 from views.filters import HasRole, InPrivate
 from views.importing import imported_notice, refused_document, summary
 from views.texts import fit
+from views.language import for_reader
 
 CSV_TYPES = ("text/csv", "text/plain", "application/vnd.ms-excel", "text/comma-separated-values")
 
@@ -61,7 +62,7 @@ async def got_file(message: Message, bot: Bot, member: Member, uow: UnitOfWork, 
             pass  # progress is a courtesy; the import goes on
 
     report = await run_import(uow, member, name, table, plan, clock.now(), settings.quiet(),
-                              touch_notice, imported_notice, progress,
+                              for_reader(touch_notice), for_reader(imported_notice), progress,
                               settings.import_progress_every)
     await message.answer(fit(escape(summary(report))))
     if report.refused:

@@ -20,6 +20,7 @@ from views import duplicate_texts, keyboards, labels, texts
 from views.callbacks import Dup, DupMerge, UndoMerge
 from views.filters import HasRole
 from views.replies import edit_pressed
+from views.language import for_reader
 
 
 async def pressed(query: CallbackQuery, callback_data: Dup, member: Member, uow: UnitOfWork,
@@ -61,7 +62,7 @@ async def _merge(query: CallbackQuery, data: DupMerge, member: Member, uow: Unit
     now = clock.now()
     try:
         done = await merge.merge(uow, member, data.suspect_id, data.contact_id, now,
-                                 duplicate_texts.merge_notice, settings.quiet(),
+                                 for_reader(duplicate_texts.merge_notice), settings.quiet(),
                                  prefer=Prefer(data.prefer), keep_with=data.keep_with or None)
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)

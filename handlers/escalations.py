@@ -14,6 +14,7 @@ from views import keyboards, labels, texts
 from views.callbacks import Escalation, OpenCard
 from views.filters import HasRole
 from views.replies import edit_pressed, reply_to_press
+from views.language import for_reader
 
 ACTIONS = ("reassign", "remind", "more_time")
 
@@ -31,7 +32,7 @@ async def answer(query: CallbackQuery, callback_data: Escalation, member: Member
 
     try:
         await escalations.answer(uow, member, callback_data.contact_id,
-                                        callback_data.action, now, compose_nag)
+                                        callback_data.action, now, for_reader(compose_nag))
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return

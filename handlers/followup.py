@@ -23,6 +23,7 @@ from views import conversation_texts, keyboards, labels, texts
 from views.callbacks import HandBack, Stage
 from views.filters import NOT_A_COMMAND, HasRole, InPrivate
 from views.replies import edit_pressed, reply_to_press
+from views.language import words
 
 
 class HandBackForm(StatesGroup):
@@ -68,7 +69,7 @@ async def hand_back(message: Message, state: FSMContext, member: Member, uow: Un
         await message.answer(labels.error(exc))
         return
     await message.answer(_("#{id} is back with the dispatchers. Thank you.").format(id=contact_id))
-    await notify.ping_dispatchers(uow, texts.handed_back_notice(done.contact, member.name),
+    await notify.ping_dispatchers(uow, words(texts.handed_back_notice, done.contact, member.name),
                                   clock.now(), settings.quiet())
 
 

@@ -32,6 +32,7 @@ from views import duplicate_texts, labels
 from views.callbacks import IntakePick
 from views.filters import NOT_A_COMMAND, HasRole
 from views.replies import edit_pressed
+from views.language import for_reader
 
 SKIP = "-"
 
@@ -130,7 +131,7 @@ async def got_notes(message: Message, state: FSMContext, settings: Options, memb
         return
     data = await state.get_data()
     result = await intake.create_contact(uow, member, _details(data, notes), clock.now(),
-                                         compose_touch=duplicate_texts.touch_notice,
+                                         compose_touch=for_reader(duplicate_texts.touch_notice),
                                          quiet=settings.quiet())
     await state.clear()
     contact_id = result.contact.id

@@ -10,6 +10,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import BaseFilter, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.i18n import get_i18n
 
 from domain.clock import Clock
 from domain.members import Member
@@ -51,7 +52,7 @@ async def incoming(message: Message, uow: UnitOfWork, clock: Clock, settings: Op
     user, now = message.from_user, clock.now()
     got = await seekers.receive(
         uow, Inbound(user.id, user.full_name, user.username, piece.kind, piece.text,
-                     piece.file_id, user.first_name, user.last_name),
+                     piece.file_id, user.first_name, user.last_name, user.language_code),
         settings.seeker_flood_per_minute, now)
     if got.outcome is Outcome.SLOW_DOWN:
         await message.answer(ct.slow_down())
@@ -72,7 +73,9 @@ def _refusal(piece: relay_media.Piece | None, settings: Options) -> str | None:
 
 
 def _greeting(settings: Options) -> str:
-    return escape(settings.seeker_greeting) if settings.seeker_greeting else ct.greeting()
+    """In the language the seeker reads (the i18n middleware chose it)."""
+    custom = settings.seeker_greeting_in(get_i18n().current_locale)
+    return escape(custom) if custom else ct.greeting()
 
 
 def router() -> Router:

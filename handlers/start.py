@@ -17,6 +17,7 @@ from storage.uow import UnitOfWork
 from views import labels, texts
 from views.callbacks import JOIN_PREFIX
 from views.help import help_text
+from views.language import for_reader
 
 
 async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock,
@@ -26,7 +27,8 @@ async def join(message: Message, command: CommandObject, uow: UnitOfWork, clock:
     try:
         joined = await team.join(
             uow, command.args.removeprefix(JOIN_PREFIX), user.id, user.full_name, user.username,
-            clock.now(), compose_notice=texts.joined_notice, quiet=settings.quiet(),
+            clock.now(), compose_notice=for_reader(texts.joined_notice), quiet=settings.quiet(),
+            language=user.language_code,
         )
     except DomainError:
         await message.answer(_("This invite link is used up or expired. Ask an admin for a new one."))

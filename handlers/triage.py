@@ -21,6 +21,7 @@ from views import duplicate_texts, labels
 from views.callbacks import TriageAct
 from views.filters import HasRole
 from views.replies import edit_pressed
+from views.language import for_reader
 
 
 async def act(query: CallbackQuery, callback_data: TriageAct, member: Member, uow: UnitOfWork,
@@ -31,7 +32,7 @@ async def act(query: CallbackQuery, callback_data: TriageAct, member: Member, uo
         if action is TriageAction.CONTACT:
             result, card = await triage.to_contact(
                 uow, member, callback_data.conversation_id, _("Telegram bot"), now,
-                compose_touch=duplicate_texts.touch_notice, quiet=settings.quiet())
+                compose_touch=for_reader(duplicate_texts.touch_notice), quiet=settings.quiet())
         else:
             card = await triage.act(uow, member, callback_data.conversation_id, action, now)
     except DomainError as exc:

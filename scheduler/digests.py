@@ -8,6 +8,7 @@ from scheduler.context import JobContext
 from services import digests
 from services.digests import DispatcherDigest, MultiplierDigest
 from views import digest_texts, keyboards
+from views.language import for_reader
 
 
 async def send_digests(ctx: JobContext) -> None:
@@ -22,6 +23,7 @@ async def send_digests(ctx: JobContext) -> None:
             if slot is None:
                 continue
 
+        @for_reader
         def compose(d: DispatcherDigest | None, m: MultiplierDigest | None,
                     zone: str = zone) -> tuple[str, str | None]:
             parts = ([digest_texts.dispatcher(d, now)] if d else []) + \

@@ -12,6 +12,7 @@ from services import answers, autodispatch, duplicates, nags, notify, relay
 from storage.repositories.updates import forget_updates
 from views import conversation_texts, duplicate_texts, keyboards, texts
 from views.offers import offer_message
+from views.language import for_reader, words
 
 
 async def expire_offers(ctx: JobContext) -> None:
@@ -32,16 +33,19 @@ async def auto_dispatch(ctx: JobContext) -> None:
         async with ctx.uow() as uow:
             with ctx.texts():
                 await autodispatch.run_one(uow, contact_id, now, ctx.settings.offer_days, ttl,
-                                           offer_message, texts.auto_handover)
+                                           for_reader(offer_message),
+                                           for_reader(texts.auto_handover))
 
 
 async def nag_followups(ctx: JobContext) -> None:
     now = ctx.clock.now()
 
+    @for_reader
     def nag(contact: Contact, since: datetime) -> tuple[str, str]:
         return (texts.nag(contact, since, now),
                 keyboards.stages(contact.id, contact.status).model_dump_json())
 
+    @for_reader
     def escalation(contact: Contact, multiplier: Member) -> tuple[str, str]:
         return (texts.escalation(contact, multiplier, contact.nag_count),
                 keyboards.escalation(contact.id).model_dump_json())
@@ -72,7 +76,7 @@ async def conversation_statuses(ctx: JobContext) -> None:
     for move in due:
         async with ctx.uow() as uow:
             with ctx.texts():
-                await relay.apply_status(uow, move, now, ctx.quiet, _status_text)
+                await relay.apply_status(uow, move, now, ctx.quiet, for_reader(_status_text))
 
 
 def _status_text(move: relay.StatusMove, now: datetime) -> str:
@@ -104,7 +108,7 @@ async def find_missed_duplicates(ctx: JobContext) -> None:
     if found:
         async with ctx.uow() as uow:
             with ctx.texts():
-                await notify.tell_team(uow, duplicate_texts.missed_notice(found), now)
+                await notify.tell_team(uow, words(duplicate_texts.missed_notice, found), now)
 
 
 #: How long a handled update id is remembered to drop Telegram's redeliveries (which come

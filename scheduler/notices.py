@@ -3,9 +3,10 @@
 from domain.delivery import Purpose
 from domain.outbox import Enqueue
 from scheduler.context import JobContext
-from services import notify
+from services import languages, notify
 from services.delivery import Unreachable
 from views import texts
+from views.language import for_reader, words
 
 
 async def tell_team_unreachable(ctx: JobContext, result: Unreachable) -> None:
@@ -15,7 +16,7 @@ async def tell_team_unreachable(ctx: JobContext, result: Unreachable) -> None:
     now = ctx.clock.now()
     with ctx.texts():
         async with ctx.uow() as uow:
-            await notify.to_team(uow, texts.unreachable_notice(result.member_name), now,
+            await notify.to_team(uow, words(texts.unreachable_notice, result.member_name), now,
                                  purpose=Purpose.ALARM)
             await uow.commit()
 
@@ -24,6 +25,7 @@ async def close_stale_offer(ctx: JobContext, chat_id: int, message_id: int) -> N
     now = ctx.clock.now()
     with ctx.texts():
         async with ctx.uow() as uow:
+            locale = await languages.of_tg_user(uow, chat_id)  # a private chat: its user's
             await uow.outbox.add(Enqueue(chat_id=chat_id, edit_message_id=message_id,
-                                         text=texts.offer_closed_dm()), now)
+                                         text=for_reader(texts.offer_closed_dm)(locale)), now)
             await uow.commit()

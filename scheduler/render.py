@@ -14,7 +14,7 @@ from domain.clock import Clock
 from domain.conversations import Kind
 from domain.delivery import RENDERED_WHEN_SENT, Purpose
 from domain.outbox import OutgoingMessage
-from services import notify, relay
+from services import languages, notify, relay
 from services.cards import build_card
 from services.triage import triage_card
 from storage.uow import UnitOfWork
@@ -28,9 +28,9 @@ class Renderer:
         self.i18n = i18n
 
     @contextlib.contextmanager
-    def texts(self) -> Iterator[None]:
-        """Outside any update gettext needs its context (the team's default locale)."""
-        with self.i18n.context(), self.i18n.use_locale(self.i18n.default_locale):
+    def texts(self, locale: str) -> Iterator[None]:
+        """Outside any update gettext needs its context; the text is its reader's."""
+        with self.i18n.context(), self.i18n.use_locale(locale or self.i18n.default_locale):
             yield
 
     async def __call__(self, message: OutgoingMessage) -> OutgoingMessage | None:
@@ -39,40 +39,41 @@ class Renderer:
             return message
         purpose, ref = Purpose(message.purpose), message.ref_id
         async with UnitOfWork(self.session_factory) as uow:
+            locale = await languages.of_recipient(uow, message.member_id, message.chat_id)
             if purpose is Purpose.CARD:
-                return await self._card(uow, message, ref)
+                return await self._card(uow, message, ref, locale)
             if purpose is Purpose.TRIAGE:
-                return await self._triage(uow, message, ref)
+                return await self._triage(uow, message, ref, locale)
             if purpose in (Purpose.RELAY_IN, Purpose.RELAY_FAILED):
-                return await self._relayed(uow, message, ref)
+                return await self._relayed(uow, message, ref, locale)
             if purpose in (Purpose.WITHDRAWN, Purpose.EXPIRED):
-                with self.texts():
+                with self.texts(locale):
                     return replace(message, text=texts.offer_withdrawn_dm()
                                    if purpose is Purpose.WITHDRAWN else texts.offer_expired_dm())
-            return await self._ping(uow, message, ref)
+            return await self._ping(uow, message, ref, locale)
 
     async def _card(self, uow: UnitOfWork, message: OutgoingMessage,
-                    contact_id: int) -> OutgoingMessage:
+                    contact_id: int, locale: str) -> OutgoingMessage:
         now = self.clock.now()
         view = await build_card(uow, contact_id, now)
-        with self.texts():
+        with self.texts(locale):
             return _placed(message, texts.card(view, now), keyboards.card(view), view.location)
 
     async def _triage(self, uow: UnitOfWork, message: OutgoingMessage,
-                      conversation_id: int) -> OutgoingMessage:
+                      conversation_id: int, locale: str) -> OutgoingMessage:
         card = await triage_card(uow, conversation_id)
         await uow.commit()
-        with self.texts():
+        with self.texts(locale):
             return _placed(message, conversation_texts.triage_card(card, self.clock.now()),
                            conversation_texts.triage_keyboard(card), card.conversation.card)
 
     async def _relayed(self, uow: UnitOfWork, message: OutgoingMessage,
-                       message_id: int) -> OutgoingMessage | None:
+                       message_id: int, locale: str) -> OutgoingMessage | None:
         piece = await relay.stored_piece(uow, message_id, message.member_id, self.clock.now())
         if piece is None:
             return None
         conv, stored = piece.conversation, piece.message
-        with self.texts():
+        with self.texts(locale):
             if message.purpose == Purpose.RELAY_FAILED:
                 return replace(message, text=conversation_texts.relay_failed(conv))
             limit = conversation_texts.CAPTION_LIMIT if stored.kind is not Kind.TEXT else 4000
@@ -82,11 +83,11 @@ class Renderer:
                        file_id=stored.file_id)
 
     async def _ping(self, uow: UnitOfWork, message: OutgoingMessage,
-                    ref: int) -> OutgoingMessage | None:
+                    ref: int, locale: str) -> OutgoingMessage | None:
         about = await notify.subject(uow, Purpose(message.purpose), ref)
         if about is None:
             return None
-        with self.texts():
+        with self.texts(locale):
             if message.purpose == Purpose.DECLINED:
                 text = texts.declined_notice(about.contact, about.multiplier_name or "?")
             elif message.purpose == Purpose.EXPIRED_PING:

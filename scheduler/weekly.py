@@ -11,6 +11,7 @@ from scheduler.context import JobContext
 from services import weekly
 from views import report_texts, supply_texts
 from views.texts import fit
+from views.language import for_reader
 
 
 async def send_weekly_report(ctx: JobContext) -> None:
@@ -24,6 +25,7 @@ async def send_weekly_report(ctx: JobContext) -> None:
             return
     previous = latest_weekly_slot(slot - timedelta(seconds=1), zone, weekday, at)
 
+    @for_reader
     def compose(report: Report, demand: SupplyReport, names: dict[str, str]) -> str:
         return fit(report_texts.summary(report, zone) + "\n\n" + supply_texts.weekly(demand, names))
 

@@ -72,8 +72,8 @@ def _hand_over_reason(view: CardView, best: Member | None) -> str | None:
     return None
 
 
-#: Renders the hand-over notice: (the card, why) -> text for the team chat.
-ComposeHandover = Callable[[CardView, str], str]
+#: Renders the hand-over notice: (locale, the card, why) -> text for the team chat.
+ComposeHandover = Callable[[str, CardView, str], str]
 
 
 @use_case
@@ -86,7 +86,8 @@ async def run_one(uow: UnitOfWork, contact_id: int, now: datetime, days: int, tt
     except DomainError:  # a dispatcher acted on it meanwhile
         return
     if done is not None and done.handed_over:
-        await notify.to_team(uow, compose_handover(done.card, done.handed_over), now,
+        card, why = done.card, done.handed_over
+        await notify.to_team(uow, lambda locale: compose_handover(locale, card, why), now,
                              dedupe_key=f"auto-handover:{contact_id}:{now.isoformat()}",
                              purpose=Purpose.ALARM)
     await uow.commit()

@@ -14,7 +14,7 @@ from domain.offers import Offer
 from domain.roles import DISPATCH_ROLES, Role
 from domain.settings import DIGEST_TIMES
 from domain.timing import parse_times
-from services import notify
+from services import languages, notify
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -126,9 +126,9 @@ async def readers(uow: UnitOfWork, default_times: str) -> Readers:
     return Readers(times, members)
 
 
-#: Renders one person's digest from its parts (None: not theirs) -> (text, JSON markup);
-#: an empty text means there is nothing to say.
-ComposeDigest = Callable[[DispatcherDigest | None, MultiplierDigest | None],
+#: Renders one person's digest in their locale from its parts (None: not theirs) ->
+#: (text, JSON markup); an empty text means there is nothing to say.
+ComposeDigest = Callable[[str, DispatcherDigest | None, MultiplierDigest | None],
                          tuple[str, str | None]]
 
 
@@ -146,7 +146,8 @@ async def send(uow: UnitOfWork, member: Member, slot: datetime | None, now: date
                   if wants_dispatch_digest(member) else None)
     multiplier = (await for_multiplier(uow, member, policy, now)
                   if member.has(Role.MULTIPLIER) else None)
-    text, markup = compose(dispatcher or None, multiplier or None)
+    locale = await languages.of_member(uow, member)
+    text, markup = compose(locale, dispatcher or None, multiplier or None)
     if text:
         await notify.to_member(uow, member, text, now, quiet, reply_markup=markup,
                                purpose=Purpose.DIGEST,

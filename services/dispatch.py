@@ -20,6 +20,7 @@ from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
+from services import languages
 from services.access import found, require
 from services.card_queue import changed, show
 from services.cards import CardView, build_card
@@ -34,8 +35,8 @@ class OfferMade:
     card: CardView
 
 
-#: Renders the multiplier's message for an offer: (text, reply markup JSON).
-ComposeOffer = Callable[[Offer, Contact], tuple[str, str]]
+#: Renders the multiplier's message for an offer, in their locale: (text, reply markup JSON).
+ComposeOffer = Callable[[str, Offer, Contact], tuple[str, str]]
 
 
 @use_case
@@ -87,7 +88,7 @@ async def place_offer(
     await uow.audit.record(now, actor_id, "contact", contact.id, action, contact.status,
                            Status.OFFERED)
     await uow.audit.record(now, actor_id, "offer", offer.id, "create", None, offer.status)
-    text, markup = compose(offer, contact)
+    text, markup = compose(await languages.of_member(uow, multiplier), offer, contact)
     await uow.outbox.add(Enqueue(chat_id=multiplier.tg_user_id, member_id=multiplier.id, text=text,
                                  reply_markup=markup, purpose=Purpose.OFFER, ref_id=offer.id), now)
     return offer

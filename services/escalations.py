@@ -9,6 +9,7 @@ from domain.errors import NoLongerAvailable
 from domain.members import Member
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
+from services import languages
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
@@ -16,8 +17,8 @@ from services.followup import NAGS_RESET
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
-#: Renders the reminder for a contact: (text, reply markup JSON).
-ComposeNag = Callable[[Contact], tuple[str, str]]
+#: Renders the reminder for a contact in the holder's locale: (text, reply markup JSON).
+ComposeNag = Callable[[str, Contact], tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ async def answer(uow: UnitOfWork, actor: Member | None, contact_id: int, action:
     elif action == "remind":
         # the reminder sent now counts as the first nag of a fresh round
         await uow.contacts.set_fields(contact_id, escalated_at=None, last_nag_at=now, nag_count=1)
-        text, markup = compose_nag(contact)
+        text, markup = compose_nag(await languages.of_member(uow, multiplier), contact)
         await uow.outbox.add(Enqueue(chat_id=multiplier.tg_user_id, member_id=multiplier.id,
                                      text=text, reply_markup=markup), now)
     else:  # more time: the stage clock starts again

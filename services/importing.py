@@ -18,8 +18,8 @@ from services.intake import ComposeTouch
 from services.notify import Quiet
 from services.ports import UnitOfWork
 
-#: Renders the one ping for a file: (new contacts, file name) -> text.
-ComposeImported = Callable[[int, str], str]
+#: Renders the one ping for a file: (locale, new contacts, file name) -> text.
+ComposeImported = Callable[[str, int, str], str]
 
 Progress = Callable[[int, int], Awaitable[None]]
 
@@ -64,11 +64,12 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
             await progress(done + len(plan.refused), report.rows)
     report.refused.sort(key=lambda r: r.line)
     if report.imported:  # one ping for the file, not one per row
-        await _ping(uow, compose_imported(len(report.imported), file_name), now, quiet)
+        n = len(report.imported)
+        await _ping(uow, lambda locale: compose_imported(locale, n, file_name), now, quiet)
     return report
 
 
-async def _ping(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet) -> None:
+async def _ping(uow: UnitOfWork, text: notify.Words, now: datetime, quiet: Quiet) -> None:
     """The cards are queued already; a failing database must not cost the admin the report."""
     try:
         await notify.ping_dispatchers(uow, text, now, quiet)

@@ -28,9 +28,9 @@ from services.duplicates import matches_for, record_suspects
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
-#: Renders "this seeker came again" for (the stored contact, the match, who should read it:
+#: Renders "this seeker came again" for (locale, the stored contact, the match, who reads it:
 #: "team" or "assignee"). Handlers pass texts.touch_notice; None sends no notice.
-ComposeTouch = Callable[[Contact, Match, str], str]
+ComposeTouch = Callable[[str, Contact, Match, str], str]
 #: Contact methods a touch may add to the stored contact where it has none.
 _METHODS = ("phone", "email", "tg_username", "tg_user_id")
 
@@ -99,10 +99,11 @@ async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match
                            {"reasons": [r.value for r in match.reasons], "added": added,
                             "source": details.source})
     if compose is not None:
-        await notify.to_team(uow, compose(stored, match, "team"), now)
+        await notify.to_team(uow, lambda locale: compose(locale, stored, match, "team"), now)
         holder = await uow.members.get(stored.assignee_id) if stored.assignee_id else None
         if holder is not None and hears_seeker(stored, holder):
-            await notify.to_member(uow, holder, compose(stored, match, "assignee"), now,
+            await notify.to_member(uow, holder,
+                                   lambda locale: compose(locale, stored, match, "assignee"), now,
                                    quiet or notify.NO_QUIET)
     card = await changed(uow, stored.id, now)
     await uow.commit()

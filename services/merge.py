@@ -19,6 +19,7 @@ from domain.members import Gender, Member
 from domain.offers import OfferStatus
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
+from services import languages
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
@@ -27,9 +28,9 @@ from services.notify import Quiet, to_member
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
-#: Renders a merge notice: (kind, keeper, merged, the multiplier who keeps it or None).
+#: Renders a merge notice: (locale, kind, keeper, merged, the multiplier who keeps it or None).
 #: kinds: "kept" (you keep the seeker), "lost" (someone else does), "offer_withdrawn".
-ComposeMerge = Callable[[str, Contact, Contact, Member | None], str]
+ComposeMerge = Callable[[str, str, Contact, Contact, Member | None], str]
 _ASSIGNMENT = ("status", "assignee_id", "stage_changed_at", "nag_count", "last_nag_at",
                "escalated_at", "close_reason")
 
@@ -175,11 +176,15 @@ async def _withdraw_offers(uow: UnitOfWork, actor: Member, contact: Contact, kee
         await uow.audit.record(now, actor.id, "offer", offer.id, "withdraw:merge", "pending",
                                "withdrawn")
         multiplier = await uow.members.get(offer.multiplier_id)
-        text = compose("offer_withdrawn", keeper, contact, multiplier)
+        if multiplier is None:
+            withdrawn.append(offer.id)
+            continue
+        text = compose(await languages.of_member(uow, multiplier), "offer_withdrawn", keeper,
+                       contact, multiplier)
         dm = await uow.offers.dm(offer.id)
         if dm:  # the Yes / No stop working and say why
             await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1], text=text), now)
-        elif multiplier is not None:
+        else:
             await to_member(uow, multiplier, text, now, quiet, urgent=True)
         withdrawn.append(offer.id)
     return withdrawn
@@ -197,7 +202,8 @@ async def _tell_holders(uow: UnitOfWork, keeper: Contact, merged: Contact, took:
         if member is None:
             continue
         kind = "kept" if contact.assignee_id == holder_id else "lost"
-        await to_member(uow, member, compose(kind, keeper, merged, holder), now, quiet,
+        text = compose(await languages.of_member(uow, member), kind, keeper, merged, holder)
+        await to_member(uow, member, text, now, quiet,
                         urgent=True, dedupe_key=f"merge:{keeper.id}:{merged.id}:{member.id}:{now.isoformat()}"[:100])
 
 

@@ -10,7 +10,7 @@ from domain.delivery import Purpose
 from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action
 from domain.members import Member
 from domain.seeker_privacy import hears_seeker
-from services import notify
+from services import languages, notify
 from services.access import found
 from services.card_queue import changed, show
 from services.cards import CardView
@@ -82,10 +82,10 @@ async def auto_close(uow: UnitOfWork, contact: Contact, now: datetime,
     return True
 
 
-#: Renders the reminder: (contact, since) -> (text, JSON stage buttons).
-ComposeNag = Callable[[Contact, datetime], tuple[str, str]]
-#: Renders the escalation: (contact, silent multiplier) -> (text, JSON buttons).
-ComposeEscalation = Callable[[Contact, Member], tuple[str, str]]
+#: Renders the reminder in its reader's locale: (locale, contact, since) -> (text, JSON buttons).
+ComposeNag = Callable[[str, Contact, datetime], tuple[str, str]]
+#: Renders the escalation in the team's: (locale, contact, silent multiplier) -> (text, JSON).
+ComposeEscalation = Callable[[str, Contact, Member], tuple[str, str]]
 
 
 @use_case
@@ -98,14 +98,14 @@ async def act(uow: UnitOfWork, item: Due, now: datetime, quiet: notify.Quiet,
     if item.action is NagAction.NAG:
         if not await record_nag(uow, contact, now):
             return False
-        text, markup = compose_nag(contact, since)
+        text, markup = compose_nag(await languages.of_member(uow, item.assignee), contact, since)
         await notify.to_member(
             uow, item.assignee, text, now, quiet, reply_markup=markup,
             dedupe_key=f"nag:{contact.id}:{contact.nag_count + 1}:{since.isoformat()}")
     else:
         if await escalate(uow, contact, now) is None:
             return False
-        text, markup = compose_escalation(contact, item.assignee)
+        text, markup = compose_escalation(await languages.of_team(uow), contact, item.assignee)
         await notify.to_team(uow, text, now, reply_markup=markup, purpose=Purpose.ALARM,
                              dedupe_key=f"escalate:{contact.id}:{since.isoformat()}")
     await uow.commit()

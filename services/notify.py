@@ -1,5 +1,7 @@
-"""Queueing the bot's own messages: to a member (their quiet hours honoured) or to the team."""
+"""Queueing the bot's own messages: to a member (their quiet hours honoured) or to the team,
+each in the language its reader reads (services.languages)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -10,6 +12,7 @@ from domain.members import Member, NotifyMode
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from domain.timing import quiet_until
+from services import languages
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -33,12 +36,23 @@ class Quiet:
 
 NO_QUIET = Quiet(None, None, "UTC")
 
+#: A text made for a locale (views.language.words): rendered for whoever reads it.
+Words = Callable[[str], str]
+
+
+async def for_member(uow: UnitOfWork, member: Member, text: str | Words) -> str:
+    return text(await languages.of_member(uow, member)) if callable(text) else text
+
+
+async def for_team(uow: UnitOfWork, text: str | Words) -> str:
+    return text(await languages.of_team(uow)) if callable(text) else text
+
 
 @use_case
 async def to_member(
     uow: UnitOfWork,
     member: Member,
-    text: str,
+    text: str | Words,
     now: datetime,
     quiet: Quiet,
     reply_markup: str | None = None,
@@ -52,7 +66,7 @@ async def to_member(
         Enqueue(
             chat_id=member.tg_user_id,
             member_id=member.id,
-            text=text,
+            text=await for_member(uow, member, text),
             reply_markup=reply_markup,
             purpose=purpose,
             ref_id=ref_id,
@@ -64,7 +78,7 @@ async def to_member(
 
 
 @use_case
-async def to_realtime_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet,
+async def to_realtime_dispatchers(uow: UnitOfWork, text: str | Words, now: datetime, quiet: Quiet,
                                   purpose: str = "notice", ref_id: int | None = None) -> None:
     """Real-time dispatchers hear at once; the others read it in their next digest.
     An empty text with a purpose is rendered when sent (scheduler.render)."""
@@ -74,7 +88,7 @@ async def to_realtime_dispatchers(uow: UnitOfWork, text: str, now: datetime, qui
 
 
 @use_case
-async def ping_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Quiet) -> None:
+async def ping_dispatchers(uow: UnitOfWork, text: str | Words, now: datetime, quiet: Quiet) -> None:
     """A per-event ping after a change already committed (its own small transaction)."""
     await to_realtime_dispatchers(uow, text, now, quiet)
     await uow.commit()
@@ -82,7 +96,7 @@ async def ping_dispatchers(uow: UnitOfWork, text: str, now: datetime, quiet: Qui
 
 @use_case
 async def to_team(
-    uow: UnitOfWork, text: str, now: datetime, reply_markup: str | None = None,
+    uow: UnitOfWork, text: str | Words, now: datetime, reply_markup: str | None = None,
     dedupe_key: str | None = None, purpose: str = Purpose.NOTICE,
 ) -> bool:
     """The team chat is always on: escalations and alarms go out at once (and, as
@@ -91,7 +105,7 @@ async def to_team(
     if chat_id is None:
         return False
     return await uow.outbox.add(
-        Enqueue(chat_id=chat_id, text=text, reply_markup=reply_markup, dedupe_key=dedupe_key,
+        Enqueue(chat_id=chat_id, text=await for_team(uow, text), reply_markup=reply_markup, dedupe_key=dedupe_key,
                 purpose=purpose),
         now,
     )
@@ -120,7 +134,7 @@ async def subject(uow: UnitOfWork, purpose: Purpose, ref_id: int) -> Subject | N
 
 
 @use_case
-async def tell_team(uow: UnitOfWork, text: str, now: datetime) -> bool:
+async def tell_team(uow: UnitOfWork, text: str | Words, now: datetime) -> bool:
     """A notice to the team chat in its own transaction (e.g. a job's summary)."""
     queued = await to_team(uow, text, now)
     await uow.commit()

@@ -263,6 +263,10 @@ class Settings(Protocol):
 
     async def team_chat_id(self) -> int | None: ...
 
+    async def team_language(self) -> str:
+        """Set with /language in the team chat; empty: the deployment's TEAM_LANGUAGE."""
+        ...
+
     async def match_policy(self) -> MatchPolicy: ...
 
     async def save_match_policy(self, policy: MatchPolicy, read: MatchPolicy) -> bool:

@@ -127,8 +127,8 @@ async def due_statuses(uow: UnitOfWork, policy: RelayPolicy, now: datetime) -> l
     return moves
 
 
-#: Renders what the multiplier hears of a status move: (the move, now) -> text.
-ComposeStatus = Callable[["StatusMove", datetime], str]
+#: Renders what the multiplier hears of a status move: (locale, the move, now) -> text.
+ComposeStatus = Callable[[str, "StatusMove", datetime], str]
 
 
 @use_case
@@ -148,7 +148,7 @@ async def apply_status(uow: UnitOfWork, move: StatusMove, now: datetime, quiet: 
                                contact.status, Status.CLOSED)
         await show(uow, contact.id, now)
     if move.assignee is not None and hears_seeker(contact, move.assignee):
-        await to_member(uow, move.assignee, compose(move, now), now, quiet,
+        await to_member(uow, move.assignee, lambda locale: compose(locale, move, now), now, quiet,
                         dedupe_key=f"conv:{conv.id}:{move.to.value}:"
                                    f"{(conv.last_in_at or now).isoformat()}")
     await uow.commit()

@@ -39,6 +39,7 @@ class Inbound:
     file_id: str | None
     given_name: str | None = None  # Telegram's first and last name: `name` is both
     family_name: str | None = None
+    language: str | None = None  # Telegram's language_code: what they read (domain.locales)
 
 
 class Outcome(StrEnum):
@@ -93,7 +94,7 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
     await convs.set_fields(conv.id, last_in_at=now, seeker_name=msg.name,
                            seeker_given_name=msg.given_name,
                            seeker_family_name=msg.family_name,
-                           seeker_username=msg.username)
+                           seeker_username=msg.username, seeker_language=msg.language)
     relay_to = None
     if contact and contact.is_assigned:
         holder = await uow.members.get(contact.assignee_id) if contact.assignee_id else None

@@ -17,8 +17,8 @@ from services.ports import UnitOfWork
 from services.transaction import use_case
 
 
-#: (the member who joined, the role) -> the notice for the admin who invited them.
-ComposeJoined = Callable[[Member, Role], str]
+#: (locale, the member who joined, the role) -> the notice for the admin who invited them.
+ComposeJoined = Callable[[str, Member, Role], str]
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,10 @@ async def create_invite(
 async def join(
     uow: UnitOfWork, token: str, tg_user_id: int, name: str, username: str | None, now: datetime,
     *, compose_notice: ComposeJoined | None = None, quiet: notify.Quiet = notify.NO_QUIET,
+    language: str | None = None,
 ) -> Joined:
-    """`compose_notice`: the words for the admin who made the invite, queued with the join."""
+    """`compose_notice`: the words for the admin who made the invite, queued with the join.
+    `language`: Telegram's language_code, what they read until they choose (domain.locales)."""
     invite = await uow.invites.get(token)
     if invite is None or invite.used_by is not None or as_utc(invite.expires_at) <= now:
         raise NoLongerAvailable("invite")
@@ -89,10 +91,13 @@ async def join(
         await uow.rollback()
         raise NoLongerAvailable("invite")
     await uow.audit.record(now, member.id, "member", member.id, "join", None, role.value)
+    if language:
+        await uow.members.update(member.id, telegram_language=language[:16])
     member = found(await uow.members.get(member.id), "member")
     inviter = await uow.members.get(invite.created_by)
     if compose_notice and inviter and inviter.active and inviter.id != member.id:
-        await notify.to_member(uow, inviter, compose_notice(member, role), now, quiet)
+        await notify.to_member(uow, inviter, lambda locale: compose_notice(locale, member, role),
+                               now, quiet)
     await uow.commit()
     return Joined(member, role)
 

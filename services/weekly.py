@@ -13,8 +13,8 @@ from services.transaction import use_case
 
 LAST_SENT = "weekly_report_at"
 
-#: Renders the report: (last week, supply now, area names) -> text.
-ComposeWeekly = Callable[[Report, SupplyReport, dict[str, str]], str]
+#: Renders the report in a locale: (locale, last week, supply now, area names) -> text.
+ComposeWeekly = Callable[[str, Report, SupplyReport, dict[str, str]], str]
 
 
 @use_case
@@ -34,8 +34,8 @@ async def send(uow: UnitOfWork, week: Period, now: datetime, auto_name: str,
     """To every admin, once for the week that ended at `week.end` (de-duplicated)."""
     report = await reports.team_report(uow, week, auto_name)
     demand, names = await supply.team_supply(uow, now)
-    text = compose(report, demand, names)
     for admin in [m for m in await uow.members.list_all() if m.has(Role.ADMIN)]:
+        text = lambda locale: compose(locale, report, demand, names)  # noqa: E731
         await notify.to_member(uow, admin, text, now, quiet, purpose=Purpose.DIGEST,
                                dedupe_key=f"weekly:{admin.id}:{week.end.isoformat()}")
     await uow.settings.set(LAST_SENT, week.end.isoformat())

@@ -43,6 +43,8 @@ class MemberRow(Base):
     notify_mode: Mapped[str] = mapped_column(String(8), default="digest", server_default="digest")
     unreachable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
 
 
 class MemberRoleRow(Base):
@@ -307,6 +309,7 @@ class ConversationRow(Base):
     seeker_given_name: Mapped[str | None] = mapped_column(String(100))
     seeker_family_name: Mapped[str | None] = mapped_column(String(100))
     seeker_username: Mapped[str | None] = mapped_column(String(64))
+    seeker_language: Mapped[str | None] = mapped_column(String(16))  # Telegram's language_code
     triage: Mapped[str] = mapped_column(String(8), index=True)
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     triaged_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))

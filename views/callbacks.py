@@ -31,6 +31,12 @@ class MapArea(CallbackData, prefix="map"):
     tag: str
 
 
+class PickLanguage(CallbackData, prefix="lang"):
+    """/language: a shipped locale (checked again on the press)."""
+
+    code: str
+
+
 class OfferTo(CallbackData, prefix="offer"):
     contact_id: DbId
     member_id: DbId

@@ -35,4 +35,6 @@ def help_text(member: Member | None) -> str:
                   _("/profile — your gender, languages, areas, capacity, travel")]
     lines.append(_("/areas — the areas the team works in"))
     lines.append(_("/timezone — your time zone, e.g. /timezone Europe/Kyiv"))
+    lines.append(_("/language — the language I write to you in (admins: in the team chat, "
+                   "the team's)"))
     return "\n".join(lines)

@@ -44,7 +44,7 @@ def conversation_from_row(r: ConversationRow) -> Conversation:
         last_in_at=_utc(r.last_in_at), last_out_at=_utc(r.last_out_at),
         first_out_at=_utc(r.first_out_at), slowed_at=_utc(r.slowed_at), dropped=r.dropped,
         card=card, seeker_given_name=r.seeker_given_name,
-        seeker_family_name=r.seeker_family_name,
+        seeker_family_name=r.seeker_family_name, seeker_language=r.seeker_language,
     )
 
 

@@ -58,6 +58,8 @@ def member_from_row(row: MemberRow, roles: set[str], profile: ProfileRow | None)
         notify_mode=NotifyMode(row.notify_mode),
         unreachable_at=_utc(row.unreachable_at),
         last_digest_at=_utc(row.last_digest_at),
+        locale=row.locale,
+        telegram_language=row.telegram_language,
     )
 
 

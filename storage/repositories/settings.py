@@ -6,7 +6,7 @@ from dataclasses import asdict, replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.matching import GenderRule, MatchPolicy, Weights
-from domain.settings import MATCH_POLICY, TEAM_CHAT
+from domain.settings import MATCH_POLICY, TEAM_CHAT, TEAM_LANGUAGE
 from storage.models import SettingRow
 
 
@@ -29,6 +29,10 @@ class SettingsRepository:
     async def team_chat_id(self) -> int | None:
         value = await self.get(TEAM_CHAT)
         return int(value) if value else None
+
+    async def team_language(self) -> str:
+        """Set with /language in the team chat; empty: the deployment's TEAM_LANGUAGE."""
+        return await self.get(TEAM_LANGUAGE) or ""
 
     async def match_policy(self) -> MatchPolicy:
         """Defaults for whatever an admin never set (and for keys a newer version dropped)."""

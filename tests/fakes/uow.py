@@ -376,6 +376,9 @@ class FakeSettings(_Repository):
         value = self.t.settings.get(TEAM_CHAT)
         return int(value) if value else None
 
+    async def team_language(self) -> str:
+        return await self.get("team_language") or ""
+
     async def match_policy(self) -> MatchPolicy:
         return self.t.match_policy
 

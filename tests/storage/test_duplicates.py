@@ -26,15 +26,15 @@ TTL = timedelta(hours=24)
 QUIET = Quiet(None, None, "UTC")
 
 
-def COMPOSE(offer, contact):  # type: ignore[no-untyped-def]
+def COMPOSE(locale, offer, contact):  # type: ignore[no-untyped-def]
     return "Can you reach them?", "{}"
 
 
-def TOUCH(stored, match, reader):  # type: ignore[no-untyped-def]
+def TOUCH(locale, stored, match, reader):  # type: ignore[no-untyped-def]
     return f"touch {reader} #{stored.id} {','.join(match.reasons)}"
 
 
-def MERGE(kind, keeper, merged, holder):  # type: ignore[no-untyped-def]
+def MERGE(locale, kind, keeper, merged, holder):  # type: ignore[no-untyped-def]
     return f"{kind} #{merged.id}->#{keeper.id} holder={holder.name if holder else None}"
 
 

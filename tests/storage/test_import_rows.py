@@ -12,11 +12,11 @@ from storage.models import ContactRow
 from storage.uow import UnitOfWork
 
 
-def touch(contact, match, who) -> str:  # type: ignore[no-untyped-def]
+def touch(locale, contact, match, who) -> str:  # type: ignore[no-untyped-def]
     return f"touch #{contact.id} for {who}"
 
 
-def imported(n: int, name: str) -> str:
+def imported(locale: str, n: int, name: str) -> str:
     return f"{n} from {name}"
 
 

@@ -15,7 +15,7 @@ from storage.uow import UnitOfWork
 TTL = timedelta(hours=24)
 
 
-def COMPOSE(offer, contact):  # type: ignore[no-untyped-def]
+def COMPOSE(locale, offer, contact):  # type: ignore[no-untyped-def]
     return "offer", "{}"
 
 

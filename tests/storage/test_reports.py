@@ -14,7 +14,7 @@ TTL = timedelta(hours=24)
 H = timedelta(hours=1)
 
 
-def COMPOSE(offer, contact):  # type: ignore[no-untyped-def]
+def COMPOSE(locale, offer, contact):  # type: ignore[no-untyped-def]
     return "offer", "{}"
 
 

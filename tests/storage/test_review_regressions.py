@@ -124,7 +124,7 @@ async def test_reassign_after_escalation_does_not_resume_auto_dispatch(session_f
         await nags.escalate(uow, c, clock.now())
         await uow.commit()
     async with UnitOfWork(session_factory) as uow:
-        await escalations.answer(uow, boss, contact.id, "reassign", clock.now(), lambda c: ("x", "{}"))
+        await escalations.answer(uow, boss, contact.id, "reassign", clock.now(), lambda locale, c: ("x", "{}"))
     async with UnitOfWork(session_factory) as uow:
         again = await autodispatch.step(uow, contact.id, clock.now(), 2, TTL, COMPOSE)
         await uow.commit()
@@ -212,7 +212,7 @@ async def test_reminders_count_against_the_multiplier_who_was_nagged(session_fac
         await uow.commit()
     clock.advance(hours=1)
     async with UnitOfWork(session_factory) as uow:
-        await escalations.answer(uow, boss, contact.id, "reassign", clock.now(), lambda c: ("x", "{}"))
+        await escalations.answer(uow, boss, contact.id, "reassign", clock.now(), lambda locale, c: ("x", "{}"))
     async with UnitOfWork(session_factory) as uow:
         o2 = (await dispatch.make_offer(uow, boss, contact.id, olga.id, clock.now(), 2, TTL, COMPOSE)).offer
     async with UnitOfWork(session_factory) as uow:

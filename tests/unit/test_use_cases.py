@@ -24,7 +24,7 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TEAM_CHAT_ID = -100
 
 
-def compose(offer: Offer, contact: Contact) -> tuple[str, str]:
+def compose(locale: str, offer: Offer, contact: Contact) -> tuple[str, str]:
     return f"offer {offer.id} for {contact.details.call_name}", "{}"
 
 
