@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from api import problems
 from api.limits import KeyLimits
 from domain.api_keys import ApiKey, request_hash
 from domain.contact_fields import FieldError, check_contact, with_source
@@ -36,8 +37,8 @@ API = web.AppKey("api", ApiDeps)
 
 
 def _errors(status: int, *errors: FieldError | tuple[str, str], **headers: str) -> web.Response:
-    items = [{"field": e.field, "message": e.message} if isinstance(e, FieldError)
-             else {"field": e[0], "message": e[1]} for e in errors]
+    items = [{"field": e.field, "code": e.code, "message": problems.message(e.code)}
+             if isinstance(e, FieldError) else {"field": e[0], "message": e[1]} for e in errors]
     return web.json_response({"errors": items}, status=status, headers=headers)
 
 

@@ -3,14 +3,18 @@ checks that its fields are exactly the fields the validator accepts)."""
 
 from typing import Any
 
-from domain.contact_fields import MESSAGES
+from api.problems import MESSAGES
 
 _ERRORS = {
     "type": "object",
     "required": ["errors"],
     "properties": {"errors": {"type": "array", "items": {
         "type": "object", "required": ["field", "message"],
-        "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}},
+        "properties": {"field": {"type": "string"},
+                       "code": {"type": "string", "enum": sorted(MESSAGES),
+                                "description": "A field's problem (absent for request-level "
+                                               "errors such as authorization)."},
+                       "message": {"type": "string", "description": "The code in English."}}}}},
 }
 
 CONTACT_FIELDS: dict[str, dict[str, Any]] = {
@@ -54,8 +58,8 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "dispatchbot intake API", "version": "1",
                  "description": "Post a seeker as a contact; it enters dispatch like one "
-                                "entered with /new. Field error messages: "
-                                + "; ".join(MESSAGES.values())},
+                                "entered with /new. Field error codes: "
+                                + "; ".join(f"{c}: {m}" for c, m in MESSAGES.items())},
         "components": {"securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"},
             "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},

@@ -23,29 +23,19 @@ _GENDERS = {
     "u": Gender.UNKNOWN, "unknown": Gender.UNKNOWN, "": Gender.UNKNOWN,
 }
 
-#: What each error code means, in English (the API's words; Telegram translates its own).
-MESSAGES = {
-    "required": "is required",
-    "too_long": "is too long",
-    "not_text": "must be a string",
-    "phone": "is not a valid phone number (include the country code)",
-    "email": "is not a valid e-mail address",
-    "username": "is not a valid Telegram username (5-32 letters, digits, _)",
-    "gender": "must be one of m, f, u",
-    "language": "must be a language code such as en, ru, uk",
-    "reach": "give at least one of phone, tg_username, email",
-    "unknown": "is not a known field",
-}
+#: The problems a field can have. The core names them; each surface says them in its
+#: reader's words (views.import_texts in the chat, in the reader's language; api.problems in
+#: English, the HTTP API's convention, with the code beside the message).
+CODES = ("required", "too_long", "not_text", "phone", "email", "username", "gender",
+         "language", "reach", "unknown")
 
 
 @dataclass(frozen=True)
 class FieldError:
+    """`code`: one of CODES (or a CSV row's problem, domain.csv_table)."""
+
     field: str
     code: str
-
-    @property
-    def message(self) -> str:
-        return MESSAGES.get(self.code, self.code)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ def field_problem(code: str) -> str:
         "gender": _("must be m, f or empty"),
         "language": _("must be a language code such as en, ru, uk"),
         "reach": _("no phone, Telegram username or e-mail"),
+        "not_text": _("must be text"),
+        "unknown": _("is not a known column"),
         "cell_too_long": _("a cell is too long to read; shorten it"),
         "unreadable": _("this line cannot be read as CSV"),
         "not_imported": _("not imported: the database failed; send this row again"),

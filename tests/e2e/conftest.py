@@ -47,12 +47,13 @@ class Team:
         await self.admin.send("/bind", chat=self.group)
         await self.admin.wait_reply(contains="team chat", chat=self.group)
 
-    async def invite(self, user: FakeUser, role_button: str) -> None:
+    async def invite(self, user: FakeUser, role_button: str, welcome: str = "Welcome") -> None:
+        """`welcome`: what the newcomer's greeting contains, in the language they read."""
         menu = await self.admin.ask("/invite", contains="Invite someone")
         await self.admin.press(menu, role_button)
         link = await self.admin.wait_reply(contains="start=")
         token = re.search(r"start=(\S+)", link.text or "").group(1)
-        await user.ask(f"/start {token}", contains="Welcome")
+        await user.ask(f"/start {token}", contains=welcome)
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
