@@ -48,13 +48,15 @@ async def test_a_contact_posted_over_http_reaches_the_team_chat_once(team: Team)
 
         status, body, _ = await post(http, {"name": "", "phone": "12", "email": "x@", "age": 3}, key)
         assert status == 422
-        assert {(e["field"], e["message"]) for e in body["errors"]} == {
-            ("name", "is required"),
-            ("phone", "is not a valid phone number (include the country code)"),
-            ("email", "is not a valid e-mail address"), ("age", "is not a known field")}
+        assert {(e["field"], e["code"], e["message"]) for e in body["errors"]} == {
+            ("name", "required", "is required"),
+            ("phone", "phone", "is not a valid phone number (include the country code)"),
+            ("email", "email", "is not a valid e-mail address"),
+            ("age", "unknown", "is not a known field")}
         status, body, _ = await post(http, {"name": "Ira"}, key)
         assert (status, body["errors"]) == (422, [
-            {"field": "phone", "message": "give at least one of phone, tg_username, email"}])
+            {"field": "phone", "code": "reach",
+             "message": "give at least one of phone, tg_username, email"}])
         assert (await post(http, None, key, raw=b"{not json"))[0] == 400
         assert (await post(http, ["a"], key))[0] == 422
         status, body, _ = await post(http, {**MARIA, "notes": "x" * 20_000}, key)

@@ -2,7 +2,6 @@
 Ukrainian multiplier whose offer a Russian-speaking dispatcher pressed, her digest from a job,
 an Italian seeker's greeting."""
 
-from datetime import timedelta
 
 from tests.e2e.conftest import Team
 from tests.e2e.scenarios import enter_maria, scalar, set_profile
@@ -20,7 +19,7 @@ async def test_each_reader_gets_their_own_language(team: Team) -> None:
     # goes back to Telegram's language: her own choice wins over it, until she changes it.
     await anna.ask("/language en", contains="Done: I will write to you in English")
     await set_profile(team, anna, "Russian", "Podil")
-    await anna.ask("/language uk", contains="українська")
+    await anna.ask("/language uk", contains="Українська")
     # The admin keeps English; the team chat (and whoever chose nothing) goes Russian.
     await team.admin.ask("/language en", contains="English")
     seq = fake.seq
@@ -45,7 +44,7 @@ async def test_each_reader_gets_their_own_language(team: Team) -> None:
     await fake.wait_for(team.group.id, lambda m: "Предложено: Anna" in (m.text or ""), after=seq)
 
     seq = fake.seq
-    team.clock.advance(timedelta(hours=4, minutes=1))  # past the 13:00 digest
+    team.clock.advance(hours=4, minutes=1)  # past the 13:00 digest
     await team.run_jobs()
     digest = await anna.wait_reply(contains="Ваше зведення", after=seq)
     assert "#1 Maria" in digest.text
