@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_percent
@@ -125,8 +126,8 @@ def reliability(track: Track) -> str:
     if track.judged:
         parts.append(_("{n}/{of} reached in time").format(n=track.in_time, of=track.judged))
     if track.recent_nags or track.recent_escalations:
-        parts.append(_("{n} reminders lately").format(
-            n=track.recent_nags + track.recent_escalations))
+        n = track.recent_nags + track.recent_escalations
+        parts.append(ngettext("{n} reminder lately", "{n} reminders lately", n).format(n=n))
     return ", ".join(parts)
 
 

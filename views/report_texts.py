@@ -5,6 +5,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.contacts import Status
 from domain.reports import Report, histogram, median
@@ -20,7 +21,9 @@ def auto_name() -> str:
 def period_label(result: Report, zone: ZoneInfo) -> str:
     first = labels.date(result.period.start, zone)
     last = labels.date(result.period.end - timedelta(microseconds=1), zone)
-    return _("{first} – {last} ({days} days)").format(first=first, last=last, days=result.period.days)
+    days = result.period.days
+    return ngettext("{first} – {last} ({days} day)", "{first} – {last} ({days} days)",
+                    days).format(first=first, last=last, days=days)
 
 
 def summary(result: Report, zone: ZoneInfo) -> str:
@@ -35,12 +38,16 @@ def summary(result: Report, zone: ZoneInfo) -> str:
     ]
     for m in result.multipliers:
         share = labels.percent(m.accepted_share) if m.accepted_share is not None else "—"
-        lines.append(_("{name}: {offers} offers, {share} accepted, accepts in {accept}, first contact in {first}, {overdue} overdue, {met} met").format(
+        lines.append(ngettext(
+            "{name}: {offers} offer, {share} accepted, accepts in {accept}, first contact in {first}, {overdue} overdue, {met} met",
+            "{name}: {offers} offers, {share} accepted, accepts in {accept}, first contact in {first}, {overdue} overdue, {met} met",
+            m.offers).format(
             name=escape(m.name), offers=m.offers, share=share,
             accept=_duration(median(m.accept_times)), first=_duration(median(m.first_contact_times)),
             overdue=m.overdue_now, met=m.met))
     lines += ["", _("<b>Dispatchers</b>")]
-    lines += [_("{name}: {offers} offers, waited {wait} (median)").format(
+    lines += [ngettext("{name}: {offers} offer, waited {wait} (median)",
+                       "{name}: {offers} offers, waited {wait} (median)", d.offers).format(
         name=escape(d.name), offers=d.offers, wait=_duration(median(d.waits)))
         for d in result.dispatchers] or ["—"]
     lines += ["", _("<b>Operators</b>")]
