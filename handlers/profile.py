@@ -118,7 +118,7 @@ async def text(uow: UnitOfWork, member: Member) -> str:
     profile, area_map = member.profile, await area_service.area_map(uow, member)
     away = ""
     if profile.availability is Availability.AWAY and profile.away_until:
-        away = " " + _("until {date}").format(date=profile.away_until.date().isoformat())
+        away = " " + _("until {date}").format(date=labels.day(profile.away_until))
     return "\n".join([
         _("<b>Your profile</b>"),
         _("Gender: {value}").format(value=labels.gender(profile.gender)),

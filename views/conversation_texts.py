@@ -43,7 +43,7 @@ def too_long(limit: int) -> str:
 
 
 def too_big(limit_mb: float) -> str:
-    return _("That file is too big (at most {n} MB).").format(n=f"{limit_mb:g}")
+    return _("That file is too big (at most {n} MB).").format(n=labels.decimal(limit_mb))
 
 
 def unsupported() -> str:

@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from domain.contacts import Status
-from domain.reports import Report, histogram, median
+from domain.reports import DISPATCH_BUCKETS, Report, histogram, median
 from views import labels
 from views.report_charts import ChartText
 
@@ -75,9 +75,18 @@ def chart_text(result: Report, zone: ZoneInfo) -> ChartText:
         accepted_label=_("accepted"),
         multipliers=[(m.name, m.offers, m.accepted) for m in result.multipliers if m.offers],
         dispatch_title=_("Time from arrival to first offer"),
-        dispatch=histogram(result.dispatch_times),
+        dispatch=_buckets(histogram(result.dispatch_times)),
         empty=_("nothing in this period"),
     )
+
+
+def _buckets(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The chart's time buckets in the reader's units ("< 1h", "1h–4h"); the core's own
+    names ("<1h", "1-4h") stay for the CSV, which is not translated."""
+    limits = [limit for limit, _name in DISPATCH_BUCKETS]
+    lowers = [None, *limits[:-1]]
+    return [(labels.span(lower, upper), count)
+            for lower, upper, (_name, count) in zip(lowers, limits, counts, strict=True)]
 
 
 def table(result: Report) -> list[list[object]]:

@@ -139,7 +139,8 @@ def explanation(e: Explanation, now: datetime) -> str:
         if v.suggestion:
             reasons = ", ".join(labels.match_reason(r, v.suggestion, lang, now)
                                 for r in v.suggestion.reasons)
-            lines.append(f"✅ <b>{name}</b> ({v.suggestion.score:.1f}) — {escape(reasons)}")
+            score = labels.decimal(v.suggestion.score, "0.0")
+            lines.append(f"✅ <b>{name}</b> ({score}) — {escape(reasons)}")
         else:
             assert v.exclusion is not None
             lines.append(f"✖️ {name} — {escape(labels.exclusion(v.exclusion, v.candidate, lang))}")
