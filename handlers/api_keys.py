@@ -1,6 +1,7 @@
 """/apikey new NAME | list | revoke NAME: keys for the HTTP intake API, by admins."""
 
 from html import escape
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -12,7 +13,9 @@ from domain.errors import AlreadyDone, InvalidInput, NotFound
 from domain.members import Member
 from domain.roles import Role
 from services import api_keys
+from services.options import Options
 from storage.uow import UnitOfWork
+from views import labels
 from views.filters import HasRole, InPrivate
 
 
@@ -22,12 +25,12 @@ def usage() -> str:
 
 
 async def apikey(message: Message, command: CommandObject, member: Member, uow: UnitOfWork,
-                 clock: Clock) -> None:
+                 clock: Clock, settings: Options) -> None:
     action, _sep, name = (command.args or "").strip().partition(" ")
     if action == "new" and name:
         await _new(message, member, uow, clock, name)
     elif action == "list":
-        await _list(message, member, uow)
+        await _list(message, member, uow, ZoneInfo(member.timezone or settings.team_timezone))
     elif action == "revoke" and name:
         try:
             key = await api_keys.revoke(uow, member, name, clock.now())
@@ -56,7 +59,8 @@ async def _new(message: Message, member: Member, uow: UnitOfWork, clock: Clock, 
         name=escape(name.strip()), key=secret))
 
 
-async def _list(message: Message, member: Member, uow: UnitOfWork) -> None:
+async def _list(message: Message, member: Member, uow: UnitOfWork, zone: ZoneInfo) -> None:
+    """Creation days in the reader's zone and words."""
     keys = await api_keys.list_keys(uow, member)
     if not keys:
         await message.answer(_("No API keys yet. Create one with /apikey new NAME."))
@@ -64,7 +68,7 @@ async def _list(message: Message, member: Member, uow: UnitOfWork) -> None:
     lines = [_("<b>API keys</b>")]
     for key in keys:
         state = _("revoked") if not key.active else _("active")
-        lines.append(f"• {escape(key.name)} — {state}, {key.created_at:%Y-%m-%d}")
+        lines.append(f"• {escape(key.name)} — {state}, {labels.date(key.created_at, zone)}")
     await message.answer("\n".join(lines))
 
 

@@ -6,6 +6,7 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.areas import AreaMap
 from domain.clock import Clock
@@ -35,7 +36,8 @@ async def save(message: Message, command: CommandObject, member: Member, uow: Un
         return
     reply = _("Saved: {area}.").format(area=escape(area.label))
     if mapped:
-        reply += " " + _("{n} waiting contacts were mapped to it.").format(n=mapped)
+        reply += " " + ngettext("{n} waiting contact was mapped to it.",
+                                "{n} waiting contacts were mapped to it.", mapped).format(n=mapped)
     await message.answer(reply)
 
 

@@ -5,6 +5,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.clock import Clock
 from domain.errors import InvalidInput
@@ -37,7 +38,8 @@ async def export_csv(message: Message, command: CommandObject, member: Member, u
         return
     stamp = now.strftime("%Y%m%d-%H%M")
     await message.answer_document(document(f"{what}-{stamp}.csv", header, rows),
-                                  caption=_("{n} rows.").format(n=len(rows)))
+                                  caption=ngettext("{n} row.", "{n} rows.", len(rows)).format(
+                                      n=len(rows)))
 
 
 def router() -> Router:

@@ -9,6 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.clock import Clock
 from domain.csv_import import plan_import
@@ -38,13 +39,13 @@ async def got_file(message: Message, bot: Bot, member: Member, uow: UnitOfWork, 
         await message.answer(_("To import contacts, send a .csv file (first row: column names)."))
         return
     if (doc.file_size or 0) > settings.import_max_bytes:
-        await message.answer(_("That file is too large (at most {n} bytes). Split it and send the parts.").format(n=settings.import_max_bytes))
+        await message.answer(_too_large(settings.import_max_bytes))
         return
     buffer = io.BytesIO()
     await bot.download(doc, destination=buffer)
     data = buffer.getvalue()
     if len(data) > settings.import_max_bytes:
-        await message.answer(_("That file is too large (at most {n} bytes). Split it and send the parts.").format(n=settings.import_max_bytes))
+        await message.answer(_too_large(settings.import_max_bytes))
         return
     try:
         table = await asyncio.to_thread(read_table, data)  # 50k rows: seconds of CPU
@@ -52,11 +53,13 @@ async def got_file(message: Message, bot: Bot, member: Member, uow: UnitOfWork, 
         await message.answer(escape(import_texts.table_problem(exc.detail)))
         return
     plan = await asyncio.to_thread(plan_import, table, settings.phone_region, f"csv:{name}")
-    status = await message.answer(_("Importing {file}: {rows} rows…").format(file=escape(name), rows=len(table.rows)))
+    status = await message.answer(ngettext("Importing {file}: {rows} row…", "Importing {file}: {rows} rows…",
+                                           len(table.rows)).format(file=escape(name), rows=len(table.rows)))
 
     async def progress(done: int, total: int) -> None:
         try:
-            await status.edit_text(_("Importing {file}: {done} of {rows} rows…").format(
+            await status.edit_text(ngettext("Importing {file}: {done} of {rows} row…",
+                                            "Importing {file}: {done} of {rows} rows…", total).format(
                 file=escape(name), done=done, rows=total))
         except TelegramAPIError:
             pass  # progress is a courtesy; the import goes on
@@ -68,6 +71,13 @@ async def got_file(message: Message, bot: Bot, member: Member, uow: UnitOfWork, 
     if report.refused:
         await message.answer_document(refused_document(table, report),
                                       caption=_("The refused rows with their reasons: fix and send again."))
+
+
+def _too_large(limit: int) -> str:
+    """Said before and after the download (Telegram's file_size may be missing): one text."""
+    return ngettext("That file is too large (at most {n} byte). Split it and send the parts.",
+                    "That file is too large (at most {n} bytes). Split it and send the parts.",
+                    limit).format(n=limit)
 
 
 def router() -> Router:

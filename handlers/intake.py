@@ -17,6 +17,7 @@ from aiogram.types import (
     MessageOriginUser,
 )
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain import intake as rules
@@ -127,7 +128,10 @@ async def got_notes(message: Message, state: FSMContext, settings: Options, memb
     try:
         notes = "" if message.text == SKIP else rules.parse_free_text(message.text or "", rules.MAX_NOTES)
     except InvalidInput:
-        await message.answer(_("That is too long (at most {n} characters). Send a shorter note.").format(n=rules.MAX_NOTES))
+        await message.answer(ngettext(
+            "That is too long (at most {n} character). Send a shorter note.",
+            "That is too long (at most {n} characters). Send a shorter note.",
+            rules.MAX_NOTES).format(n=rules.MAX_NOTES))
         return
     data = await state.get_data()
     result = await intake.create_contact(uow, member, _details(data, notes), clock.now(),

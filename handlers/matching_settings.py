@@ -7,6 +7,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.clock import Clock
 from domain.errors import DomainError
@@ -36,13 +37,16 @@ async def matching_policy(message: Message, command: CommandObject, member: Memb
 def describe(policy: MatchPolicy) -> str:
     weights = ", ".join(f"{name} {value:g}" for name, value in asdict(policy.weights).items())
     fallback = ", ".join(labels.language(c) for c in sorted(policy.fallback_languages)) or "—"
-    auto = _("on, {n} tries").format(n=policy.auto_tries) if policy.auto_dispatch else _("off")
+    tries = ngettext("on, {n} try", "on, {n} tries", policy.auto_tries)
+    auto = tries.format(n=policy.auto_tries) if policy.auto_dispatch else _("off")
     return "\n".join([
         _("<b>Matching</b>"),
         _("Gender rule: {rule}").format(rule=policy.gender_rule.value),
         _("Fallback languages: {langs}").format(langs=escape(fallback)),
         _("Weights: {weights}").format(weights=weights),
-        _("Fairness: full after {n} days without an offer").format(n=policy.fairness_days),
+        ngettext("Fairness: full after {n} day without an offer",
+                 "Fairness: full after {n} days without an offer",
+                 policy.fairness_days).format(n=policy.fairness_days),
         _("Auto-dispatch: {state}").format(state=auto),
     ])
 

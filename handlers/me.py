@@ -4,6 +4,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.clock import Clock
 from domain.members import Member
@@ -25,7 +26,9 @@ def text(figures: MyFigures) -> str:
             taken=progress.taken, reached=progress.reached, met=progress.met, closed=progress.closed),
     ]
     if progress.target:
-        lines.append(_("Target: {met} of {target} meetings ({share})").format(
+        lines.append(ngettext("Target: {met} of {target} meeting ({share})",
+                              "Target: {met} of {target} meetings ({share})",
+                              progress.target).format(
             met=progress.met, target=progress.target,
             share=labels.percent(progress.target_share or 0.0)))
     lines += [

@@ -1,5 +1,7 @@
 """How people hear from the bot: real-time pings or digests, and the team's digest times."""
 
+from datetime import time
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -11,6 +13,7 @@ from domain.members import Member, NotifyMode
 from domain.roles import DISPATCH_ROLES, Role
 from services import team
 from storage.uow import UnitOfWork
+from views import labels
 from views.filters import HasRole
 
 
@@ -32,7 +35,8 @@ async def digest_times(message: Message, command: CommandObject, member: Member,
     except DomainError:
         await message.answer(_("Send times like /digest_times 09:00,13:00,17:00"))
         return
-    await message.answer(_("Digests will go out at {times}, in each person's own time zone.").format(times=value))
+    times = ", ".join(labels.clock_time(time.fromisoformat(t)) for t in value.split(","))
+    await message.answer(_("Digests will go out at {times}, in each person's own time zone.").format(times=times))
 
 
 def router() -> Router:

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.clock import Clock
@@ -117,14 +118,15 @@ async def text(uow: UnitOfWork, member: Member) -> str:
     profile, area_map = member.profile, await area_service.area_map(uow, member)
     away = ""
     if profile.availability is Availability.AWAY and profile.away_until:
-        away = " " + _("until {date}").format(date=profile.away_until.date().isoformat())
+        away = " " + _("until {date}").format(date=labels.day(profile.away_until))
     return "\n".join([
         _("<b>Your profile</b>"),
         _("Gender: {value}").format(value=labels.gender(profile.gender)),
         _("Languages: {value}").format(
             value=", ".join(labels.language(c) for c in sorted(profile.languages)) or "—"),
         _("Areas: {value}").format(value=escape(", ".join(sorted(area_map.name(k) for k in profile.areas))) or "—"),
-        _("Capacity: {value} contacts at a time").format(value=profile.capacity),
+        ngettext("Capacity: {value} contact at a time", "Capacity: {value} contacts at a time",
+                 profile.capacity).format(value=profile.capacity),
         _("Will travel: {km} km beyond own and neighbouring areas").format(km=profile.travel_km),
         _("Availability: {value}").format(value=labels.availability(profile.availability)) + away,
     ])

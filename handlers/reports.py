@@ -9,6 +9,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput
@@ -61,7 +62,8 @@ async def target(message: Message, command: CommandObject, member: Member, uow: 
     except DomainError as exc:
         await message.answer(labels.error(exc))
         return
-    await message.answer(_("Target for {name}: {n} meetings per 30 days.").format(
+    await message.answer(ngettext("Target for {name}: {n} meeting per 30 days.",
+                                  "Target for {name}: {n} meetings per 30 days.", meetings).format(
         name=escape(multiplier.name), n=meetings))
 
 

@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.clock import Clock
@@ -50,7 +51,9 @@ async def invite_link(query: CallbackQuery, callback_data: InviteRole, member: M
     link = await create_start_link(bot, JOIN_PREFIX + token)
     await query.answer()
     await reply_to_press(query, 
-        _("Single-use link for a new {role}, valid {hours} hours:\n{link}").format(
+        ngettext("Single-use link for a new {role}, valid {hours} hour:\n{link}",
+                 "Single-use link for a new {role}, valid {hours} hours:\n{link}",
+                 settings.invite_ttl_hours).format(
             role=labels.role(callback_data.role), hours=settings.invite_ttl_hours, link=link)
     )
 

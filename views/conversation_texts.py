@@ -37,11 +37,13 @@ def slow_down() -> str:
 
 
 def too_long(limit: int) -> str:
-    return _("That message is too long (at most {n} characters). Please send it shorter.").format(n=limit)
+    return ngettext("That message is too long (at most {n} character). Please send it shorter.",
+                    "That message is too long (at most {n} characters). Please send it shorter.",
+                    limit).format(n=limit)
 
 
 def too_big(limit_mb: float) -> str:
-    return _("That file is too big (at most {n} MB).").format(n=f"{limit_mb:g}")
+    return _("That file is too big (at most {n} MB).").format(n=labels.decimal(limit_mb))
 
 
 def unsupported() -> str:

@@ -3,6 +3,7 @@
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.contacts import Contact
 from domain.duplicates import Match, Reason, Suspect
@@ -48,7 +49,9 @@ def pending_list(items: list[tuple[Suspect, Contact, Contact]]) -> str:
 
 
 def missed_notice(count: int) -> str:
-    return _("🔎 The duplicate check found {n} more possible duplicate(s). See /duplicates.").format(n=count)
+    return ngettext("🔎 The duplicate check found {n} more possible duplicate. See /duplicates.",
+                    "🔎 The duplicate check found {n} more possible duplicates. See /duplicates.",
+                    count).format(n=count)
 
 
 def undo_refused() -> str:

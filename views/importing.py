@@ -3,6 +3,7 @@
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.csv_table import Table
 from services.importing import ImportReport
@@ -11,14 +12,19 @@ from views.csv_files import document
 
 
 def imported_notice(n: int, file_name: str) -> str:
-    return _("📥 {n} new contacts imported from {file}; /queue lists them.").format(
+    return ngettext("📥 {n} new contact imported from {file}; /queue lists it.",
+                    "📥 {n} new contacts imported from {file}; /queue lists them.", n).format(
         n=n, file=escape(file_name))
 
 
 def summary(report: ImportReport) -> str:
     """Plain text (escape it for HTML)."""
-    head = _("Import of {file}: {imported} imported (possible duplicates: {suspected}), {attached} already known (added to their contact), {refused} "
-             "rows refused (of {rows}).").format(
+    head = ngettext(
+        "Import of {file}: {imported} imported (possible duplicates: {suspected}), {attached} "
+        "already known (added to their contact), {refused} row refused (of {rows}).",
+        "Import of {file}: {imported} imported (possible duplicates: {suspected}), {attached} "
+        "already known (added to their contact), {refused} rows refused (of {rows}).",
+        len(report.refused)).format(
         file=report.file_name, imported=len(report.imported),
         suspected=len(report.suspected), attached=len(report.attached),
         refused=len(report.refused), rows=report.rows)

@@ -1,14 +1,16 @@
 """Translated names for the core's enums. Every user-facing word passes through gettext."""
 
-from datetime import datetime, timedelta
+from datetime import date as Date
+from datetime import datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_timedelta
-from babel.numbers import format_percent
+from babel.dates import format_date, format_datetime, format_time, format_timedelta
+from babel.numbers import format_decimal, format_percent
 
 from domain.contacts import CloseReason, Status
 from domain.duplicates import Reason as DupReason
@@ -125,8 +127,8 @@ def reliability(track: Track) -> str:
     if track.judged:
         parts.append(_("{n}/{of} reached in time").format(n=track.in_time, of=track.judged))
     if track.recent_nags or track.recent_escalations:
-        parts.append(_("{n} reminders lately").format(
-            n=track.recent_nags + track.recent_escalations))
+        n = track.recent_nags + track.recent_escalations
+        parts.append(ngettext("{n} reminder lately", "{n} reminders lately", n).format(n=n))
     return ", ".join(parts)
 
 
@@ -163,8 +165,26 @@ def percent(share: float) -> str:
     return format_percent(share, locale=locale())
 
 
+def decimal(value: float, pattern: str | None = None) -> str:
+    """A figure with a fraction (a score, a size in MB): "1,5" for a Russian or Italian reader."""
+    return format_decimal(value, pattern, locale=locale())
+
+
 def duration(value: timedelta) -> str:
     return format_timedelta(value, locale=locale(), threshold=1.1)
+
+
+def span(lower: timedelta | None, upper: timedelta | None) -> str:
+    """A range of durations on a chart axis ("< 1h", "1h–4h", "> 3d"), in the reader's units."""
+    def short(value: timedelta) -> str:
+        return format_timedelta(value, format="narrow", threshold=1, locale=locale())
+
+    if lower is None and upper is not None:
+        return f"< {short(upper)}"
+    if upper is None and lower is not None:
+        return f"> {short(lower)}"
+    assert lower is not None and upper is not None
+    return f"{short(lower)}–{short(upper)}"
 
 
 def duplicate_reason(value: DupReason) -> str:
@@ -201,6 +221,17 @@ def ago(since: datetime, now: datetime) -> str:
 
 def date(moment: datetime, zone: ZoneInfo) -> str:
     return format_date(moment.astimezone(zone), "d MMM yyyy", locale=locale())
+
+
+def day(value: Date) -> str:
+    """A calendar day someone typed (an away date), shown as typed: it is stored as midnight
+    UTC, and moving it into a zone west of UTC would show the day before."""
+    return format_date(value, "d MMM yyyy", locale=locale())
+
+
+def clock_time(value: time) -> str:
+    """A wall-clock time such as a digest time: the same hour in every zone, so none is named."""
+    return format_time(value, "HH:mm", locale=locale())
 
 
 def when(moment: datetime, timezone: str) -> str:

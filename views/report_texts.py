@@ -5,9 +5,10 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.contacts import Status
-from domain.reports import Report, histogram, median
+from domain.reports import DISPATCH_BUCKETS, Report, histogram, median
 from views import labels
 from views.report_charts import ChartText
 
@@ -20,7 +21,9 @@ def auto_name() -> str:
 def period_label(result: Report, zone: ZoneInfo) -> str:
     first = labels.date(result.period.start, zone)
     last = labels.date(result.period.end - timedelta(microseconds=1), zone)
-    return _("{first} – {last} ({days} days)").format(first=first, last=last, days=result.period.days)
+    days = result.period.days
+    return ngettext("{first} – {last} ({days} day)", "{first} – {last} ({days} days)",
+                    days).format(first=first, last=last, days=days)
 
 
 def summary(result: Report, zone: ZoneInfo) -> str:
@@ -35,12 +38,16 @@ def summary(result: Report, zone: ZoneInfo) -> str:
     ]
     for m in result.multipliers:
         share = labels.percent(m.accepted_share) if m.accepted_share is not None else "—"
-        lines.append(_("{name}: {offers} offers, {share} accepted, accepts in {accept}, first contact in {first}, {overdue} overdue, {met} met").format(
+        lines.append(ngettext(
+            "{name}: {offers} offer, {share} accepted, accepts in {accept}, first contact in {first}, {overdue} overdue, {met} met",
+            "{name}: {offers} offers, {share} accepted, accepts in {accept}, first contact in {first}, {overdue} overdue, {met} met",
+            m.offers).format(
             name=escape(m.name), offers=m.offers, share=share,
             accept=_duration(median(m.accept_times)), first=_duration(median(m.first_contact_times)),
             overdue=m.overdue_now, met=m.met))
     lines += ["", _("<b>Dispatchers</b>")]
-    lines += [_("{name}: {offers} offers, waited {wait} (median)").format(
+    lines += [ngettext("{name}: {offers} offer, waited {wait} (median)",
+                       "{name}: {offers} offers, waited {wait} (median)", d.offers).format(
         name=escape(d.name), offers=d.offers, wait=_duration(median(d.waits)))
         for d in result.dispatchers] or ["—"]
     lines += ["", _("<b>Operators</b>")]
@@ -68,9 +75,18 @@ def chart_text(result: Report, zone: ZoneInfo) -> ChartText:
         accepted_label=_("accepted"),
         multipliers=[(m.name, m.offers, m.accepted) for m in result.multipliers if m.offers],
         dispatch_title=_("Time from arrival to first offer"),
-        dispatch=histogram(result.dispatch_times),
+        dispatch=_buckets(histogram(result.dispatch_times)),
         empty=_("nothing in this period"),
     )
+
+
+def _buckets(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The chart's time buckets in the reader's units ("< 1h", "1h–4h"); the core's own
+    names ("<1h", "1-4h") stay for the CSV, which is not translated."""
+    limits = [limit for limit, _name in DISPATCH_BUCKETS]
+    lowers = [None, *limits[:-1]]
+    return [(labels.span(lower, upper), count)
+            for lower, upper, (_name, count) in zip(lowers, limits, counts, strict=True)]
 
 
 def table(result: Report) -> list[list[object]]:

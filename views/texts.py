@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from domain.contacts import Contact, ContactDetails, Status
 from domain.matching import Suggestion
@@ -138,7 +139,8 @@ def explanation(e: Explanation, now: datetime) -> str:
         if v.suggestion:
             reasons = ", ".join(labels.match_reason(r, v.suggestion, lang, now)
                                 for r in v.suggestion.reasons)
-            lines.append(f"✅ <b>{name}</b> ({v.suggestion.score:.1f}) — {escape(reasons)}")
+            score = labels.decimal(v.suggestion.score, "0.0")
+            lines.append(f"✅ <b>{name}</b> ({score}) — {escape(reasons)}")
         else:
             assert v.exclusion is not None
             lines.append(f"✖️ {name} — {escape(labels.exclusion(v.exclusion, v.candidate, lang))}")
@@ -150,7 +152,8 @@ def explanation(e: Explanation, now: datetime) -> str:
 def auto_handover(view: CardView, why: str) -> str:
     """Auto-dispatch gives up: the dispatchers get the contact with its offer history."""
     reason = {
-        "tries": _("after {n} offers").format(n=view.contact.auto_tries),
+        "tries": ngettext("after {n} offer", "after {n} offers",
+                          view.contact.auto_tries).format(n=view.contact.auto_tries),
         "unserved": _("nobody serves this area"),
         "unknown_area": _("the place is not on the list of areas"),
         "duplicate": _("it may be a duplicate: decide first"),
@@ -167,7 +170,8 @@ def auto_handover(view: CardView, why: str) -> str:
 
 def offer_question(contact: Contact, days: int) -> str:
     """Urgent and concrete, never 'can you take a contact?'."""
-    return _("Can you reach {who} in the next {days} days?").format(
+    return ngettext("Can you reach {who} in the next {days} day?",
+                    "Can you reach {who} in the next {days} days?", days).format(
         who=summary(contact.details), days=days)
 
 
@@ -214,7 +218,10 @@ def nag(contact: Contact, since: datetime, now: datetime) -> str:
 
 
 def escalation(contact: Contact, multiplier: Member, nags: int) -> str:
-    return _("⚠️ #{id} {who}: {name} has not answered {nags} reminders (stage: {stage}). Multiplier not responding.").format(
+    return ngettext(
+        "⚠️ #{id} {who}: {name} has not answered {nags} reminder (stage: {stage}). Multiplier not responding.",
+        "⚠️ #{id} {who}: {name} has not answered {nags} reminders (stage: {stage}). Multiplier not responding.",
+        nags).format(
         id=contact.id, who=summary(contact.details), name=escape(multiplier.name), nags=nags,
         stage=labels.status(contact.status))
 

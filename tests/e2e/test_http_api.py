@@ -86,6 +86,7 @@ async def test_a_contact_posted_over_http_reaches_the_team_chat_once(team: Team)
     assert len(cards) == 1  # the replay posted nothing
 
     await team.admin.ask("/apikey revoke webform", contains="revoked")
+    await team.admin.ask("/apikey list", contains="webform — revoked, 26 Nov 2026")
     async with aiohttp.ClientSession() as http:
         assert (await post(http, MARIA, key))[0] == 401
 

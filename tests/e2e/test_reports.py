@@ -15,8 +15,8 @@ async def test_report_sends_a_summary_a_chart_and_the_table(team: Team) -> None:
     await team.admin.send("/report 7")
     summary = await team.admin.wait_reply(contains="Report", after=seq)
     assert "2 new · 1 dispatched · 1 accepted · 1 reached · 1 met · 0 closed · 1 waiting now" in summary.text
-    assert "Anna: 1 offers, 100% accepted, accepts in 30 minutes, first contact in 2 hours, 0 overdue, 1 met" in summary.text
-    assert "Boss: 1 offers, waited" in summary.text
+    assert "Anna: 1 offer, 100% accepted, accepts in 30 minutes, first contact in 2 hours, 0 overdue, 1 met" in summary.text
+    assert "Boss: 1 offer, waited" in summary.text
     assert "Oleh: 2 entered, 0 triaged in —" in summary.text
     chart = await team.fake.wait_for(team.admin.id, lambda m: m.kind == "photo", after=seq)
     assert struct.unpack(">II", chart.photo[16:24]) == (900, 1500)

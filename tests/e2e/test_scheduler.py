@@ -187,7 +187,7 @@ async def test_server_errors_back_off_and_then_deliver(team: Team) -> None:
 
 
 async def test_admin_sets_digest_times_and_more_time_restarts_the_clock(team: Team) -> None:
-    await team.admin.ask("/digest_times 10:30, 08:00", contains="Digests will go out at 08:00,10:30")
+    await team.admin.ask("/digest_times 10:30, 08:00", contains="Digests will go out at 08:00, 10:30")
     await team.admin.ask("/digest_times soon", contains="Send times like")
     anna, _ = await accepted(team)
     await team.run_jobs()
