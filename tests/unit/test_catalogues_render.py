@@ -346,6 +346,15 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "keyboards.stages": [(12, s) for s in (Status.ACCEPTED, Status.MET)],
     "keyboards.escalation": [(12,)],
     "keyboards.open_cards": [([12, 13],)],
+    # /language
+    "language_texts.ask_member": [()],
+    "language_texts.ask_team": [()],
+    "language_texts.choices": [("uk",), ("",)],
+    "language_texts.member_set": [(code,) for code in ("en", "ru", "uk", "it")],
+    "language_texts.native_name": [(code,) for code in ("en", "ru", "uk", "it")],
+    "language_texts.only_admins": [()],
+    "language_texts.team_set": [("ru",)],
+    "language_texts.unknown": [("<pl>",)],
 }
 
 

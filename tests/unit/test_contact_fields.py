@@ -60,11 +60,6 @@ def test_a_null_is_an_absent_field() -> None:
     assert details is not None and details.phone is None
 
 
-def test_messages_are_readable() -> None:
-    assert FieldError("phone", "phone").message == \
-        "is not a valid phone number (include the country code)"
-
-
 @pytest.mark.parametrize(("given", "expected"), [
     ("", "api:webform"), ("Instagram", "api:webform · Instagram")])
 def test_the_channel_leads_the_source(given: str, expected: str) -> None:
