@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.contact_fields import FieldError, check_contact, with_source
+from domain.contact_fields import check_contact, with_source
 from domain.contacts import ContactDetails
 from domain.members import Gender
 
