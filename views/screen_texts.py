@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from domain.areas import AreaMap
-from domain.contact_access import PRIVATE_FIELDS
+from domain.contact_access import PRIVATE_FIELDS, Action
 from domain.contacts import Contact, ContactDetails, Status
 from domain.conversations import RelayStatus
 from domain.members import Gender, Member
@@ -26,16 +26,31 @@ def screen(s: Screen, timezone: str, now: datetime) -> str:
     """Full: every detail, then what the card says; card level: the card itself. Then the
     history, in the reader's zone."""
     if s.full:
-        lines = [texts.details(s.contact, None, timezone), texts.status_line(s.card, now)]
+        lines = [*_record(s.contact), texts.status_line(s.card, now)]
         if s.contact.dispatch_note:
             lines.append(_("Handed back: {note}").format(note=escape(s.contact.dispatch_note)))
         lines += _suspects(s)
+        if Action.DISPATCH in s.actions and s.contact.status is Status.NEW:
+            lines += ["", texts.suggestions(s.card, now)]  # what the offer buttons stand on
     else:
         lines = [texts.card(s.card, now)]
     if s.contact.card_held:
         lines.append(_("📦 Arrived in a burst: its card is not in the team chat yet."))
     lines += ["", *timeline(s, timezone)]
     return texts.fit("\n".join(lines))
+
+
+def _record(contact: Contact) -> list[str]:
+    """Every detail there is (the stage follows in the status line)."""
+    d = contact.details
+    rows = [
+        (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
+        (_("E-mail"), d.email), (_("Gender"), labels.gender(d.gender)),
+        (_("Language"), labels.language(d.language)), (_("Area"), d.area),
+        (_("Source"), d.source), (_("Notes"), d.notes),
+    ]
+    return [f"<b>#{contact.id} {escape(d.name)}</b>",
+            *(f"{label}: {escape(str(value))}" for label, value in rows if value)]
 
 
 def _suspects(s: Screen) -> list[str]:
