@@ -3,7 +3,7 @@
     python -m benchmarks.intake_io [--rows 2000] [--requests 500] [--clients 8] [--team 50]
 
 1. CSV import: a file of N rows (5% broken, 2% repeated) read, validated and imported
-   row by row with cards queued for the team chat, as `dispatchbot import` does.
+   row by row as `dispatchbot import` does (a burst: cards held, one summary queued).
 2. HTTP API: R POSTs to /api/v1/contacts over real HTTP from C concurrent clients, each with
    its own Idempotency-Key, against the API server of api (no Telegram involved).
 """

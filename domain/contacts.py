@@ -91,6 +91,15 @@ class Contact:
     auto_dispatch: bool = False  # the bot offers it by itself until a dispatcher steps in
     auto_tries: int = 0
     merged_into: int | None = None
+    #: One of a burst of arrivals (domain.bursts): its team card waits until a dispatcher
+    #: opens or offers it, or auto-dispatch hands it over (services.card_queue).
+    card_held: bool = False
+    batch_id: int | None = None  # the arrival batch (an import, a minute of one API key)
+
+    @property
+    def is_held(self) -> bool:
+        """A multiplier holds it: they said Yes and it is on their path."""
+        return self.is_assigned and self.assignee_id is not None
 
     @property
     def is_assigned(self) -> bool:

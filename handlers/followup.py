@@ -1,15 +1,14 @@
 """The assigned multiplier moves a contact along its path, hands it back, lists theirs in /my."""
 
-from itertools import groupby
-
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.clock import Clock
+from domain.contact_filters import PAGE_SIZE, clamp_page, pages
 from domain.contacts import FOLLOW_UP_STAGES, Status
 from domain.errors import DomainError, InvalidInput
 from domain.intake import MAX_NOTES, parse_free_text
@@ -19,8 +18,8 @@ from domain.roles import Role
 from services import followup, notify, relay
 from services.options import Options
 from storage.uow import UnitOfWork
-from views import conversation_texts, keyboards, labels, texts
-from views.callbacks import HandBack, Stage
+from views import keyboards, labels, screen_texts, texts
+from views.callbacks import HandBack, MyPage, Stage
 from views.filters import NOT_A_COMMAND, HasRole, InPrivate
 from views.replies import edit_pressed, reply_to_press
 from views.language import words
@@ -75,24 +74,37 @@ async def hand_back(message: Message, state: FSMContext, member: Member, uow: Un
 
 async def my(message: Message, member: Member, uow: UnitOfWork, clock: Clock,
              settings: Options) -> None:
-    contacts = await followup.my_contacts(uow, member)
-    if not contacts:
+    shown = await _my_page(member, uow, clock, settings, 0)
+    if shown is None:
         await message.answer(_("You hold no contacts right now."))
         return
-    talks = await relay.statuses(uow, [c.id for c in contacts])
-    now, order = clock.now(), [Status.ACCEPTED, *FOLLOW_UP_STAGES]
-    contacts.sort(key=lambda c: order.index(c.status))
-    lines = [_("<b>Your contacts</b>")]
-    for status, group in groupby(contacts, key=lambda c: c.status):
-        lines.append(f"\n<b>{labels.status(status).capitalize()}</b>")
-        for c in group:
-            since = c.stage_changed_at or c.created_at
-            lines.append(_("#{id} {who} — for {age}, since {when}").format(
-                id=c.id, who=texts.summary(c.details), age=labels.ago(since, now),
-                when=labels.when(since, member.timezone or settings.team_timezone))
-                + (f" · 💬 {conversation_texts.relay_status(talks[c.id])}" if c.id in talks else ""))
-    await message.answer(texts.fit("\n".join(lines)))
+    await message.answer(shown[0], reply_markup=shown[1])
 
+
+async def my_paged(query: CallbackQuery, callback_data: MyPage, member: Member,
+                   uow: UnitOfWork, clock: Clock, settings: Options) -> None:
+    shown = await _my_page(member, uow, clock, settings, callback_data.page)
+    await query.answer()
+    if shown is None:
+        await edit_pressed(query, _("You hold no contacts right now."))
+        return
+    await edit_pressed(query, shown[0], reply_markup=shown[1])
+
+
+async def _my_page(member: Member, uow: UnitOfWork, clock: Clock, settings: Options,
+                   page: int) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """A page of the multiplier's contacts by stage; None when they hold none."""
+    contacts = await followup.my_contacts(uow, member)
+    if not contacts:
+        return None
+    order = [Status.ACCEPTED, *FOLLOW_UP_STAGES]
+    contacts.sort(key=lambda c: order.index(c.status))
+    page, count = clamp_page(page, len(contacts)), pages(len(contacts))
+    shown = contacts[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    talks = await relay.statuses(uow, [c.id for c in shown])
+    text = screen_texts.my_page(shown, talks, page, count,
+                                member.timezone or settings.team_timezone, clock.now())
+    return text, keyboards.my_list(shown, page, count)
 
 
 def router() -> Router:
@@ -104,4 +116,5 @@ def router() -> Router:
     r.callback_query.register(hand_back_ask, HandBack.filter())
     r.message.register(hand_back, HandBackForm.note, NOT_A_COMMAND)
     r.message.register(my, Command("my"))
+    r.callback_query.register(my_paged, MyPage.filter())
     return r

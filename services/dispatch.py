@@ -22,7 +22,7 @@ from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services import languages
 from services.access import found, require
-from services.card_queue import changed, show
+from services.card_queue import changed, release, show
 from services.cards import CardView, build_card
 from services.ports import UnitOfWork
 from services.transaction import use_case
@@ -50,11 +50,13 @@ async def make_offer(
     ttl: timedelta,
     compose: ComposeOffer,
 ) -> OfferMade:
-    """A dispatcher's offer; it also takes the contact out of auto-dispatch's hands."""
+    """A dispatcher's offer; it also takes the contact out of auto-dispatch's hands, and
+    posts its card if a burst held it back (the team sees who has what)."""
     actor = require(actor, *DISPATCH_ROLES)
     contact = found(await uow.contacts.get(contact_id), "contact")
     multiplier = found(await uow.members.get(multiplier_id), "member")
     offer = await place_offer(uow, actor.id, contact, multiplier, now, days, ttl, compose)
+    await release(uow, contact_id, now)
     card = await changed(uow, contact_id, now)
     await uow.commit()
     return OfferMade(offer, multiplier, card)

@@ -14,6 +14,8 @@ from typing import Protocol, Self
 
 from domain.api_keys import ApiKey
 from domain.areas import Area, AreaMap
+from domain.bursts import Batch
+from domain.contact_filters import ContactFilter
 from domain.contacts import Contact, ContactDetails, Status
 from domain.conversations import (
     Conversation,
@@ -181,6 +183,24 @@ class Contacts(Protocol):
     async def auto_waiting(self) -> list[int]:
         """Contacts auto-dispatch still owns and that wait for their next offer."""
         ...
+
+    async def listing(self, flt: ContactFilter, offset: int, limit: int
+                      ) -> tuple[list[Contact], int]:
+        """One page of the contacts the filter selects (newest first; a batch in the order it
+        arrived) and how many there are in all."""
+        ...
+
+    async def new_batch(self, channel: str, now: datetime) -> Batch: ...
+
+    async def open_batch(self, channel: str, now: datetime) -> Batch | None:
+        """The channel's batch still within its window at `now`, if any."""
+        ...
+
+    async def join_batch(self, contact_id: int, batch_id: int) -> int:
+        """Count the contact into the batch; the batch's count with it."""
+        ...
+
+    async def batch(self, batch_id: int) -> Batch | None: ...
 
 
 class Offers(Protocol):

@@ -141,6 +141,24 @@ class ContactRow(Base):
     area_norm: Mapped[str] = mapped_column(String(200), default="", server_default="")
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     dup_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Arrived in a burst (domain.bursts): its card waits to be posted (services.card_queue).
+    card_held: Mapped[bool] = mapped_column(default=False, server_default=false())
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+class BatchRow(Base):
+    """Arrivals from one source that count together: an import, or a minute of one API key."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# The API's open window per key: the latest batch of a channel, one index probe.
+Index("ix_batches_channel", BatchRow.channel, BatchRow.started_at)
 
 
 # Indexed separately so the names stay short and each lookup is one index probe. The name

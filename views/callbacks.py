@@ -169,3 +169,56 @@ def is_well_formed(data: str | None) -> bool:
             continue
         return True
     return False
+
+
+#: A page number a list button carries (a forged huge one is malformed, not a crash).
+PageNo = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class ContactOpen(CallbackData, prefix="co"):
+    """A contact's own screen, from a list, /queue or a burst's list."""
+
+    contact_id: DbId
+
+
+class ContactPage(CallbackData, prefix="cl"):
+    """A page of /contacts; `code` is the filter as domain.contact_filters.encode made it."""
+
+    code: str
+    page: PageNo
+
+
+class MyPage(CallbackData, prefix="my"):
+    """A page of a multiplier's /my (their own contacts: nothing else to carry)."""
+
+    page: PageNo
+
+
+class BurstList(CallbackData, prefix="bl"):
+    """A burst summary's button: the list of the contacts that arrived together."""
+
+    batch_id: DbId
+
+
+class ShowCard(CallbackData, prefix="sc"):
+    """Post the team card a burst held back."""
+
+    contact_id: DbId
+
+
+class EditContact(CallbackData, prefix="ce"):
+    """Edit a contact's details: choose a field (`field` empty), then its value."""
+
+    contact_id: DbId
+    field: str = ""
+
+
+class EditPick(CallbackData, prefix="cp"):
+    """A value picked from buttons while editing (gender, language)."""
+
+    contact_id: DbId
+    field: str
+    value: str
+
+
+ALL += [ContactOpen, ContactPage, MyPage, BurstList, ShowCard, EditContact, EditPick]

@@ -23,6 +23,7 @@ def help_text(member: Member | None) -> str:
         lines.append(_("/new — enter a new contact (or forward me a seeker's message)"))
     if member.has(Role.ADMIN, Role.DISPATCHER):
         lines += [_("/queue — what waits for dispatch"),
+                  _("/contacts — contacts by stage, multiplier, area, overdue or source:…, e.g. /contacts reached anna"),
                   _("/duplicates — possible duplicates waiting for a decision"),
                   _("/notify — real-time pings or digests at set times"),
                   _("/supply — waiting seekers vs free multipliers, per area and language"),
@@ -33,6 +34,7 @@ def help_text(member: Member | None) -> str:
     if member.has(Role.MULTIPLIER):
         lines += [_("/my — your contacts by stage"), _("/me — your own figures"),
                   _("/profile — your gender, languages, areas, capacity, travel")]
+    lines.append(_("/c 12 — contact #12: its details (where you may see them) and history"))
     lines.append(_("/areas — the areas the team works in"))
     lines.append(_("/timezone — your time zone, e.g. /timezone Europe/Kyiv"))
     lines.append(_("/language — the language I write to you in (admins: in the team chat, "

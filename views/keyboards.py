@@ -1,27 +1,42 @@
 """Inline keyboards. Texts are translated; payloads are CallbackData classes."""
 
+from collections.abc import Callable, Iterable
+
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.areas import key_tag
-from domain.contacts import FOLLOW_UP_STAGES, CloseReason, Status
+from domain.contact_access import Action
+from domain.contact_edit import CLEAR
+from domain.contacts import FOLLOW_UP_STAGES, CloseReason, Contact, Status
 from domain.matching import Candidate
+from domain.members import Gender
 from domain.merge import Prefer
 from domain.offers import DeclineReason
 from services.cards import CardView
+from services.contact_lists import Listing
+from services.contact_screen import Screen
 from views import labels
 from views.callbacks import (
     Answer,
+    BurstList,
     CardAction,
     CloseAs,
+    ContactOpen,
+    ContactPage,
     Dup,
     DupMerge,
+    EditContact,
+    EditPick,
     Escalation,
     HandBack,
     MapArea,
+    MyPage,
     OfferTo,
     OpenCard,
+    ShowCard,
     Stage,
     UndoMerge,
     Why,
@@ -160,4 +175,132 @@ def open_cards(contact_ids: list[int]) -> InlineKeyboardMarkup | None:
     for contact_id in contact_ids:
         kb.button(text=_("Open #{id}").format(id=contact_id), callback_data=OpenCard(contact_id=contact_id))
     kb.adjust(4)
+    return kb.as_markup()
+
+
+# ---------------------------------------------------------------------- a contact's screen
+
+
+def contact_screen(screen: Screen) -> InlineKeyboardMarkup | None:
+    """The actions the viewer's role allows on the contact as it stands (screen.actions, from
+    domain.contact_access.screen_actions), each a group of rows. A new action is one more
+    entry in SCREEN_BUTTONS."""
+    kb = InlineKeyboardBuilder()
+    for action in screen.actions:
+        kb.attach(SCREEN_BUTTONS[action](screen))
+    return kb.as_markup() if list(kb.buttons) else None
+
+
+def _screen_dispatch(screen: Screen) -> InlineKeyboardBuilder:
+    """The card's own buttons, as a dispatcher has them on the team card."""
+    kb = _dispatch_buttons(screen.card)
+    _duplicate_buttons(kb, screen.card)
+    return kb
+
+
+def _screen_stages(screen: Screen) -> InlineKeyboardBuilder:
+    return InlineKeyboardBuilder.from_markup(stages(screen.contact.id, screen.contact.status))
+
+
+def _screen_edit(screen: Screen) -> InlineKeyboardBuilder:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("✏️ Edit details"), callback_data=EditContact(contact_id=screen.contact.id))
+    return kb
+
+
+def _screen_show_card(screen: Screen) -> InlineKeyboardBuilder:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("📌 Show card in the team chat"),
+              callback_data=ShowCard(contact_id=screen.contact.id))
+    return kb
+
+
+SCREEN_BUTTONS: dict[Action, Callable[[Screen], InlineKeyboardBuilder]] = {
+    Action.DISPATCH: _screen_dispatch,
+    Action.STAGES: _screen_stages,
+    Action.EDIT: _screen_edit,
+    Action.SHOW_CARD: _screen_show_card,
+}
+
+
+def edit_fields(contact_id: int, fields: Iterable[str]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for name in fields:
+        kb.button(text=labels.contact_field(name).capitalize(),
+                  callback_data=EditContact(contact_id=contact_id, field=name))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+def edit_choices(contact_id: int, field: str, languages: Iterable[str]) -> InlineKeyboardMarkup:
+    """Gender and language are picked, as in /new."""
+    kb = InlineKeyboardBuilder()
+    if field == "gender":
+        for gender in Gender:
+            kb.button(text=labels.gender(gender),
+                      callback_data=EditPick(contact_id=contact_id, field=field, value=gender))
+    else:
+        for code in languages:
+            kb.button(text=labels.language(code),
+                      callback_data=EditPick(contact_id=contact_id, field=field, value=code))
+        kb.button(text=_("Not known"),
+                  callback_data=EditPick(contact_id=contact_id, field=field, value=CLEAR))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+# ---------------------------------------------------------------------- lists
+
+
+def _item(contact: Contact) -> InlineKeyboardButton:
+    """A list item: the id and the given name only (a button reads the same everywhere)."""
+    name = contact.details.call_name
+    label = f"#{contact.id} {name if len(name) <= 24 else name[:23] + '…'}"
+    return InlineKeyboardButton(text=label,
+                                callback_data=ContactOpen(contact_id=contact.id).pack())
+
+
+def _paged(contacts: list[Contact], page: int, pages: int,
+           to: Callable[[int], CallbackData]) -> InlineKeyboardMarkup | None:
+    """Each item opens its contact; ◀ ▶ move a page (the middle button redraws this one)."""
+    kb = InlineKeyboardBuilder()
+    for first in range(0, len(contacts), 2):
+        kb.row(*(_item(c) for c in contacts[first:first + 2]))
+    if pages > 1:
+        nav = []
+        if page > 0:
+            nav.append(InlineKeyboardButton(text="◀", callback_data=to(page - 1).pack()))
+        nav.append(InlineKeyboardButton(text=f"{page + 1}/{pages}", callback_data=to(page).pack()))
+        if page < pages - 1:
+            nav.append(InlineKeyboardButton(text="▶", callback_data=to(page + 1).pack()))
+        kb.row(*nav)
+    return kb.as_markup() if list(kb.buttons) else None
+
+
+def contact_list(page: Listing) -> InlineKeyboardMarkup | None:
+    return _paged(page.contacts, page.page, page.pages,
+                  lambda n: ContactPage(code=page.code, page=n))
+
+
+def my_list(contacts: list[Contact], page: int, pages: int) -> InlineKeyboardMarkup | None:
+    return _paged(contacts, page, pages, lambda n: MyPage(page=n))
+
+
+#: /queue shows an Open button for at most this many of its lines.
+QUEUE_BUTTONS = 48
+
+
+def queue_open(contact_ids: list[int]) -> InlineKeyboardMarkup | None:
+    """An *Open* button per /queue line: the contact's own screen."""
+    kb = InlineKeyboardBuilder()
+    for contact_id in contact_ids[:QUEUE_BUTTONS]:
+        kb.button(text=_("Open #{id}").format(id=contact_id),
+                  callback_data=ContactOpen(contact_id=contact_id))
+    kb.adjust(4)
+    return kb.as_markup() if list(kb.buttons) else None
+
+
+def burst(batch_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("List them"), callback_data=BurstList(batch_id=batch_id))
     return kb.as_markup()

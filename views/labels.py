@@ -205,6 +205,12 @@ def duplicate_reason(value: DupReason) -> str:
 def error(exc: DomainError) -> str:
     if exc.code == "not_found" and exc.detail == "area":
         return _("No such area on the list; see /areas.")
+    if exc.code == "held_by_multiplier":
+        return _("This contact is held by a multiplier now; ask a dispatcher to change it.") \
+            if exc.detail == "edit" else \
+            _("This contact is held by a multiplier now: only they and the dispatchers see its details.")
+    if exc.code in ("unknown_filter", "ambiguous_filter"):
+        return filter_word_problem(exc)
     return {
         "not_found": _("Not found: it may have been removed."),
         "no_longer_available": _("This is no longer available: someone acted on it already."),
@@ -212,7 +218,33 @@ def error(exc: DomainError) -> str:
         "not_allowed": _("This button is not for you."),
         "invalid_input": _("That does not look right; please try again."),
         "unknown_places": _("Not on the team's list of areas: {names}. Check the spelling or ask an admin to add them (/areas).").format(names=escape(exc.detail)),
+        "not_yours": _("Only the multiplier who holds this contact, dispatchers and admins (and the operator who entered it, until someone takes it) see or change its details."),
+        "holder_fields": _("As its multiplier you can change the phone, Telegram, e-mail and area; ask a dispatcher for the rest."),
+        "private_only": _("For privacy this works only in a private chat with me."),
     }.get(exc.code, _("Sorry, that cannot be done."))
+
+
+def filter_word_problem(exc: DomainError) -> str:
+    if exc.code == "ambiguous_filter":
+        return _("Several multipliers are called “{word}”: write the full name.").format(
+            word=escape(exc.detail))
+    return _("I do not know “{word}”: use a stage (reached, met…), overdue, a multiplier's name, an area or source:…").format(
+        word=escape(exc.detail))
+
+
+def contact_field(name: str) -> str:
+    """A contact's detail as the edit buttons and the history name it."""
+    return {
+        "name": _("name"),
+        "phone": _("phone"),
+        "tg_username": _("Telegram"),
+        "email": _("e-mail"),
+        "gender": _("gender"),
+        "language": _("language"),
+        "area": _("area"),
+        "source": _("source"),
+        "notes": _("notes"),
+    }.get(name, name)
 
 
 def ago(since: datetime, now: datetime) -> str:
@@ -232,6 +264,11 @@ def day(value: Date) -> str:
 def clock_time(value: time) -> str:
     """A wall-clock time such as a digest time: the same hour in every zone, so none is named."""
     return format_time(value, "HH:mm", locale=locale())
+
+
+def moment(at: datetime, timezone: str) -> str:
+    """A moment in the reader's zone, short (the zone is named once, above the lines)."""
+    return format_datetime(at, "d MMM HH:mm", tzinfo=ZoneInfo(timezone), locale=locale())
 
 
 def when(moment: datetime, timezone: str) -> str:

@@ -1,5 +1,6 @@
 """Row <-> core dataclass conversions, kept in one place so repositories stay short."""
 
+from domain.bursts import Batch
 from domain.clock import as_utc
 from domain.contacts import Contact, ContactDetails, Status
 from domain.duplicates import Stored
@@ -7,7 +8,7 @@ from domain.identity import IdentityKeys, keys_for
 from domain.members import Availability, Gender, Member, NotifyMode, Profile
 from domain.offers import DeclineReason, Offer, OfferStatus
 from domain.roles import Role
-from storage.models import ContactRow, MemberRow, OfferRow, ProfileRow
+from storage.models import BatchRow, ContactRow, MemberRow, OfferRow, ProfileRow
 
 
 def _utc(value):  # type: ignore[no-untyped-def]
@@ -113,6 +114,8 @@ def contact_from_row(row: ContactRow) -> Contact:
         auto_dispatch=row.auto_dispatch,
         auto_tries=row.auto_tries,
         merged_into=row.merged_into,
+        card_held=row.card_held,
+        batch_id=row.batch_id,
     )
 
 
@@ -156,3 +159,7 @@ def offer_from_row(row: OfferRow) -> Offer:
         automatic=row.automatic,
         reached_at=_utc(row.reached_at),
     )
+
+
+def batch_from_row(row: BatchRow) -> Batch:
+    return Batch(row.id, row.channel, as_utc(row.started_at), row.count)

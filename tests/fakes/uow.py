@@ -20,7 +20,9 @@ from types import TracebackType
 from typing import Any, Self
 
 from domain.areas import Area, AreaMap
-from domain.contacts import LOAD_STATUSES, Contact, ContactDetails, Status
+from domain.bursts import BURST_WINDOW, Batch
+from domain.contact_filters import ContactFilter
+from domain.contacts import ASSIGNED_STATUSES, LOAD_STATUSES, Contact, ContactDetails, Status
 from domain.duplicates import PENDING, Match, Reason, Stored, Suspect
 from domain.effects import Effect, Effects
 from domain.identity import IdentityKeys, keys_for
@@ -99,6 +101,7 @@ class Tables:
     suspects: dict[int, Suspect] = field(default_factory=dict)
     merges: dict[int, MergeRecord] = field(default_factory=dict)
     touches: list[Touch] = field(default_factory=list)
+    batches: dict[int, Batch] = field(default_factory=dict)
     last_id: int = 0  # one sequence for every table is enough here
 
     def next_id(self) -> int:
@@ -292,6 +295,42 @@ class FakeContacts(_Repository):
 
     async def auto_waiting(self) -> list[int]:
         return [c.id for c in await self.with_status([Status.NEW]) if c.auto_dispatch]
+
+    async def listing(self, flt: ContactFilter, offset: int, limit: int
+                      ) -> tuple[list[Contact], int]:
+        chosen = [c for c in self.t.contacts.values() if _selects(flt, c)]
+        chosen.sort(key=lambda c: c.id, reverse=flt.batch_id is None)
+        return chosen[offset:offset + limit], len(chosen)
+
+    async def new_batch(self, channel: str, now: datetime) -> Batch:
+        batch = Batch(self.t.next_id(), channel[:200], now, 0)
+        self.t.batches[batch.id] = batch
+        return batch
+
+    async def open_batch(self, channel: str, now: datetime) -> Batch | None:
+        open_ = [b for b in self.t.batches.values()
+                 if b.channel == channel[:200] and b.started_at > now - BURST_WINDOW]
+        return max(open_, key=lambda b: (b.started_at, b.id)) if open_ else None
+
+    async def join_batch(self, contact_id: int, batch_id: int) -> int:
+        self._write(contact_id, {"batch_id": batch_id})
+        batch = self.t.batches[batch_id]
+        self.t.batches[batch_id] = replace(batch, count=batch.count + 1)
+        return batch.count + 1
+
+    async def batch(self, batch_id: int) -> Batch | None:
+        return self.t.batches.get(batch_id)
+
+
+def _selects(flt: ContactFilter, c: Contact) -> bool:
+    """storage's listing WHERE, in Python."""
+    return (c.status in flt.statuses
+            and flt.multiplier_id in (None, c.assignee_id)
+            and flt.area_key in (None, c.area_key)
+            and (not flt.overdue or (c.status in ASSIGNED_STATUSES
+                                     and (c.nag_count > 0 or c.escalated_at is not None)))
+            and flt.source in c.details.source.lower()
+            and flt.batch_id in (None, c.batch_id))
 
 
 def _keys(details: ContactDetails) -> IdentityKeys:
