@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import null, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.contacts import Contact, ContactDetails, Status
+from domain.contacts import ASSIGNED_STATUSES, Contact, ContactDetails, Status
 from domain.duplicates import Stored
 from domain.identity import IdentityKeys
 from storage.models import CardRow, ContactRow
@@ -179,6 +179,18 @@ class ContactRepository:
             .where(ContactRow.id == contact_id)
             .where(ContactRow.status.in_([s.value for s in expected]))
             .values(status=to.value, **fields)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
+        """Write only while `holder_id` holds the contact (assigned to them, in an assigned
+        status): a press on a stale card, or a second dispatcher, finds it moved on."""
+        result = await self.session.execute(
+            update(ContactRow)
+            .where(ContactRow.id == contact_id, ContactRow.assignee_id == holder_id,
+                   ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES]))
+            .values(**fields)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
