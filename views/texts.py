@@ -56,9 +56,10 @@ def card(view: CardView, now: datetime) -> str:
     if expired:
         lines.append(_("No answer in time: {list}").format(
             list=", ".join(escape(view.names[o.multiplier_id]) for o in expired)))
-    if view.reassigned:
+    away = sorted(view.reassigned - {contact.assignee_id})  # unless picked again by hand
+    if away:
         lines.append(_("↪️ Reassigned away: {list} (not suggested again)").format(
-            list=", ".join(escape(view.names.get(m, "?")) for m in sorted(view.reassigned))))
+            list=", ".join(escape(view.names.get(m, "?")) for m in away)))
     if view.touches:
         lines.append(_("🔁 Got in touch again: {n}×").format(n=view.touches))
     if contact.merged_into:
