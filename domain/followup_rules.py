@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.contacts import Contact, Status
+from domain.errors import AlreadyAsked
 
 
 class NagAction(StrEnum):
@@ -50,3 +51,22 @@ def auto_close_due(contact: Contact, after: timedelta, now: datetime) -> bool:
     """A seeker nobody could reach for long enough is closed with reason 'no response'."""
     since = contact.stage_changed_at or contact.created_at
     return contact.status is Status.COULD_NOT_REACH and now - since >= after
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The reminder state after a dispatcher asked the holder for an update."""
+
+    nag_count: int
+    last_nag_at: datetime
+
+
+def dispatcher_ask(contact: Contact, now: datetime, interval: timedelta) -> Asked:
+    """A dispatcher's "ask for an update" is an ask like a reminder, so it counts as one:
+    it adds to the unanswered reminders that lead to an escalation, and the next automatic
+    reminder waits `interval` after it (the holder is not asked twice in a row). It never
+    escalates by itself: `nag_action` still waits for the stage's limit, so an early ask
+    cannot flag anyone as not responding. A second ask within `interval` is refused."""
+    if contact.update_requested_at is not None and now - contact.update_requested_at < interval:
+        raise AlreadyAsked("update asked")
+    return Asked(contact.nag_count + 1, now)

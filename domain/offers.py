@@ -20,6 +20,15 @@ class DeclineReason(StrEnum):
     OTHER = "other"
 
 
+class Release(StrEnum):
+    """How an accepted offer's holding ended: the multiplier stopped holding the seeker."""
+
+    HANDED_BACK = "handed_back"  # the multiplier gave the seeker back: ranked last for them
+    REASSIGNED = "reassigned"  # a dispatcher took the seeker away: not suggested again
+    CLOSED = "closed"  # a dispatcher closed the contact
+    LEFT = "left"  # the multiplier left the team or lost the role
+
+
 @dataclass(frozen=True)
 class Offer:
     id: int
@@ -34,6 +43,8 @@ class Offer:
     decline_reason: DeclineReason | None = None
     automatic: bool = False  # made by auto-dispatch, not by a dispatcher
     reached_at: datetime | None = None  # when the multiplier first reported reaching the seeker
+    release: Release | None = None  # an accepted offer whose holder no longer holds the seeker
+    released_at: datetime | None = None
 
     def is_open(self, now: datetime) -> bool:
         """Expiry is checked on every press, so a late Yes never wins even before a job runs."""

@@ -92,7 +92,8 @@ async def _show_others(query: CallbackQuery, uow: UnitOfWork, view: CardView,
                        now: datetime) -> None:
     candidates = await dispatch.all_multipliers(uow, now)
     declined = {o.multiplier_id for o in view.offers if o.status is OfferStatus.DECLINED}
-    await edit_pressed(query, reply_markup=keyboards.other(view.contact.id, candidates, declined))
+    await edit_pressed(query, reply_markup=keyboards.other(view.contact.id, candidates, declined,
+                                                           view.reassigned))
 
 
 async def _explain(query: CallbackQuery, member: Member, uow: UnitOfWork, contact_id: int,

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.clock import Clock
 from domain.contact_filters import PAGE_SIZE, clamp_page, pages
 from domain.contacts import FOLLOW_UP_STAGES, Status
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InvalidInput, NoLongerYours
 from domain.intake import MAX_NOTES, parse_free_text
 from domain.members import Member
 from domain.offers import OfferStatus
@@ -36,14 +36,19 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
                                         clock.now())
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
+        if isinstance(exc, NoLongerYours):  # an old reminder's buttons: not pressed again
+            await edit_pressed(query, reply_markup=None)
         return
     await query.answer(_("Saved: {stage}").format(stage=labels.status(callback_data.stage)))
     # None when a merge handed this record over: the Yes was given on the other record.
     accepted = next((o for o in reversed(done.card.offers) if o.status is OfferStatus.ACCEPTED),
                     None)
     tz = member.timezone or settings.team_timezone
-    await edit_pressed(query, texts.details(done.contact, accepted, tz),
-                                  reply_markup=keyboards.stages(done.contact.id, done.contact.status))
+    pressed = (query.message.chat.id, query.message.message_id) if query.message else None
+    text = texts.details(done.contact, accepted, tz) \
+        if done.details_at in (None, pressed) else texts.stage_saved(done.contact)
+    await edit_pressed(query, text,
+                       reply_markup=keyboards.stages(done.contact.id, done.contact.status))
 
 
 async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FSMContext) -> None:

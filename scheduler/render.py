@@ -18,7 +18,7 @@ from services import card_queue, languages, notify, relay
 from services.cards import build_card
 from services.triage import triage_card
 from storage.uow import UnitOfWork
-from views import conversation_texts, keyboards, screen_texts, texts
+from views import conversation_texts, holding_texts, keyboards, screen_texts, texts
 
 
 class Renderer:
@@ -106,6 +106,10 @@ class Renderer:
                 text = texts.offer_expired_notice(about.contact, about.multiplier_name or "?")
             elif message.purpose == Purpose.AUTO_CLOSED:
                 text = texts.auto_closed_notice(about.contact)
+            elif message.purpose == Purpose.RELEASED:
+                text = holding_texts.released_notice(about.contact, about.release)
+            elif message.purpose == Purpose.RELEASED_EDIT:  # no reply_markup: the buttons go
+                text = holding_texts.released_message(about.contact, about.release)
             else:
                 text = texts.new_contact_notice(about.contact)
         return replace(message, text=text)

@@ -103,23 +103,30 @@ async def withdraw_offer(
     actor = require(actor, *DISPATCH_ROLES)
     offer = found(await uow.offers.get(offer_id), "offer")
     check_can_withdraw(offer, now)
+    await take_back(uow, actor.id, offer, now, reason)
+    await uow.commit()
+
+
+async def take_back(uow: UnitOfWork, actor_id: int | None, offer: Offer, now: datetime,
+                    reason: str) -> None:
+    """A pending offer withdrawn in the caller's transaction: the contact waits for dispatch
+    again, the multiplier's Yes / No stop working and say why, the card is redrawn."""
     if not await uow.offers.transition(
-        offer_id, OfferStatus.PENDING, OfferStatus.WITHDRAWN, answered_at=now
+        offer.id, OfferStatus.PENDING, OfferStatus.WITHDRAWN, answered_at=now
     ):
         raise NoLongerAvailable("offer answered meanwhile")
     await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW,
                                   auto_dispatch=False)
-    await uow.outbox.cancel("offer", offer_id)
-    await uow.audit.record(now, actor.id, "offer", offer_id, reason, offer.status, "withdrawn")
+    await uow.outbox.cancel("offer", offer.id)
+    await uow.audit.record(now, actor_id, "offer", offer.id, reason, offer.status, "withdrawn")
     await uow.audit.record(
-        now, actor.id, "contact", offer.contact_id, reason, Status.OFFERED, Status.NEW
+        now, actor_id, "contact", offer.contact_id, reason, Status.OFFERED, Status.NEW
     )
-    dm = await uow.offers.dm(offer_id)
-    if dm:  # the multiplier's Yes / No stop working and say why
+    dm = await uow.offers.dm(offer.id)
+    if dm:
         await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1], text="",
-                                     purpose=Purpose.WITHDRAWN, ref_id=offer_id), now)
+                                     purpose=Purpose.WITHDRAWN, ref_id=offer.id), now)
     await show(uow, offer.contact_id, now)
-    await uow.commit()
 
 
 @use_case

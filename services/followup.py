@@ -7,22 +7,25 @@ from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.errors import NoLongerAvailable
 from domain.lifecycle import check_can_hand_back, check_can_set_stage
 from domain.members import Member
+from domain.offers import Release
 from domain.reliability import REACHED_STAGES
 from domain.roles import Role
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
 from services.ports import UnitOfWork
+from services.release import NAGS_RESET, back_to_dispatch, let_go, released
 from services.transaction import use_case
-
-#: Any word from the multiplier answers the nags about that contact.
-NAGS_RESET = {"nag_count": 0, "last_nag_at": None, "escalated_at": None}
 
 
 @dataclass(frozen=True)
 class StageChanged:
     contact: Contact
     card: CardView
+    #: Where the holder's message with the details is (their accepted offer's), if known: a
+    #: stage pressed on a reminder leaves the reminder without them, so that letting the
+    #: holder go later has one message to strip (services.release).
+    details_at: tuple[int, int] | None = None
 
 
 @use_case
@@ -31,41 +34,33 @@ async def set_stage(
 ) -> StageChanged:
     actor = require(actor, Role.MULTIPLIER)
     contact = found(await uow.contacts.get(contact_id), "contact")
-    check_can_set_stage(contact, actor, stage)
-    moved = await uow.contacts.transition(
-        contact_id, ASSIGNED_STATUSES, stage, stage_changed_at=now, **NAGS_RESET
+    check_can_set_stage(contact, actor, stage, await released(uow, contact_id, actor.id))
+    moved = await uow.contacts.update_held(
+        contact_id, actor.id, status=stage.value, stage_changed_at=now, **NAGS_RESET
     )
     if not moved:
         raise NoLongerAvailable("contact moved on")
     await uow.audit.record(now, actor.id, "contact", contact_id, "stage", contact.status, stage)
     if stage in REACHED_STAGES:
         await uow.offers.mark_reached(contact_id, actor.id, now)
-    return await _finish(uow, contact_id, now)
+    accepted = await uow.offers.accepted_for(contact_id)
+    held_by = accepted is not None and accepted.multiplier_id == actor.id
+    details_at = await uow.offers.dm(accepted.id) if accepted and held_by else None
+    return await _finish(uow, contact_id, now, details_at)
 
 
 @use_case
 async def hand_back(
     uow: UnitOfWork, actor: Member | None, contact_id: int, note: str, now: datetime
 ) -> StageChanged:
-    """Back to the dispatchers' queue, with the multiplier's note and a fresh waiting clock."""
+    """Back to the dispatchers' queue, with the multiplier's note and a fresh waiting clock.
+    Their message with the details loses them, and they rank last for this seeker."""
     actor = require(actor, Role.MULTIPLIER)
     contact = found(await uow.contacts.get(contact_id), "contact")
-    check_can_hand_back(contact, actor)
-    moved = await uow.contacts.transition(
-        contact_id,
-        ASSIGNED_STATUSES,
-        Status.NEW,
-        assignee_id=None,
-        waiting_since=now,
-        stage_changed_at=now,
-        dispatch_note=note,
-        **NAGS_RESET,
-    )
-    if not moved:
+    check_can_hand_back(contact, actor, await released(uow, contact_id, actor.id))
+    if not await let_go(uow, actor.id, contact, Release.HANDED_BACK, "hand_back", now,
+                        **back_to_dispatch(now, note)):
         raise NoLongerAvailable("contact moved on")
-    await uow.audit.record(
-        now, actor.id, "contact", contact_id, "hand_back", contact.status, Status.NEW
-    )
     return await _finish(uow, contact_id, now)
 
 
@@ -77,8 +72,9 @@ async def my_contacts(uow: UnitOfWork, actor: Member | None) -> list[Contact]:
     return contacts
 
 
-async def _finish(uow: UnitOfWork, contact_id: int, now: datetime) -> StageChanged:
+async def _finish(uow: UnitOfWork, contact_id: int, now: datetime,
+                  details_at: tuple[int, int] | None = None) -> StageChanged:
     contact = found(await uow.contacts.get(contact_id), "contact")
     card = await changed(uow, contact_id, now)
     await uow.commit()
-    return StageChanged(contact, card)
+    return StageChanged(contact, card, details_at)

@@ -32,7 +32,7 @@ from domain.identity import IdentityKeys
 from domain.matching import Candidate, MatchPolicy
 from domain.members import Member, Profile
 from domain.merge import MergeRecord
-from domain.offers import Offer, OfferStatus
+from domain.offers import Offer, OfferStatus, Release
 from domain.outbox import Enqueue
 from domain.reliability import Track
 from domain.reports import (
@@ -150,6 +150,11 @@ class Contacts(Protocol):
 
     async def set_fields(self, contact_id: int, **fields: object) -> None: ...
 
+    async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
+        """Write only while `holder_id` holds the contact (assigned to them, in an assigned
+        status); False if it moved on."""
+        ...
+
     async def update_if_unchanged(self, contact: Contact, **fields: object) -> bool:
         """Write only if the contact is as the caller read it (status, assignee, nags, not
         escalated)."""
@@ -239,6 +244,12 @@ class Offers(Protocol):
 
     async def mark_reached(self, contact_id: int, multiplier_id: int, now: datetime) -> None:
         """The first time the holder reports getting through."""
+        ...
+
+    async def release(self, contact_id: int, multiplier_id: int, how: Release,
+                      now: datetime) -> Offer | None:
+        """The holding `multiplier_id`'s accepted offer on this contact began has ended; the
+        offer as it is now, None if no unreleased accepted offer of theirs is on this record."""
         ...
 
 

@@ -141,6 +141,9 @@ class ContactRow(Base):
     area_norm: Mapped[str] = mapped_column(String(200), default="", server_default="")
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     dup_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A dispatcher's open "ask for an update": when, and who asked (cleared by any stage change).
+    update_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    update_requested_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     # Arrived in a burst (domain.bursts): its card waits to be posted (services.card_queue).
     card_held: Mapped[bool] = mapped_column(default=False, server_default=false())
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
@@ -249,6 +252,9 @@ class OfferRow(Base):
     dm_message_id: Mapped[int | None] = mapped_column(BigInteger)
     automatic: Mapped[bool] = mapped_column(default=False, server_default=false())
     reached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An accepted offer whose holder no longer holds the seeker: how (domain.offers.Release), when.
+    release: Mapped[str | None] = mapped_column(String(16))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CardRow(Base):

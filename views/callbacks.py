@@ -1,6 +1,7 @@
 """Button payloads. Each is a CallbackData class (64-byte limit); ids only, never trusted:
 every press is re-checked against the database and the presser."""
 
+from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -154,6 +155,35 @@ class UndoMerge(CallbackData, prefix="um"):
 
 
 ALL += [Dup, DupMerge, UndoMerge]
+
+
+class HeldStep(StrEnum):
+    ASK = "ask"  # ask the holder for an update: opens the note dialog
+    ASK_SEND = "ask_send"  # ... send it without a note
+    MESSAGE = "message"  # a one-off message to the holder: opens the dialog
+    REASSIGN = "reassign"  # asks to confirm
+    REASSIGN_YES = "reassign_yes"
+    CLOSE = "close"  # shows the close reasons
+
+
+class Held(CallbackData, prefix="held"):
+    """A dispatcher's button on a held contact's card (and its dialogs). It names the holder
+    the card showed: if someone else holds the contact by now, the press is stale."""
+
+    step: HeldStep
+    contact_id: DbId
+    holder_id: DbId
+
+
+class HeldClose(CallbackData, prefix="hc"):
+    """Close a held contact with this reason (domain.contacts.HELD_CLOSE_REASONS)."""
+
+    contact_id: DbId
+    holder_id: DbId
+    reason: CloseReason
+
+
+ALL += [Held, HeldClose]
 
 
 #: Invite deep links: t.me/bot?start=join-<token>.

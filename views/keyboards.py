@@ -10,7 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.areas import key_tag
 from domain.contact_access import Action
 from domain.contact_edit import CLEAR
-from domain.contacts import FOLLOW_UP_STAGES, CloseReason, Contact, Status
+from domain.contacts import FOLLOW_UP_STAGES, HELD_CLOSE_REASONS, CloseReason, Contact, Status
 from domain.matching import Candidate
 from domain.members import Gender
 from domain.merge import Prefer
@@ -32,6 +32,9 @@ from views.callbacks import (
     EditPick,
     Escalation,
     HandBack,
+    Held,
+    HeldClose,
+    HeldStep,
     MapArea,
     MyPage,
     OfferTo,
@@ -107,15 +110,60 @@ def _dispatch_buttons(view: CardView) -> InlineKeyboardBuilder:
     elif contact.status is Status.ON_HOLD:
         kb.button(text=_("Resume"), callback_data=CardAction(action="resume", contact_id=contact.id))
         kb.button(text=_("Close…"), callback_data=CardAction(action="close", contact_id=contact.id))
+    elif contact.is_assigned and view.assignee:
+        _holder_buttons(kb, contact.id, view.assignee.id, view.assignee.name)
     return kb
 
 
-def other(contact_id: int, candidates: list[Candidate], declined: set[int]) -> InlineKeyboardMarkup:
-    """Every active multiplier: the dispatcher may know better than the ranking (✋ declined)."""
+def _holder_buttons(kb: InlineKeyboardBuilder, contact_id: int, holder_id: int,
+                    holder: str) -> None:
+    """After Yes the dispatcher keeps control: each button names the holder it was drawn for."""
+    def held(step: HeldStep) -> Held:
+        return Held(step=step, contact_id=contact_id, holder_id=holder_id)
+    kb.button(text=_("Ask for an update"), callback_data=held(HeldStep.ASK))
+    kb.button(text=_("Message {name}").format(name=holder), callback_data=held(HeldStep.MESSAGE))
+    kb.button(text=_("Reassign…"), callback_data=held(HeldStep.REASSIGN))
+    kb.button(text=_("Close…"), callback_data=held(HeldStep.CLOSE))
+    kb.adjust(2, 2)
+
+
+def reassign_confirm(contact_id: int, holder_id: int, holder: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, take it from {name}").format(name=holder), callback_data=Held(
+        step=HeldStep.REASSIGN_YES, contact_id=contact_id, holder_id=holder_id))
+    kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def held_close(contact_id: int, holder_id: int) -> InlineKeyboardMarkup:
+    """Why a held contact is closed: its holder is told."""
+    kb = InlineKeyboardBuilder()
+    for reason in HELD_CLOSE_REASONS:
+        kb.button(text=labels.close_reason(reason).capitalize(), callback_data=HeldClose(
+            contact_id=contact_id, holder_id=holder_id, reason=reason))
+    kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
+    kb.adjust(2, 2, 1)
+    return kb.as_markup()
+
+
+def ask_without_note(contact_id: int, holder_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Send without note"), callback_data=Held(
+        step=HeldStep.ASK_SEND, contact_id=contact_id, holder_id=holder_id))
+    return kb.as_markup()
+
+
+def other(contact_id: int, candidates: list[Candidate], declined: set[int],
+          reassigned: frozenset[int] = frozenset()) -> InlineKeyboardMarkup:
+    """Every active multiplier: the dispatcher may know better than the ranking (✋ declined;
+    those reassigned away from this seeker, whom the ranking leaves out, say so)."""
     kb = InlineKeyboardBuilder()
     for c in candidates:
         mark = "✋ " if c.member.id in declined else ""
         text = f"{mark}{c.member.name} ({c.load}/{c.member.profile.capacity})"
+        if c.member.id in reassigned:
+            text += " · " + _("reassigned away")
         kb.button(text=text, callback_data=OfferTo(contact_id=contact_id, member_id=c.member.id))
     kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
     kb.adjust(2)

@@ -46,7 +46,9 @@ def status(value: Status) -> str:
 
 def close_reason(value: str | None) -> str:
     labels = {CloseReason.SPAM.value: _("spam"), CloseReason.INVALID.value: _("invalid"),
-              "no_response": _("no response"), "no_answer": _("the seeker never answered")}
+              CloseReason.NO_RESPONSE.value: _("no response"),
+              CloseReason.NOT_INTERESTED.value: _("no longer interested"),
+              "no_answer": _("the seeker never answered")}
     return labels.get(value or "", value or "")
 
 
@@ -113,6 +115,8 @@ def match_reason(reason: Reason, s: Suggestion, language_code: str, now: datetim
         return _("load {load}/{capacity}").format(load=s.load, capacity=s.capacity)
     if reason is Reason.RELIABLE:
         return reliability(track) or _("reliable")
+    if reason is Reason.HANDED_BACK:
+        return _("handed this seeker back (ranked last)")
     return _("last offer {ago} ago").format(ago=ago(track.last_offer_at, now)) \
         if track.last_offer_at else _("never offered yet")
 
@@ -147,6 +151,7 @@ def exclusion(value: Exclusion, candidate: Candidate, language_code: str) -> str
         Exclusion.LANGUAGE: _("does not speak {language}").format(language=language(language_code)),
         Exclusion.GENDER: _("other gender (the team requires the same)"),
         Exclusion.ALREADY_ASKED: _("already declined or let the offer lapse"),
+        Exclusion.REASSIGNED: _("reassigned away from this seeker (pick them under “Other…” if you must)"),
     }[value]
 
 
@@ -215,6 +220,8 @@ def error(exc: DomainError) -> str:
         "not_found": _("Not found: it may have been removed."),
         "no_longer_available": _("This is no longer available: someone acted on it already."),
         "already_done": _("Already done: your earlier answer was saved."),
+        "already_asked": _("Already asked: the update is still awaited."),
+        "no_longer_yours": _("This contact is no longer yours."),
         "not_allowed": _("This button is not for you."),
         "invalid_input": _("That does not look right; please try again."),
         "unknown_places": _("Not on the team's list of areas: {names}. Check the spelling or ask an admin to add them (/areas).").format(names=escape(exc.detail)),

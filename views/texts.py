@@ -9,7 +9,7 @@ from aiogram.utils.i18n import ngettext
 from domain.contacts import Contact, ContactDetails, Status
 from domain.matching import Suggestion
 from domain.members import Member
-from domain.offers import Offer, OfferStatus
+from domain.offers import Offer, OfferStatus, Release
 from domain.roles import Role
 from services.cards import CardView
 from services.matching import Explanation
@@ -46,7 +46,7 @@ def card(view: CardView, now: datetime) -> str:
     else:
         lines.append(_("Source: {source}").format(source=source))
     if contact.dispatch_note:
-        lines.append(_("Handed back: {note}").format(note=escape(contact.dispatch_note)))
+        lines.append(_dispatch_note(view))
     lines.append(status_line(view, now))
     declines = [o for o in view.offers if o.status is OfferStatus.DECLINED]
     if declines:
@@ -57,6 +57,10 @@ def card(view: CardView, now: datetime) -> str:
     if expired:
         lines.append(_("No answer in time: {list}").format(
             list=", ".join(escape(view.names[o.multiplier_id]) for o in expired)))
+    away = sorted(view.reassigned - {contact.assignee_id})  # unless picked again by hand
+    if away:
+        lines.append(_("↪️ Reassigned away: {list} (not suggested again)").format(
+            list=", ".join(escape(view.names.get(m, "?")) for m in away)))
     if view.touches:
         lines.append(_("🔁 Got in touch again: {n}×").format(n=view.touches))
     if contact.merged_into:
@@ -68,6 +72,14 @@ def card(view: CardView, now: datetime) -> str:
     if contact.status is Status.NEW:
         lines += ["", suggestions(view, now)]
     return "\n".join(lines)
+
+
+def _dispatch_note(view: CardView) -> str:
+    """A multiplier's hand-back note, or the bot's own (e.g. the holder left the team)."""
+    note = escape(view.contact.dispatch_note)
+    if view.last_release in (None, Release.HANDED_BACK):
+        return _("Handed back: {note}").format(note=note)
+    return f"↩️ {note}"
 
 
 def status_line(view: CardView, now: datetime) -> str:
@@ -88,6 +100,10 @@ def status_line(view: CardView, now: datetime) -> str:
             name=escape(view.assignee.name), took=took, stage=labels.status(contact.status))
         if contact.escalated_at:
             line += "\n" + _("⚠️ Multiplier not responding")
+        if contact.update_requested_at:
+            line += "\n" + _("🔔 Update asked {age} ago by {name}").format(
+                age=labels.ago(contact.update_requested_at, now),
+                name=escape(view.names.get(contact.update_requested_by or 0, "?")))
         return line
     if contact.status is Status.CLOSED:
         return _("Closed: {reason}").format(reason=labels.close_reason(contact.close_reason))
@@ -194,6 +210,12 @@ def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
     lines += [f"{label}: {escape(str(value))}" for label, value in rows if value]
     lines.append(_("Stage: {stage}").format(stage=labels.status(contact.status)))
     return "\n".join(lines)
+
+
+def stage_saved(contact: Contact) -> str:
+    """A reminder answered with a stage: the details stay in the one message that has them."""
+    return _("#{id} {who} — stage: {stage}").format(
+        id=contact.id, who=summary(contact.details), stage=labels.status(contact.status))
 
 
 def joined_notice(member: Member, role: Role) -> str:

@@ -186,6 +186,18 @@ class ContactRepository:
         )
         return result.rowcount == 1
 
+    async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
+        """Write only while `holder_id` holds the contact (assigned to them, in an assigned
+        status): a press on a stale card, or a second dispatcher, finds it moved on."""
+        result = await self.session.execute(
+            update(ContactRow)
+            .where(ContactRow.id == contact_id, ContactRow.assignee_id == holder_id,
+                   ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES]))
+            .values(**fields)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
     async def set_fields(self, contact_id: int, **fields: object) -> None:
         await self.session.execute(
             update(ContactRow).where(ContactRow.id == contact_id).values(**fields)

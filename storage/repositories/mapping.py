@@ -6,7 +6,7 @@ from domain.contacts import Contact, ContactDetails, Status
 from domain.duplicates import Stored
 from domain.identity import IdentityKeys, keys_for
 from domain.members import Availability, Gender, Member, NotifyMode, Profile
-from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.roles import Role
 from storage.models import BatchRow, ContactRow, MemberRow, OfferRow, ProfileRow
 
@@ -114,6 +114,8 @@ def contact_from_row(row: ContactRow) -> Contact:
         auto_dispatch=row.auto_dispatch,
         auto_tries=row.auto_tries,
         merged_into=row.merged_into,
+        update_requested_at=_utc(row.update_requested_at),
+        update_requested_by=row.update_requested_by,
         card_held=row.card_held,
         batch_id=row.batch_id,
     )
@@ -158,6 +160,8 @@ def offer_from_row(row: OfferRow) -> Offer:
         decline_reason=DeclineReason(row.decline_reason) if row.decline_reason else None,
         automatic=row.automatic,
         reached_at=_utc(row.reached_at),
+        release=Release(row.release) if row.release else None,
+        released_at=_utc(row.released_at),
     )
 
 

@@ -29,7 +29,7 @@ from domain.identity import IdentityKeys, keys_for
 from domain.matching import Candidate, MatchPolicy
 from domain.members import Member, NotifyMode, Profile
 from domain.merge import MergeRecord
-from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.outbox import Enqueue
 from domain.reliability import HISTORY, AnsweredOffer, Track, build_track
 from domain.roles import Role
@@ -246,6 +246,13 @@ class FakeContacts(_Repository):
         if contact_id in self.t.contacts:
             self._write(contact_id, fields)
 
+    async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
+        contact = self.t.contacts.get(contact_id)
+        if contact is None or contact.assignee_id != holder_id or not contact.is_assigned:
+            return False
+        self._write(contact_id, fields)
+        return True
+
     async def update_if_unchanged(self, contact: Contact, **fields: object) -> bool:
         now = self.t.contacts.get(contact.id)
         if now is None or now.escalated_at is not None or (
@@ -388,6 +395,16 @@ class FakeOffers(_Repository):
             if o.multiplier_id == multiplier_id and o.status is OfferStatus.ACCEPTED \
                     and o.reached_at is None:
                 self.t.offers[o.id] = replace(o, reached_at=now)
+
+    async def release(self, contact_id: int, multiplier_id: int, how: Release,
+                      now: datetime) -> Offer | None:
+        held = [o for o in await self.for_contact(contact_id)
+                if o.multiplier_id == multiplier_id and o.status is OfferStatus.ACCEPTED
+                and o.released_at is None]
+        if not held:
+            return None
+        offer = self.t.offers[held[-1].id] = replace(held[-1], release=how, released_at=now)
+        return offer
 
 
 class FakeAudit(_Repository):
