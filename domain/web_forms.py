@@ -233,7 +233,9 @@ def _contact_data(form: WebForm, answers: Mapping[str, str],
         data["gender"] = given(Field.GENDER)
     if given(Field.LANGUAGE) in choices.languages:
         data["language"] = given(Field.LANGUAGE)
-    if given(Field.AREA) in choices.areas:
+    if not choices.areas:  # the team has no list yet: the page asked for the place as typed
+        data["area"] = given(Field.AREA)
+    elif given(Field.AREA) in choices.areas:
         data["area"] = choices.areas[given(Field.AREA)]
     answer = given(Field.QUESTION)
     if answer:  # the team reads the answer beside the question it answers

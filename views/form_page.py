@@ -59,6 +59,11 @@ def _paragraphs(text: str) -> str:
                    for part in parts)
 
 
+def _sentence(text: str) -> str:
+    """The chat's words for a field problem ("not a valid number …") stand alone here."""
+    return text[:1].upper() + text[1:]
+
+
 def _languages() -> str:
     """Links to the page in each shipped language, for a browser that asked for another."""
     here = labels.locale()
@@ -93,7 +98,7 @@ def form_page(page: Page, token: str, answers: Mapping[str, str] | None = None,
     """The form, with the visitor's answers and each problem beside its field when shown
     again; `notice`: a line above the form (why it is shown again)."""
     form, answers = page.form, answers or {}
-    problems = {e.field: field_problem(e.code) for e in reversed(errors)}  # the first wins
+    problems = {e.field: _sentence(field_problem(e.code)) for e in reversed(errors)}  # first wins
     heading, _sep, rest = (form.greeting or default_greeting()).partition("\n")
     parts = [_languages(), f"<h1>{escape(heading.strip())}</h1>", _paragraphs(rest)]
     if notice:
