@@ -50,33 +50,40 @@ async def press(query: CallbackQuery, callback_data: FormAct, member: Member, uo
     action, form_id, value = callback_data.action, callback_data.form_id, callback_data.value
     base = settings.form_base()
     try:
-        if action == "list":
-            listed = await web_forms.list_forms(uow, member)
-            await edit_pressed(query, texts.forms_list(listed), texts.list_keyboard(listed))
-            await query.answer()
-            return
-        if action == "field" and value in Field._value2member_map_:
-            changed = await web_forms.toggle_field(uow, member, form_id, Field(value), clock.now())
-        elif action in ("pause", "resume"):
-            changed = await web_forms.set_paused(uow, member, form_id, action == "pause",
-                                                 clock.now())
+        if action in ("field", "pause", "resume"):
+            changed = await _change(uow, member, callback_data, clock)
+            if changed is None:
+                await query.answer(_("This button is out of date or invalid."), show_alert=True)
+                return
+            await edit_pressed(query, texts.panel(changed, base), texts.panel_keyboard(changed))
+            await query.answer(_("Saved."))
         elif action == "delete_yes":
             gone = await web_forms.delete(uow, member, form_id, clock.now())
             await edit_pressed(query, texts.deleted(gone))
             await query.answer()
-            return
+        elif action == "list":
+            listed = await web_forms.list_forms(uow, member)
+            await edit_pressed(query, texts.forms_list(listed), texts.list_keyboard(listed))
+            await query.answer()
         elif action in ("open", "delete", "link", "qr") or (action == "text" and value in TEXTS):
             await _show(query, await web_forms.get(uow, member, form_id), action, value, base,
                         state)
-            return
         else:
             await query.answer(_("This button is out of date or invalid."), show_alert=True)
-            return
     except DomainError as exc:
         await query.answer(texts.refusal(exc), show_alert=True)
-        return
-    await edit_pressed(query, texts.panel(changed, base), texts.panel_keyboard(changed))
-    await query.answer(_("Saved."))
+
+
+async def _change(uow: UnitOfWork, member: Member, data: FormAct,
+                  clock: Clock) -> WebForm | None:
+    """The buttons that change the form; None for a field no button offers."""
+    if data.action == "field":
+        if data.value not in Field._value2member_map_:
+            return None
+        return await web_forms.toggle_field(uow, member, data.form_id, Field(data.value),
+                                            clock.now())
+    return await web_forms.set_paused(uow, member, data.form_id, data.action == "pause",
+                                      clock.now())
 
 
 async def _show(query: CallbackQuery, shown: WebForm, action: str, value: str,
@@ -107,6 +114,10 @@ async def _show(query: CallbackQuery, shown: WebForm, action: str, value: str,
 async def typed(message: Message, state: FSMContext, member: Member, uow: UnitOfWork,
                 clock: Clock, settings: Options) -> None:
     data = await state.get_data()
+    if "form_id" not in data or "which" not in data:  # the dialog's data expired
+        await state.clear()
+        await message.answer(texts.usage())
+        return
     try:
         changed = await web_forms.set_text(uow, member, int(data["form_id"]), str(data["which"]),
                                            message.text or "", clock.now())

@@ -7,11 +7,13 @@ import pytest
 
 from api.form_limits import FormLimits, MemoryLimiter
 from domain.contact_fields import FieldError
+from domain.effects import Effect
 from domain.errors import AlreadyDone, InvalidInput, NotAllowed
 from domain.locales import from_accept_language
 from domain.members import Gender
 from domain.reports import Period
 from domain.roles import Role
+from domain.settings import TEAM_CHAT
 from domain.web_forms import (
     CONSENT,
     HONEYPOT,
@@ -181,6 +183,7 @@ async def _team(db: FakeDatabase):  # type: ignore[no-untyped-def]
     async with db.uow() as uow:
         admin = await uow.members.add(1, "Boss", None, {Role.ADMIN}, NOW)
         operator = await uow.members.add(2, "Oleh", None, {Role.OPERATOR}, NOW)
+        await uow.settings.set(TEAM_CHAT, "-100")
         await uow.commit()
     return admin, operator
 
@@ -216,6 +219,8 @@ async def test_a_submission_enters_in_the_admins_name_and_is_counted() -> None:
         listed = await web_forms.list_forms(uow, admin)
     assert result.created and result.contact.created_by == admin.id
     assert result.contact.details.source == "form:spring"
+    assert Effect.AUTODISPATCH in db.effects  # offered by itself when the team turned it on
+    assert [r.ref_id for r in db.committed.outbox] == [result.contact.id]  # its team card
     assert [(x.form.slug, x.sent, x.refused) for x in listed] == [("spring", 1, 1)]
     async with db.uow() as uow:
         figures = await uow.web_forms.figures(Period(NOW + timedelta(hours=1),
