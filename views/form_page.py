@@ -107,10 +107,12 @@ def form_page(page: Page, token: str, answers: Mapping[str, str] | None = None,
         parts.append('<p class="notice" role="alert">'
                      + escape(_("Please check the fields marked below.")) + "</p>")
     parts.append('<form method="post" accept-charset="utf-8" novalidate>')
-    parts += [_field(field, page, answers, problems.get(field)) for field in form.asked]
-    if sum(f in form.fields for f in REACH) > 1:
-        parts.append('<p class="hint">'
-                     + escape(_("Give at least one way to reach you.")) + "</p>")
+    reach = [f for f in form.asked if f in REACH]
+    for field in form.asked:
+        parts.append(_field(field, page, answers, problems.get(field)))
+        if len(reach) > 1 and field is reach[-1]:  # under the ways to reach the seeker
+            parts.append('<p class="hint">'
+                         + escape(_("Give at least one way to reach you.")) + "</p>")
     parts.append(_consent(form, answers, problems.get(CONSENT)))
     parts.append(f'<div class="hp" aria-hidden="true"><label>Website <input name="{HONEYPOT}" '
                  'tabindex="-1" autocomplete="off"></label></div>'
@@ -174,17 +176,22 @@ def _consent(form: WebForm, answers: Mapping[str, str], problem: str | None) -> 
             f"</span></label>{error}")
 
 
+def default_thanks() -> str:
+    return _("Thank you!\n\nWe have your details: someone from our team will get in touch "
+             "with you soon.")
+
+
 def thanks_page(form: WebForm, bot_username: str | None) -> str:
-    """`bot_username`: the visitor gave their Telegram name, so invite them to write to us."""
-    body = [f"<h1>{escape(_('Thank you!'))}</h1>",
-            _paragraphs(form.thanks or _("We have your details: someone from our team will "
-                                         "get in touch with you soon."))]
+    """The admin's text (its first line the heading), and when the visitor gave their
+    Telegram name (`bot_username` is then given), an invitation to write to the bot."""
+    heading, _sep, rest = (form.thanks or default_thanks()).partition("\n")
+    body = [f"<h1>{escape(heading.strip())}</h1>", _paragraphs(rest)]
     if bot_username:
         link = f"https://t.me/{bot_username}"
         body.append(f'<p><a href="{escape(link)}">'
                     + escape(_("You can also write to us on Telegram: @{bot}").format(
                         bot=bot_username)) + "</a></p>")
-    return _document(_("Thank you!"), "".join(body))
+    return _document(heading.strip(), "".join(body))
 
 
 def closed_page() -> str:

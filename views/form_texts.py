@@ -117,7 +117,7 @@ def list_keyboard(listed: Sequence[Listed]) -> InlineKeyboardMarkup | None:
 def ask(which: str, form: WebForm) -> str:
     hint = {
         "greeting": _("Its first line is the page's heading."),
-        "thanks": _("Shown after the form was sent."),
+        "thanks": _("Shown after the form was sent; its first line is the heading."),
         "consent": _("The line the visitor ticks to agree."),
         "question": _("The answer is kept in the contact's notes."),
         "source_tag": _("It follows form:{slug} in the contact's source (e.g. facebook-ad).").format(

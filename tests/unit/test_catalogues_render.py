@@ -361,6 +361,7 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "form_page.closed_page": [()],
     "form_page.default_consent": [()],
     "form_page.default_greeting": [()],
+    "form_page.default_thanks": [()],
     "form_page.field_label": [(f, form) for f in FormField for form in (FORM, BARE_FORM)],
     "form_page.form_page": [(PAGE, "1.a.b"),
                             (Page(BARE_FORM, True, Choices({}, ()), ""), "1.a.b"),
