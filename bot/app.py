@@ -16,6 +16,8 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.contacts import ApiDeps
+from api.form_limits import FormLimits, MemoryLimiter
+from api.forms import FormDeps
 from api.limits import KeyLimits
 from api.server import start_api
 from bot.config import Settings
@@ -126,13 +128,14 @@ async def run(
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
         api = ApiDeps(ctx, KeyLimits(settings.api_rate_per_minute))
+        forms = build_form_deps(ctx, settings, me.username or "")
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
 
-            await serve_webhook(dp, bot, settings, api)
+            await serve_webhook(dp, bot, settings, api, forms)
         else:
-            if settings.api_port is not None:
-                api_runner = await start_api(api, settings.api_host, settings.api_port)
+            if settings.api_port is not None:  # the API and the web forms: one port
+                api_runner = await start_api(api, settings.api_host, settings.api_port, forms)
             await bot.delete_webhook(drop_pending_updates=False)
             await _poll(dp, bot, handle_signals)
     finally:
@@ -166,6 +169,12 @@ async def _finish_updates(dp: Dispatcher) -> None:
     for task in late:
         task.cancel()
     await asyncio.gather(*late, return_exceptions=True)
+
+
+def build_form_deps(ctx: JobContext, settings: Settings, bot_username: str) -> FormDeps:
+    limits = FormLimits(MemoryLimiter(settings.form_rate_per_ip_per_minute),
+                        MemoryLimiter(settings.form_rate_per_form_per_minute))
+    return FormDeps(ctx, limits, settings.form_key(), bot_username)
 
 
 def build_sender(bot: Bot, session_factory: async_sessionmaker, clock: Clock,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from domain.contacts import Status
 from domain.errors import InvalidInput
 from domain.numbers import parse_int
+from domain.web_forms import FormFigures
 
 MAX_PERIOD = timedelta(days=366)
 
@@ -118,6 +119,7 @@ class Report:
     dispatchers: list[DispatcherFigures]
     operators: list[OperatorFigures]
     dispatch_times: list[timedelta]  # arrival -> first offer, for contacts first offered in it
+    web_forms: list[FormFigures] = field(default_factory=list)  # forms busy in the period
 
 
 def median(values: list[timedelta]) -> timedelta | None:

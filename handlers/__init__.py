@@ -33,6 +33,7 @@ from handlers import (
     team,
     team_chat,
     triage,
+    web_forms,
 )
 from views.filters import PrivateOrTeamChat
 
@@ -69,6 +70,7 @@ def get_routers() -> list[Router]:
         me.router(),
         reports.router(),
         api_keys.router(),
+        web_forms.router(),
         csv_export.router(),
         csv_import.router(),
     )

@@ -35,6 +35,11 @@ class Options(Protocol):
     import_max_bytes: int
     import_progress_every: int
     api_max_body_bytes: int
+    form_min_fill_seconds: float
+    form_max_body_bytes: int
+    form_client_ip_header: str
+
+    def form_base(self) -> str: ...
 
     def seeker_greeting_in(self, locale: str) -> str: ...
 

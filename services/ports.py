@@ -43,6 +43,7 @@ from domain.reports import (
     Period,
 )
 from domain.roles import Role
+from domain.web_forms import Field, FormFigures, WebForm
 
 # ---------------------------------------------------------------------- records read back
 
@@ -485,6 +486,33 @@ class Exports(Protocol):
     async def audit(self, since: datetime | None) -> list[list[object]]: ...
 
 
+class WebForms(Protocol):
+    async def add(self, slug: str, created_by: int, now: datetime,
+                  fields: frozenset[Field]) -> WebForm:
+        """Raises domain.errors.AlreadyDone if the slug was taken meanwhile."""
+        ...
+
+    async def get(self, form_id: int) -> WebForm | None: ...
+
+    async def by_slug(self, slug: str) -> WebForm | None: ...
+
+    async def list_all(self) -> list[WebForm]: ...
+
+    async def save(self, form: WebForm) -> None: ...
+
+    async def remove(self, form_id: int) -> bool: ...
+
+    async def count(self, form_id: int, now: datetime, sent: int = 0, refused: int = 0) -> None:
+        """Add to the form's figures for the hour of `now`."""
+        ...
+
+    async def totals(self) -> dict[int, tuple[int, int]]:
+        """(sent, refused) per form id since it was made."""
+        ...
+
+    async def figures(self, period: Period) -> list[FormFigures]: ...
+
+
 # ---------------------------------------------------------------------- the transaction
 
 
@@ -524,6 +552,8 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> Idempotency: ...
     @property
     def exports(self) -> Exports: ...
+    @property
+    def web_forms(self) -> WebForms: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -413,3 +413,33 @@ class IdempotencyRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[str | None] = mapped_column(Text)
+
+
+class WebFormRow(Base):
+    """A lead form served at /form/<slug> (domain.web_forms); `fields` is a comma list."""
+
+    __tablename__ = "web_forms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fields: Mapped[str] = mapped_column(String(200))
+    greeting: Mapped[str] = mapped_column(Text, default="")
+    thanks: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[str] = mapped_column(Text, default="")
+    question: Mapped[str] = mapped_column(String(200), default="")
+    source_tag: Mapped[str] = mapped_column(String(60), default="")
+    paused: Mapped[bool] = mapped_column(default=False)
+
+
+class WebFormCountRow(Base):
+    """A form's submissions per hour: sent to intake, refused as a bot's. Hours, so a
+    report's period in any whole-hour zone adds up exactly, and a flood adds no rows."""
+
+    __tablename__ = "web_form_counts"
+
+    form_id: Mapped[int] = mapped_column(ForeignKey("web_forms.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0)

@@ -24,6 +24,7 @@ from storage.repositories.reports import ReportRepository
 from storage.repositories.settings import SettingsRepository
 from storage.repositories.tracks import TrackRepository
 from storage.repositories.updates import UpdateClaim, hold
+from storage.repositories.web_forms import WebFormRepository
 
 #: Runs a committed transaction's effects (built once at assembly: see scheduler.effects).
 AfterCommit = Callable[[frozenset[Effect]], None]
@@ -74,6 +75,7 @@ class UnitOfWork:
         self.api_keys = ApiKeyRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
         self.exports = ExportRepository(self.session)
+        self.web_forms = WebFormRepository(self.session)
         return self
 
     async def __aexit__(

@@ -186,6 +186,19 @@ class HeldClose(CallbackData, prefix="hc"):
 ALL += [Held, HeldClose]
 
 
+class FormAct(CallbackData, prefix="wf"):
+    """/form buttons on a web form's panel: open, field (value: a domain.web_forms.Field),
+    text (value: one of domain.web_forms.TEXTS), pause, resume, link, qr, delete, delete_yes,
+    list."""
+
+    action: str
+    form_id: DbId
+    value: str = ""
+
+
+ALL += [FormAct]
+
+
 #: Invite deep links: t.me/bot?start=join-<token>.
 JOIN_PREFIX = "join-"
 

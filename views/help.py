@@ -17,6 +17,7 @@ def help_text(member: Member | None) -> str:
                   _("/matching — gender rule, fallback languages, weights, auto-dispatch"),
                   _("/target Anna 8 — a multiplier's meetings per 30 days"),
                   _("/apikey — keys for the HTTP intake API (new, list, revoke)"),
+                  _("/form — lead forms for the team's web page (new, list)"),
                   _("/export contacts, /export audit — CSV tables (optionally since a date)"),
                   _("Send me a .csv file to import contacts (first row: column names)")]
     if member.has(Role.ADMIN, Role.DISPATCHER, Role.OPERATOR):

@@ -55,6 +55,10 @@ def summary(result: Report, zone: ZoneInfo) -> str:
         name=escape(o.name), entered=o.entered, triaged=o.triaged,
         wait=_duration(median(o.triage_times)), spam=o.spam)
         for o in result.operators] or ["—"]
+    if result.web_forms:
+        lines += ["", _("Web forms: {forms}").format(forms="; ".join(
+            _("{slug} {sent} sent, {refused} refused").format(
+                slug=escape(f.slug), sent=f.sent, refused=f.refused) for f in result.web_forms))]
     return "\n".join(lines)
 
 
@@ -108,6 +112,8 @@ def table(result: Report) -> list[list[object]]:
                  ["operator", o.name, "median_triage_minutes", _minutes(median(o.triage_times))],
                  ["operator", o.name, "spam", o.spam]]
     rows += [["time_to_dispatch", "", bucket, count] for bucket, count in histogram(result.dispatch_times)]
+    for f in result.web_forms:
+        rows += [["web_form", f.slug, "sent", f.sent], ["web_form", f.slug, "refused", f.refused]]
     return rows
 
 

@@ -32,8 +32,11 @@ from domain.merge import MergeRecord
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.outbox import Enqueue
 from domain.reliability import HISTORY, AnsweredOffer, Track, build_track
+from domain.errors import AlreadyDone
+from domain.reports import Period
 from domain.roles import Role
 from domain.settings import TEAM_CHAT
+from domain.web_forms import Field, FormFigures, WebForm
 
 _CONTACT_FIELDS = {f.name for f in fields(Contact)}
 _MEMBER_FIELDS = {f.name for f in fields(Member)}
@@ -102,6 +105,8 @@ class Tables:
     merges: dict[int, MergeRecord] = field(default_factory=dict)
     touches: list[Touch] = field(default_factory=list)
     batches: dict[int, Batch] = field(default_factory=dict)
+    web_forms: dict[int, WebForm] = field(default_factory=dict)
+    form_counts: dict[tuple[int, datetime], tuple[int, int]] = field(default_factory=dict)
     last_id: int = 0  # one sequence for every table is enough here
 
     def next_id(self) -> int:
@@ -585,6 +590,54 @@ class FakeDuplicates(_Repository):
         return sum(t.contact_id == contact_id for t in self.t.touches)
 
 
+class FakeWebForms(_Repository):
+    async def add(self, slug: str, created_by: int, now: datetime,
+                  fields: frozenset[Field]) -> WebForm:
+        if await self.by_slug(slug):
+            raise AlreadyDone("form_exists")
+        form = WebForm(self.t.next_id(), slug, created_by, now, fields)
+        self.t.web_forms[form.id] = form
+        return form
+
+    async def get(self, form_id: int) -> WebForm | None:
+        return self.t.web_forms.get(form_id)
+
+    async def by_slug(self, slug: str) -> WebForm | None:
+        return next((f for f in self.t.web_forms.values() if f.slug == slug), None)
+
+    async def list_all(self) -> list[WebForm]:
+        return sorted(self.t.web_forms.values(), key=lambda f: f.slug)
+
+    async def save(self, form: WebForm) -> None:
+        self.t.web_forms[form.id] = form
+
+    async def remove(self, form_id: int) -> bool:
+        self.t.form_counts = {k: v for k, v in self.t.form_counts.items() if k[0] != form_id}
+        return self.t.web_forms.pop(form_id, None) is not None
+
+    async def count(self, form_id: int, now: datetime, sent: int = 0, refused: int = 0) -> None:
+        key = (form_id, now.replace(minute=0, second=0, microsecond=0))
+        was_sent, was_refused = self.t.form_counts.get(key, (0, 0))
+        self.t.form_counts[key] = (was_sent + sent, was_refused + refused)
+
+    async def totals(self) -> dict[int, tuple[int, int]]:
+        totals: dict[int, tuple[int, int]] = {}
+        for (form_id, _hour), (sent, refused) in self.t.form_counts.items():
+            was_sent, was_refused = totals.get(form_id, (0, 0))
+            totals[form_id] = (was_sent + sent, was_refused + refused)
+        return totals
+
+    async def figures(self, period: Period) -> list[FormFigures]:
+        start = period.start.replace(minute=0, second=0, microsecond=0)
+        found: dict[str, FormFigures] = {}
+        for (form_id, hour), (sent, refused) in self.t.form_counts.items():
+            if start <= hour < period.end:
+                slug = self.t.web_forms[form_id].slug
+                was = found.get(slug, FormFigures(slug))
+                found[slug] = FormFigures(slug, was.sent + sent, was.refused + refused)
+        return [found[slug] for slug in sorted(found)]
+
+
 class NotInTheFake:
     """A repository the fake does not have: test that use case on storage (tests/storage)."""
 
@@ -612,6 +665,7 @@ class FakeUnitOfWork:
         self.areas = FakeAreas(self)
         self.tracks = FakeTracks(self)
         self.duplicates = FakeDuplicates(self)
+        self.web_forms = FakeWebForms(self)
         self.invites: Any = NotInTheFake("invites")
         self.reports: Any = NotInTheFake("reports")
         self.conversations: Any = NotInTheFake("conversations")

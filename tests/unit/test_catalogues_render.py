@@ -63,11 +63,14 @@ from domain.reports import (
 )
 from domain.roles import Role
 from domain.supply import SupplyReport, SupplyRow
+from domain.web_forms import Choices, FormFigures, WebForm
+from domain.web_forms import Field as FormField
 from services.cards import CardView
 from services.digests import DispatcherDigest, MultiplierDigest
 from services.importing import ImportReport
 from services.matching import Explanation
 from services.triage import TriageCard
+from services.web_forms import Listed, Page
 from views.report_charts import ChartText
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,7 +176,8 @@ REPORT = Report(
                  DispatcherFigures(None, "auto-dispatch", offers=3)],
     operators=[OperatorFigures(4, "Oleh", entered=2, triaged=1,
                                triage_times=[timedelta(minutes=4)], spam=1)],
-    dispatch_times=[timedelta(minutes=30), timedelta(hours=5), timedelta(days=4)])
+    dispatch_times=[timedelta(minutes=30), timedelta(hours=5), timedelta(days=4)],
+    web_forms=[FormFigures("spring", sent=40, refused=3), FormFigures("<b>", sent=1)])
 ONE_DAY_REPORT = Report(period=Period(NOW - timedelta(days=1), NOW), counters=Counters(),
                         funnel={}, multipliers=[], dispatchers=[], operators=[],
                         dispatch_times=[])
@@ -219,6 +223,13 @@ IMPORT = ImportReport(file_name="leads.csv", rows=6, imported=[1, 2, 3, 4], atta
 ONE_REFUSED = ImportReport(file_name="one.csv", rows=1,
                            refused=[Refused(2, ("",), (FieldError("name", "required"),))])
 TABLE = Table(header=("name", "phone"), columns={"name": 0, "phone": 1}, ignored=(), rows=())
+
+FORM = WebForm(3, "spring", 1, NOW, frozenset(FormField), greeting="Spring <b>\n\nTell us",
+               thanks="Thanks!\nSee you", consent="I agree & more", question="Best time?",
+               source_tag="fb", paused=True)
+BARE_FORM = WebForm(4, "autumn", 1, NOW)
+PAGE = Page(FORM, True, Choices({"podil": "Podil <P>"}, ("ru", "uk")), "uk")
+LISTED = [Listed(FORM, 40, 3), Listed(BARE_FORM, 0, 0)]
 
 #: Counts that pick every plural form in the shipped languages (1, 2-4, 5+, 21, 0).
 COUNTS = (0, 1, 2, 5, 21)
@@ -346,6 +357,40 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "keyboards.stages": [(12, s) for s in (Status.ACCEPTED, Status.MET)],
     "keyboards.escalation": [(12,)],
     "keyboards.open_cards": [([12, 13],)],
+    # web lead forms
+    "form_page.closed_page": [()],
+    "form_page.default_consent": [()],
+    "form_page.default_greeting": [()],
+    "form_page.default_thanks": [()],
+    "form_page.field_label": [(f, form) for f in FormField for form in (FORM, BARE_FORM)],
+    "form_page.form_page": [(PAGE, "1.a.b"),
+                            (Page(BARE_FORM, True, Choices({}, ()), ""), "1.a.b"),
+                            (PAGE, "1.a.b", {"name": "<x>", "phone": "12", "area": "podil"},
+                             [FieldError("phone", "phone"), FieldError("consent", "required")]),
+                            (PAGE, "1.a.b", {}, [], "Wait")],
+    "form_page.not_found_page": [()],
+    "form_page.notice": [(r,) for r in ("rate", "stale", "honeypot", "token", "too_fast")],
+    "form_page.refused_page": [("too_large",), ("unreadable",)],
+    "form_page.thanks_page": [(FORM, "dispatch_bot"), (BARE_FORM, None)],
+    "form_texts.ask": [(which, FORM) for which in ("greeting", "thanks", "consent", "question",
+                                                   "source_tag")],
+    "form_texts.delete_keyboard": [(FORM,)],
+    "form_texts.delete_question": [(FORM,)],
+    "form_texts.deleted": [(FORM,)],
+    "form_texts.embed": [(FORM, "https://forms.example.org"), (FORM, "")],
+    "form_texts.field_name": [(f,) for f in FormField],
+    "form_texts.forms_list": [(LISTED,), ([],)],
+    "form_texts.list_keyboard": [(LISTED,)],
+    "form_texts.no_server": [()],
+    "form_texts.panel": [(FORM, "https://forms.example.org"), (BARE_FORM, "")],
+    "form_texts.panel_keyboard": [(FORM,), (BARE_FORM,)],
+    "form_texts.qr_caption": [(FORM, "https://forms.example.org")],
+    "form_texts.refusal": [(InvalidInput(code), "spring") for code in (
+        "slug", "name_always", "reach", "too_long")] + [(NotFound("web_form"),)],
+    "form_texts.state": [(FORM,), (BARE_FORM,)],
+    "form_texts.text_name": [(w,) for w in ("greeting", "thanks", "consent", "question",
+                                             "source_tag")],
+    "form_texts.usage": [()],
     # /language
     "language_texts.ask_member": [()],
     "language_texts.ask_team": [()],
