@@ -57,7 +57,8 @@ PRIVATE_FIELDS = frozenset({"name", "phone", "tg_username", "email", "notes"})
 class Action(StrEnum):
     """What a contact's screen offers; views.keyboards.contact_screen draws each."""
 
-    DISPATCH = "dispatch"  # the card's own buttons: offer, other, why, hold / resume, close
+    DISPATCH = "dispatch"  # the card's own buttons: offer, other, why, hold / resume, close;
+    # once held: ask for an update, message the holder, reassign, close
     STAGES = "stages"  # the holder's follow-up stage buttons
     EDIT = "edit"
     SHOW_CARD = "show_card"  # post the team card of a contact that arrived in a burst
@@ -116,10 +117,11 @@ def check_can_edit(contact: Contact, viewer: Member | None, field: str) -> None:
 def screen_actions(contact: Contact, viewer: Member, visibility: Visibility,
                    offerable: bool) -> tuple[Action, ...]:
     """The actions the viewer's role allows on this contact as it stands. `offerable`: the
-    card has dispatch buttons now (waiting, offered or on hold)."""
+    card has dispatch buttons now (waiting, offered or on hold); a held contact's card has
+    the dispatcher's control buttons (ask for an update, message, reassign, close)."""
     actions: list[Action] = []
     dispatcher = viewer.has(*DISPATCH_ROLES)
-    if dispatcher and offerable:
+    if dispatcher and (offerable or contact.is_held):
         actions.append(Action.DISPATCH)
     if dispatcher and contact.card_held:
         actions.append(Action.SHOW_CARD)

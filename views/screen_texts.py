@@ -111,6 +111,10 @@ def _simple(kind: str, who: str) -> str:
     """Actions told in a few words; one not listed (a newer action) still gets a line."""
     words = {
         "hand_back": _("handed back by {who}"),
+        "reassign": _("taken from its holder and back in dispatch ({who})"),
+        "ask_update": _("🔔 update asked ({who})"),
+        "message_holder": _("message to the holder ({who})"),
+        "leaver": _("back in dispatch: its holder left the team"),
         "hold": _("put on hold ({who})"),
         "resume": _("back in dispatch ({who})"),
         "unmerge": _("merge undone ({who})"),

@@ -258,3 +258,18 @@ async def test_forged_stale_and_wrong_hands_on_every_new_button(team: Team) -> N
         assert "no longer available" in (await team.admin.press_data(card, data)).text, data
     assert await scalar(team, "select count(*) from audit_log where action = 'reassign'") == 1
     assert await scalar(team, "select status from contacts") == "new"
+
+
+async def test_the_contacts_screen_has_the_same_control_as_its_card(team: Team) -> None:
+    anna, _olga, _details, _card = await anna_holds_maria(team)
+    screen = await team.admin.ask("/c 1", contains="+380441234567")
+    assert ["Ask for an update", "Message Anna"] in screen.buttons
+    assert ["Reassign…", "Close…"] in screen.buttons
+    seq = team.fake.seq
+    await team.admin.press(screen, "Ask for an update")
+    await team.admin.wait_reply(contains="add a note for Anna", after=seq)
+    await team.admin.ask("Please call her today", contains="Asked Anna for an update on #1.")
+    ask = await anna.wait_reply(contains="asks how it is going", after=seq)
+    assert "Note: Please call her today" in ask.text
+    timeline = await team.admin.ask("/c 1", contains="update asked")
+    assert "🔔 update asked (Boss)" in timeline.text

@@ -97,8 +97,11 @@ def test_the_screen_offers_what_the_role_allows() -> None:
     held_burst = replace(WAITING, card_held=True)
     assert screen_actions(held_burst, DISPATCHER, Visibility.FULL, offerable=True) == (
         Action.DISPATCH, Action.SHOW_CARD, Action.EDIT)
-    assert screen_actions(HELD, DISPATCHER, Visibility.FULL, offerable=False) == (Action.EDIT,)
-    assert screen_actions(HELD, DISPATCHER, Visibility.CARD, offerable=False) == ()
+    # a held contact: the card's control buttons (ask for an update, message, reassign, close)
+    assert screen_actions(HELD, DISPATCHER, Visibility.FULL, offerable=False) == (
+        Action.DISPATCH, Action.EDIT)
+    assert screen_actions(HELD, DISPATCHER, Visibility.CARD, offerable=False) == (
+        Action.DISPATCH,)
     assert screen_actions(HELD, HOLDER, Visibility.FULL, offerable=False) == (
         Action.STAGES, Action.EDIT)
     assert screen_actions(WAITING, OPERATOR, Visibility.FULL, offerable=True) == (Action.EDIT,)
