@@ -105,6 +105,11 @@ class Contact:
     #: opens or offers it, or auto-dispatch hands it over (services.card_queue).
     card_held: bool = False
     batch_id: int | None = None  # the arrival batch (an import, a minute of one API key)
+    #: The follow-up record: the meeting the holder set (UTC) and where, and the short note
+    #: (or the meeting's result) that came with the latest stage.
+    meeting_at: datetime | None = None
+    meeting_place: str = ""
+    stage_note: str = ""
 
     @property
     def is_held(self) -> bool:

@@ -29,6 +29,15 @@ class NagPolicy:
         return self.stage_limits.get(status)
 
 
+def stage_clock(contact: Contact) -> datetime:
+    """Where the reminder clock of the contact's stage starts. A scheduled meeting starts it
+    at the meeting, not at the tap: nobody is asked before the meeting, and once it passed
+    without "met" the stage's usual wait runs from it."""
+    if contact.status is Status.MEETING_SCHEDULED and contact.meeting_at is not None:
+        return max(contact.meeting_at, contact.stage_changed_at or contact.created_at)
+    return contact.stage_changed_at or contact.created_at
+
+
 def nag_action(
     contact: Contact,
     nag_count: int,
@@ -39,7 +48,7 @@ def nag_action(
     now: datetime,
 ) -> NagAction:
     limit = policy.limit(contact.status, promised_days)
-    since = contact.stage_changed_at or contact.created_at
+    since = stage_clock(contact)
     if limit is None or escalated or now - since < limit:
         return NagAction.NONE
     if last_nag_at is not None and now - last_nag_at < policy.interval:

@@ -1,5 +1,8 @@
 """The assigned multiplier moves a contact along its path, hands it back, lists theirs in /my."""
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -9,17 +12,25 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.clock import Clock
 from domain.contact_filters import PAGE_SIZE, clamp_page, pages
-from domain.contacts import FOLLOW_UP_STAGES, Status
+from domain.contacts import FOLLOW_UP_STAGES, Contact, Status
 from domain.errors import DomainError, InvalidInput, NoLongerYours
 from domain.intake import MAX_NOTES, parse_free_text
+from domain.meetings import (
+    MAX_RECORD_TEXT,
+    NoteKind,
+    at_hour,
+    day_choices,
+    note_kind,
+    parse_meeting,
+)
 from domain.members import Member
 from domain.offers import OfferStatus
 from domain.roles import Role
 from services import followup, notify, relay
 from services.options import Options
 from storage.uow import UnitOfWork
-from views import keyboards, labels, screen_texts, texts
-from views.callbacks import HandBack, MyPage, Stage
+from views import keyboards, labels, record_texts, screen_texts, texts
+from views.callbacks import HandBack, MeetAt, MeetDay, MyPage, NoteSkip, Stage
 from views.filters import NOT_A_COMMAND, HasRole, InPrivate
 from views.replies import edit_pressed, reply_to_press
 from views.language import words
@@ -29,8 +40,16 @@ class HandBackForm(StatesGroup):
     note = State()
 
 
+class RecordForm(StatesGroup):
+    """After a stage button: the meeting's day and time, then a short line (a note, the
+    meeting's place, or its result)."""
+
+    when = State()
+    line = State()
+
+
 async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow: UnitOfWork,
-                clock: Clock, bot: Bot, settings: Options) -> None:
+                clock: Clock, bot: Bot, settings: Options, state: FSMContext) -> None:
     try:
         done = await followup.set_stage(uow, member, callback_data.contact_id, callback_data.stage,
                                         clock.now())
@@ -49,6 +68,107 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
         if done.details_at in (None, pressed) else texts.stage_saved(done.contact)
     await edit_pressed(query, text,
                        reply_markup=keyboards.stages(done.contact.id, done.contact.status))
+    await _ask_more(query, state, done.contact, clock, tz)
+
+
+async def _ask_more(query: CallbackQuery, state: FSMContext, contact: Contact,
+                    clock: Clock, zone: str) -> None:
+    """A stage may carry more: "meeting scheduled" asks when, any other stage a short line."""
+    await state.set_data({"contact_id": contact.id, "stage": contact.status.value})
+    if contact.status is Status.MEETING_SCHEDULED:
+        await state.set_state(RecordForm.when)
+        await reply_to_press(query, record_texts.ask_day(contact), reply_markup=keyboards.meeting_days(
+            contact.id, day_choices(clock.now(), ZoneInfo(zone))))
+        return
+    kind = note_kind(contact.status)
+    await state.set_state(RecordForm.line)
+    await state.update_data(kind=kind.value)
+    await reply_to_press(query, record_texts.ask_note(contact, kind),
+                         reply_markup=keyboards.skip(contact.id))
+
+
+async def meet_day(query: CallbackQuery, callback_data: MeetDay, state: FSMContext) -> None:
+    """A day picked: the hours follow; the typed time is read on this day."""
+    await state.set_state(RecordForm.when)
+    await state.update_data(contact_id=callback_data.contact_id,
+                            stage=Status.MEETING_SCHEDULED.value, day=callback_data.day)
+    await query.answer()
+    day = date.fromordinal(callback_data.day)
+    await edit_pressed(query, record_texts.ask_hour(callback_data.contact_id, labels.weekday(day)),
+                       reply_markup=keyboards.meeting_hours(callback_data.contact_id, day))
+
+
+async def meet_at(query: CallbackQuery, callback_data: MeetAt, member: Member, uow: UnitOfWork,
+                  clock: Clock, settings: Options, state: FSMContext) -> None:
+    zone = member.timezone or settings.team_timezone
+    try:
+        at = at_hour(date.fromordinal(callback_data.day), callback_data.hour, clock.now(),
+                     ZoneInfo(zone))
+        done = await followup.set_meeting(uow, member, callback_data.contact_id, at, clock.now())
+    except DomainError as exc:
+        await query.answer(_time_problem(exc), show_alert=True)
+        return
+    await query.answer()
+    await edit_pressed(query, record_texts.meeting_saved(done.contact, zone))
+    await reply_to_press(query, await _ask_place(state, done.contact),
+                         reply_markup=keyboards.skip(done.contact.id))
+
+
+async def meet_typed(message: Message, member: Member, uow: UnitOfWork, clock: Clock,
+                     settings: Options, state: FSMContext) -> None:
+    zone = member.timezone or settings.team_timezone
+    data = await state.get_data()
+    day = date.fromordinal(data["day"]) if data.get("day") else None
+    try:
+        at = parse_meeting(message.text or "", day, clock.now(), ZoneInfo(zone))
+        done = await followup.set_meeting(uow, member, data["contact_id"], at, clock.now())
+    except DomainError as exc:
+        await message.answer(_time_problem(exc))
+        if not isinstance(exc, InvalidInput):
+            await state.clear()
+        return
+    await message.answer(record_texts.meeting_saved(done.contact, zone))
+    await message.answer(await _ask_place(state, done.contact),
+                         reply_markup=keyboards.skip(done.contact.id))
+
+
+async def _ask_place(state: FSMContext, contact: Contact) -> str:
+    """The meeting is set: the place is asked next (the question's text)."""
+    await state.set_state(RecordForm.line)
+    await state.set_data({"contact_id": contact.id, "stage": contact.status.value,
+                          "kind": NoteKind.PLACE.value})
+    return record_texts.ask_note(contact, NoteKind.PLACE)
+
+
+def _time_problem(exc: DomainError) -> str:
+    if isinstance(exc, InvalidInput):
+        return _("I could not read a coming date and time there: try 18:00 or 3.12 18:00.")
+    return labels.error(exc)
+
+
+async def record_line(message: Message, member: Member, uow: UnitOfWork, clock: Clock,
+                      state: FSMContext) -> None:
+    """The note, the place or the result asked for after a stage."""
+    try:
+        text = parse_free_text(message.text or "", MAX_RECORD_TEXT)
+    except InvalidInput:
+        await message.answer(_("That is too long; please shorten it."))
+        return
+    data = await state.get_data()
+    await state.clear()
+    try:
+        await followup.add_note(uow, member, data["contact_id"], Status(data["stage"]),
+                                NoteKind(data["kind"]), text, clock.now())
+    except DomainError as exc:
+        await message.answer(labels.error(exc))
+        return
+    await message.answer(_("Saved. Thank you."))
+
+
+async def skip(query: CallbackQuery, callback_data: NoteSkip, state: FSMContext) -> None:
+    await state.clear()
+    await query.answer(_("Skipped"))
+    await edit_pressed(query, reply_markup=None)
 
 
 async def hand_back_ask(query: CallbackQuery, callback_data: HandBack, state: FSMContext) -> None:
@@ -119,6 +239,11 @@ def router() -> Router:
     r.callback_query.filter(HasRole(Role.MULTIPLIER), InPrivate())
     r.callback_query.register(stage, Stage.filter())
     r.callback_query.register(hand_back_ask, HandBack.filter())
+    r.callback_query.register(meet_day, MeetDay.filter())
+    r.callback_query.register(meet_at, MeetAt.filter())
+    r.callback_query.register(skip, NoteSkip.filter())
+    r.message.register(meet_typed, RecordForm.when, NOT_A_COMMAND)
+    r.message.register(record_line, RecordForm.line, NOT_A_COMMAND)
     r.message.register(hand_back, HandBackForm.note, NOT_A_COMMAND)
     r.message.register(my, Command("my"))
     r.callback_query.register(my_paged, MyPage.filter())

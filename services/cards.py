@@ -8,6 +8,7 @@ from domain.contacts import Contact
 from domain.duplicates import Suspect
 from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serves
 from domain.members import Member
+from domain.milestones import Reached, in_order
 from domain.offers import Offer, OfferStatus, Release
 from services.ports import UnitOfWork
 from services.transaction import use_case
@@ -35,6 +36,8 @@ class CardView:
     #: Nobody is suggested only because everyone who could take the seeker declined or let
     #: the offer lapse (not for want of a free place or a language).
     all_asked: bool = False
+    #: Faith milestones the seeker reached, in the path's order (domain.milestones).
+    milestones: tuple[Reached, ...] = ()
 
     @property
     def reassigned(self) -> frozenset[int]:
@@ -113,4 +116,5 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         touches=await uow.duplicates.touches(contact_id),
         merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,
         all_asked=all_asked,
+        milestones=tuple(in_order(await uow.milestones.of(contact_id))),
     )

@@ -32,6 +32,7 @@ from domain.identity import IdentityKeys
 from domain.matching import Candidate, MatchPolicy
 from domain.members import Member, Profile
 from domain.merge import MergeRecord
+from domain.milestones import Milestone, Reached
 from domain.offers import Offer, OfferStatus, Release
 from domain.outbox import Enqueue
 from domain.reliability import Track
@@ -346,6 +347,21 @@ class Tracks(Protocol):
     async def for_members(self, member_ids: list[int], now: datetime) -> dict[int, Track]: ...
 
 
+class Milestones(Protocol):
+    async def of(self, contact_id: int) -> list[Reached]: ...
+
+    async def tick(self, contact_id: int, milestone: Milestone, at: datetime,
+                   by: int | None) -> None: ...
+
+    async def untick(self, contact_id: int, milestone: Milestone) -> bool:
+        """False if it was not ticked."""
+        ...
+
+    async def reached(self, period: Period, holder_id: int | None = None) -> dict[Milestone, int]:
+        """Seekers who reached each milestone in the period (one holder's, with `holder_id`)."""
+        ...
+
+
 class Reports(Protocol):
     async def counters(self, period: Period) -> Counters: ...
 
@@ -554,6 +570,8 @@ class UnitOfWork(Protocol):
     def exports(self) -> Exports: ...
     @property
     def web_forms(self) -> WebForms: ...
+    @property
+    def milestones(self) -> Milestones: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -34,6 +34,7 @@ async def team_report(uow: UnitOfWork, period: Period, auto_name: str) -> Report
         operators=await r.operators(period),
         dispatch_times=await r.dispatch_times(period),
         web_forms=await uow.web_forms.figures(period),
+        milestones=await uow.milestones.reached(period),
     )
     await uow.commit()
     return report

@@ -12,6 +12,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     false,
     text,
 )
@@ -147,6 +148,23 @@ class ContactRow(Base):
     # Arrived in a burst (domain.bursts): its card waits to be posted (services.card_queue).
     card_held: Mapped[bool] = mapped_column(default=False, server_default=false())
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
+    # The follow-up record (domain.contacts.Contact): the meeting, its place, the stage's note.
+    meeting_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    meeting_place: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    stage_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class MilestoneRow(Base):
+    """A faith milestone a seeker reached (domain.milestones): one row while it is ticked."""
+
+    __tablename__ = "contact_milestones"
+    __table_args__ = (UniqueConstraint("contact_id", "milestone"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    milestone: Mapped[str] = mapped_column(String(24))
+    reached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
 
 
 class BatchRow(Base):

@@ -18,6 +18,7 @@ from storage.repositories.duplicates import DuplicateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.offers import OfferRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reports import ReportRepository
@@ -76,6 +77,7 @@ class UnitOfWork:
         self.idempotency = IdempotencyRepository(self.session)
         self.exports = ExportRepository(self.session)
         self.web_forms = WebFormRepository(self.session)
+        self.milestones = MilestoneRepository(self.session)
         return self
 
     async def __aexit__(

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from domain.contacts import CloseReason, Status
 from domain.conversations import TriageAction
+from domain.milestones import Milestone
 from domain.numbers import DB_INT_MAX
 from domain.offers import DeclineReason
 from domain.roles import Role
@@ -65,6 +66,38 @@ class Why(CallbackData, prefix="why"):
 class Stage(CallbackData, prefix="stage"):
     contact_id: DbId
     stage: Status
+
+
+class MeetDay(CallbackData, prefix="md"):
+    """A day for the scheduled meeting (its ordinal, in the holder's calendar): then the hour."""
+
+    contact_id: DbId
+    day: Annotated[int, Field(ge=1, le=3_652_059)]
+
+
+class MeetAt(CallbackData, prefix="mt"):
+    contact_id: DbId
+    day: Annotated[int, Field(ge=1, le=3_652_059)]
+    hour: Annotated[int, Field(ge=0, le=23)]
+
+
+class NoteSkip(CallbackData, prefix="ns"):
+    """Skip the note, the place or the result the bot asked for after a stage."""
+
+    contact_id: DbId
+
+
+class Milestones(CallbackData, prefix="ms"):
+    """Open the faith milestones of a held contact (the holder, a dispatcher, an admin)."""
+
+    contact_id: DbId
+
+
+class Tick(CallbackData, prefix="mk"):
+    """Tick a milestone (or untick it: a second press)."""
+
+    contact_id: DbId
+    milestone: Milestone
 
 
 class HandBack(CallbackData, prefix="back"):

@@ -1,6 +1,7 @@
 """Inline keyboards. Texts are translated; payloads are CallbackData classes."""
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,7 +14,9 @@ from domain.contact_edit import CLEAR
 from domain.contacts import FOLLOW_UP_STAGES, HELD_CLOSE_REASONS, CloseReason, Contact, Status
 from domain.matching import Candidate
 from domain.members import Gender
+from domain.meetings import MEETING_HOURS
 from domain.merge import Prefer
+from domain.milestones import MILESTONES, Reached
 from domain.offers import DeclineReason
 from services.cards import CardView
 from services.contact_lists import Listing
@@ -36,11 +39,16 @@ from views.callbacks import (
     HeldClose,
     HeldStep,
     MapArea,
+    MeetAt,
+    MeetDay,
+    Milestones,
     MyPage,
+    NoteSkip,
     OfferTo,
     OpenCard,
     ShowCard,
     Stage,
+    Tick,
     UndoMerge,
     Why,
     Withdraw,
@@ -201,8 +209,47 @@ def stages(contact_id: int, current: Status) -> InlineKeyboardMarkup:
         mark = "• " if stage is current else ""
         kb.button(text=mark + labels.status(stage).capitalize(),
                   callback_data=Stage(contact_id=contact_id, stage=stage))
+    kb.button(text=_("✝ Milestones"), callback_data=Milestones(contact_id=contact_id))
     kb.button(text=_("Hand back to dispatcher"), callback_data=HandBack(contact_id=contact_id))
-    kb.adjust(2, 2, 2, 1, 1)
+    kb.adjust(2, 2, 2, 1, 1, 1)
+    return kb.as_markup()
+
+
+def skip(contact_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Skip"), callback_data=NoteSkip(contact_id=contact_id))
+    return kb.as_markup()
+
+
+def meeting_days(contact_id: int, days: list[date]) -> InlineKeyboardMarkup:
+    """Today, tomorrow, then the weekdays: a tap instead of typing a date."""
+    kb = InlineKeyboardBuilder()
+    for i, day in enumerate(days):
+        text = {0: _("Today"), 1: _("Tomorrow")}.get(i) or labels.weekday(day)
+        kb.button(text=text, callback_data=MeetDay(contact_id=contact_id, day=day.toordinal()))
+    kb.button(text=_("Skip"), callback_data=NoteSkip(contact_id=contact_id))
+    kb.adjust(2, 3, 3)
+    return kb.as_markup()
+
+
+def meeting_hours(contact_id: int, day: date) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for hour in MEETING_HOURS:
+        kb.button(text=f"{hour:02d}:00",
+                  callback_data=MeetAt(contact_id=contact_id, day=day.toordinal(), hour=hour))
+    kb.adjust(4)
+    return kb.as_markup()
+
+
+def milestones(contact_id: int, reached: list[Reached]) -> InlineKeyboardMarkup:
+    """Each milestone a toggle: ticked ones carry a mark."""
+    ticked = {r.milestone for r in reached}
+    kb = InlineKeyboardBuilder()
+    for milestone in MILESTONES:
+        mark = "✅ " if milestone in ticked else ""
+        kb.button(text=mark + labels.milestone(milestone),
+                  callback_data=Tick(contact_id=contact_id, milestone=milestone))
+    kb.adjust(2)
     return kb.as_markup()
 
 
@@ -243,6 +290,9 @@ def _screen_dispatch(screen: Screen) -> InlineKeyboardBuilder:
     """The card's own buttons, as a dispatcher has them on the team card."""
     kb = _dispatch_buttons(screen.card)
     _duplicate_buttons(kb, screen.card)
+    if screen.contact.is_held:
+        kb.row(InlineKeyboardButton(text=_("✝ Milestones"), callback_data=Milestones(
+            contact_id=screen.contact.id).pack()))
     return kb
 
 

@@ -17,6 +17,7 @@ from domain.duplicates import Reason as DupReason
 from domain.errors import DomainError
 from domain.matching import Candidate, Exclusion, Reason, Suggestion
 from domain.members import Availability, Gender
+from domain.milestones import Milestone
 from domain.offers import DeclineReason, Offer, OfferStatus
 from domain.reliability import Track
 from domain.roles import Role
@@ -41,6 +42,20 @@ def status(value: Status) -> str:
         Status.NOT_INTERESTED: _("not interested"),
         Status.CLOSED: _("closed"),
         Status.MERGED: _("merged"),
+    }[value]
+
+
+def milestone(value: Milestone) -> str:
+    return {
+        Milestone.HAS_BIBLE: _("has a Bible"),
+        Milestone.READS_BIBLE: _("reading the Bible"),
+        Milestone.BELIEVES: _("states belief"),
+        Milestone.CAN_SHARE: _("can share"),
+        Milestone.SHARING: _("sharing"),
+        Milestone.BAPTIZED: _("baptized"),
+        Milestone.BAPTIZING: _("baptizing"),
+        Milestone.IN_GROUP: _("in a group"),
+        Milestone.STARTS_GROUPS: _("starting groups"),
     }[value]
 
 
@@ -262,10 +277,20 @@ def date(moment: datetime, zone: ZoneInfo) -> str:
     return format_date(moment.astimezone(zone), "d MMM yyyy", locale=locale())
 
 
+def date_in(moment: datetime, timezone: str) -> str:
+    """The day a moment fell on in the reader's zone (a milestone's)."""
+    return date(moment, ZoneInfo(timezone))
+
+
 def day(value: Date) -> str:
     """A calendar day someone typed (an away date), shown as typed: it is stored as midnight
     UTC, and moving it into a zone west of UTC would show the day before."""
     return format_date(value, "d MMM yyyy", locale=locale())
+
+
+def weekday(value: Date) -> str:
+    """A coming day on a button: "Thu 3 Dec"."""
+    return format_date(value, "EEE d MMM", locale=locale())
 
 
 def clock_time(value: time) -> str:

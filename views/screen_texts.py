@@ -19,7 +19,7 @@ from domain.offers import OfferStatus
 from domain.timeline import Event
 from services.contact_lists import Listing
 from services.contact_screen import Screen
-from views import conversation_texts, labels, texts
+from views import conversation_texts, labels, record_texts, texts
 
 
 def screen(s: Screen, timezone: str, now: datetime) -> str:
@@ -29,6 +29,7 @@ def screen(s: Screen, timezone: str, now: datetime) -> str:
         lines = [*_record(s.contact), texts.status_line(s.card, now)]
         if s.contact.dispatch_note:
             lines.append(_("Handed back: {note}").format(note=escape(s.contact.dispatch_note)))
+        lines += record_texts.full_lines(s.contact, s.card.milestones, timezone)
         lines += _suspects(s)
         if Action.DISPATCH in s.actions and s.contact.status is Status.NEW:
             lines += ["", texts.suggestions(s.card, now)]  # what the offer buttons stand on
@@ -68,7 +69,8 @@ def timeline(s: Screen, timezone: str) -> list[str]:
         lines.append(ngettext("… {n} earlier event", "… {n} earlier events",
                               s.timeline.earlier).format(n=s.timeline.earlier))
     for e in s.timeline.events:
-        lines.append(f"{labels.moment(e.at, timezone)} · {event(e, s, s.card.areas)}")
+        line = record_texts.event(e, _name(s, e.actor_id), timezone) if s.full else None
+        lines.append(f"{labels.moment(e.at, timezone)} · {line or event(e, s, s.card.areas)}")
     return lines
 
 

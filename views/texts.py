@@ -13,7 +13,7 @@ from domain.offers import Offer, OfferStatus, Release
 from domain.roles import Role
 from services.cards import CardView
 from services.matching import Explanation
-from views import labels
+from views import labels, record_texts
 
 TEXT_LIMIT = 4000  # Telegram refuses messages over 4096 characters
 #: A card counts the wait only while the contact waits for someone to take it.
@@ -48,6 +48,7 @@ def card(view: CardView, now: datetime) -> str:
     if contact.dispatch_note:
         lines.append(_dispatch_note(view))
     lines.append(status_line(view, now))
+    lines += record_texts.card_lines(contact, view.milestones, now)
     declines = [o for o in view.offers if o.status is OfferStatus.DECLINED]
     if declines:
         lines.append(_("Declined: {list}").format(list=", ".join(

@@ -118,6 +118,9 @@ def contact_from_row(row: ContactRow) -> Contact:
         update_requested_by=row.update_requested_by,
         card_held=row.card_held,
         batch_id=row.batch_id,
+        meeting_at=_utc(row.meeting_at),
+        meeting_place=row.meeting_place,
+        stage_note=row.stage_note,
     )
 
 

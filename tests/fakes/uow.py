@@ -29,6 +29,7 @@ from domain.identity import IdentityKeys, keys_for
 from domain.matching import Candidate, MatchPolicy
 from domain.members import Member, NotifyMode, Profile
 from domain.merge import MergeRecord
+from domain.milestones import Milestone, Reached
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.outbox import Enqueue
 from domain.reliability import HISTORY, AnsweredOffer, Track, build_track
@@ -107,6 +108,7 @@ class Tables:
     batches: dict[int, Batch] = field(default_factory=dict)
     web_forms: dict[int, WebForm] = field(default_factory=dict)
     form_counts: dict[tuple[int, datetime], tuple[int, int]] = field(default_factory=dict)
+    milestones: list[Reached] = field(default_factory=list)
     last_id: int = 0  # one sequence for every table is enough here
 
     def next_id(self) -> int:
@@ -638,6 +640,32 @@ class FakeWebForms(_Repository):
         return [found[slug] for slug in sorted(found)]
 
 
+class FakeMilestones(_Repository):
+    async def of(self, contact_id: int) -> list[Reached]:
+        return [r for r in self.t.milestones if r.contact_id == contact_id]
+
+    async def tick(self, contact_id: int, milestone: Milestone, at: datetime,
+                   by: int | None) -> None:
+        if any(r.milestone is milestone for r in await self.of(contact_id)):
+            raise ValueError("unique constraint: contact_id, milestone")
+        self.t.milestones.append(Reached(contact_id, milestone, at, by))
+
+    async def untick(self, contact_id: int, milestone: Milestone) -> bool:
+        kept = [r for r in self.t.milestones
+                if (r.contact_id, r.milestone) != (contact_id, milestone)]
+        gone = len(kept) < len(self.t.milestones)
+        self.t.milestones = kept
+        return gone
+
+    async def reached(self, period: Period, holder_id: int | None = None) -> dict[Milestone, int]:
+        counts: dict[Milestone, int] = {}
+        for r in self.t.milestones:
+            held = holder_id is None or self.t.contacts[r.contact_id].assignee_id == holder_id
+            if held and period.start <= r.reached_at < period.end:
+                counts[r.milestone] = counts.get(r.milestone, 0) + 1
+        return counts
+
+
 class NotInTheFake:
     """A repository the fake does not have: test that use case on storage (tests/storage)."""
 
@@ -666,6 +694,7 @@ class FakeUnitOfWork:
         self.tracks = FakeTracks(self)
         self.duplicates = FakeDuplicates(self)
         self.web_forms = FakeWebForms(self)
+        self.milestones = FakeMilestones(self)
         self.invites: Any = NotInTheFake("invites")
         self.reports: Any = NotInTheFake("reports")
         self.conversations: Any = NotInTheFake("conversations")
