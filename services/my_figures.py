@@ -33,6 +33,7 @@ async def my_figures(uow: UnitOfWork, actor: Member | None, now: datetime) -> My
     holding = len(await uow.contacts.assigned_to(actor.id, LOAD_STATUSES))
     counts = await uow.reports.progress(actor.id, now - PROGRESS_PERIOD)
     progress = Progress(*counts, target=await uow.settings.target(actor.id))
-    reached = await uow.milestones.reached(Period(now - PROGRESS_PERIOD, now), actor.id)
+    up_to_now = Period(now - PROGRESS_PERIOD, now + timedelta(microseconds=1))  # end exclusive
+    reached = await uow.milestones.reached(up_to_now, actor.id)
     await uow.commit()
     return MyFigures(actor, track, holding, progress, reached)
