@@ -80,8 +80,10 @@ from domain.errors import (
     UnknownPlaces,
 )
 from domain.match_settings import MatchPolicy
+from domain.meetings import NoteKind
 from domain.matching import Candidate, Exclusion, Reason, Suggestion, Verdict
 from domain.members import Availability, Gender, Member, Profile
+from domain.milestones import Milestone, Reached
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.reliability import Track
 from domain.reports import (
@@ -182,6 +184,9 @@ def card(status: Status = Status.NEW, offers: tuple[Offer, ...] = (DECLINED,),
     return CardView(**values)
 
 
+MILESTONES_SEEN = (Reached(12, Milestone.READS_BIBLE, AGO, 2), Reached(12, Milestone.IN_GROUP, NOW, 1))
+MET_WITH_RECORD = contact(Status.MET, assignee_id=2, meeting_at=AGO, meeting_place="Café <Lviv>",
+                          stage_note="Good <talk>")
 CARDS = [
     card(),
     card(nearest=(SUGGESTION,), contact=contact(area_key=None)),  # unknown place, unserved
@@ -198,6 +203,11 @@ CARDS = [
                                   released_at=AGO), ACCEPTED), assignee=ANNA,
          contact=contact(Status.REACHED, assignee_id=2, update_requested_at=AGO,
                          update_requested_by=1)),
+    # a meeting coming and one passed, with faith milestones
+    card(Status.MEETING_SCHEDULED, (ACCEPTED,), assignee=ANNA, milestones=MILESTONES_SEEN,
+         contact=contact(Status.MEETING_SCHEDULED, assignee_id=2, meeting_at=NOW + timedelta(days=2))),
+    card(Status.MEETING_SCHEDULED, (ACCEPTED,), assignee=ANNA, milestones=MILESTONES_SEEN[:1],
+         contact=contact(Status.MEETING_SCHEDULED, assignee_id=2, meeting_at=AGO)),
     # back in dispatch because its holder left the team: the bot's own note
     card(offers=(replace(ACCEPTED, release=Release.LEFT, released_at=AGO),),
          contact=contact(dispatch_note="Anna left the team; was at stage reached")),
@@ -321,6 +331,10 @@ EVENTS = (
         ("escalate", None), ("escalation:reassign", 1), ("escalation:remind", 3),
         ("escalation:more_time", 1), ("auto_handover", None), ("auto_close", None),
         ("no_answer_close", None), ("reassign", 1), ("ask_update", 1), ("message_holder", 3), ("leaver", 9))),
+    Event(moment(9), "meeting", 2, None, (NOW + timedelta(days=2)).isoformat()),
+    *(Event(moment(9), kind.value, 2, None, "a <line>") for kind in NoteKind),
+    Event(moment(9), "milestone", 1, None, "reads_bible"),
+    Event(moment(9), "milestone_off", 2, None, "baptized"),
 )
 
 
@@ -640,6 +654,24 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "language_texts.only_admins": [()],
     "language_texts.team_set": [("ru",)],
     "language_texts.unknown": [("<pl>",)],
+    # the seeker's record
+    "keyboards.meeting_days": [(12, [NOW.date() + timedelta(days=i) for i in range(7)])],
+    "keyboards.meeting_hours": [(12, NOW.date())],
+    "keyboards.milestones": [(12, list(MILESTONES_SEEN)), (12, [])],
+    "keyboards.skip": [(12,)],
+    "labels.date_in": [(NOW, "Europe/Kyiv")],
+    "labels.milestone": [(m,) for m in Milestone],
+    "labels.weekday": [(NOW.date(),)],
+    "record_texts.ask_day": [(contact(),)],
+    "record_texts.ask_hour": [(12, "Sat 28 Nov")],
+    "record_texts.ask_note": [(contact(), kind) for kind in NoteKind],
+    "record_texts.card_lines": [(MET_WITH_RECORD, MILESTONES_SEEN, NOW)],
+    "record_texts.full_lines": [(MET_WITH_RECORD, MILESTONES_SEEN, "Europe/Kyiv"),
+                                (contact(), (), "UTC")],
+    "record_texts.event": [(e, "Anna", "Europe/Kyiv") for e in EVENTS[-6:]],
+    "record_texts.meeting_saved": [(MET_WITH_RECORD, "America/New_York")],
+    "record_texts.milestones_menu": [(MET_WITH_RECORD, list(MILESTONES_SEEN), "Europe/Kyiv")],
+    "report_texts.milestones": [({Milestone.BELIEVES: 2, Milestone.IN_GROUP: 1},)],
 }
 
 
