@@ -11,7 +11,7 @@ from services import followup, holding, milestones
 from tests.unit.test_holding import LATER, NOW, World, world  # noqa: F401
 
 
-async def test_milestones_are_for_the_holder_dispatchers_and_admins(world: World) -> None:
+async def test_milestones_are_for_the_holder_dispatchers_and_admins(world: World) -> None:  # noqa: F811 (the fixture)
     contact_id, _ = await world.held_by(world.max)
     for who in (world.max, world.boss, world.admin):
         async with world.db.uow() as uow:
@@ -29,7 +29,7 @@ async def test_milestones_are_for_the_holder_dispatchers_and_admins(world: World
             await milestones.toggle(uow, world.boss, contact_id, Milestone.BAPTIZED, LATER)
 
 
-async def test_a_meeting_and_a_line_only_from_the_holder_in_that_stage(world: World) -> None:
+async def test_a_meeting_and_a_line_only_from_the_holder_in_that_stage(world: World) -> None:  # noqa: F811 (the fixture)
     contact_id, _ = await world.held_by(world.max)
     async with world.db.uow() as uow:
         await followup.set_stage(uow, world.max, contact_id, Status.MEETING_SCHEDULED, NOW)
