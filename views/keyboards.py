@@ -290,7 +290,7 @@ def _screen_dispatch(screen: Screen) -> InlineKeyboardBuilder:
     """The card's own buttons, as a dispatcher has them on the team card."""
     kb = _dispatch_buttons(screen.card)
     _duplicate_buttons(kb, screen.card)
-    if screen.contact.is_held:
+    if screen.contact.is_held and screen.full:  # the menu names the seeker: in private
         kb.row(InlineKeyboardButton(text=_("✝ Milestones"), callback_data=Milestones(
             contact_id=screen.contact.id).pack()))
     return kb
