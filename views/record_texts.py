@@ -48,22 +48,32 @@ def full_lines(contact: Contact, reached: tuple[Reached, ...], timezone: str) ->
     return lines
 
 
-def event(e: Event, who: str, timezone: str) -> str | None:
-    """A timeline line for the record's own audit actions; None for any other action."""
+def event(e: Event, who: str, timezone: str, full: bool = True) -> str | None:
+    """A timeline line for the record's own audit actions; None for any other action. A
+    card-level screen (`full` False) says that a line was added, not what it says."""
     value = str(e.after or "")
     if e.kind == "meeting":
         return _("meeting set for {when} ({who})").format(
             when=labels.moment(datetime.fromisoformat(value), timezone), who=who)
-    if e.kind in (NoteKind.NOTE, NoteKind.RESULT, NoteKind.PLACE):
-        return {NoteKind.NOTE: _("note: {text} ({who})"),
-                NoteKind.RESULT: _("result: {text} ({who})"),
-                NoteKind.PLACE: _("meeting place: {text} ({who})")}[NoteKind(e.kind)].format(
-            text=escape(value), who=who)
+    if e.kind in NoteKind._value2member_map_:
+        return _line(NoteKind(e.kind), value if full else None, who)
     if e.kind in ("milestone", "milestone_off") and value in Milestone._value2member_map_:
         words = _("✝ {milestone} ({who})") if e.kind == "milestone" else \
             _("✝ {milestone} taken back ({who})")
         return words.format(milestone=labels.milestone(Milestone(value)), who=who)
     return None
+
+
+def _line(kind: NoteKind, text: str | None, who: str) -> str:
+    """A note, a place or a result: what it says, or only that it was added."""
+    if text is None:
+        return {NoteKind.NOTE: _("note added ({who})"),
+                NoteKind.RESULT: _("meeting result added ({who})"),
+                NoteKind.PLACE: _("meeting place added ({who})")}[kind].format(who=who)
+    return {NoteKind.NOTE: _("note: {text} ({who})"),
+            NoteKind.RESULT: _("result: {text} ({who})"),
+            NoteKind.PLACE: _("meeting place: {text} ({who})")}[kind].format(
+        text=escape(text), who=who)
 
 
 def ask_note(contact: Contact, kind: NoteKind) -> str:

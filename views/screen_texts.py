@@ -69,7 +69,7 @@ def timeline(s: Screen, timezone: str) -> list[str]:
         lines.append(ngettext("… {n} earlier event", "… {n} earlier events",
                               s.timeline.earlier).format(n=s.timeline.earlier))
     for e in s.timeline.events:
-        line = record_texts.event(e, _name(s, e.actor_id), timezone) if s.full else None
+        line = record_texts.event(e, _name(s, e.actor_id), timezone, s.full)
         lines.append(f"{labels.moment(e.at, timezone)} · {line or event(e, s, s.card.areas)}")
     return lines
 

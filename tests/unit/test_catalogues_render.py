@@ -668,7 +668,8 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "record_texts.card_lines": [(MET_WITH_RECORD, MILESTONES_SEEN, NOW)],
     "record_texts.full_lines": [(MET_WITH_RECORD, MILESTONES_SEEN, "Europe/Kyiv"),
                                 (contact(), (), "UTC")],
-    "record_texts.event": [(e, "Anna", "Europe/Kyiv") for e in EVENTS[-6:]],
+    "record_texts.event": [(e, "Anna", "Europe/Kyiv", full) for e in EVENTS[-6:]
+                           for full in (True, False)],
     "record_texts.meeting_saved": [(MET_WITH_RECORD, "America/New_York")],
     "record_texts.milestones_menu": [(MET_WITH_RECORD, list(MILESTONES_SEEN), "Europe/Kyiv")],
     "report_texts.milestones": [({Milestone.BELIEVES: 2, Milestone.IN_GROUP: 1},)],
