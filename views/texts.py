@@ -191,16 +191,21 @@ def offer_question(contact: Contact, days: int) -> str:
         who=summary(contact.details), days=days)
 
 
-def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
-    """Full details: only ever sent to the multiplier who accepted. Times in their own zone.
-    Without an accepted offer on this record (a merge handed it over) there is no deadline."""
-    d = contact.details
-    rows = [
+def detail_rows(d: ContactDetails) -> list[tuple[str, str | None]]:
+    """Every detail of a record, labelled: for those who may read the full record only."""
+    return [
         (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
         (_("E-mail"), d.email), (_("Gender"), labels.gender(d.gender)),
         (_("Language"), labels.language(d.language)), (_("Area"), d.area),
         (_("Source"), d.source), (_("Notes"), d.notes),
     ]
+
+
+def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
+    """Full details: only ever sent to the multiplier who accepted. Times in their own zone.
+    Without an accepted offer on this record (a merge handed it over) there is no deadline."""
+    d = contact.details
+    rows = detail_rows(d)
     lines = [f"<b>#{contact.id} {escape(d.name)}</b>"]
     if offer is not None:
         accepted = offer.answered_at or offer.created_at

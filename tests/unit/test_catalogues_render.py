@@ -536,6 +536,7 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "keyboards.stages": [(12, s) for s in (Status.ACCEPTED, Status.MET)],
     "keyboards.escalation": [(12,)],
     "keyboards.open_cards": [([12, 13],)],
+    "texts.detail_rows": [(contact().details,)],
     "keyboards.reassign_confirm": [(12, 2, "Anna <A>")],
     "keyboards.held_close": [(12, 2)],
     "keyboards.ask_without_note": [(12, 2)],
