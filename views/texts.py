@@ -165,6 +165,14 @@ def explanation(e: Explanation, now: datetime) -> str:
     return fit("\n".join(lines))
 
 
+def undispatched_alarm(contact: Contact, hours: int) -> str:
+    """The team chat's one alarm for a seeker nobody dispatched (summary only: a group)."""
+    return ngettext(
+        "⏰ Nobody has dispatched #{id} {who}: waiting longer than {n} hour (quiet hours not counted).",
+        "⏰ Nobody has dispatched #{id} {who}: waiting longer than {n} hours (quiet hours not counted).",
+        hours).format(id=contact.id, who=summary(contact.details), n=hours)
+
+
 def auto_handover(view: CardView, why: str) -> str:
     """Auto-dispatch gives up: the dispatchers get the contact with its offer history."""
     reason = {

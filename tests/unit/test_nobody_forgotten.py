@@ -1,0 +1,102 @@
+"""The pure rules behind issue 17's dispatch half: waiting time that counts (quiet hours
+skipped, across midnight and DST), what an operator hears about their seekers, the days
+an offer may promise."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.errors import InvalidInput
+from domain.match_settings import apply_setting
+from domain.matching import MatchPolicy
+from domain.offers import DAY_CHOICES, offer_days
+from domain.outcomes import ACTIONS, Event, Outcome, event
+from domain.timing import counted_wait_ends
+
+KYIV = ZoneInfo("Europe/Kyiv")
+QUIET = (time(21), time(8))
+SIX = timedelta(hours=6)
+
+
+def kyiv(*args: int) -> datetime:
+    return datetime(*args, tzinfo=KYIV).astimezone(UTC)
+
+
+def test_without_quiet_hours_the_wait_is_the_clock() -> None:
+    since = kyiv(2026, 11, 26, 20, 0)
+    assert counted_wait_ends(since, SIX, KYIV, None) == since + SIX
+    assert counted_wait_ends(since, SIX, KYIV, (time(21), time(21))) == since + SIX
+
+
+def test_the_night_does_not_count_across_midnight() -> None:
+    """Entered at 20:00: one hour before 21:00, five after 08:00 -> 13:00 the next day."""
+    assert counted_wait_ends(kyiv(2026, 11, 26, 20, 0), SIX, KYIV, QUIET) == kyiv(2026, 11, 27, 13, 0)
+
+
+def test_entered_during_quiet_hours_counts_from_their_end() -> None:
+    assert counted_wait_ends(kyiv(2026, 11, 26, 23, 30), SIX, KYIV, QUIET) == kyiv(2026, 11, 27, 14, 0)
+    assert counted_wait_ends(kyiv(2026, 11, 27, 3, 0), SIX, KYIV, QUIET) == kyiv(2026, 11, 27, 14, 0)
+
+
+def test_a_day_time_wait_never_meets_the_night() -> None:
+    assert counted_wait_ends(kyiv(2026, 11, 26, 9, 0), SIX, KYIV, QUIET) == kyiv(2026, 11, 26, 15, 0)
+
+
+def test_a_long_wait_skips_every_night() -> None:
+    """13 counted hours a day (08:00-21:00): 26 hours end at the second day's 21:00."""
+    ends = counted_wait_ends(kyiv(2026, 11, 26, 8, 0), timedelta(hours=26), KYIV, QUIET)
+    assert ends == kyiv(2026, 11, 27, 21, 0)
+
+
+def test_dst_nights_are_shorter_or_longer_in_utc_but_the_same_on_the_wall() -> None:
+    """Kyiv springs forward on 29 March 2026 and falls back on 25 October 2026."""
+    assert counted_wait_ends(kyiv(2026, 3, 28, 20, 0), SIX, KYIV, QUIET) == kyiv(2026, 3, 29, 13, 0)
+    assert counted_wait_ends(kyiv(2026, 10, 24, 20, 0), SIX, KYIV, QUIET) == kyiv(2026, 10, 25, 13, 0)
+    # the UTC length of those nights differs by the hour gained or lost
+    spring = kyiv(2026, 3, 29, 13, 0) - kyiv(2026, 3, 28, 20, 0)
+    autumn = kyiv(2026, 10, 25, 13, 0) - kyiv(2026, 10, 24, 20, 0)
+    assert autumn - spring == timedelta(hours=2)
+
+
+def test_quiet_hours_within_one_day() -> None:
+    """Quiet 12:00-14:00 (a siesta), not spanning midnight."""
+    assert counted_wait_ends(kyiv(2026, 11, 26, 10, 0), SIX, KYIV, (time(12), time(14))) == \
+        kyiv(2026, 11, 26, 18, 0)
+
+
+def test_contact_events_become_outcomes() -> None:
+    assert event("offer", '"offered"') == Event(Outcome.OFFERED)
+    assert event("auto_offer", None) == Event(Outcome.OFFERED)
+    assert event("assign", '"accepted"') == Event(Outcome.ACCEPTED)
+    assert event("stage", '"met"') == Event(Outcome.STAGE, "met")
+    assert event("close:spam", '"closed"') == Event(Outcome.CLOSED, "spam")
+    assert event("auto_close", '"closed"') == Event(Outcome.CLOSED, "no_response")
+    assert event("hand_back", '"new"') == Event(Outcome.HANDED_BACK)
+    assert event("declined", '"new"') == Event(Outcome.BACK_IN_DISPATCH)
+    assert event("merged_into", '{"keeper": 3}') == Event(Outcome.MERGED, "3")
+
+
+def test_what_is_not_news_for_an_operator_is_left_out() -> None:
+    assert event("edit", "{}") is None
+    assert event("stage", '"no such stage"') is None
+    assert event("stage", "not json") is None
+    assert event("merged_into", '"odd"') == Event(Outcome.MERGED, "")
+    assert "edit" not in ACTIONS and "stage" in ACTIONS
+
+
+def test_an_offers_days_are_the_default_or_a_choice_from_the_list() -> None:
+    assert offer_days(0, 2) == 2
+    for days in DAY_CHOICES:
+        assert offer_days(days, 2) == days
+    for forged in (4, 6, 30, -1):
+        with pytest.raises(InvalidInput):
+            offer_days(forged, 2)
+
+
+def test_an_admin_sets_the_teams_default_days() -> None:
+    assert apply_setting(MatchPolicy(), "offer_days", "3").offer_days == 3
+    assert apply_setting(MatchPolicy(offer_days=3), "offer_days", "0").offer_days == 0
+    for bad in ("31", "x", "-1"):
+        with pytest.raises(InvalidInput):
+            apply_setting(MatchPolicy(), "offer_days", bad)
