@@ -7,12 +7,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.contacts import Contact, ContactDetails
+from domain.delivery import Purpose
 from domain.errors import InvalidInput
 from domain.match_settings import apply_setting
 from domain.matching import MatchPolicy
 from domain.offers import DAY_CHOICES, offer_days
 from domain.outcomes import ACTIONS, Event, Outcome, event
+from domain.members import Member
+from domain.roles import Role
+from domain.settings import TEAM_CHAT
 from domain.timing import counted_wait_ends
+from services import digests, undispatched
+from services.notify import Quiet
+from tests.fakes.uow import FakeDatabase
 
 KYIV = ZoneInfo("Europe/Kyiv")
 QUIET = (time(21), time(8))
@@ -100,3 +108,67 @@ def test_an_admin_sets_the_teams_default_days() -> None:
     for bad in ("31", "x", "-1"):
         with pytest.raises(InvalidInput):
             apply_setting(MatchPolicy(), "offer_days", bad)
+
+
+# ---------------------------------------------------------------- the use cases, on the fake
+
+
+def _alarm(locale: str, contact: Contact, hours: int) -> tuple[str, str | None]:
+    """The team's locale ('' : the deployment's default), the contact, the hours."""
+    return f"[{locale}] #{contact.id} waited {hours} h", None
+
+
+async def _waiting_contact(db: FakeDatabase, operator: Member) -> Contact:
+    async with db.uow() as uow:
+        await uow.settings.set(TEAM_CHAT, "-100")
+        contact = await uow.contacts.add(ContactDetails(name="Maria", area="Podil"),
+                                         operator.id, NOON)
+        await uow.commit()
+    return contact
+
+
+NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+NO_QUIET = Quiet(None, None, "UTC")
+
+
+async def test_one_alarm_per_contact_however_often_the_job_runs() -> None:
+    db = FakeDatabase()
+    async with db.uow() as uow:
+        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
+        await uow.commit()
+    contact = await _waiting_contact(db, oper)
+    async with db.uow() as uow:
+        assert await undispatched.due(uow, SIX, NO_QUIET, NOON + timedelta(hours=5)) == []
+    later = NOON + SIX
+    for _ in range(2):
+        async with db.uow() as uow:
+            for due in await undispatched.due(uow, SIX, NO_QUIET, later):
+                assert await undispatched.raise_alarm(uow, due, 6, later, _alarm)
+    async with db.uow() as uow:  # a stale read of the contact cannot raise it twice either
+        await undispatched.raise_alarm(uow, contact, 6, later, _alarm)
+    alarms = [r for r in db.committed.outbox if r.purpose == Purpose.ALARM]
+    assert [(r.chat_id, r.message.text) for r in alarms] == [(-100, f"[] #{contact.id} waited 6 h")]
+    stored = db.committed.contacts[contact.id]
+    assert stored.undispatched_alarm_at == later
+    async with db.uow() as uow:  # still listed for the digests while it waits
+        assert [c.id for c in await undispatched.forgotten(uow, SIX, NO_QUIET, later)] == \
+            [contact.id]
+
+
+async def test_an_operator_reads_only_their_own_seekers_news() -> None:
+    db = FakeDatabase()
+    async with db.uow() as uow:
+        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
+        other = await uow.members.add(3002, "Ola", None, {Role.OPERATOR}, NOON)
+        await uow.commit()
+    mine = await _waiting_contact(db, oper)
+    theirs = await _waiting_contact(db, other)
+    async with db.uow() as uow:
+        for contact in (mine, theirs):
+            await uow.audit.record(NOON, None, "contact", contact.id, "offer", "new", "offered")
+        await uow.audit.record(NOON, None, "contact", mine.id, "edit", None, {})
+        await uow.commit()
+    async with db.uow() as uow:
+        d = await digests.for_operator(uow, oper, NOON - timedelta(minutes=1))
+    assert [(c.id, events) for c, events in d.news] == [(mine.id, [Event(Outcome.OFFERED)])]
+    assert digests.wants_operator_digest(oper)
