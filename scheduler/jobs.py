@@ -75,6 +75,12 @@ async def undispatched_alarms(ctx: JobContext) -> None:
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         due = await undispatched.due(uow, timedelta(hours=hours), ctx.quiet, now)
+    if len(due) > undispatched.BURST:
+        async with ctx.uow() as uow:
+            with ctx.texts():
+                await undispatched.raise_together(uow, due, hours, now,
+                                                  for_reader(_undispatched_alarms))
+        return
     for contact in due:
         async with ctx.uow() as uow:
             with ctx.texts():
@@ -85,6 +91,10 @@ async def undispatched_alarms(ctx: JobContext) -> None:
 def _undispatched_alarm(contact: Contact, hours: int) -> tuple[str, str | None]:
     return (texts.undispatched_alarm(contact, hours),
             keyboards.open_contact(contact.id).model_dump_json())
+
+
+def _undispatched_alarms(contacts: list[Contact], hours: int) -> tuple[str, str | None]:
+    return texts.undispatched_alarms(contacts, hours), None
 
 
 async def conversation_statuses(ctx: JobContext) -> None:

@@ -46,6 +46,11 @@ async def due(uow: UnitOfWork, limit: timedelta, quiet: notify.Quiet,
 
 #: The team chat's alarm in its language: (locale, contact, hours) -> (text, markup JSON).
 ComposeAlarm = Callable[[str, Contact, int], tuple[str, str | None]]
+#: One alarm for many at once (an import nobody dispatched): (locale, contacts, hours).
+ComposeAlarms = Callable[[str, list[Contact], int], tuple[str, str | None]]
+
+#: More contacts than this due in one run get one alarm together, not one message each.
+BURST = 5
 
 
 @use_case
@@ -53,14 +58,35 @@ async def raise_alarm(uow: UnitOfWork, contact: Contact, hours: int, now: dateti
                       compose: ComposeAlarm) -> bool:
     """The one alarm for this contact, if it still waits for dispatch; the mark and the
     message in one transaction (the dedupe key holds even against a second job run)."""
-    if not await uow.contacts.transition(contact.id, [contact.status], contact.status,
-                                         undispatched_alarm_at=now):
+    if not await _mark(uow, contact, hours, now):
         return False
-    await uow.audit.record(now, None, "contact", contact.id, "undispatched_alarm", None,
-                           str(hours))
     text, markup = compose(await languages.of_team(uow), contact, hours)
     await notify.to_team(uow, text, now, reply_markup=markup, purpose=Purpose.ALARM,
                          dedupe_key=f"undispatched:{contact.id}")
     await uow.commit()
     return True
 
+
+
+@use_case
+async def raise_together(uow: UnitOfWork, contacts: list[Contact], hours: int, now: datetime,
+                         compose: ComposeAlarms) -> int:
+    """Many due at once (a burst of arrivals left waiting): each marked, one message naming
+    them, so the team chat is not flooded. Returns how many were raised."""
+    raised = [c for c in contacts if await _mark(uow, c, hours, now)]
+    if raised:
+        text, markup = compose(await languages.of_team(uow), raised, hours)
+        await notify.to_team(uow, text, now, reply_markup=markup, purpose=Purpose.ALARM,
+                             dedupe_key=f"undispatched:{raised[0].id}+{len(raised)}")
+    await uow.commit()
+    return len(raised)
+
+
+async def _mark(uow: UnitOfWork, contact: Contact, hours: int, now: datetime) -> bool:
+    """The contact's one alarm, recorded if it still waits as it was read."""
+    if not await uow.contacts.transition(contact.id, [contact.status], contact.status,
+                                         undispatched_alarm_at=now):
+        return False
+    await uow.audit.record(now, None, "contact", contact.id, "undispatched_alarm", None,
+                           str(hours))
+    return True

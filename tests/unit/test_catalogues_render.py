@@ -483,6 +483,7 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "digest_texts.operator": [(OPERATOR_DIGEST,)],
     "digest_texts.outcome": [(e,) for e in OUTCOMES],
     "texts.undispatched_alarm": [(contact(), n) for n in COUNTS],
+    "texts.undispatched_alarms": [([contact()] * n, 6) for n in (1, 6, 25)],
     "report_texts.auto_name": [()],
     "report_texts.period_label": [(REPORT, ZoneInfo("Europe/Kyiv")),
                                   (ONE_DAY_REPORT, ZoneInfo("Europe/Kyiv"))],

@@ -172,3 +172,24 @@ async def test_an_operator_reads_only_their_own_seekers_news() -> None:
         d = await digests.for_operator(uow, oper, NOON - timedelta(minutes=1))
     assert [(c.id, events) for c, events in d.news] == [(mine.id, [Event(Outcome.OFFERED)])]
     assert digests.wants_operator_digest(oper)
+
+
+def _alarms(locale: str, contacts: list[Contact], hours: int) -> tuple[str, str | None]:
+    return " ".join(f"#{c.id}" for c in contacts), None
+
+
+async def test_a_burst_left_waiting_gets_one_alarm_together() -> None:
+    db = FakeDatabase()
+    async with db.uow() as uow:
+        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
+        await uow.commit()
+    contacts = [await _waiting_contact(db, oper) for _ in range(undispatched.BURST + 2)]
+    later = NOON + SIX
+    async with db.uow() as uow:
+        due = await undispatched.due(uow, SIX, NO_QUIET, later)
+    async with db.uow() as uow:
+        assert await undispatched.raise_together(uow, due, 6, later, _alarms) == len(contacts)
+    async with db.uow() as uow:  # a second run finds nothing left to raise
+        assert await undispatched.due(uow, SIX, NO_QUIET, later) == []
+    alarms = [r.message.text for r in db.committed.outbox if r.purpose == Purpose.ALARM]
+    assert alarms == [" ".join(f"#{c.id}" for c in contacts)]
