@@ -138,20 +138,20 @@ async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
 @use_case
 async def for_operator(uow: UnitOfWork, member: Member, since: datetime) -> OperatorDigest:
     """Every contact event since `since` on the seekers `member` entered, in order."""
-    d = OperatorDigest()
     mine: dict[int, tuple[Contact, list[Event]]] = {}
+    others: set[int] = set()
     for row in await uow.audit.recent("contact", ACTIONS, since):
         happened = event(row.action, row.after)
-        if happened is None:
+        if happened is None or row.entity_id in others:
             continue
         if row.entity_id not in mine:
             contact = await uow.contacts.get(row.entity_id)
             if contact is None or contact.created_by != member.id:
+                others.add(row.entity_id)
                 continue
             mine[row.entity_id] = (contact, [])
         mine[row.entity_id][1].append(happened)
-    d.news = list(mine.values())
-    return d
+    return OperatorDigest(list(mine.values()))
 
 
 def wants_dispatch_digest(member: Member) -> bool:

@@ -104,6 +104,7 @@ async def test_an_operators_digest_tells_what_became_of_their_three_seekers(team
     team.clock.advance(hours=4)  # 17:00: nothing new since, so nothing is sent
     await team.run_jobs()
     assert len(texts_in(team, oper.id, "The seekers you entered")) == 1
+    assert "/notify" in (await oper.ask("/help", contains="Commands:")).text
     await oper.ask("/notify realtime", contains="Saved: realtime")
 
 
