@@ -147,6 +147,8 @@ class ContactRow(Base):
     # Arrived in a burst (domain.bursts): its card waits to be posted (services.card_queue).
     card_held: Mapped[bool] = mapped_column(default=False, server_default=false())
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
+    # Its one "waiting too long for dispatch" alarm (services.undispatched): never raised twice.
+    undispatched_alarm_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class BatchRow(Base):
