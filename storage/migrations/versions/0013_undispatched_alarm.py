@@ -1,7 +1,7 @@
 """nobody forgotten before dispatch: when a contact's one "waiting too long" alarm was raised
 (contacts.undispatched_alarm_at)
 
-Revision ID: 0012a
+Revision ID: 0013
 Revises: 0012
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0012a'
+revision: str = '0013'
 down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
