@@ -94,26 +94,27 @@ def _form(deps: FormDeps, page: Page, status: int = 200, answers: Mapping[str, s
     return _html(form_page.form_page(page, token, answers, errors, notice), status, **headers)
 
 
+def _unavailable(page: Page | None) -> web.Response | None:
+    """No such form, or one paused or closed: the polite page instead of the form."""
+    if page is None:
+        return _html(form_page.not_found_page(), 404)
+    if not page.open:
+        return _html(form_page.closed_page())
+    return None
+
+
 async def show_form(request: web.Request) -> web.Response:
     deps = request.app[FORMS]
     page = await _page(deps, request.match_info["slug"])
     with _speaking(deps, request, page):
-        if page is None:
-            return _html(form_page.not_found_page(), 404)
-        if not page.open:
-            return _html(form_page.closed_page())
-        return _form(deps, page)
+        return _unavailable(page) or _form(deps, page)
 
 
 async def submit_form(request: web.Request) -> web.Response:
     deps = request.app[FORMS]
     page = await _page(deps, request.match_info["slug"])
     with _speaking(deps, request, page):
-        if page is None:
-            return _html(form_page.not_found_page(), 404)
-        if not page.open:
-            return _html(form_page.closed_page())
-        return await _take(deps, request, page)
+        return _unavailable(page) or await _take(deps, request, page)
 
 
 async def _take(deps: FormDeps, request: web.Request, page: Page) -> web.Response:

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     nag_interval_hours: int = Field(24, ge=1)
     max_nags: int = Field(2, ge=1)
     auto_close_days: int = Field(14, ge=1)
+    # a contact waiting undispatched this long (quiet hours not counted) is raised once; 0 = off
+    undispatched_alarm_hours: int = Field(6, ge=0)
 
     # seekers who write to the bot
     seeker_greeting: str = ""  # empty = the built-in (translated) greeting

@@ -105,6 +105,8 @@ class Contact:
     #: opens or offers it, or auto-dispatch hands it over (services.card_queue).
     card_held: bool = False
     batch_id: int | None = None  # the arrival batch (an import, a minute of one API key)
+    #: When the team was told it waited too long for dispatch (once per contact, ever).
+    undispatched_alarm_at: datetime | None = None
     #: The follow-up record: the meeting the holder set (UTC) and where, and the short note
     #: (or the meeting's result) that came with the latest stage.
     meeting_at: datetime | None = None

@@ -46,6 +46,7 @@ class MatchPolicy:
     fairness_days: int = 14
     auto_dispatch: bool = False
     auto_tries: int = 3
+    offer_days: int = 0  # the days an offer promises by default; 0: the deployment's OFFER_DAYS
 
 
 class Exclusion(StrEnum):

@@ -4,6 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.errors import InvalidInput
+
+#: The days a dispatcher may choose for one offer with *Offer…* (the card's own offer button
+#: uses the team's default, `/matching offer_days N`, else the deployment's OFFER_DAYS).
+DAY_CHOICES = (1, 2, 3, 5, 7)
+
 
 class OfferStatus(StrEnum):
     PENDING = "pending"
@@ -49,3 +55,13 @@ class Offer:
     def is_open(self, now: datetime) -> bool:
         """Expiry is checked on every press, so a late Yes never wins even before a job runs."""
         return self.status is OfferStatus.PENDING and now < self.expires_at
+
+
+def offer_days(chosen: int, default: int) -> int:
+    """The days an offer promises: the dispatcher's choice (0: none, the default). A choice
+    off the list comes from a forged button and is refused."""
+    if chosen == 0:
+        return default
+    if chosen not in DAY_CHOICES:
+        raise InvalidInput("offer_days")
+    return chosen

@@ -123,16 +123,24 @@ async def message_typed(message: Message, state: FSMContext, member: Member, uow
     await message.answer(holding_texts.sent(held.holder.name))
 
 
-async def reassign(query: CallbackQuery, callback_data: Held, member: Member,
-                   uow: UnitOfWork) -> None:
-    """Asks to confirm on the card itself: taking a seeker away is told to the holder."""
+async def _still_held(query: CallbackQuery, callback_data: Held, member: Member,
+                      uow: UnitOfWork) -> holding.Holding | None:
+    """The holding the button was drawn for, or None (the presser was told why not)."""
     try:
         held = await holding.holding(uow, member, callback_data.contact_id,
                                      callback_data.holder_id)
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
-        return
+        return None
     await query.answer()
+    return held
+
+
+async def reassign(query: CallbackQuery, callback_data: Held, member: Member,
+                   uow: UnitOfWork) -> None:
+    """Asks to confirm on the card itself: taking a seeker away is told to the holder."""
+    if (held := await _still_held(query, callback_data, member, uow)) is None:
+        return
     await edit_pressed(query, reply_markup=keyboards.reassign_confirm(
         held.contact.id, held.holder.id, held.holder.name))
 
@@ -153,13 +161,8 @@ async def reassign_confirmed(query: CallbackQuery, callback_data: Held, member: 
 
 async def close_reasons(query: CallbackQuery, callback_data: Held, member: Member,
                         uow: UnitOfWork) -> None:
-    try:
-        held = await holding.holding(uow, member, callback_data.contact_id,
-                                     callback_data.holder_id)
-    except DomainError as exc:
-        await query.answer(labels.error(exc), show_alert=True)
+    if (held := await _still_held(query, callback_data, member, uow)) is None:
         return
-    await query.answer()
     await edit_pressed(query, reply_markup=keyboards.held_close(held.contact.id, held.holder.id))
 
 

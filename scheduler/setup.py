@@ -16,13 +16,14 @@ from scheduler.jobs import (
     find_missed_duplicates,
     forget_old_updates,
     nag_followups,
+    undispatched_alarms,
 )
 from scheduler.weekly import send_weekly_report
 
 log = logging.getLogger(__name__)
 
 JOBS = (expire_offers, find_missed_duplicates, auto_dispatch, nag_followups, auto_close,
-        conversation_statuses, send_digests, send_weekly_report, forget_old_updates)
+        conversation_statuses, undispatched_alarms, send_digests, send_weekly_report, forget_old_updates)
 
 
 def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:

@@ -53,6 +53,7 @@ async def step(uow: UnitOfWork, contact_id: int, now: datetime, days: int, ttl: 
         await release(uow, contact_id, now)  # a card a burst held back: the team needs it now
         return AutoStep(await changed(uow, contact_id, now), handed_over=why)
     assert best is not None
+    days = view.policy.offer_days or days
     offer = await place_offer(uow, None, contact, best, now, days, ttl, compose)
     return AutoStep(await changed(uow, contact_id, now), offer, best)
 

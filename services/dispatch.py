@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.contacts import CloseReason, Contact, Status
 from domain.delivery import Purpose
-from domain.errors import NoLongerAvailable
+from domain.errors import InvalidInput, NoLongerAvailable
 from domain.lifecycle import (
     OFFERABLE,
     check_can_close,
@@ -17,7 +17,7 @@ from domain.lifecycle import (
 )
 from domain.matching import Candidate
 from domain.members import Member
-from domain.offers import Offer, OfferStatus
+from domain.offers import DAY_CHOICES, Offer, OfferStatus, offer_days
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services import languages
@@ -49,10 +49,13 @@ async def make_offer(
     days: int,
     ttl: timedelta,
     compose: ComposeOffer,
+    chosen_days: int = 0,
 ) -> OfferMade:
     """A dispatcher's offer; it also takes the contact out of auto-dispatch's hands, and
-    posts its card if a burst held it back (the team sees who has what)."""
+    posts its card if a burst held it back (the team sees who has what). `days` is the
+    deployment's default, `chosen_days` the dispatcher's pick with *Offer…* (0: none)."""
     actor = require(actor, *DISPATCH_ROLES)
+    days = offer_days(chosen_days, await team_offer_days(uow, days))
     contact = found(await uow.contacts.get(contact_id), "contact")
     multiplier = found(await uow.members.get(multiplier_id), "member")
     offer = await place_offer(uow, actor.id, contact, multiplier, now, days, ttl, compose)
@@ -60,6 +63,27 @@ async def make_offer(
     card = await changed(uow, contact_id, now)
     await uow.commit()
     return OfferMade(offer, multiplier, card)
+
+
+async def team_offer_days(uow: UnitOfWork, deployment_default: int) -> int:
+    """The team's default days for an offer (`/matching offer_days N`), else the deployment's."""
+    return (await uow.settings.match_policy()).offer_days or deployment_default
+
+
+@use_case
+async def offer_choices(uow: UnitOfWork, actor: Member | None, contact_id: int, days: int,
+                        now: datetime) -> tuple[CardView, list[Candidate]]:
+    """*Offer…* after the dispatcher chose the days: the card and every multiplier to offer
+    to, if the contact still waits and the days are on the list (a forged press is refused)."""
+    contact = await _dispatchable(uow, actor, contact_id)
+    if days not in DAY_CHOICES:
+        raise InvalidInput("offer_days")
+    if contact.status not in OFFERABLE:
+        raise NoLongerAvailable("contact moved on")
+    view = await build_card(uow, contact_id, now)
+    candidates = await uow.members.multiplier_candidates(now)
+    await uow.commit()
+    return view, candidates
 
 
 async def place_offer(

@@ -28,6 +28,7 @@ class Options(Protocol):
     nag_interval_hours: int
     max_nags: int
     auto_close_days: int
+    undispatched_alarm_hours: int
     seeker_greeting: str
     seeker_flood_per_minute: int
     seeker_max_text: int

@@ -152,6 +152,8 @@ class ContactRow(Base):
     meeting_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     meeting_place: Mapped[str] = mapped_column(String(200), default="", server_default="")
     stage_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Its one "waiting too long for dispatch" alarm (services.undispatched): never raised twice.
+    undispatched_alarm_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class MilestoneRow(Base):

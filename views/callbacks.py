@@ -44,6 +44,25 @@ class OfferTo(CallbackData, prefix="offer"):
     member_id: DbId
 
 
+#: Days a button carries (the use case checks them against domain.offers.DAY_CHOICES).
+Days = Annotated[int, Field(ge=0, le=30)]
+
+
+class OfferDays(CallbackData, prefix="od"):
+    """*Offer…* on a card: the days chosen, next the multiplier."""
+
+    contact_id: DbId
+    days: Days
+
+
+class OfferFor(CallbackData, prefix="of"):
+    """An offer for the days the dispatcher chose (OfferTo: the team's default days)."""
+
+    contact_id: DbId
+    member_id: DbId
+    days: Days
+
+
 class CloseAs(CallbackData, prefix="close"):
     contact_id: DbId
     reason: CloseReason
@@ -122,7 +141,7 @@ class ProfileEdit(CallbackData, prefix="pf"):
 
 
 ALL: list[type[CallbackData]] = [
-    CardAction, OfferTo, CloseAs, Withdraw, Answer, Why, Stage, HandBack, InviteRole,
+    CardAction, OfferTo, OfferDays, OfferFor, CloseAs, Withdraw, Answer, Why, Stage, HandBack, InviteRole,
     MemberAction, ProfileEdit,
 ]
 

@@ -114,10 +114,11 @@ def form_page(page: Page, token: str, answers: Mapping[str, str] | None = None,
             parts.append('<p class="hint">'
                          + escape(_("Give at least one way to reach you.")) + "</p>")
     parts.append(_consent(form, answers, problems.get(CONSENT)))
+    send = escape(_("Send"))  # outside the f-string: gettext extraction must see it
     parts.append(f'<div class="hp" aria-hidden="true"><label>Website <input name="{HONEYPOT}" '
                  'tabindex="-1" autocomplete="off"></label></div>'
                  f'<input type="hidden" name="{TOKEN}" value="{escape(token)}">'
-                 f'<button type="submit">{escape(_("Send"))}</button></form>')
+                 f'<button type="submit">{send}</button></form>')
     return _document(heading.strip(), "".join(parts))
 
 

@@ -133,9 +133,10 @@ def embed(form: WebForm, base: str) -> str:
     if not base:
         return no_server()
     url = address(base, form.slug)
+    link = _("Open the form")  # outside the f-string: gettext extraction must see it
     snippet = (f'<iframe src="{url}" title="{form.slug}" loading="lazy" '
                'style="width:100%;max-width:36rem;height:52rem;border:0"></iframe>\n'
-               f'<p><a href="{url}">{_("Open the form")}</a></p>')
+               f'<p><a href="{url}">{link}</a></p>')
     return "\n".join([
         _("<b>{slug}</b>: link for ads and messages:").format(slug=escape(form.slug)),
         escape(url), "",

@@ -30,6 +30,9 @@ def help_text(member: Member | None) -> str:
                   _("/supply — waiting seekers vs free multipliers, per area and language"),
                   _("/map 12 Podil — put a contact's place on the map"),
                   _("/report — the last 7 days (or /report 30, or two dates)")]
+    if member.has(Role.OPERATOR) and not member.has(Role.ADMIN, Role.DISPATCHER):
+        lines.append(_("/notify — what became of the seekers you entered: digests at set "
+                       "times, or none (realtime)"))
     if member.has(Role.DISPATCHER) and not member.has(Role.ADMIN):
         lines.append(_("/matching — how contacts are matched (admins change it)"))
     if member.has(Role.MULTIPLIER):

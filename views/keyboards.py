@@ -6,6 +6,7 @@ from datetime import date
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.areas import key_tag
@@ -17,7 +18,7 @@ from domain.members import Gender
 from domain.meetings import MEETING_HOURS
 from domain.merge import Prefer
 from domain.milestones import MILESTONES, Reached
-from domain.offers import DeclineReason
+from domain.offers import DAY_CHOICES, DeclineReason
 from services.cards import CardView
 from services.contact_lists import Listing
 from services.contact_screen import Screen
@@ -44,6 +45,8 @@ from views.callbacks import (
     Milestones,
     MyPage,
     NoteSkip,
+    OfferDays,
+    OfferFor,
     OfferTo,
     OpenCard,
     ShowCard,
@@ -109,10 +112,12 @@ def _dispatch_buttons(view: CardView) -> InlineKeyboardBuilder:
             kb.button(text=_("📍 {area}?").format(area=view.areas.name(key)),
                       callback_data=MapArea(contact_id=contact.id, tag=key_tag(key)))
         kb.button(text=_("Other…"), callback_data=CardAction(action="other", contact_id=contact.id))
+        kb.button(text=_("Offer for… days"),
+                  callback_data=CardAction(action="days", contact_id=contact.id))
         kb.button(text=_("Why not…?"), callback_data=CardAction(action="why", contact_id=contact.id))
         kb.button(text=_("Hold"), callback_data=CardAction(action="hold", contact_id=contact.id))
         kb.button(text=_("Close…"), callback_data=CardAction(action="close", contact_id=contact.id))
-        kb.adjust(*([1] * len(view.suggestions)), *([len(guesses)] if guesses else []), 2, 2)
+        kb.adjust(*([1] * len(view.suggestions)), *([len(guesses)] if guesses else []), 2, 3)
     elif contact.status is Status.OFFERED and view.pending_offer:
         kb.button(text=_("Withdraw offer"), callback_data=Withdraw(offer_id=view.pending_offer.id))
     elif contact.status is Status.ON_HOLD:
@@ -163,18 +168,32 @@ def ask_without_note(contact_id: int, holder_id: int) -> InlineKeyboardMarkup:
 
 
 def other(contact_id: int, candidates: list[Candidate], declined: set[int],
-          reassigned: frozenset[int] = frozenset()) -> InlineKeyboardMarkup:
+          reassigned: frozenset[int] = frozenset(), days: int = 0) -> InlineKeyboardMarkup:
     """Every active multiplier: the dispatcher may know better than the ranking (✋ declined;
-    those reassigned away from this seeker, whom the ranking leaves out, say so)."""
+    those reassigned away from this seeker, whom the ranking leaves out, say so). With
+    `days` (chosen with *Offer…*) each button offers for that many days."""
     kb = InlineKeyboardBuilder()
     for c in candidates:
         mark = "✋ " if c.member.id in declined else ""
         text = f"{mark}{c.member.name} ({c.load}/{c.member.profile.capacity})"
         if c.member.id in reassigned:
             text += " · " + _("reassigned away")
-        kb.button(text=text, callback_data=OfferTo(contact_id=contact_id, member_id=c.member.id))
+        data = (OfferFor(contact_id=contact_id, member_id=c.member.id, days=days) if days
+                else OfferTo(contact_id=contact_id, member_id=c.member.id))
+        kb.button(text=text, callback_data=data)
     kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
     kb.adjust(2)
+    return kb.as_markup()
+
+
+def offer_days(contact_id: int) -> InlineKeyboardMarkup:
+    """*Offer…*: how many days the multiplier gets to reach the seeker, then whom."""
+    kb = InlineKeyboardBuilder()
+    for days in DAY_CHOICES:
+        kb.button(text=ngettext("{n} day", "{n} days", days).format(n=days),
+                  callback_data=OfferDays(contact_id=contact_id, days=days))
+    kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
+    kb.adjust(len(DAY_CHOICES), 1)
     return kb.as_markup()
 
 
@@ -260,6 +279,14 @@ def escalation(contact_id: int) -> InlineKeyboardMarkup:
     kb.button(text=_("Give more time"),
               callback_data=Escalation(contact_id=contact_id, action="more_time"))
     kb.adjust(3)
+    return kb.as_markup()
+
+
+def open_contact(contact_id: int) -> InlineKeyboardMarkup:
+    """Under a team-chat alarm: the contact's screen (details only in a private chat)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Open #{id}").format(id=contact_id),
+              callback_data=ContactOpen(contact_id=contact_id))
     return kb.as_markup()
 
 

@@ -44,12 +44,7 @@ def screen(s: Screen, timezone: str, now: datetime) -> str:
 def _record(contact: Contact) -> list[str]:
     """Every detail there is (the stage follows in the status line)."""
     d = contact.details
-    rows = [
-        (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
-        (_("E-mail"), d.email), (_("Gender"), labels.gender(d.gender)),
-        (_("Language"), labels.language(d.language)), (_("Area"), d.area),
-        (_("Source"), d.source), (_("Notes"), d.notes),
-    ]
+    rows = texts.detail_rows(d)
     return [f"<b>#{contact.id} {escape(d.name)}</b>",
             *(f"{label}: {escape(str(value))}" for label, value in rows if value)]
 

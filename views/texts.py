@@ -166,6 +166,28 @@ def explanation(e: Explanation, now: datetime) -> str:
     return fit("\n".join(lines))
 
 
+def undispatched_alarm(contact: Contact, hours: int) -> str:
+    """The team chat's one alarm for a seeker nobody dispatched (summary only: a group)."""
+    return ngettext(
+        "⏰ Nobody has dispatched #{id} {who}: waiting longer than {n} hour (quiet hours not counted).",
+        "⏰ Nobody has dispatched #{id} {who}: waiting longer than {n} hours (quiet hours not counted).",
+        hours).format(id=contact.id, who=summary(contact.details), n=hours)
+
+
+#: Contacts named in one alarm for many; /queue lists them all.
+ALARM_NAMES = 20
+
+
+def undispatched_alarms(contacts: list[Contact], hours: int) -> str:
+    """One alarm for a burst nobody dispatched: their numbers, then /queue for the rest."""
+    ids = ", ".join(f"#{c.id}" for c in contacts[:ALARM_NAMES])
+    more = "…" if len(contacts) > ALARM_NAMES else ""
+    return ngettext(
+        "⏰ {n} contact has waited for dispatch longer than {hours} h (quiet hours not counted): {ids}{more}. See /queue.",
+        "⏰ {n} contacts have waited for dispatch longer than {hours} h (quiet hours not counted): {ids}{more}. See /queue.",
+        len(contacts)).format(n=len(contacts), hours=hours, ids=ids, more=more)
+
+
 def auto_handover(view: CardView, why: str) -> str:
     """Auto-dispatch gives up: the dispatchers get the contact with its offer history."""
     reason = {
@@ -192,16 +214,21 @@ def offer_question(contact: Contact, days: int) -> str:
         who=summary(contact.details), days=days)
 
 
-def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
-    """Full details: only ever sent to the multiplier who accepted. Times in their own zone.
-    Without an accepted offer on this record (a merge handed it over) there is no deadline."""
-    d = contact.details
-    rows = [
+def detail_rows(d: ContactDetails) -> list[tuple[str, str | None]]:
+    """Every detail of a record, labelled: for those who may read the full record only."""
+    return [
         (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
         (_("E-mail"), d.email), (_("Gender"), labels.gender(d.gender)),
         (_("Language"), labels.language(d.language)), (_("Area"), d.area),
         (_("Source"), d.source), (_("Notes"), d.notes),
     ]
+
+
+def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
+    """Full details: only ever sent to the multiplier who accepted. Times in their own zone.
+    Without an accepted offer on this record (a merge handed it over) there is no deadline."""
+    d = contact.details
+    rows = detail_rows(d)
     lines = [f"<b>#{contact.id} {escape(d.name)}</b>"]
     if offer is not None:
         accepted = offer.answered_at or offer.created_at

@@ -118,6 +118,7 @@ def contact_from_row(row: ContactRow) -> Contact:
         update_requested_by=row.update_requested_by,
         card_held=row.card_held,
         batch_id=row.batch_id,
+        undispatched_alarm_at=_utc(row.undispatched_alarm_at),
         meeting_at=_utc(row.meeting_at),
         meeting_place=row.meeting_place,
         stage_note=row.stage_note,

@@ -38,11 +38,13 @@ async def test_the_screen_shows_details_only_to_those_allowed(team: Team) -> Non
     assert "stage: reached (Anna)" in history
     assert "26 Nov 09:00 · " in history  # times in the reader's zone (the team's: UTC)
     assert ["✏️ Edit details"] in screen.buttons
+    assert ["Ask for an update", "Message Anna"] in screen.buttons  # the card's control
 
     card_level = await team.admin.ask("/c #1", contains="History", chat=team.group)
     assert "Maria (F, Russian, Podil)" in card_level.text
     assert "+380" not in card_level.text and "Ivanova" not in card_level.text
-    assert "Prefers evenings" not in card_level.text and card_level.buttons == []
+    assert "Prefers evenings" not in card_level.text
+    assert card_level.buttons == [["Ask for an update", "Message Anna"], ["Reassign…", "Close…"]]
 
     mine = await anna.ask("/c 1", contains="History")
     assert "+380441234567" in mine.text

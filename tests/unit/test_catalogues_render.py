@@ -102,7 +102,9 @@ from domain.web_forms import Field as FormField
 from services.cards import CardView
 from services.contact_lists import Listing
 from services.contact_screen import DISPATCHABLE, Screen
-from services.digests import DispatcherDigest, MultiplierDigest
+from domain.outcomes import Event as OutcomeEvent
+from domain.outcomes import Outcome
+from services.digests import DispatcherDigest, MultiplierDigest, OperatorDigest
 from services.importing import ImportReport
 from services.leavers import Departure
 from services.matching import Explanation
@@ -247,7 +249,13 @@ DIGEST = DispatcherDigest(
     expired=[(offer(OfferStatus.EXPIRED), contact())],
     handed_back=[contact(dispatch_note="moved away")], auto_closed=[contact(Status.CLOSED)],
     overdue=[HELD], not_responding=[HELD], unreachable=[ANNA], overloaded=[(ANNA, 5)],
-    seekers_waiting=[HELD], seekers_silent=[HELD], names=NAMES)
+    seekers_waiting=[HELD], seekers_silent=[HELD], forgotten=[contact()], forgotten_hours=6,
+    names=NAMES)
+OUTCOMES = [OutcomeEvent(Outcome.OFFERED), OutcomeEvent(Outcome.ACCEPTED),
+            OutcomeEvent(Outcome.STAGE, "met"), OutcomeEvent(Outcome.CLOSED, "no_response"),
+            OutcomeEvent(Outcome.HANDED_BACK), OutcomeEvent(Outcome.BACK_IN_DISPATCH),
+            OutcomeEvent(Outcome.MERGED, "3"), OutcomeEvent(Outcome.MERGED)]
+OPERATOR_DIGEST = OperatorDigest(news=[(contact(), OUTCOMES), (HELD, OUTCOMES[:2])])
 MY_DIGEST = MultiplierDigest(pending=[(offer(), contact())], need_update=[HELD],
                              seeker_replied=[(HELD, RelayStatus.SEEKER_REPLIED)])
 
@@ -486,6 +494,10 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     # digests, reports, supply
     "digest_texts.dispatcher": [(DIGEST, NOW), (DispatcherDigest(), NOW)],
     "digest_texts.multiplier": [(MY_DIGEST, NOW, "Europe/Rome")],
+    "digest_texts.operator": [(OPERATOR_DIGEST,)],
+    "digest_texts.outcome": [(e,) for e in OUTCOMES],
+    "texts.undispatched_alarm": [(contact(), n) for n in COUNTS],
+    "texts.undispatched_alarms": [([contact()] * n, 6) for n in (1, 6, 25)],
     "report_texts.auto_name": [()],
     "report_texts.period_label": [(REPORT, ZoneInfo("Europe/Kyiv")),
                                   (ONE_DAY_REPORT, ZoneInfo("Europe/Kyiv"))],
@@ -545,11 +557,14 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "keyboards.merge_choices": [(12, 1, 9, {2: "Anna", 3: "Olga"}), (12, 1, 9, {})],
     "keyboards.other": [(12, [CANDIDATE, Candidate(OLGA, 0)], {3})],
     "keyboards.close": [(12,)],
+    "keyboards.offer_days": [(12,)],
+    "keyboards.open_contact": [(12,)],
     "keyboards.offer": [(5,)],
     "keyboards.why": [(5,)],
     "keyboards.stages": [(12, s) for s in (Status.ACCEPTED, Status.MET)],
     "keyboards.escalation": [(12,)],
     "keyboards.open_cards": [([12, 13],)],
+    "texts.detail_rows": [(contact().details,)],
     "keyboards.reassign_confirm": [(12, 2, "Anna <A>")],
     "keyboards.held_close": [(12, 2)],
     "keyboards.ask_without_note": [(12, 2)],
