@@ -312,8 +312,9 @@ class Settings(Protocol):
 
 
 class Outbox(Protocol):
-    async def queued(self, purpose: str, ref_id: int) -> bool:
-        """A row for this purpose and reference waits to be sent (not yet claimed)."""
+    async def queued(self, purpose: str, ref_id: int) -> int | None:
+        """The id of a row for this purpose and reference that waits to be sent (not yet
+        claimed)."""
         ...
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
@@ -405,6 +406,12 @@ class Conversations(Protocol):
         ...
 
     async def set_fields(self, conversation_id: int, **values: object) -> None: ...
+
+    async def place_card(self, conversation_id: int, chat_id: int, message_id: int,
+                         row_id: int) -> None:
+        """Where the triage card now is, unless the card was reset for a row newer than
+        `row_id` (a late post of the old card)."""
+        ...
 
     async def set_status_if(self, conv: Conversation, to: RelayStatus, now: datetime) -> bool:
         """A job's move: only if nobody wrote since the job read it."""

@@ -369,6 +369,7 @@ class ConversationRow(Base):
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     card_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_row_id: Mapped[int | None] = mapped_column(Integer)  # the outbox row to post it anew
 
 
 class ConversationMessageRow(Base):

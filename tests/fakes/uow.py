@@ -460,9 +460,10 @@ class FakeSettings(_Repository):
 
 
 class FakeOutbox(_Repository):
-    async def queued(self, purpose: str, ref_id: int) -> bool:
-        return any(r.purpose == purpose and r.ref_id == ref_id and r.status == "queued"
-                   for r in self.t.outbox)
+    async def queued(self, purpose: str, ref_id: int) -> int | None:
+        return next((r.id for r in self.t.outbox
+                     if r.purpose == purpose and r.ref_id == ref_id and r.status == "queued"),
+                    None)
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
         if message.dedupe_key and any(r.message.dedupe_key == message.dedupe_key
