@@ -42,6 +42,7 @@ MULTIPLIER_BASE = 1000
 AREAS = 30
 MIX = (("offer", 30), ("accept", 30), ("decline", 10), ("stage", 30))
 STAGES = ("attempted", "reached", "ongoing")
+ANSWER_TIMEOUT = 60  # seconds: an update not answered by then is counted as lost
 KINDS = ("offer", "accept", "decline", "reason", "stage", "new")
 
 
@@ -172,6 +173,7 @@ class Load:
         self.offer_id_of = offer_id_of  # contact id -> its pending offer's id (or None)
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.refused: dict[str, int] = defaultdict(int)
+        self.lost: dict[str, int] = defaultdict(int)
         self.updates = 0
         self.group = fake.group(GROUP, "Dispatch team")
         self.card = self._anchor(self.group)
@@ -199,20 +201,28 @@ class Load:
         record = self.fake.register_callback_query(self.people[tg], message, data)
         queued = time.perf_counter()
         self.fake.waiting[("q", record.id)] = future
-        answered = await asyncio.wait_for(future, 30)
-        self.latency[kind].append((answered - queued) * 1000)
-        self.updates += 1
-        await asyncio.wait_for(question, 30)
+        if not await self._answered(kind, queued, future) or not await self._answered(
+                None, queued, question):
+            return None
         return record.answer.text if record.answer else None
+
+    async def _answered(self, kind: str | None, queued: float, future: asyncio.Future) -> bool:
+        """Waits for the answer and notes its latency (`kind`); a lost one is counted."""
+        try:
+            answered = await asyncio.wait_for(future, ANSWER_TIMEOUT)
+        except TimeoutError:
+            self.lost[kind or "question"] += 1
+            return False
+        if kind is not None:
+            self.latency[kind].append((answered - queued) * 1000)
+            self.updates += 1
+        return True
 
     async def _say(self, kind: str, tg: int, text: str) -> Any:
         future = asyncio.get_running_loop().create_future()
         self.fake.waiting[("c", tg)] = future
         await self.people[tg].send(text)
-        queued = time.perf_counter()
-        answered = await asyncio.wait_for(future, 30)
-        self.latency[kind].append((answered - queued) * 1000)
-        self.updates += 1
+        await self._answered(kind, time.perf_counter(), future)
         return self.fake.private_chat(tg).messages[-1]
 
     async def offer(self, rnd: random.Random) -> None:
@@ -330,29 +340,24 @@ class _Discard(list):
 
 
 class DbLookups:
-    """The benchmark's own reads of the stored offers (outside the measured latency)."""
+    """The benchmark's own reads of the stored offers (outside the measured latency), on a
+    plain sqlite3 connection: a WAL reader that never takes the bot's write lock."""
 
     bare = False
 
-    def __init__(self, url: str) -> None:
-        from storage.engine import create_engine
+    def __init__(self, path: str) -> None:
+        import sqlite3
 
-        self.engine = create_engine(url)
+        self.db = sqlite3.connect(path, isolation_level=None)
 
     async def __call__(self, contact_id: int) -> int | None:
-        from sqlalchemy import text
-
-        async with self.engine.connect() as conn:
-            return (await conn.execute(text(
-                "SELECT id FROM offers WHERE contact_id = :c AND status = 'pending'"),
-                {"c": contact_id})).scalar()
+        row = self.db.execute("SELECT id FROM offers WHERE contact_id = ? AND status = 'pending'",
+                              (contact_id,)).fetchone()
+        return row[0] if row else None
 
     async def contact_of(self, offer_id: int) -> int | None:
-        from sqlalchemy import text
-
-        async with self.engine.connect() as conn:
-            return (await conn.execute(text("SELECT contact_id FROM offers WHERE id = :o"),
-                                       {"o": offer_id})).scalar()
+        row = self.db.execute("SELECT contact_id FROM offers WHERE id = ?", (offer_id,)).fetchone()
+        return row[0] if row else None
 
 
 class BareLookups:
@@ -393,7 +398,7 @@ async def run_real(args: argparse.Namespace) -> dict[str, Any]:
                                 database_url=url, admin_ids=[BOSS], log_format="text",
                                 log_level="WARNING", job_interval_seconds=86_400)
             ready: asyncio.Future = asyncio.get_running_loop().create_future()
-            load = Load(fake, seeded, args.steps, args.users, DbLookups(url))
+            load = Load(fake, seeded, args.steps, args.users, DbLookups(path))
             task = asyncio.create_task(run(settings, handle_signals=False,
                                            on_ready=ready.set_result))
             try:
@@ -403,7 +408,7 @@ async def run_real(args: argparse.Namespace) -> dict[str, Any]:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-                await load.offer_id_of.engine.dispose()
+                load.offer_id_of.db.close()
     return report(load, took)
 
 
@@ -447,7 +452,7 @@ def report(load: Load, took: float) -> dict[str, Any]:
         "kinds": {k: [len(v), percentile(v, 50), percentile(v, 99)]
                   for k, v in load.latency.items()},
         "updates": load.updates, "seconds": took, "rate": load.updates / took,
-        "rss": peak_rss_mb(), "refused": dict(load.refused),
+        "rss": peak_rss_mb(), "refused": dict(load.refused), "lost": dict(load.lost),
     }
 
 
@@ -475,6 +480,8 @@ def show(name: str, result: dict[str, Any]) -> None:
             print(f"  {kind:8s} n={n:5d}  p50 {p50:7.1f} ms   p99 {p99:7.1f} ms")
     if result["refused"]:
         print(f"  not taken (the state moved on): {result['refused']}")
+    if result["lost"]:
+        print(f"  LOST (no answer within {ANSWER_TIMEOUT} s): {result['lost']}")
 
 
 def main() -> int:
