@@ -2,7 +2,7 @@
 so a process can keep track records in memory and know, from the database, when they are
 stale (several replicas share the database, not their memory)
 
-Revision ID: 0019
+Revision ID: 0016
 Revises: 0015
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0019'
+revision: str = '0016'
 down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
