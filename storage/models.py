@@ -29,7 +29,7 @@ NAMING = {
 
 
 def new_stamp() -> int:
-    """A random, non-zero stamp (zero is what rows written before migration 0019 carry)."""
+    """A random, non-zero stamp (zero is what rows written before migration 0016 carry)."""
     return secrets.randbits(62) or 1
 
 
