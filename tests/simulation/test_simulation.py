@@ -8,7 +8,6 @@ import pytest
 
 from bot.app import build_i18n
 from bot.config import EXAMPLE_BOT_TOKEN, Settings
-from simulation.measure import figures
 from simulation.runner import simulate, variants
 from simulation.world import Assembly, Variant
 
