@@ -112,6 +112,52 @@ class OperatorFigures:
 
 
 @dataclass(frozen=True)
+class SourceFunnel:
+    """The seekers one source (or campaign) brought in the period, and how far they got
+    since: a cohort, so the conversions compare like with like."""
+
+    source: str  # as typed or sent ("instagram · spring"); "" when none was given
+    new: int  # arrived in the period
+    dispatched: int  # of them, offered at least once
+    reached: int  # of them, reported reached by a multiplier
+    met: int  # of them, met
+
+    @property
+    def conversions(self) -> tuple[float | None, float | None, float | None, float | None]:
+        """new -> dispatched, dispatched -> reached, reached -> met, and new -> met."""
+        return (_share(self.dispatched, self.new), _share(self.reached, self.dispatched),
+                _share(self.met, self.reached), _share(self.met, self.new))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class AreaWeek:
+    """Seekers who arrived from one area in one week (weeks start on Monday, UTC)."""
+
+    area: str  # area key; "" for a place not given or not mapped to a known area
+    week: date  # the Monday
+    seekers: int
+
+
+def week_of(at: datetime) -> date:
+    """The Monday (UTC) of the week `at` falls in."""
+    day = at.astimezone(ZoneInfo("UTC")).date()
+    return day - timedelta(days=day.weekday())
+
+
+def area_weeks(arrivals: list[tuple[str | None, datetime]]) -> list[AreaWeek]:
+    """(area key, arrival) rows -> seekers per area and week, in area then week order."""
+    counts: dict[tuple[str, date], int] = {}
+    for area, at in arrivals:
+        key = (area or "", week_of(at))
+        counts[key] = counts.get(key, 0) + 1
+    return [AreaWeek(area, week, n) for (area, week), n in sorted(counts.items())]
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     counters: Counters
@@ -123,6 +169,10 @@ class Report:
     web_forms: list[FormFigures] = field(default_factory=list)  # forms busy in the period
     #: Seekers who reached each faith milestone in the period (domain.milestones).
     milestones: dict[Milestone, int] = field(default_factory=dict)
+    sources: list[SourceFunnel] = field(default_factory=list)  # most seekers first
+    areas: list[AreaWeek] = field(default_factory=list)
+    #: Free places now per area key (available multipliers' capacity minus their load).
+    free_capacity: dict[str, int] = field(default_factory=dict)
 
 
 def median(values: list[timedelta]) -> timedelta | None:

@@ -42,6 +42,7 @@ from domain.reports import (
     MultiplierFigures,
     OperatorFigures,
     Period,
+    SourceFunnel,
 )
 from domain.roles import Role
 from domain.web_forms import Field, FormFigures, WebForm
@@ -375,6 +376,10 @@ class Reports(Protocol):
     async def operators(self, period: Period) -> list[OperatorFigures]: ...
 
     async def dispatch_times(self, period: Period) -> list[timedelta]: ...
+
+    async def sources(self, period: Period) -> list[SourceFunnel]: ...
+
+    async def arrivals_by_area(self, period: Period) -> list[tuple[str | None, datetime]]: ...
 
     async def progress(self, member_id: int, since: datetime) -> tuple[int, int, int, int]:
         """(taken, reached, met, closed) by one multiplier since a moment."""

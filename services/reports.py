@@ -4,7 +4,9 @@ from datetime import datetime
 
 from domain.errors import InvalidInput
 from domain.members import Member
-from domain.reports import Period, Report
+from domain.matching import MatchPolicy
+from domain.reports import Period, Report, area_weeks
+from domain.supply import supply_report
 from domain.roles import DISPATCH_ROLES, Role
 from services.access import found, require
 from services.ports import UnitOfWork
@@ -35,9 +37,29 @@ async def team_report(uow: UnitOfWork, period: Period, auto_name: str) -> Report
         dispatch_times=await r.dispatch_times(period),
         web_forms=await uow.web_forms.figures(period),
         milestones=await uow.milestones.reached(period),
+        sources=await r.sources(period),
+        areas=area_weeks(await r.arrivals_by_area(period)),
+        free_capacity=await _free_capacity(uow, period.end),
     )
     await uow.commit()
     return report
+
+
+@use_case
+async def area_names(uow: UnitOfWork, actor: Member | None) -> dict[str, str]:
+    """Area key -> the name the team gave it, for the area chart."""
+    require(actor, Role.ADMIN, *DISPATCH_ROLES)
+    areas = await uow.areas.map()
+    await uow.commit()
+    return {key: areas.name(key) for key in areas.areas}
+
+
+async def _free_capacity(uow: UnitOfWork, now: datetime) -> dict[str, int]:
+    """Free places per area now: what the seekers per week are set against."""
+    policy: MatchPolicy = await uow.settings.match_policy()
+    rows = supply_report([], await uow.members.multiplier_candidates(now), now, policy,
+                         lambda _contact: False).by_area
+    return {row.key: row.free_capacity for row in rows}
 
 
 @use_case

@@ -17,6 +17,7 @@ from domain.reports import (
     MultiplierFigures,
     OperatorFigures,
     Period,
+    SourceFunnel,
     offer_waits,
 )
 from domain.roles import Role
@@ -74,6 +75,33 @@ class ReportRepository:
             select(ContactRow.status, func.count()).where(_in(ContactRow.created_at, period))
             .group_by(ContactRow.status))
         return {Status(status): count for status, count in rows}
+
+    async def sources(self, period: Period) -> list[SourceFunnel]:
+        """Per source, the seekers who arrived in the period and how far they got since."""
+        offered = select(OfferRow.id).where(OfferRow.contact_id == ContactRow.id)
+        reached = offered.where(OfferRow.reached_at.is_not(None))
+        met = select(AuditRow.id).where(
+            AuditRow.entity == "contact", AuditRow.entity_id == ContactRow.id,
+            AuditRow.action == "stage", AuditRow.after.in_(_stage(Status.MET)))
+
+        def having(query) -> object:  # type: ignore[no-untyped-def]
+            return func.sum(case((query.exists(), 1), else_=0))
+
+        rows = await self.session.execute(
+            select(ContactRow.source, func.count(), having(offered), having(reached), having(met))
+            .where(_in(ContactRow.created_at, period), ContactRow.status != Status.MERGED.value)
+            .group_by(ContactRow.source))
+        funnels = [SourceFunnel(source or "", new, int(d or 0), int(r or 0), int(m or 0))
+                   for source, new, d, r, m in rows]
+        return sorted(funnels, key=lambda f: (-f.new, f.source))
+
+    async def arrivals_by_area(self, period: Period) -> list[tuple[str | None, datetime]]:
+        """(area key, arrival) of the seekers who arrived in the period (weeks: domain)."""
+        rows = await self.session.execute(
+            select(ContactRow.area_key, ContactRow.created_at)
+            .where(_in(ContactRow.created_at, period), ContactRow.status != Status.MERGED.value)
+            .order_by(ContactRow.id))
+        return [(area, as_utc(at)) for area, at in rows]
 
     async def multipliers(self, period: Period) -> list[MultiplierFigures]:
         figures = {m.member_id: m for m in [
