@@ -157,6 +157,47 @@ def area_weeks(arrivals: list[tuple[str | None, datetime]]) -> list[AreaWeek]:
     return [AreaWeek(area, week, n) for (area, week), n in sorted(counts.items())]
 
 
+#: "Their own last month": the 30 days to the report's end, against the 30 days before.
+COACHING_WINDOW = timedelta(days=30)
+#: A count rose when it is higher than the month before and at least this (1 after 0 is noise).
+COACHING_FLOOR = 2
+
+
+@dataclass(frozen=True)
+class Slips:
+    """What a multiplier let slip in a month."""
+
+    declines: int = 0  # offers they said No to
+    lapses: int = 0  # offers they let expire
+    overdue: int = 0  # reminders about seekers they held (an update was overdue)
+
+
+@dataclass(frozen=True)
+class Coaching:
+    """A multiplier whose slips rose against their own previous month: who may need help."""
+
+    member_id: int
+    name: str
+    now: Slips
+    before: Slips
+
+    @property
+    def rose(self) -> list[str]:
+        """The counts that rose ("declines", "lapses", "overdue"), in that order."""
+        return [name for name in ("declines", "lapses", "overdue")
+                if getattr(self.now, name) > getattr(self.before, name)
+                and getattr(self.now, name) >= COACHING_FLOOR]
+
+
+def coaching(names: dict[int, str], now: dict[int, Slips], before: dict[int, Slips]) -> list[Coaching]:
+    """Multipliers with at least one count that rose, the most slips first."""
+    rows = [Coaching(member_id, names[member_id], now.get(member_id, Slips()),
+                     before.get(member_id, Slips()))
+            for member_id in sorted(names)]
+    risen = [r for r in rows if r.rose]
+    return sorted(risen, key=lambda r: (-(r.now.declines + r.now.lapses + r.now.overdue), r.name))
+
+
 @dataclass(frozen=True)
 class Report:
     period: Period
@@ -173,6 +214,10 @@ class Report:
     areas: list[AreaWeek] = field(default_factory=list)
     #: Free places now per area key (available multipliers' capacity minus their load).
     free_capacity: dict[str, int] = field(default_factory=dict)
+    coaching: list[Coaching] = field(default_factory=list)
+    #: Available multipliers with free places who hold nobody and had no offer for two weeks
+    #: (domain.supply): (name, free places).
+    idle: list[tuple[str, int]] = field(default_factory=list)
 
 
 def median(values: list[timedelta]) -> timedelta | None:

@@ -42,6 +42,7 @@ from domain.reports import (
     MultiplierFigures,
     OperatorFigures,
     Period,
+    Slips,
     SourceFunnel,
 )
 from domain.roles import Role
@@ -380,6 +381,10 @@ class Reports(Protocol):
     async def sources(self, period: Period) -> list[SourceFunnel]: ...
 
     async def arrivals_by_area(self, period: Period) -> list[tuple[str | None, datetime]]: ...
+
+    async def slips(self, period: Period) -> dict[int, Slips]: ...
+
+    async def multiplier_names(self) -> dict[int, str]: ...
 
     async def progress(self, member_id: int, since: datetime) -> tuple[int, int, int, int]:
         """(taken, reached, met, closed) by one multiplier since a moment."""

@@ -5,8 +5,8 @@ from datetime import datetime
 from domain.errors import InvalidInput
 from domain.members import Member
 from domain.matching import MatchPolicy
-from domain.reports import Period, Report, area_weeks
-from domain.supply import supply_report
+from domain.reports import COACHING_WINDOW, Period, Report, area_weeks, coaching
+from domain.supply import SupplyReport, supply_report
 from domain.roles import DISPATCH_ROLES, Role
 from services.access import found, require
 from services.ports import UnitOfWork
@@ -27,6 +27,9 @@ async def build_report(uow: UnitOfWork, actor: Member | None, period: Period,
 async def team_report(uow: UnitOfWork, period: Period, auto_name: str) -> Report:
     """The same report for the scheduler's weekly message (no actor)."""
     r = uow.reports
+    supply = await _supply(uow, period.end)
+    month = Period(period.end - COACHING_WINDOW, period.end)
+    before = Period(month.start - COACHING_WINDOW, month.start)
     report = Report(
         period=period,
         counters=await r.counters(period),
@@ -39,7 +42,9 @@ async def team_report(uow: UnitOfWork, period: Period, auto_name: str) -> Report
         milestones=await uow.milestones.reached(period),
         sources=await r.sources(period),
         areas=area_weeks(await r.arrivals_by_area(period)),
-        free_capacity=await _free_capacity(uow, period.end),
+        free_capacity={row.key: row.free_capacity for row in supply.by_area},
+        coaching=coaching(await r.multiplier_names(), await r.slips(month), await r.slips(before)),
+        idle=[(c.member.name, c.member.profile.capacity - c.load) for c in supply.idle],
     )
     await uow.commit()
     return report
@@ -54,12 +59,12 @@ async def area_names(uow: UnitOfWork, actor: Member | None) -> dict[str, str]:
     return {key: areas.name(key) for key in areas.areas}
 
 
-async def _free_capacity(uow: UnitOfWork, now: datetime) -> dict[str, int]:
-    """Free places per area now: what the seekers per week are set against."""
+async def _supply(uow: UnitOfWork, now: datetime) -> SupplyReport:
+    """Free places per area and the idle multipliers now: what the seekers per week are set
+    against (the waiting seekers are the /supply report's; not needed here)."""
     policy: MatchPolicy = await uow.settings.match_policy()
-    rows = supply_report([], await uow.members.multiplier_candidates(now), now, policy,
-                         lambda _contact: False).by_area
-    return {row.key: row.free_capacity for row in rows}
+    return supply_report([], await uow.members.multiplier_candidates(now), now, policy,
+                         lambda _contact: False)
 
 
 @use_case

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import ngettext
 
 from domain.contacts import Status
 from domain.milestones import MILESTONES, Milestone
-from domain.reports import DISPATCH_BUCKETS, Report, SourceFunnel, histogram, median
+from domain.reports import DISPATCH_BUCKETS, Coaching, Report, SourceFunnel, histogram, median
 from views import labels
 from views.report_charts import AreaChartText, ChartText
 
@@ -59,6 +59,12 @@ def summary(result: Report, zone: ZoneInfo) -> str:
     if result.sources:
         lines += ["", _("<b>By source</b> (seekers who arrived in the period, and how far they got)")]
         lines += [source_line(f) for f in result.sources]
+    if result.coaching:
+        lines += ["", _("<b>May need help</b> (last 30 days against the 30 before)")]
+        lines += [coaching_line(c) for c in result.coaching]
+    if result.idle:
+        lines += ["", _("<b>Idle with free places:</b> {names}").format(names=", ".join(
+            f"{escape(name)} ({free})" for name, free in result.idle))]
     if result.milestones:
         lines += ["", milestones(result.milestones)]
     if result.web_forms:
@@ -88,6 +94,13 @@ def area_chart_text(result: Report, zone: ZoneInfo, names: dict[str, str]) -> Ar
                for key in _busiest(result)],
         empty=_("nothing in this period"),
     )
+
+
+def coaching_line(c: Coaching) -> str:
+    """"Anna: declines 1 → 4, lapses 0 → 2"."""
+    words = {"declines": _("declines"), "lapses": _("lapses"), "overdue": _("overdue")}
+    return "{name}: {changes}".format(name=escape(c.name), changes=", ".join(
+        f"{words[n]} {getattr(c.before, n)} → {getattr(c.now, n)}" for n in c.rose))
 
 
 def _busiest(result: Report) -> list[str]:
@@ -162,6 +175,11 @@ def table(result: Report) -> list[list[object]]:
                  for name, value in zip(("dispatched_share", "reached_share", "met_share_of_reached",
                                          "met_share"), s.conversions, strict=True)]
     rows += [["area_week", a.area, a.week.isoformat(), a.seekers] for a in result.areas]
+    for c in result.coaching:
+        rows += [["coaching", c.name, f"{n}_{when}", getattr(slips, n)]
+                 for n in ("declines", "lapses", "overdue")
+                 for when, slips in (("last_30_days", c.now), ("30_days_before", c.before))]
+    rows += [["idle", name, "free_places", free] for name, free in result.idle]
     rows += [["area_free_capacity", area, "free_capacity", n]
              for area, n in sorted(result.free_capacity.items())]
     return rows

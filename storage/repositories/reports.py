@@ -17,6 +17,7 @@ from domain.reports import (
     MultiplierFigures,
     OperatorFigures,
     Period,
+    Slips,
     SourceFunnel,
     offer_waits,
 )
@@ -102,6 +103,33 @@ class ReportRepository:
             .where(_in(ContactRow.created_at, period), ContactRow.status != Status.MERGED.value)
             .order_by(ContactRow.id))
         return [(area, as_utc(at)) for area, at in rows]
+
+    async def slips(self, period: Period) -> dict[int, Slips]:
+        """Per multiplier: offers declined and let expire in the period, and reminders sent
+        about seekers they held at the time."""
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        for name, status, column in (("declines", "declined", OfferRow.answered_at),
+                                     ("lapses", "expired", OfferRow.expires_at)):
+            rows = await self.session.execute(
+                select(OfferRow.multiplier_id, func.count())
+                .where(OfferRow.status == status, _in(column, period))
+                .group_by(OfferRow.multiplier_id))
+            for member_id, n in rows:
+                counts[member_id][name] = n
+        held = and_(OfferRow.contact_id == AuditRow.entity_id, OfferRow.status == "accepted",
+                    OfferRow.answered_at <= AuditRow.at,
+                    or_(OfferRow.released_at.is_(None), OfferRow.released_at > AuditRow.at))
+        rows = await self.session.execute(
+            select(OfferRow.multiplier_id, func.count(func.distinct(AuditRow.id)))
+            .join(OfferRow, held)
+            .where(AuditRow.entity == "contact", AuditRow.action == "nag", _in(AuditRow.at, period))
+            .group_by(OfferRow.multiplier_id))
+        for member_id, n in rows:
+            counts[member_id]["overdue"] = n
+        return {member_id: Slips(**c) for member_id, c in counts.items()}
+
+    async def multiplier_names(self) -> dict[int, str]:
+        return dict(await self._members_with(Role.MULTIPLIER))
 
     async def multipliers(self, period: Period) -> list[MultiplierFigures]:
         figures = {m.member_id: m for m in [

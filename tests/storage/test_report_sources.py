@@ -89,3 +89,54 @@ async def test_a_period_is_a_cohort_of_arrivals(session_factory, clock) -> None:
                                                               t0 + timedelta(days=6)), "auto")
     assert report.sources == [SourceFunnel("street", new=1, dispatched=1, reached=1, met=1)]
     assert report.areas == [AreaWeek("podil", date(2026, 11, 30), 1)]
+
+
+async def test_who_may_need_help_and_who_is_idle(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """Olga said No once in October and three times in November; Anna let two offers lapse
+    in November (none before) and was reminded about a seeker she held; Ivan, with free
+    places, was never offered anyone: he is idle."""
+    from services import nags
+
+    t0 = clock.now()
+    async with UnitOfWork(session_factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN, Role.DISPATCHER}, t0)
+        anna = await uow.members.add(3, "Anna", None, {Role.MULTIPLIER}, t0)
+        olga = await uow.members.add(4, "Olga", None, {Role.MULTIPLIER}, t0)
+        await uow.members.add(5, "Ivan", None, {Role.MULTIPLIER}, t0)
+        await uow.commit()
+
+    async def run(step, *args):  # type: ignore[no-untyped-def]
+        async with UnitOfWork(session_factory) as uow:
+            return await step(uow, *args)
+
+    async def seeker(n: int, at):  # type: ignore[no-untyped-def]
+        made = await run(intake.create_contact, boss, ContactDetails(
+            name=f"Seeker{n}", phone=f"+38044765432{n}"), at)
+        return made.contact.id
+
+    for n, days_ago in enumerate((40, 20, 15, 10)):
+        at = t0 - timedelta(days=days_ago)
+        made = await run(dispatch.make_offer, boss, await seeker(n, at), olga.id, at, 2, TTL, COMPOSE)
+        await run(answers.decline, olga, made.offer.id, at + H)
+    for n in (4, 5):
+        at = t0 - timedelta(days=n)
+        made = await run(dispatch.make_offer, boss, await seeker(n, at), anna.id, at, 2, TTL, COMPOSE)
+        await run(answers.expire_due, made.offer, at + 2 * TTL)
+    held = await seeker(6, t0 - timedelta(days=9))
+    made = await run(dispatch.make_offer, boss, held, anna.id, t0 - timedelta(days=9), 2, TTL, COMPOSE)
+    await run(answers.accept, anna, made.offer.id, t0 - timedelta(days=9) + H)
+    async with UnitOfWork(session_factory) as uow:
+        assert await nags.record_nag(uow, await uow.contacts.get(held), t0 - timedelta(days=5))
+        await uow.commit()
+    async with UnitOfWork(session_factory) as uow:
+        report = await reports.build_report(uow, boss, Period(t0 - timedelta(days=7), t0 + H), "auto")
+    by_name = {c.name: c for c in report.coaching}
+    assert sorted(by_name) == ["Anna", "Olga"]
+    assert by_name["Olga"].rose == ["declines"]
+    assert (by_name["Olga"].before.declines, by_name["Olga"].now.declines) == (1, 3)
+    assert by_name["Anna"].rose == ["lapses"]  # one reminder is below the floor of two
+    assert (by_name["Anna"].now.lapses, by_name["Anna"].now.overdue) == (2, 1)
+    assert report.idle == [("Ivan", 5)]
+    rows = table(report)
+    assert ["coaching", "Olga", "declines_30_days_before", 1] in rows
+    assert ["idle", "Ivan", "free_places", 5] in rows
