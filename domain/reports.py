@@ -198,6 +198,22 @@ def coaching(names: dict[int, str], now: dict[int, Slips], before: dict[int, Sli
     return sorted(risen, key=lambda r: (-(r.now.declines + r.now.lapses + r.now.overdue), r.name))
 
 
+#: How far before a period stage changes are read: a stay that ended in it began at most so long before.
+STAGE_LOOKBACK = timedelta(days=180)
+
+
+def stage_times(changes: list[tuple[int, datetime, Status]], period: Period) -> dict[Status, list[timedelta]]:
+    """Where seekers wait: for each stage, how long the stays that ended in the period lasted.
+    `changes` are (contact, when, stage entered) — an accept enters ACCEPTED, each reported
+    stage its stage; a stay ends when the next one of the same contact begins."""
+    times: dict[Status, list[timedelta]] = {}
+    ordered = sorted(changes, key=lambda c: (c[0], c[1]))
+    for (contact, entered, stage), (following, left, _next) in zip(ordered, ordered[1:]):
+        if contact == following and period.start <= left < period.end:
+            times.setdefault(stage, []).append(left - entered)
+    return times
+
+
 @dataclass(frozen=True)
 class Report:
     period: Period
@@ -215,6 +231,9 @@ class Report:
     #: Free places now per area key (available multipliers' capacity minus their load).
     free_capacity: dict[str, int] = field(default_factory=dict)
     coaching: list[Coaching] = field(default_factory=list)
+    #: Stays that ended in the period, per stage: NEW is arrival to first offer, OFFERED an
+    #: offer's wait for its answer (or lapse), the rest from domain.reports.stage_times.
+    stage_times: dict[Status, list[timedelta]] = field(default_factory=dict)
     #: Available multipliers with free places who hold nobody and had no offer for two weeks
     #: (domain.supply): (name, free places).
     idle: list[tuple[str, int]] = field(default_factory=list)

@@ -59,6 +59,10 @@ def summary(result: Report, zone: ZoneInfo) -> str:
     if result.sources:
         lines += ["", _("<b>By source</b> (seekers who arrived in the period, and how far they got)")]
         lines += [source_line(f) for f in result.sources]
+    if result.stage_times:
+        lines += ["", _("<b>Time in each stage</b> (median of the stays that ended): {stages}").format(
+            stages=" · ".join(f"{labels.status(stage)} {_duration(median(times))}"
+                              for stage, times in _stage_order(result) if times))]
     if result.coaching:
         lines += ["", _("<b>May need help</b> (last 30 days against the 30 before)")]
         lines += [coaching_line(c) for c in result.coaching]
@@ -94,6 +98,10 @@ def area_chart_text(result: Report, zone: ZoneInfo, names: dict[str, str]) -> Ar
                for key in _busiest(result)],
         empty=_("nothing in this period"),
     )
+
+
+def _stage_order(result: Report) -> list[tuple[Status, list[timedelta]]]:
+    return [(stage, result.stage_times[stage]) for stage in Status if stage in result.stage_times]
 
 
 def coaching_line(c: Coaching) -> str:
@@ -175,6 +183,9 @@ def table(result: Report) -> list[list[object]]:
                  for name, value in zip(("dispatched_share", "reached_share", "met_share_of_reached",
                                          "met_share"), s.conversions, strict=True)]
     rows += [["area_week", a.area, a.week.isoformat(), a.seekers] for a in result.areas]
+    for stage, times in _stage_order(result):
+        rows += [["stage_time", stage.value, "stays", len(times)],
+                 ["stage_time", stage.value, "median_minutes", _minutes(median(times))]]
     for c in result.coaching:
         rows += [["coaching", c.name, f"{n}_{when}", getattr(slips, n)]
                  for n in ("declines", "lapses", "overdue")

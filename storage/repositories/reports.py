@@ -128,6 +128,28 @@ class ReportRepository:
             counts[member_id]["overdue"] = n
         return {member_id: Slips(**c) for member_id, c in counts.items()}
 
+    async def stage_changes(self, period: Period, since: datetime) -> list[tuple[int, datetime, Status]]:
+        """(contact, when, stage entered) from `since` to the period's end: accepts (from
+        the offers) and the stages holders reported (from the audit log)."""
+        accepts = await self.session.execute(
+            select(OfferRow.contact_id, OfferRow.answered_at)
+            .where(OfferRow.status == "accepted", OfferRow.answered_at >= since,
+                   OfferRow.answered_at < period.end))
+        stages = await self.session.execute(
+            select(AuditRow.entity_id, AuditRow.at, AuditRow.after)
+            .where(AuditRow.entity == "contact", AuditRow.action == "stage",
+                   AuditRow.at >= since, AuditRow.at < period.end))
+        return ([(c, as_utc(at), Status.ACCEPTED) for c, at in accepts]
+                + [(c, as_utc(at), Status(json.loads(after))) for c, at, after in stages])
+
+    async def offer_answer_times(self, period: Period) -> list[timedelta]:
+        """How long offers answered or lapsed in the period waited for it."""
+        rows = await self.session.execute(
+            select(OfferRow.created_at, OfferRow.answered_at)
+            .where(OfferRow.status.in_(["accepted", "declined", "expired"]),
+                   _in(OfferRow.answered_at, period)))
+        return [as_utc(answered) - as_utc(created) for created, answered in rows]
+
     async def multiplier_names(self) -> dict[int, str]:
         return dict(await self._members_with(Role.MULTIPLIER))
 

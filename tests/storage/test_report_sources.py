@@ -75,7 +75,12 @@ async def test_funnel_by_source_and_seekers_by_area_and_week(session_factory, cl
                             AreaWeek("podil", date(2026, 11, 30), 1)]
     # Anna holds three of her five places (met and reached count against capacity)
     assert report.free_capacity == {"podil": 2, "obolon": 3}
+    # every step of this history took an hour: the stays that ended, per stage
+    assert {stage: len(times) for stage, times in report.stage_times.items()} == {
+        Status.NEW: 4, Status.OFFERED: 4, Status.ACCEPTED: 3, Status.ATTEMPTED: 2, Status.REACHED: 2}
+    assert {t for times in report.stage_times.values() for t in times} == {H}
     rows = table(report)
+    assert ["stage_time", "attempted", "median_minutes", 60.0] in rows
     assert ["source", "street", "met", 1] in rows
     assert ["source", "instagram", "met_share", 0.333] in rows
     assert ["area_week", "podil", "2026-11-30", 1] in rows
