@@ -31,8 +31,8 @@ class Figures:
     first_attempt_median_h: float | None
     first_attempt_p90_h: float | None
     never_attempted: int
-    reached_48h: float
-    reached_7d: float
+    reached_48h: float | None
+    reached_7d: float | None
     met: float
     offers: int
     offers_per_accepted: float
@@ -108,11 +108,12 @@ def _alarms_by_contact(log: Log) -> dict[int, list[datetime]]:
     return told
 
 
-def _share_within(log: Log, when: dict[int, datetime], limit: timedelta) -> float:
-    """Of the seekers who arrived at least `limit` before the end, the share done in time."""
+def _share_within(log: Log, when: dict[int, datetime], limit: timedelta) -> float | None:
+    """Of the seekers who arrived at least `limit` before the end, the share done in time
+    (None when the run is too short for anyone to count)."""
     eligible = [c for c, at in log.arrived.items() if at + limit <= log.end]
     done = [c for c in eligible if c in when and when[c] - log.arrived[c] <= limit]
-    return len(done) / max(len(eligible), 1)
+    return len(done) / len(eligible) if eligible else None
 
 
 def quiet_violations(log: Log) -> int:

@@ -12,8 +12,8 @@ def _h(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} h"
 
 
-def _pct(value: float) -> str:
-    return f"{100 * value:.1f}%"
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
 
 
 ROWS: list[tuple[str, object]] = [

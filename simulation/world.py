@@ -151,7 +151,7 @@ class World:
         self.i18n = assembly.i18n()
         self.digest_times = frozenset(parse_times(self.settings.digest_times))
         self.log = Log(start, self.end, TEAM_ZONE, self.settings.quiet_hours)
-        self.rnd = random.Random(f"{seed}:{variant.name}:people")
+        self.rnd = random.Random(f"{seed}:people")  # every variant starts from the same draws
         self._events: list[tuple[datetime, int, str, tuple]] = []
         self._seq = itertools.count()
         self._plans: dict[int, int] = {}  # contact id -> the token of its holder's next step
