@@ -42,6 +42,8 @@ from domain.reports import (
     MultiplierFigures,
     OperatorFigures,
     Period,
+    Slips,
+    SourceFunnel,
 )
 from domain.roles import Role
 from domain.web_forms import Field, FormFigures, WebForm
@@ -375,6 +377,18 @@ class Reports(Protocol):
     async def operators(self, period: Period) -> list[OperatorFigures]: ...
 
     async def dispatch_times(self, period: Period) -> list[timedelta]: ...
+
+    async def sources(self, period: Period) -> list[SourceFunnel]: ...
+
+    async def arrivals_by_area(self, period: Period) -> list[tuple[str | None, datetime]]: ...
+
+    async def slips(self, period: Period) -> dict[int, Slips]: ...
+
+    async def multiplier_names(self) -> dict[int, str]: ...
+
+    async def stage_changes(self, period: Period, since: datetime) -> list[tuple[int, datetime, Status]]: ...
+
+    async def offer_answer_times(self, period: Period) -> list[timedelta]: ...
 
     async def progress(self, member_id: int, since: datetime) -> tuple[int, int, int, int]:
         """(taken, reached, met, closed) by one multiplier since a moment."""
