@@ -46,7 +46,7 @@ def render_areas(text: AreaChartText) -> bytes:
     """A phone-sized PNG: per area, bars of seekers per week and a line at the free places,
     so the weeks (and seasons, over months) where an area needs workers stand out."""
     areas = text.areas[:MAX_AREAS]
-    figure = Figure(figsize=(6, 10), dpi=150, layout="constrained")
+    figure = _figure()
     figure.suptitle(text.title.replace("$", r"\$"), fontsize=12)
     if not areas or not text.weeks:
         ax = figure.subplots()
@@ -69,10 +69,8 @@ def render_areas(text: AreaChartText) -> bytes:
 
 
 def render(text: ChartText) -> bytes:
-    from matplotlib.figure import Figure  # only /report draws: see the module's docstring
-
     text = _plain(text)
-    figure = Figure(figsize=(6, 10), dpi=150, layout="constrained")
+    figure = _figure()
     figure.suptitle(text.title, fontsize=13)
     counters, people, dispatch = figure.subplots(3, 1, height_ratios=[1.1, 1.3, 1])
     _bars(counters, text.counters_title, text.counters, BLUE, text.empty)
@@ -81,6 +79,12 @@ def render(text: ChartText) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _figure():  # type: ignore[no-untyped-def]
+    from matplotlib.figure import Figure  # only /report draws: see the module's docstring
+
+    return Figure(figsize=(6, 10), dpi=150, layout="constrained")
 
 
 def _bars(ax, title: str, items: list[tuple[str, int]], colour: str, empty: str,  # type: ignore[no-untyped-def]
