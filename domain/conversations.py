@@ -90,6 +90,8 @@ class ConversationMessage:
     text: str | None
     file_id: str | None
     at: datetime
+    #: The member on the team's side: who wrote it (out), or whom it was relayed to (in).
+    #: A message with one is private to that conversation: the team chat never shows it.
     sender_member_id: int | None = None
 
 

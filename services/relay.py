@@ -189,5 +189,7 @@ async def stored_piece(uow: UnitOfWork, message_id: int, reader_id: int | None,
             await show_card(uow, conv.id, now)
         await uow.commit()
         return None
+    if stored.direction is Direction.IN and reader is not None:
+        await uow.conversations.mark_relayed(stored.id, reader.id)
     await uow.commit()
     return StoredPiece(conv, stored)

@@ -56,7 +56,7 @@ async def triage_card(uow: UnitOfWork, conversation_id: int) -> TriageCard:
         else None
     return TriageCard(
         conversation=conv,
-        latest=await uow.conversations.messages(conv.id, CARD_MESSAGES),
+        latest=await uow.conversations.messages(conv.id, CARD_MESSAGES, team_only=True),
         count=await uow.conversations.count_messages(conv.id, Direction.IN),
         names=names,
         contact=contact,

@@ -156,18 +156,26 @@ class ConversationRepository:
             row.id, row.conversation_id, Direction(row.direction), Kind(row.kind), row.text,
             row.file_id, as_utc(row.at), row.sender_member_id)
 
-    async def messages(self, conversation_id: int, limit: int | None = None
-                       ) -> list[ConversationMessage]:
+    async def messages(self, conversation_id: int, limit: int | None = None,
+                       team_only: bool = False) -> list[ConversationMessage]:
         """Oldest first; with a limit, the latest `limit` of them."""
         query = (select(ConversationMessageRow)
                  .where(ConversationMessageRow.conversation_id == conversation_id)
                  .order_by(ConversationMessageRow.id.desc()))
+        if team_only:
+            query = query.where(ConversationMessageRow.direction == Direction.IN.value,
+                                ConversationMessageRow.sender_member_id.is_(None))
         if limit:
             query = query.limit(limit)
         rows = list(await self.session.scalars(query))
         return [ConversationMessage(r.id, r.conversation_id, Direction(r.direction), Kind(r.kind),
                                     r.text, r.file_id, as_utc(r.at), r.sender_member_id)
                 for r in reversed(rows)]
+
+    async def mark_relayed(self, message_id: int, member_id: int) -> None:
+        await self.session.execute(update(ConversationMessageRow)
+                                   .where(ConversationMessageRow.id == message_id)
+                                   .values(sender_member_id=member_id))
 
     async def count_messages(self, conversation_id: int, direction: Direction,
                              since: datetime | None = None) -> int:

@@ -6,6 +6,7 @@ import pytest
 from tests.e2e.conftest import Team
 from tests.e2e.scenarios import cast_with_seeker, rows, scalar
 from tests.fake_telegram import FakeMessage, FakeUser
+from views.callbacks import HandBack
 
 GREETING = "Thank you for writing"
 
@@ -240,3 +241,25 @@ async def test_multiplier_not_responding_then_closed_when_seeker_never_answers(t
     await anna.wait_reply(contains="never answered the first message", after=seq)
     await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1")
                              and "closed" in m.text.lower(), after=seq)
+
+
+async def test_hand_back_ends_the_relay_and_the_team_chat_never_sees_relayed_words(
+        team: Team) -> None:
+    anna, _, maria, intro = await relayed_to_anna(team)
+    seq = team.fake.seq
+    await maria.send("Only for Anna: I live at Lesi 5")
+    await anna.wait_reply(contains="Lesi 5", after=seq)
+    await team.fake.wait_idle()
+    # her details message may have been closed as a stale offer by a race of the fake (Yes
+    # pressed before the offer's delivery was recorded); the button's data is the same
+    await anna.press_data(intro, HandBack(contact_id=1).pack())
+    await anna.wait_reply(contains="Why are you handing #1 back?")
+    await anna.ask("Wrong area", contains="#1 is back with the dispatchers")
+    assert await scalar(team, "select relay_status from conversations") == "none"
+    assert await scalar(team, "select handler_since from conversations") is None
+    seq = team.fake.seq
+    await maria.send("Hello? Is anyone there?")
+    card = await card_after(team, seq, "Is anyone there?")
+    assert "Lesi" not in card.text and "Hello, I saw your ad" in card.text
+    assert not any("Lesi" in (m.text or "") for m in team.group.bot_messages)
+    assert await scalar(team, "select relay_status from conversations") == "none"
