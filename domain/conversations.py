@@ -44,6 +44,11 @@ class RelayStatus(StrEnum):
     CLOSED = "closed"  # the seeker never answered the first message
 
 
+#: The text of a relayed message's outbox row when the seeker edited a message: it goes out
+#: as an edit ("✏️ edited: …"), stored as a message of its own.
+EDIT_MARK = "edited"
+
+
 class Direction(StrEnum):
     IN = "in"  # from the seeker
     OUT = "out"  # from the team to the seeker

@@ -6,7 +6,7 @@ command or button (only an invite link, `/start join-…`, passes through)."""
 import logging
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import BaseFilter, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
@@ -43,23 +43,37 @@ async def start(message: Message, settings: Options, state: FSMContext) -> None:
 
 
 async def incoming(message: Message, uow: UnitOfWork, clock: Clock, settings: Options,
-                   bot: Bot, team_chat_id: int | None, state: FSMContext) -> None:
+                   state: FSMContext) -> None:
+    got = await _receive(message, uow, clock, settings, edited=False)
+    if got is not None and got.created and not (await state.get_data()).get("greeted"):
+        await message.answer(_greeting(settings))
+
+
+async def edited(message: Message, uow: UnitOfWork, clock: Clock, settings: Options) -> None:
+    """The seeker changed a message they had sent: stored as a message of its own, and
+    whoever holds the conversation gets it as an edit ("✏️ edited: …")."""
+    await _receive(message, uow, clock, settings, edited=True)
+
+
+async def _receive(message: Message, uow: UnitOfWork, clock: Clock, settings: Options,
+                   edited: bool) -> seekers.Received | None:
+    """None if it was refused (and the seeker told why) or dropped."""
     piece = relay_media.read(message)
     refusal = _refusal(piece, settings)
     if refusal or piece is None or message.from_user is None:
         await message.answer(refusal or ct.unsupported())
-        return
+        return None
     user, now = message.from_user, clock.now()
     got = await seekers.receive(
         uow, Inbound(user.id, user.full_name, user.username, piece.kind, piece.text,
-                     piece.file_id, user.first_name, user.last_name, user.language_code),
+                     piece.file_id, user.first_name, user.last_name, user.language_code,
+                     edited=edited),
         settings.seeker_flood_per_minute, now)
     if got.outcome is Outcome.SLOW_DOWN:
         await message.answer(ct.slow_down())
     if got.outcome in (Outcome.MUTED, Outcome.DROPPED, Outcome.SLOW_DOWN):
-        return
-    if got.created and not (await state.get_data()).get("greeted"):
-        await message.answer(_greeting(settings))
+        return None
+    return got
 
 
 def _refusal(piece: relay_media.Piece | None, settings: Options) -> str | None:
@@ -85,5 +99,7 @@ def router() -> Router:
     r.callback_query.filter(Seeker())
     r.message.register(start, CommandStart(deep_link=False))
     r.message.register(incoming)
+    r.edited_message.filter(F.chat.type == "private", Seeker())
+    r.edited_message.register(edited)
     r.callback_query.register(stray_press)
     return r

@@ -431,6 +431,10 @@ class Conversations(Protocol):
         seeker's words the team may read (none relayed to or written by a member)."""
         ...
 
+    async def unposted(self) -> list[Conversation]:
+        """Requests still open for triage whose card was never posted (no team chat yet)."""
+        ...
+
     async def mark_relayed(self, message_id: int, member_id: int) -> None:
         """The seeker's message went to `member_id` privately: the team chat no longer
         shows it."""

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain.contacts import Status
 from domain.conversations import (
+    EDIT_MARK,
     Conversation,
     Direction,
     FloodVerdict,
@@ -40,6 +41,7 @@ class Inbound:
     given_name: str | None = None  # Telegram's first and last name: `name` is both
     family_name: str | None = None
     language: str | None = None  # Telegram's language_code: what they read (domain.locales)
+    edited: bool = False  # the seeker edited a message they sent: relayed as an edit
 
 
 class Outcome(StrEnum):
@@ -102,7 +104,8 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
         await convs.set_fields(conv.id, relay_status=status_after_message(Direction.IN).value)
     if relay_to is not None:  # once relayed, the conversation is no longer the team's to read
         await uow.outbox.add(Enqueue(chat_id=relay_to.tg_user_id, member_id=relay_to.id,
-                                     text="", purpose=Purpose.RELAY_IN, ref_id=message_id), now)
+                                     text=EDIT_MARK if msg.edited else "",
+                                     purpose=Purpose.RELAY_IN, ref_id=message_id), now)
     else:
         await show_card(uow, conv.id, now, fresh=created or reopened)
     card = await triage_card(uow, conv.id)

@@ -149,11 +149,14 @@ def relay_header(conv: Conversation, contact_id: int | None) -> str:
 
 
 def relayed(conv: Conversation, contact_id: int | None, text: str | None,
-            limit: int) -> str:
+            limit: int, edited: bool = False) -> str:
     """The seeker's words are cut, not the header: a long paragraph still arrives (shortened,
     with "…"), since fit() would cut at the header's line break. Escaping may lengthen the
-    text, so the raw words are shortened until their escaped form fits."""
+    text, so the raw words are shortened until their escaped form fits. `edited`: the seeker
+    changed a message they had sent; this is its new text."""
     header = relay_header(conv, contact_id)
+    if edited:
+        header += "\n\n" + _("✏️ edited:")
     room = limit - len(header) - 2
     raw = text or ""
     if len(escape(raw)) > room:
@@ -162,7 +165,7 @@ def relayed(conv: Conversation, contact_id: int | None, text: str | None,
             mid = (low + high + 1) // 2
             low, high = (mid, high) if len(escape(raw[:mid])) + 1 <= room else (low, mid - 1)
         raw = raw[:low] + "…"
-    return header + ("\n\n" + escape(raw) if raw else "")
+    return header + ((" " if edited else "\n\n") + escape(raw) if raw else "")
 
 
 def intro(conv: Conversation, contact_id: int, history: list[ConversationMessage]) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
 from domain.conversations import (
+    OPEN_TRIAGE,
     Conversation,
     ConversationMessage,
     Direction,
@@ -130,6 +131,14 @@ class ConversationRepository:
                    else ConversationRow.last_out_at == conv.last_out_at)
             .values(relay_status=to.value).execution_options(synchronize_session=False))
         return result.rowcount == 1
+
+    async def unposted(self) -> list[Conversation]:
+        rows = await self.session.scalars(
+            select(ConversationRow)
+            .where(ConversationRow.triage.in_([t.value for t in OPEN_TRIAGE]),
+                   ConversationRow.card_message_id.is_(None))
+            .order_by(ConversationRow.id))
+        return [conversation_from_row(r) for r in rows]
 
     async def relayed(self, statuses: Iterable[RelayStatus]) -> list[Conversation]:
         rows = await self.session.scalars(

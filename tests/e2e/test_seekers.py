@@ -263,3 +263,32 @@ async def test_hand_back_ends_the_relay_and_the_team_chat_never_sees_relayed_wor
     assert "Lesi" not in card.text and "Hello, I saw your ad" in card.text
     assert not any("Lesi" in (m.text or "") for m in team.group.bot_messages)
     assert await scalar(team, "select relay_status from conversations") == "none"
+
+
+async def test_a_seeker_who_wrote_before_the_team_chat_was_bound_gets_a_card_once_it_is(
+        team: Team) -> None:
+    maria = team.fake.user(501, "Maria", last_name="P", username="maria_p")
+    await team.admin.ask("/start", contains="Hello, Boss")
+    await maria.ask("Hello, is anyone there?", contains=GREETING)
+    await team.fake.wait_idle()
+    assert team.group.bot_messages == []
+    seq = team.fake.seq
+    await team.bind()
+    card = await card_after(team, seq, "Hello, is anyone there?")
+    assert "New: waiting for an operator" in card.text and card.has_button("Claim")
+
+
+async def test_an_edited_message_reaches_the_holder_as_an_edit(team: Team) -> None:
+    anna, _, maria, _ = await relayed_to_anna(team)
+    seq = team.fake.seq
+    sent = await maria.send("Tomorrow at 5")
+    await anna.wait_reply(contains="Tomorrow at 5", after=seq)
+    seq = team.fake.seq
+    await maria.edit(sent, "Tomorrow at 6")
+    got = await anna.wait_reply(contains="Tomorrow at 6", after=seq)
+    assert got.text == ("💬 From Maria P (#1) — reply to this message to answer.\n\n"
+                        "✏️ edited: Tomorrow at 6")
+    assert got.buttons == [["Share my contact"]]
+    stored = await rows(team, "select text from conversation_messages where direction = 'in'"
+                              " order by id desc limit 2")
+    assert stored == [("Tomorrow at 6",), ("Tomorrow at 5",)]

@@ -687,6 +687,9 @@ class NoSeekers(NotInTheFake):
     async def by_contact(self, contact_id: int) -> None:
         return None
 
+    async def unposted(self) -> list:
+        return []
+
 
 class FakeUnitOfWork:
     """Implements services.ports.UnitOfWork in memory, with storage.uow's commit semantics."""

@@ -524,6 +524,7 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
                                                                        Triage.CLAIMED)],
     "conversation_texts.relay_header": [(conversation(), 12), (conversation(), None)],
     "conversation_texts.relayed": [(conversation(), 12, "a" * 2000, 1024),
+                                   (conversation(), 12, "new words", 1024, True),
                                    (conversation(), 12, None, 1024)],
     "conversation_texts.intro": [(conversation(Triage.CONTACT), 12, MESSAGES)],
     "conversation_texts.share_keyboard": [(7,)],
