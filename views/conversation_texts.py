@@ -175,6 +175,19 @@ def intro(conv: Conversation, contact_id: int, history: list[ConversationMessage
     return fit("\n".join(lines))
 
 
+def handoff(holder_name: str, days: int, again: bool) -> str:
+    """To the seeker after Yes: who from the team will contact them, and by when. Their
+    given name only (the seeker never sees the member's account)."""
+    name = escape(holder_name.split()[0] if holder_name.split() else holder_name)
+    if again:
+        return ngettext("From now on {name} from our team will be in touch with you instead, within {n} day.",
+                        "From now on {name} from our team will be in touch with you instead, within {n} days.",
+                        days).format(name=name, n=days)
+    return ngettext("Good news: {name} from our team will contact you within {n} day. You can keep writing here.",
+                    "Good news: {name} from our team will contact you within {n} days. You can keep writing here.",
+                    days).format(name=name, n=days)
+
+
 def share_keyboard(conversation_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=_("Share my contact"), callback_data=ShareContact(conversation_id=conversation_id))

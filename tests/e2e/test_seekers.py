@@ -4,7 +4,7 @@ multiplier who accepts it talks with the seeker through the bot, media included.
 import pytest
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import cast_with_seeker, rows, scalar
+from tests.e2e.scenarios import cast_with_seeker, rows, scalar, set_profile
 from tests.fake_telegram import FakeMessage, FakeUser
 from views.callbacks import HandBack
 
@@ -20,9 +20,11 @@ async def card_after(team: Team, seq: int, needle: str) -> FakeMessage:
         team.group.id, lambda m: is_triage_card(m) and needle in (m.text or ""), after=seq)
 
 
-async def relayed_to_anna(team: Team) -> tuple[FakeUser, FakeUser, FakeUser, FakeMessage]:
+async def relayed_to_anna(team: Team, handoff: bool = True
+                          ) -> tuple[FakeUser, FakeUser, FakeUser, FakeMessage]:
     """Maria writes (text + photo), Oleh claims and makes a contact, Anna accepts it and gets
-    the conversation so far. Returns the intro message Anna can reply to."""
+    the conversation so far (and Maria hears who will contact her, with `handoff`). Returns
+    the intro message Anna can reply to."""
     anna, oper, maria = await cast_with_seeker(team)
     await maria.ask("/start", contains=GREETING)
     seq = team.fake.seq
@@ -47,6 +49,8 @@ async def relayed_to_anna(team: Team) -> tuple[FakeUser, FakeUser, FakeUser, Fak
     assert "→ Hello, I saw your ad" in intro.text and "→ [photo] my street" in intro.text
     photo = await team.fake.wait_for(anna.id, lambda m: m.kind == "photo", after=seq)
     assert photo.photo == b"PHOTO-1" and "From Maria P (#1)" in photo.text
+    if handoff:
+        await maria.wait_reply(contains="will contact you", after=seq)
     await team.fake.wait_idle()  # the bot notes which messages answer Maria once they are out
     return anna, oper, maria, intro
 
@@ -107,8 +111,8 @@ async def test_triage_to_contact_and_relay_both_ways_with_media(team: Team) -> N
 
     # the whole conversation is stored with the contact; the team chat did not see the relay
     stored = await rows(team, "select direction, kind from conversation_messages order by id")
-    assert [f"{d}:{k}" for d, k in stored] == [
-        "in:text", "in:photo", "out:text", "in:text", "in:voice", "in:document",
+    assert [f"{d}:{k}" for d, k in stored] == [  # the warm hand-off, then Anna's answer
+        "in:text", "in:photo", "out:text", "out:text", "in:text", "in:voice", "in:document",
         "out:photo", "out:voice", "out:document", "out:text"]
     assert await scalar(team, "select contact_id from conversations") == 1
     assert not any("Tomorrow" in (m.text or "") for m in team.group.bot_messages)
@@ -292,3 +296,48 @@ async def test_an_edited_message_reaches_the_holder_as_an_edit(team: Team) -> No
     stored = await rows(team, "select text from conversation_messages where direction = 'in'"
                               " order by id desc limit 2")
     assert stored == [("Tomorrow at 6",), ("Tomorrow at 5",)]
+
+
+async def test_warm_hand_off_tells_the_seeker_who_will_contact_them_and_who_after_reassigning(
+        team: Team) -> None:
+    anna, _, maria, _ = await relayed_to_anna(team)
+    told = await maria.wait_reply(contains="from our team will contact you")
+    assert told.text == ("Good news: Anna from our team will contact you within 2 days. "
+                         "You can keep writing here.")
+    olga = team.fake.user(202, "Olga Koval")
+    await team.invite(olga, "Multiplier")
+    await set_profile(team, olga, "Russian", "Podil")
+    contact_card = await team.fake.wait_for(
+        team.group.id, lambda m: (m.text or "").startswith("#1") and m.has_button("Reassign…"))
+    seq = team.fake.seq
+    await team.admin.press(contact_card, "Reassign…")
+    confirm = await team.fake.wait_for(
+        team.group.id, lambda m: m.has_button("Yes, take it from Anna"), after=seq)
+    await team.admin.press(confirm, "Yes, take it from Anna")
+    card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1")
+                                    and m.has_button("Offer to Olga"), after=seq)
+    seq = team.fake.seq
+    await team.admin.press(card, "Offer to Olga")
+    offer = await olga.wait_reply(contains="Can you reach", after=seq)
+    await olga.press(offer, "Yes")
+    again = await maria.wait_reply(contains="instead", after=seq)
+    assert again.text == ("From now on Olga from our team will be in touch with you instead, "
+                          "within 2 days.")
+    assert "Koval" not in again.text  # the given name only
+    stored = await rows(team, "select text from conversation_messages where direction = 'out'")
+    assert [t for (t,) in stored if "from our team" in t] == [told.text, again.text]
+
+    # closing says nothing to the seeker
+    card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1")
+                                    and m.has_button("Close…"), after=seq)
+    seq = team.fake.seq
+    await team.admin.press(card, "Close…")
+    await team.fake.wait_idle()
+    assert not [m for m in maria.chat.bot_messages if m.seq > seq]
+
+
+@pytest.mark.parametrize("team", [{"seeker_handoff_notice": False}], indirect=True)
+async def test_the_warm_hand_off_can_be_turned_off(team: Team) -> None:
+    _, _, maria, _ = await relayed_to_anna(team, handoff=False)
+    await team.fake.wait_idle()
+    assert not any("will contact you" in (m.text or "") for m in maria.chat.bot_messages)

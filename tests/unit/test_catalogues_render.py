@@ -528,6 +528,7 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
                                    (conversation(), 12, None, 1024)],
     "conversation_texts.intro": [(conversation(Triage.CONTACT), 12, MESSAGES)],
     "conversation_texts.share_keyboard": [(7,)],
+    "conversation_texts.handoff": [("Anna Koval", 3, False), ("Olga", 1, True)],
     "conversation_texts.shared_contact": [("Anna <A>", "anna")],
     "conversation_texts.not_responding": [(conversation(), 12, AGO, NOW)],
     "conversation_texts.closed_no_answer": [(conversation(), 12)],
