@@ -20,7 +20,7 @@ from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable, NotAllowed
 from domain.members import Member
 from domain.outbox import Enqueue
-from domain.seeker_privacy import hears_seeker
+from domain.seeker_privacy import hears_request, hears_seeker
 from services import languages
 from services.access import found
 from services.card_queue import show
@@ -102,11 +102,17 @@ async def linked(uow: UnitOfWork, chat_id: int, message_id: int) -> int | None:
 
 @use_case
 async def target(uow: UnitOfWork, actor: Member | None, conversation_id: int
-                 ) -> tuple[Conversation, Contact]:
-    """The conversation a multiplier answers: only while they hold its contact."""
+                 ) -> tuple[Conversation, Contact | None]:
+    """The conversation a member answers: a multiplier while they hold its contact, the
+    operator who claimed the request while it is not yet a contact (no contact then)."""
     conv = found(await uow.conversations.get(conversation_id), "conversation")
     contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
     await uow.commit()
+    if conv.contact_id is None:
+        if not hears_request(conv, None, actor):
+            raise NoLongerAvailable("request moved on") if actor and conv.claimed_by == \
+                actor.id else NotAllowed("not yours")
+        return conv, None
     if actor is None or contact is None or contact.assignee_id != actor.id:
         raise NotAllowed("not yours")
     if contact.status not in ASSIGNED_STATUSES:
@@ -126,8 +132,10 @@ async def record_out(uow: UnitOfWork, actor: Member, conv: Conversation, kind: K
                                  file_id=file_id, purpose=Purpose.RELAY_OUT,
                                  ref_id=message_id), now)
     first = {} if conv.first_out_at else {"first_out_at": now}
-    await uow.conversations.set_fields(
-        conv.id, last_out_at=now, relay_status=status_after_message(Direction.OUT).value, **first)
+    # an operator's answer before dispatch owes nothing to anyone: statuses are the holder's
+    status = {"relay_status": status_after_message(Direction.OUT).value} \
+        if conv.handler_since else {}
+    await uow.conversations.set_fields(conv.id, last_out_at=now, **status, **first)
     await uow.commit()
 
 
@@ -210,7 +218,7 @@ async def stored_piece(uow: UnitOfWork, message_id: int, reader_id: int | None,
         return None
     contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
     reader = await uow.members.get(reader_id) if reader_id is not None else None
-    if not hears_seeker(contact, reader):
+    if not hears_request(conv, contact, reader):
         if stored.direction is Direction.IN:
             await show_card(uow, conv.id, now)
         await uow.commit()

@@ -22,7 +22,7 @@ from domain.conversations import (
 from domain.delivery import Purpose
 from domain.members import Member
 from domain.outbox import Enqueue
-from domain.seeker_privacy import hears_seeker
+from domain.seeker_privacy import hears_request, hears_seeker
 from services.ports import UnitOfWork
 from services.transaction import use_case
 from services.triage import TriageCard, show_card, triage_card
@@ -102,6 +102,9 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
         holder = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
         relay_to = holder if hears_seeker(contact, holder) else None
         await convs.set_fields(conv.id, relay_status=status_after_message(Direction.IN).value)
+    elif conv.triage is Triage.CLAIMED and conv.claimed_by is not None:
+        claimer = await uow.members.get(conv.claimed_by)  # talking with them before dispatch
+        relay_to = claimer if hears_request(conv, None, claimer) else None
     if relay_to is not None:  # once relayed, the conversation is no longer the team's to read
         await uow.outbox.add(Enqueue(chat_id=relay_to.tg_user_id, member_id=relay_to.id,
                                      text=EDIT_MARK if msg.edited else "",

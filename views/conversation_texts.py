@@ -97,7 +97,9 @@ def claimed_conversation(card: TriageCard) -> str:
     """The claimer's private copy: the seeker's words as written, contact details included
     (the team chat's card hides them)."""
     lines = [_("💬 You claimed the request of {who}. Their messages, as written:").format(
-        who=_who(card.conversation)), ""]
+        who=_who(card.conversation)),
+        _("Reply to this message to answer them before dispatch; they see the team's bot, not your account."),
+        ""]
     lines += [_line(m) for m in card.history]
     return fit("\n".join(lines))
 
@@ -143,7 +145,11 @@ def triage_keyboard(card: TriageCard) -> InlineKeyboardMarkup | None:
 
 
 def relay_header(conv: Conversation, contact_id: int | None) -> str:
-    """On every message relayed to the multiplier: who it is from, and how to answer."""
+    """On every message relayed to the multiplier (or, before dispatch, to the operator who
+    claimed the request: no contact number yet): who it is from, and how to answer."""
+    if contact_id is None:
+        return _("💬 From {who} — reply to this message to answer.").format(
+            who=escape(conv.seeker_name))
     return _("💬 From {who} (#{id}) — reply to this message to answer.").format(
         who=escape(conv.seeker_name), id=contact_id or "?")
 

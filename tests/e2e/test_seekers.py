@@ -341,3 +341,38 @@ async def test_the_warm_hand_off_can_be_turned_off(team: Team) -> None:
     _, _, maria, _ = await relayed_to_anna(team, handoff=False)
     await team.fake.wait_idle()
     assert not any("will contact you" in (m.text or "") for m in maria.chat.bot_messages)
+
+
+async def test_the_claimer_talks_with_the_seeker_before_dispatch(team: Team) -> None:
+    _, oper, maria = await cast_with_seeker(team)
+    await maria.ask("Hello, call me at +380 44 123 4567", contains=GREETING)
+    card = await card_after(team, 0, "Hello")
+    seq = team.fake.seq
+    await oper.press(card, "Claim")
+    copy = await oper.wait_reply(contains="You claimed the request", after=seq)
+    assert "+380 44 123 4567" in copy.text and "Reply to this message" in copy.text
+    await team.fake.wait_idle()
+
+    # the operator answers with Reply; the seeker sees the bot only
+    seq = team.fake.seq
+    await oper.send("Hi Maria! Which part of Kyiv do you live in?", reply_to=copy)
+    got = await maria.wait_reply(contains="Which part of Kyiv", after=seq)
+    assert got.from_bot and got.text == "Hi Maria! Which part of Kyiv do you live in?"
+    await oper.wait_reply(contains="On its way to Maria P", after=seq)
+
+    # the seeker's answer reaches the claimer privately, not the team chat
+    seq = team.fake.seq
+    await maria.send("Obolon, near the metro")
+    relayed = await oper.wait_reply(contains="Obolon, near the metro", after=seq)
+    assert relayed.text == ("💬 From Maria P — reply to this message to answer.\n\n"
+                            "Obolon, near the metro")
+    await team.fake.wait_idle()
+    assert not any("Obolon" in (m.text or "") or "Which part" in (m.text or "")
+                   for m in team.group.bot_messages)
+    seq = team.fake.seq
+    await oper.send("Thank you, we will find someone near you.", reply_to=relayed)
+    await maria.wait_reply(contains="we will find someone", after=seq)
+    stored = await rows(team, "select direction, sender_member_id from conversation_messages"
+                              " order by id")
+    assert stored == [("in", None), ("out", 3), ("in", 3), ("out", 3)]  # Oleh is member 3
+    assert await scalar(team, "select relay_status from conversations") == "none"
