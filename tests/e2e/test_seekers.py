@@ -4,7 +4,7 @@ multiplier who accepts it talks with the seeker through the bot, media included.
 import pytest
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import cast_with_seeker, rows, scalar, set_profile
+from tests.e2e.scenarios import anna_and_oleh, cast_with_seeker, rows, scalar, set_profile
 from tests.fake_telegram import FakeMessage, FakeUser
 from views.callbacks import HandBack
 
@@ -376,3 +376,17 @@ async def test_the_claimer_talks_with_the_seeker_before_dispatch(team: Team) -> 
                               " order by id")
     assert stored == [("in", None), ("out", 3), ("in", 3), ("out", 3)]  # Oleh is member 3
     assert await scalar(team, "select relay_status from conversations") == "none"
+
+
+async def test_make_contact_guesses_language_and_area_from_the_conversation(team: Team) -> None:
+    _, oper = await anna_and_oleh(team)
+    await team.admin.ask("/area Obolon | Kyiv | | Оболонь", contains="Saved: Obolon (Kyiv)")
+    maria = team.fake.user(501, "Мария", username="maria_p", language_code="ru")
+    await maria.send("Здравствуйте, я из Оболони")
+    card = await card_after(team, 0, "Оболони")
+    seq = team.fake.seq
+    await oper.press(card, "Make contact")
+    contact_card = await team.fake.wait_for(
+        team.group.id, lambda m: (m.text or "").startswith("#1"), after=seq)
+    assert "Obolon" in contact_card.text
+    assert await rows(team, "select language, area from contacts") == [("ru", "Obolon")]
