@@ -4,7 +4,15 @@ multiplier who accepts it talks with the seeker through the bot, media included.
 import pytest
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import anna_and_oleh, cast_with_seeker, rows, scalar, set_profile
+from tests.e2e.scenarios import (
+    anna_and_oleh,
+    cast_with_seeker,
+    enter_contact,
+    offer_to_anna,
+    rows,
+    scalar,
+    set_profile,
+)
 from tests.fake_telegram import FakeMessage, FakeUser
 from views.callbacks import HandBack
 
@@ -390,3 +398,71 @@ async def test_make_contact_guesses_language_and_area_from_the_conversation(team
         team.group.id, lambda m: (m.text or "").startswith("#1"), after=seq)
     assert "Obolon" in contact_card.text
     assert await rows(team, "select language, area from contacts") == [("ru", "Obolon")]
+
+
+async def test_the_seekers_side_from_first_words_to_the_multipliers_answer(team: Team) -> None:
+    """The issue's bar, as far as it is built (the satisfaction check is not): a Russian
+    seeker from Obolon, a conversation before dispatch, a guessed record, a warm hand-off."""
+    anna, oper = await anna_and_oleh(team)
+    await team.admin.ask("/area Obolon | Kyiv | | Оболонь", contains="Saved: Obolon (Kyiv)")
+    maria = team.fake.user(501, "Мария", username="maria_p", language_code="ru")
+    await maria.send("Здравствуйте, я из Оболони")
+    card = await card_after(team, 0, "Оболони")
+    seq = team.fake.seq
+    await oper.press(card, "Claim")
+    copy = await oper.wait_reply(contains="You claimed the request", after=seq)
+    await team.fake.wait_idle()
+    seq = team.fake.seq
+    await oper.send("Здравствуйте! Когда вам удобно встретиться?", reply_to=copy)
+    await maria.wait_reply(contains="Когда вам удобно", after=seq)
+    seq = team.fake.seq
+    await maria.send("Вечером, после шести")
+    await oper.wait_reply(contains="после шести", after=seq)
+    card = await card_after(team, 0, "Claimed by Oleh")
+    seq = team.fake.seq
+    await oper.press(card, "Make contact")
+    contact_card = await team.fake.wait_for(
+        team.group.id, lambda m: (m.text or "").startswith("#1"), after=seq)
+    assert await rows(team, "select language, area from contacts") == [("ru", "Obolon")]
+    assert "после шести" not in contact_card.text and "maria_p" not in contact_card.text
+    offer = await offer_to_anna(team, anna, contact_card)
+    seq = team.fake.seq
+    await anna.press(offer, "Yes")
+    intro = await anna.wait_reply(contains="wrote to the team's bot", after=seq)
+    assert "Вечером, после шести" in intro.text
+    await maria.wait_reply(contains="Anna", after=seq)  # in Russian once the lead translates
+    await team.fake.wait_idle()
+    seq = team.fake.seq
+    await anna.send("Мария, это Анна. Созвонимся завтра?", reply_to=intro)
+    await maria.wait_reply(contains="Созвонимся завтра?", after=seq)
+    assert not any("после шести" in (m.text or "") for m in team.group.bot_messages)
+
+
+async def test_merged_away_while_relayed_the_seeker_still_reaches_the_holder(team: Team) -> None:
+    anna, oper = await anna_and_oleh(team)
+    await team.admin.ask("/area Obolon | Kyiv | | Оболонь", contains="Saved: Obolon (Kyiv)")
+    await enter_contact(oper, "Мария Иванова", "+380 44 123 4567", "Obolon", done="Saved as #1")
+    maria = team.fake.user(501, "Мария", last_name="Иванова", language_code="ru")
+    await maria.send("Здравствуйте, я из Оболони")
+    card = await card_after(team, 0, "Оболони")
+    seq = team.fake.seq
+    await oper.press(card, "Make contact")
+    card2 = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#2")
+                                     and m.has_button("Merge with #1"), after=seq)
+    offer = await offer_to_anna(team, anna, card2)
+    seq = team.fake.seq
+    await anna.press(offer, "Yes")
+    await anna.wait_reply(contains="wrote to the team's bot", after=seq)
+    card2 = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#2")
+                                     and m.has_button("Merge with #1"), after=seq)
+    seq = team.fake.seq
+    await team.admin.press(card2, "Merge with #1")
+    choices = await team.fake.wait_for(team.group.id, lambda m: m.has_button("Merge, newest values"),
+                                       after=seq)
+    assert (await team.admin.press(choices, "Merge, newest values")).text == "Merged #2 into #1."
+    await team.fake.wait_idle()
+    seq = team.fake.seq
+    await maria.send("Вы здесь?")
+    got = await anna.wait_reply(contains="Вы здесь?", after=seq)
+    assert "(#1)" in got.text
+    assert await scalar(team, "select contact_id from conversations") == 1
