@@ -9,19 +9,22 @@ from html import escape
 from aiogram import F, Router
 from aiogram.filters import BaseFilter, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import get_i18n
 
 from domain.clock import Clock
 from domain.members import Member
-from services import seekers
+from domain.errors import DomainError
+from services import satisfaction, seekers
 from services.options import Options
 from services.seekers import Inbound, Outcome
 from storage.uow import UnitOfWork
 from views import conversation_texts as ct
 from views import relay_media
-from views.callbacks import JOIN_PREFIX
-from views.replies import stray_press
+from views import labels
+from views.callbacks import JOIN_PREFIX, Satisfied
+from views.language import for_reader
+from views.replies import edit_pressed, stray_press
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,20 @@ async def _receive(message: Message, uow: UnitOfWork, clock: Clock, settings: Op
     return got
 
 
+async def satisfied(query: CallbackQuery, callback_data: Satisfied, uow: UnitOfWork,
+                    clock: Clock) -> None:
+    """The seeker answers the satisfaction check (services.satisfaction)."""
+    try:
+        await satisfaction.answer(uow, query.from_user.id, callback_data.conversation_id,
+                                  callback_data.helped, clock.now(),
+                                  for_reader(ct.unsatisfied_note))
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer()
+    await edit_pressed(query, ct.satisfaction_thanks(callback_data.helped))
+
+
 def _refusal(piece: relay_media.Piece | None, settings: Options) -> str | None:
     if piece is None:
         return ct.unsupported()
@@ -101,5 +118,6 @@ def router() -> Router:
     r.message.register(incoming)
     r.edited_message.filter(F.chat.type == "private", Seeker())
     r.edited_message.register(edited)
+    r.callback_query.register(satisfied, Satisfied.filter())
     r.callback_query.register(stray_press)
     return r

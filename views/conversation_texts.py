@@ -18,11 +18,13 @@ from domain.conversations import (
     Triage,
     TriageAction,
 )
+from domain.contacts import Contact
 from domain.masking import mask_contact_details
+from domain.members import Member
 from services.triage import TriageCard
 from views import labels
-from views.callbacks import ShareContact, TriageAct
-from views.texts import fit
+from views.callbacks import Held, HeldStep, Satisfied, ShareContact, TriageAct
+from views.texts import fit, summary
 
 CAPTION_LIMIT = 1000  # Telegram: 1,024 characters of caption
 SNIPPET = 300  # characters of each message on the triage card
@@ -218,3 +220,30 @@ def closed_no_answer(conv: Conversation, contact_id: int) -> str:
 def relay_failed(conv: Conversation) -> str:
     return _("Not delivered to {who}: the seeker cannot be reached by the bot (they may have blocked it).").format(
         who=_who(conv))
+
+
+def satisfaction_question(conversation_id: int) -> tuple[str, str]:
+    """To the seeker, some days after they met someone from the team."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, it helped"),
+              callback_data=Satisfied(conversation_id=conversation_id, helped=True))
+    kb.button(text=_("No"), callback_data=Satisfied(conversation_id=conversation_id,
+                                                    helped=False))
+    return (_("You met someone from our team a few days ago. Did the meeting help you?"),
+            kb.as_markup().model_dump_json())
+
+
+def satisfaction_thanks(helped: bool) -> str:
+    if helped:
+        return _("Thank you! We are glad it helped.")
+    return _("Thank you for telling us. We will look for someone else for you.")
+
+
+def unsatisfied_note(contact: Contact, holder: Member) -> tuple[str, str]:
+    """To the team: the seeker said the meeting did not help (no details: the team chat)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Find someone else"), callback_data=Held(
+        step=HeldStep.REASSIGN, contact_id=contact.id, holder_id=holder.id))
+    return (_("😕 #{id} {who}: the seeker says the meeting with {name} did not help.").format(
+        id=contact.id, who=summary(contact.details), name=escape(holder.name)),
+        kb.as_markup().model_dump_json())

@@ -14,7 +14,8 @@ from tests.e2e.scenarios import (
     set_profile,
 )
 from tests.fake_telegram import FakeMessage, FakeUser
-from views.callbacks import HandBack
+from domain.contacts import Status
+from views.callbacks import HandBack, Satisfied, Stage
 
 GREETING = "Thank you for writing"
 
@@ -466,3 +467,35 @@ async def test_merged_away_while_relayed_the_seeker_still_reaches_the_holder(tea
     got = await anna.wait_reply(contains="Вы здесь?", after=seq)
     assert "(#1)" in got.text
     assert await scalar(team, "select contact_id from conversations") == 1
+
+
+@pytest.mark.parametrize("team", [{"satisfaction_check_days": 3}], indirect=True)
+async def test_satisfaction_check_after_met_and_a_no_raises_a_team_note(team: Team) -> None:
+    anna, _, maria, intro = await relayed_to_anna(team)
+    for stage in (Status.REACHED, Status.MET):
+        await anna.press_data(intro, Stage(contact_id=1, stage=stage).pack())
+    await team.fake.wait_idle()
+    assert await scalar(team, "select status from contacts") == "met"
+    team.clock.advance(days=2)
+    await team.run_jobs()
+    assert not any("Did the meeting help" in (m.text or "") for m in maria.chat.bot_messages)
+    team.clock.advance(days=1, hours=1)
+    seq = team.fake.seq
+    await team.run_jobs()
+    question = await maria.wait_reply(contains="Did the meeting help you?", after=seq)
+    assert question.buttons == [["Yes, it helped", "No"]]
+    await team.run_jobs()  # asked once
+    assert len([m for m in maria.chat.bot_messages if "Did the meeting" in (m.text or "")]) == 1
+    seq = team.fake.seq
+    await maria.press(question, "No")
+    await maria.wait_reply(contains="We will look for someone else", after=seq)
+    note = await team.fake.wait_for(team.group.id, lambda m: "did not help" in (m.text or ""),
+                                    after=seq)
+    assert note.text.startswith("😕 #1 Maria") and "Anna" in note.text
+    assert note.buttons == [["Find someone else"]] and "maria_p" not in note.text
+    again = await maria.press_data(question, Satisfied(conversation_id=1, helped=True).pack())
+    assert again.show_alert  # answered once
+    seq = team.fake.seq
+    await team.admin.press(note, "Find someone else")
+    await team.fake.wait_for(team.group.id, lambda m: m.has_button("Yes, take it from Anna"),
+                             after=seq)
