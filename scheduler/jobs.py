@@ -131,6 +131,13 @@ async def satisfaction_checks(ctx: JobContext) -> None:
             with ctx.texts():
                 await satisfaction.ask(uow, conv, now,
                                        for_reader(conversation_texts.satisfaction_question))
+    async with ctx.uow() as uow:  # as long again without an answer: raised like a "no"
+        silent = await satisfaction.unanswered(uow, timedelta(days=days), now)
+    for conv in silent:
+        async with ctx.uow() as uow:
+            with ctx.texts():
+                await satisfaction.raise_silence(uow, conv, now,
+                                                 for_reader(conversation_texts.unsatisfied_note))
 
 
 def _status_text(move: relay.StatusMove, now: datetime) -> str:

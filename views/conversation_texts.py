@@ -239,11 +239,13 @@ def satisfaction_thanks(helped: bool) -> str:
     return _("Thank you for telling us. We will look for someone else for you.")
 
 
-def unsatisfied_note(contact: Contact, holder: Member) -> tuple[str, str]:
-    """To the team: the seeker said the meeting did not help (no details: the team chat)."""
+def unsatisfied_note(contact: Contact, holder: Member, silent: bool) -> tuple[str, str]:
+    """To the team: the seeker said the meeting did not help, or never answered whether it
+    did (`silent`). No details: the team chat reads it."""
     kb = InlineKeyboardBuilder()
     kb.button(text=_("Find someone else"), callback_data=Held(
         step=HeldStep.REASSIGN, contact_id=contact.id, holder_id=holder.id))
-    return (_("😕 #{id} {who}: the seeker says the meeting with {name} did not help.").format(
-        id=contact.id, who=summary(contact.details), name=escape(holder.name)),
-        kb.as_markup().model_dump_json())
+    text = _("😕 #{id} {who} never answered whether the meeting with {name} helped.") if silent \
+        else _("😕 #{id} {who}: the seeker says the meeting with {name} did not help.")
+    return (text.format(id=contact.id, who=summary(contact.details), name=escape(holder.name)),
+            kb.as_markup().model_dump_json())

@@ -499,3 +499,23 @@ async def test_satisfaction_check_after_met_and_a_no_raises_a_team_note(team: Te
     await team.admin.press(note, "Find someone else")
     await team.fake.wait_for(team.group.id, lambda m: m.has_button("Yes, take it from Anna"),
                              after=seq)
+
+
+@pytest.mark.parametrize("team", [{"satisfaction_check_days": 3}], indirect=True)
+async def test_no_answer_to_the_satisfaction_check_is_raised_too(team: Team) -> None:
+    anna, _, maria, intro = await relayed_to_anna(team)
+    for stage in (Status.REACHED, Status.MET):
+        await anna.press_data(intro, Stage(contact_id=1, stage=stage).pack())
+    await team.fake.wait_idle()
+    team.clock.advance(days=3, hours=1)
+    seq = team.fake.seq
+    await team.run_jobs()
+    await maria.wait_reply(contains="Did the meeting help you?", after=seq)
+    team.clock.advance(days=3, hours=1)
+    seq = team.fake.seq
+    await team.run_jobs()
+    await team.run_jobs()
+    note = await team.fake.wait_for(team.group.id, lambda m: "never answered whether"
+                                    in (m.text or ""), after=seq)
+    assert note.buttons == [["Find someone else"]]
+    assert len([m for m in team.group.bot_messages if "never answered whether" in (m.text or "")]) == 1

@@ -531,7 +531,8 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "conversation_texts.handoff": [("Anna Koval", 3, False), ("Olga", 1, True)],
     "conversation_texts.satisfaction_question": [(7,)],
     "conversation_texts.satisfaction_thanks": [(True,), (False,)],
-    "conversation_texts.unsatisfied_note": [(HELD, member(2, Role.MULTIPLIER))],
+    "conversation_texts.unsatisfied_note": [(HELD, member(2, Role.MULTIPLIER), silent)
+                                            for silent in (False, True)],
     "conversation_texts.shared_contact": [("Anna <A>", "anna")],
     "conversation_texts.not_responding": [(conversation(), 12, AGO, NOW)],
     "conversation_texts.closed_no_answer": [(conversation(), 12)],
