@@ -439,9 +439,19 @@ class Conversations(Protocol):
 
     async def message(self, message_id: int) -> ConversationMessage | None: ...
 
-    async def messages(self, conversation_id: int, limit: int | None = None
-                       ) -> list[ConversationMessage]:
-        """Oldest first; with a limit, the latest `limit` of them."""
+    async def messages(self, conversation_id: int, limit: int | None = None,
+                       team_only: bool = False) -> list[ConversationMessage]:
+        """Oldest first; with a limit, the latest `limit` of them. `team_only`: only the
+        seeker's words the team may read (none relayed to or written by a member)."""
+        ...
+
+    async def unposted(self) -> list[Conversation]:
+        """Requests still open for triage whose card was never posted (no team chat yet)."""
+        ...
+
+    async def mark_relayed(self, message_id: int, member_id: int) -> None:
+        """The seeker's message went to `member_id` privately: the team chat no longer
+        shows it."""
         ...
 
     async def count_messages(self, conversation_id: int, direction: Direction,
