@@ -106,8 +106,9 @@ class AreaMap:
     def mentioned(self, text: str) -> str | None:
         """The one known area a seeker's free text names ("я из Оболони" -> Obolon), or None
         if none or several. Words are folded (any script) and compared with every spelling;
-        a word may inflect the spelling's stem (its last letter replaced, up to two letters
-        added: Оболонь -> Оболони, Оболоні, Оболонью), since seekers write sentences."""
+        a word may inflect the spelling with a case ending (domain.areas.ENDINGS, after the
+        spelling or in place of its last letter: Оболонь -> Оболони, Оболоні, Оболонью),
+        since seekers write sentences; Podolsk is not Podol."""
         words = area_key(text).split()
         phrases = set(words) | {" ".join(p) for p in zip(words, words[1:], strict=False)}
         found = set()
@@ -122,12 +123,22 @@ class AreaMap:
 MIN_STEM_SPELLING = 5
 
 
+#: Case endings of East Slavic place names, folded to Latin (domain.translit): what may
+#: follow the spelling, or replace its last letter ("oboloni", "podolom", "obolonyu"). Other
+#: letters make another word ("Podolsk" is not "Podol").
+ENDINGS = frozenset({
+    "a", "u", "e", "i", "y", "ya", "yu", "ye", "yi", "om", "em", "oy", "ey", "oyu", "eyu",
+    "ym", "im", "ov", "ev", "iv", "ah", "yah", "ami", "yami", "ovi", "evi", "ii", "iy",
+})
+
+
 def _inflects(word: str, spelling: str) -> bool:
     if word == spelling:
         return True
+    if len(spelling) < MIN_STEM_SPELLING:
+        return False
     stem = spelling[:-1]
-    return (len(spelling) >= MIN_STEM_SPELLING and word.startswith(stem)
-            and len(word) - len(spelling) <= 2)
+    return any(word.startswith(base) and word[len(base):] in ENDINGS for base in (spelling, stem))
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

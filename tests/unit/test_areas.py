@@ -68,6 +68,10 @@ def test_parse_coordinates(text: str, expected: tuple[float, float] | None) -> N
     ("Подол и Оболонь", None),  # two areas: no guess
     ("Hello, I saw your ad", None),
     ("Obo", None),
+    ("я живу в Подольске", None),  # another town: "sk" is no case ending
+    ("I moved from Podolsk", None),
+    ("живу на Подоле", "podil"),
+    ("Подолом", "podil"),
 ])
 def test_a_place_mentioned_in_a_seekers_words(text: str, key: str | None) -> None:
     areas = AreaMap({"obolon": Area("obolon", "Obolon", aliases=frozenset({area_key("Оболонь")})),
