@@ -2,11 +2,12 @@
 relayed between the seeker and their multiplier. A request = the first message + the
 conversation + its status, so one person can run hundreds without losing any."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed
+from domain.errors import AlreadyDone, InvalidInput, NoLongerAvailable, NotAllowed
+from domain.members import Gender
 from domain.reports import median
 
 
@@ -61,6 +62,76 @@ class Kind(StrEnum):
     DOCUMENT = "document"
 
 
+class DraftField(StrEnum):
+    """The steps of confirming a seeker's contact, in the order the operator meets them."""
+
+    GENDER = "gender"
+    LANGUAGE = "language"
+    AREA = "area"
+
+
+#: What a draft button may carry besides a gender or a language code.
+UNKNOWN = "-"  # the operator does not know: the field stays empty
+KEEP = "="  # the area shown (the guess, or what was typed)
+OTHER = "?"  # the operator types the area
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    """The record an operator confirms before a seeker's contact enters dispatch: it starts
+    from the guesses (Telegram's language, a place the seeker named) and holds what the
+    operator chose since. Kept with the conversation, so a contact exists only once it is
+    confirmed and nothing in dispatch has to skip half-made ones."""
+
+    gender: Gender = Gender.UNKNOWN
+    language: str = ""
+    area: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"gender": self.gender.value, "language": self.language, "area": self.area}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> "ContactDraft":
+        return cls(Gender(data.get("gender", Gender.UNKNOWN)), data.get("language", ""),
+                   data.get("area", ""))
+
+
+def next_field(field: DraftField) -> DraftField | None:
+    """The step after `field`; None: the draft is ready to send."""
+    steps = list(DraftField)
+    at = steps.index(field)
+    return steps[at + 1] if at + 1 < len(steps) else None
+
+
+def picked(draft: ContactDraft, field: DraftField, value: str,
+           languages: frozenset[str]) -> ContactDraft:
+    """The draft after a button: a gender, a language offered (`languages` plus the one
+    shown), or the area shown; UNKNOWN empties the field. Anything else is a forged or stale
+    button (InvalidInput "button"). OTHER is not a value: the operator types the area."""
+    if field is DraftField.GENDER:
+        if value not in {g.value for g in Gender}:
+            raise InvalidInput("button")
+        return replace(draft, gender=Gender(value))
+    if value == UNKNOWN:
+        return replace(draft, **{field.value: ""})
+    if field is DraftField.LANGUAGE and value in languages | {draft.language} - {""}:
+        return replace(draft, language=value)
+    if field is DraftField.AREA and value == KEEP:
+        return draft
+    raise InvalidInput("button")
+
+
+def check_draft(conv: "Conversation", actor_id: int) -> "ContactDraft":
+    """A confirmation step is for the operator who opened the draft, while it is open."""
+    if conv.triage is Triage.CONTACT and conv.triaged_by == actor_id:
+        raise AlreadyDone(Triage.CONTACT)
+    if conv.triage is not Triage.CLAIMED or conv.draft is None:
+        raise NoLongerAvailable(conv.triage)
+    if conv.claimed_by != actor_id:
+        raise NotAllowed("claimed")
+    return conv.draft
+
+
 @dataclass(frozen=True)
 class Conversation:
     id: int
@@ -84,6 +155,8 @@ class Conversation:
     seeker_given_name: str | None = None  # Telegram's first name
     seeker_family_name: str | None = None  # Telegram's last name, if any
     seeker_language: str | None = None  # Telegram's language_code, as last seen
+    #: The claimer is confirming a contact made from it (Make contact); None: not now.
+    draft: ContactDraft | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +184,8 @@ def check_triage(conv: Conversation, action: TriageAction, actor_id: int) -> Non
             raise NotAllowed("claimed")
         if action is TriageAction.CLAIM:
             raise AlreadyDone("claimed")
+        if action is TriageAction.CONTACT and conv.draft is not None:
+            raise AlreadyDone("confirming")  # a second Make contact: the dialog is open
 
 
 def reopens_triage(conv: Conversation, contact_open: bool) -> bool:

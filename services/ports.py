@@ -414,9 +414,10 @@ class Conversations(Protocol):
 
     async def for_contacts(self, contact_ids: Iterable[int]) -> dict[int, Conversation]: ...
 
-    async def move(self, conversation_id: int, expected: Iterable[Triage], **values: object
-                   ) -> bool:
-        """Change triage fields only if it is still in an expected state."""
+    async def move(self, conversation_id: int, expected: Iterable[Triage],
+                   drafting: bool | None = None, **values: object) -> bool:
+        """Change triage fields only if it is still in an expected state, and (`drafting`
+        not None) only if a contact draft is open (True) or not (False)."""
         ...
 
     async def set_fields(self, conversation_id: int, **values: object) -> None: ...

@@ -380,6 +380,8 @@ class ConversationRow(Base):
     card_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     card_row_id: Mapped[int | None] = mapped_column(Integer)  # the outbox row to post it anew
+    #: JSON: the contact its claimer is confirming (domain.conversations.ContactDraft), or NULL.
+    draft: Mapped[str | None] = mapped_column(Text)
 
 
 class ConversationMessageRow(Base):

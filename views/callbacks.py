@@ -8,7 +8,7 @@ from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
 from domain.contacts import CloseReason, Status
-from domain.conversations import TriageAction
+from domain.conversations import DraftField, TriageAction
 from domain.milestones import Milestone
 from domain.numbers import DB_INT_MAX
 from domain.offers import DeclineReason
@@ -182,7 +182,22 @@ class ShareContact(CallbackData, prefix="share"):
     conversation_id: DbId
 
 
-ALL += [TriageAct, ShareContact]
+class DraftPick(CallbackData, prefix="dr"):
+    """A step of confirming a seeker's contact in private (services.triage.pick): a gender,
+    a language code, or domain.conversations UNKNOWN / KEEP / OTHER; checked again."""
+
+    conversation_id: DbId
+    field: DraftField
+    value: Annotated[str, Field(max_length=8)]
+
+
+class DraftSend(CallbackData, prefix="dsend"):
+    """Send to dispatch: the confirmed draft becomes a contact (services.triage.to_contact)."""
+
+    conversation_id: DbId
+
+
+ALL += [TriageAct, ShareContact, DraftPick, DraftSend]
 
 
 class Dup(CallbackData, prefix="dup"):

@@ -9,10 +9,15 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.conversations import (
+    KEEP,
     OPEN_TRIAGE,
+    OTHER,
+    UNKNOWN,
+    ContactDraft,
     Conversation,
     ConversationMessage,
     Direction,
+    DraftField,
     Kind,
     RelayStatus,
     Triage,
@@ -20,10 +25,18 @@ from domain.conversations import (
 )
 from domain.contacts import Contact
 from domain.masking import mask_contact_details
-from domain.members import Member
+from domain.members import Gender, Member
 from services.triage import TriageCard
 from views import labels
-from views.callbacks import Held, HeldStep, Satisfied, ShareContact, TriageAct
+from views.callbacks import (
+    DraftPick,
+    DraftSend,
+    Held,
+    HeldStep,
+    Satisfied,
+    ShareContact,
+    TriageAct,
+)
 from views.texts import fit, summary
 
 CAPTION_LIMIT = 1000  # Telegram: 1,024 characters of caption
@@ -114,6 +127,8 @@ def _triage_state(card: TriageCard) -> str:
 
     if conv.triage is Triage.NEW:
         return _("New: waiting for an operator")
+    if conv.triage is Triage.CLAIMED and conv.draft is not None:
+        return _("Claimed by {name} · confirming a contact").format(name=name(conv.claimed_by))
     if conv.triage is Triage.CLAIMED:
         return _("Claimed by {name}").format(name=name(conv.claimed_by))
     if conv.triage is Triage.SPAM:
@@ -144,6 +159,81 @@ def triage_keyboard(card: TriageCard) -> InlineKeyboardMarkup | None:
                                                                  action=TriageAction.READ))
     kb.adjust(2)
     return kb.as_markup()
+
+
+# ------------------------------------------------------- confirming a contact (Make contact)
+
+
+def draft_text(conv: Conversation, draft: ContactDraft, step: DraftField | None) -> str:
+    """The operator's private dialog after Make contact: the record so far and the question
+    of this step (None: ready to send). The guesses come first on the buttons."""
+    lines = [
+        _("📝 A contact from the request of {who}: confirm or fix it before it enters dispatch.").format(
+            who=_who(conv)),
+        "",
+        _("Gender: {value}").format(value=labels.gender(draft.gender)),
+        _("Language: {value}").format(value=labels.language(draft.language)),
+        _("Area: {value}").format(value=escape(draft.area) if draft.area else _("not known")),
+        "",
+    ]
+    if step is DraftField.GENDER:
+        lines.append(_("Gender?"))
+    elif step is DraftField.LANGUAGE:
+        lines.append(_("Which language do they speak? The first button is the guess from Telegram."))
+    elif step is DraftField.AREA:
+        lines.append(_("Where do they live? The first button is a place their words name."))
+    else:
+        lines.append(_("Ready. It enters dispatch when you press “Send to dispatch”."))
+    return "\n".join(lines)
+
+
+def draft_keyboard(conv_id: int, draft: ContactDraft, step: DraftField | None,
+                   languages: list[str]) -> InlineKeyboardMarkup:
+    """Each step can be left unknown; the last one sends the contact to dispatch."""
+    kb = InlineKeyboardBuilder()
+
+    def button(text: str, value: str) -> None:
+        kb.button(text=text, callback_data=DraftPick(conversation_id=conv_id, field=step,
+                                                     value=value))
+
+    if step is DraftField.GENDER:
+        button(labels.gender(Gender.FEMALE, short=True), Gender.FEMALE.value)
+        button(labels.gender(Gender.MALE, short=True), Gender.MALE.value)
+        button(_("Unknown"), Gender.UNKNOWN.value)
+    elif step is DraftField.LANGUAGE:
+        for code in dict.fromkeys([draft.language, *languages]):
+            if code:
+                button(labels.language(code), code)
+        button(_("Unknown"), UNKNOWN)
+    elif step is DraftField.AREA:
+        if draft.area:
+            button(draft.area, KEEP)
+        button(_("Other…"), OTHER)
+        button(_("Unknown"), UNKNOWN)
+    else:
+        kb.button(text=_("Send to dispatch"), callback_data=DraftSend(conversation_id=conv_id))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+def draft_area_prompt() -> str:
+    return _("Type the area as they named it.")
+
+
+def draft_opened() -> str:
+    """The answer to Make contact on the team chat's card."""
+    return _("Confirm the details in our private chat; it enters dispatch when you send it.")
+
+
+def draft_sent(contact_id: int, created: bool) -> str:
+    if not created:
+        return _("We already have this seeker: their request was added to #{id}.").format(
+            id=contact_id)
+    return _("Sent to dispatch as #{id}; its card is in the team chat.").format(id=contact_id)
+
+
+def draft_unreachable() -> str:
+    return _("I cannot write to you in private: open a chat with me (Start), then press Make contact again.")
 
 
 def relay_header(conv: Conversation, contact_id: int | None) -> str:

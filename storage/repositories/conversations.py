@@ -1,6 +1,7 @@
 """Seekers' conversations, their messages, relay links and triage events. Triage moves are
 conditional updates, so two operators pressing at once cannot both win."""
 
+import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import as_utc
 from domain.conversations import (
     OPEN_TRIAGE,
+    ContactDraft,
     Conversation,
     ConversationMessage,
     Direction,
@@ -46,6 +48,7 @@ def conversation_from_row(r: ConversationRow) -> Conversation:
         first_out_at=_utc(r.first_out_at), slowed_at=_utc(r.slowed_at), dropped=r.dropped,
         card=card, seeker_given_name=r.seeker_given_name,
         seeker_family_name=r.seeker_family_name, seeker_language=r.seeker_language,
+        draft=ContactDraft.from_dict(json.loads(r.draft)) if r.draft else None,
     )
 
 
@@ -94,13 +97,22 @@ class ConversationRepository:
             return None
         return conversation_from_row(row)
 
-    async def move(self, conversation_id: int, expected: Iterable[Triage], **values: object
-                   ) -> bool:
-        """Change triage fields only if it is still in an expected state."""
+    async def move(self, conversation_id: int, expected: Iterable[Triage],
+                   drafting: bool | None = None, **values: object) -> bool:
+        """Change triage fields only if it is still in an expected state, and (`drafting`
+        not None) only if a contact draft is open (True) or not (False). A `draft` value is
+        a ContactDraft or None."""
+        if "draft" in values:
+            draft = values["draft"]
+            values["draft"] = json.dumps(draft.as_dict()) \
+                if isinstance(draft, ContactDraft) else None
+        conditions = [ConversationRow.id == conversation_id,
+                      ConversationRow.triage.in_([t.value for t in expected])]
+        if drafting is not None:
+            conditions.append(ConversationRow.draft.isnot(None) if drafting
+                              else ConversationRow.draft.is_(None))
         result = await self.session.execute(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation_id,
-                   ConversationRow.triage.in_([t.value for t in expected]))
+            update(ConversationRow).where(*conditions)
             .values(**values).execution_options(synchronize_session=False))
         return result.rowcount == 1
 

@@ -163,6 +163,23 @@ async def cast_with_seeker(team: Team) -> tuple[FakeUser, FakeUser, FakeUser]:
     return anna, oper, team.fake.user(501, "Maria", last_name="P", username="maria_p")
 
 
+async def make_contact(team: Team, oper, card: FakeMessage, gender: str = "Unknown",  # type: ignore[no-untyped-def]
+                       language: str = "Unknown", area: str = "Unknown"):
+    """*Make contact* on a triage card, then the operator's private dialog: the buttons
+    `gender`, `language`, `area` (the guesses come first; "Unknown" leaves a field empty),
+    then *Send to dispatch*. Returns the answer to that last press ("Sent to dispatch as
+    #1…")."""
+    seq = team.fake.seq
+    assert (await oper.press(card, "Make contact")).text.startswith("Confirm the details")
+    dialog = await oper.wait_reply(contains="Gender?", after=seq)
+    for button, next_question in ((gender, "Which language"), (language, "Where do they live"),
+                                  (area, "Ready.")):
+        seq = team.fake.seq
+        await oper.press(dialog, button)
+        dialog = await oper.wait_reply(contains=next_question, after=seq)
+    return await oper.press(dialog, "Send to dispatch")
+
+
 async def ready(team: Team):  # type: ignore[no-untyped-def]
     """`anna_and_oleh`, then Oleh entered Maria (`enter_maria`): contact #1 waits for
     dispatch. Returns (anna, oper, card), the card being #1's in the team chat."""

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import finish_forwarded, anna_and_oleh, cast_with_seeker, enter_maria, make_form, offer_to_anna, ready
+from tests.e2e.scenarios import finish_forwarded, anna_and_oleh, cast_with_seeker, enter_maria, make_contact, make_form, offer_to_anna, ready
 from tests.e2e.test_http_api import MARIA, PORT, make_key, post
 from tests.e2e.test_web_forms import MARIA as VISITOR
 from tests.e2e.test_web_forms import SERVED, fill
@@ -60,7 +60,7 @@ async def test_triage_make_contact(team: Team) -> None:
     await maria.send("Hello, I saw your ad")
     triage = await team.fake.wait_for(team.group.id, lambda m: "Hello, I saw your ad" in m.text)
     throttle_first_post(team)
-    assert (await oper.press(triage, "Make contact")).text.startswith("Saved as a contact")
+    assert (await make_contact(team, oper, triage)).text.startswith("Sent to dispatch as #1")
     assert "Telegram bot" in (await after_the_throttle(team, 1)).text
 
 

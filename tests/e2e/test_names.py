@@ -2,7 +2,7 @@
 full name only after Yes, whichever order the source wrote it in (issue #13 item 2)."""
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import finish_forwarded, anna_and_oleh, kyiv_team, offer_to_anna, rows
+from tests.e2e.scenarios import finish_forwarded, anna_and_oleh, kyiv_team, make_contact, offer_to_anna, rows
 
 FIO_LEADS = "ФИО;Телефон;Пол;Язык;Город\nИванова Мария Петровна;+380441234567;ж;ru;Podil\n"
 
@@ -45,7 +45,7 @@ async def test_a_seeker_made_a_contact_keeps_telegrams_first_and_last_name(team:
     await seeker.ask("Hello", contains="Thank you for writing")
     card = await team.fake.wait_for(team.group.id, lambda m: "Hello" in (m.text or ""))
     seq = team.fake.seq
-    assert (await oper.press(card, "Make contact")).text.startswith("Saved as a contact")
+    assert (await make_contact(team, oper, card)).text.startswith("Sent to dispatch as #1")
     await team.drain()
     contact = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1 "),
                                        after=seq)

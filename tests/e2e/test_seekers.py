@@ -8,6 +8,7 @@ from tests.e2e.scenarios import (
     anna_and_oleh,
     cast_with_seeker,
     enter_contact,
+    make_contact,
     offer_to_anna,
     rows,
     scalar,
@@ -46,7 +47,7 @@ async def relayed_to_anna(team: Team, handoff: bool = True
     assert (await oper.press(card, "Claim")).text == "It is yours."
     card = await card_after(team, seq, "Claimed by Oleh")
     seq = team.fake.seq
-    assert (await oper.press(card, "Make contact")).text.startswith("Saved as a contact")
+    assert (await make_contact(team, oper, card)).text.startswith("Sent to dispatch as #1")
     contact_card = await team.fake.wait_for(team.group.id,
                                             lambda m: (m.text or "").startswith("#1"), after=seq)
     assert "Maria" in contact_card.text and "Telegram bot" in contact_card.text
@@ -396,11 +397,43 @@ async def test_make_contact_guesses_language_and_area_from_the_conversation(team
     await maria.send("Здравствуйте, я из Оболони")
     card = await card_after(team, 0, "Оболони")
     seq = team.fake.seq
-    await oper.press(card, "Make contact")
+    assert (await oper.press(card, "Make contact")).text.startswith("Confirm the details")
+    dialog = await oper.wait_reply(contains="Gender?", after=seq)
+    assert "Language: Russian" in dialog.text and "Area: Obolon" in dialog.text
+    assert dialog.buttons == [["F", "M", "Unknown"]]
+    await card_after(team, seq, "Claimed by Oleh · confirming a contact")
+    assert await scalar(team, "select count(*) from contacts") == 0  # not in dispatch yet
+    again = await oper.press(card, "Make contact")
+    assert again.text.startswith("You are confirming this contact already")
+    seq = team.fake.seq
+    await oper.press(dialog, "M")
+    dialog = await oper.wait_reply(contains="Which language", after=seq)
+    assert dialog.buttons[0][0] == "Russian" and dialog.buttons[-1][-1] == "Unknown"
+    seq = team.fake.seq
+    await oper.press(dialog, "Russian")
+    dialog = await oper.wait_reply(contains="Where do they live", after=seq)
+    assert dialog.buttons == [["Obolon", "Other…", "Unknown"]]
+    seq = team.fake.seq
+    await oper.press(dialog, "Other…")
+    await oper.wait_reply(contains="Type the area", after=seq)
+    seq = team.fake.seq
+    await oper.send("Оболонь")
+    dialog = await oper.wait_reply(contains="Ready.", after=seq)
+    assert "Gender: male" in dialog.text and "Area: Obolon" in dialog.text
+    send = dialog.button_data("Send to dispatch")
+    assert (await oper.press(dialog, "Send to dispatch")).text.startswith("Sent to dispatch as #1")
     contact_card = await team.fake.wait_for(
         team.group.id, lambda m: (m.text or "").startswith("#1"), after=seq)
     assert "Obolon" in contact_card.text
-    assert await rows(team, "select language, area from contacts") == [("ru", "Obolon")]
+    assert await rows(team, "select gender, language, area from contacts") == [
+        ("m", "ru", "Obolon")]
+    await card_after(team, seq, "Contact #1 (by Oleh)")
+    again = await oper.press_data(dialog, send)  # a double press
+    assert again.text.startswith("Already done")
+    assert await scalar(team, "select count(*) from contacts") == 1
+    drafts = await rows(team, "select action from audit_log where entity = 'conversation'"
+                              " and action = 'draft'")
+    assert len(drafts) == 2  # opened, the gender (the language and area stayed the guesses)
 
 
 async def test_the_seekers_side_from_first_words_to_the_multipliers_answer(team: Team) -> None:
@@ -423,10 +456,12 @@ async def test_the_seekers_side_from_first_words_to_the_multipliers_answer(team:
     await oper.wait_reply(contains="после шести", after=seq)
     card = await card_after(team, 0, "Claimed by Oleh")
     seq = team.fake.seq
-    await oper.press(card, "Make contact")
+    answer = await make_contact(team, oper, card, gender="F", language="Russian", area="Obolon")
+    assert answer.text.startswith("Sent to dispatch as #1")
     contact_card = await team.fake.wait_for(
         team.group.id, lambda m: (m.text or "").startswith("#1"), after=seq)
-    assert await rows(team, "select language, area from contacts") == [("ru", "Obolon")]
+    assert await rows(team, "select gender, language, area from contacts") == [
+        ("f", "ru", "Obolon")]
     assert "после шести" not in contact_card.text and "maria_p" not in contact_card.text
     offer = await offer_to_anna(team, anna, contact_card)
     seq = team.fake.seq
@@ -449,7 +484,7 @@ async def test_merged_away_while_relayed_the_seeker_still_reaches_the_holder(tea
     await maria.send("Здравствуйте, я из Оболони")
     card = await card_after(team, 0, "Оболони")
     seq = team.fake.seq
-    await oper.press(card, "Make contact")
+    await make_contact(team, oper, card, gender="F", language="Russian", area="Obolon")
     card2 = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#2")
                                      and m.has_button("Merge with #1"), after=seq)
     offer = await offer_to_anna(team, anna, card2)

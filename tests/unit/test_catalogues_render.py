@@ -57,7 +57,9 @@ from domain.contacts import (
     Status,
 )
 from domain.conversations import (
+    ContactDraft,
     Conversation,
+    DraftField,
     ConversationMessage,
     Direction,
     Kind,
@@ -288,6 +290,8 @@ def triage_card(triage: Triage = Triage.NEW, count: int = 2) -> TriageCard:
                       names=NAMES, contact=contact(Status.ACCEPTED), holder_gone=True,
                       history=MESSAGES)
 
+
+DRAFTS = [ContactDraft(), ContactDraft(Gender.FEMALE, "ru", "Obolon <O>")]
 
 IMPORT = ImportReport(file_name="leads.csv", rows=6, imported=[1, 2, 3, 4], attached=[5],
                       suspected=[6],
@@ -537,6 +541,14 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "conversation_texts.claimed_conversation": [(triage_card(Triage.CLAIMED),)],
     "conversation_texts.triage_keyboard": [(triage_card(t),) for t in (Triage.NEW,
                                                                        Triage.CLAIMED)],
+    "conversation_texts.draft_text": [(conversation(Triage.CLAIMED), d, step)
+                                      for d in DRAFTS for step in (*DraftField, None)],
+    "conversation_texts.draft_keyboard": [(7, d, step, ["en", "ru", "uk"])
+                                          for d in DRAFTS for step in (*DraftField, None)],
+    "conversation_texts.draft_area_prompt": [()],
+    "conversation_texts.draft_opened": [()],
+    "conversation_texts.draft_sent": [(12, True), (12, False)],
+    "conversation_texts.draft_unreachable": [()],
     "conversation_texts.relay_header": [(conversation(), 12), (conversation(), None)],
     "conversation_texts.relayed": [(conversation(), 12, "a" * 2000, 1024),
                                    (conversation(), 12, "new words", 1024, True),
