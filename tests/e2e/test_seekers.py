@@ -436,9 +436,11 @@ async def test_make_contact_guesses_language_and_area_from_the_conversation(team
     assert len(drafts) == 2  # opened, the gender (the language and area stayed the guesses)
 
 
+@pytest.mark.parametrize("team", [{"satisfaction_check_days": 3}], indirect=True)
 async def test_the_seekers_side_from_first_words_to_the_multipliers_answer(team: Team) -> None:
-    """The issue's bar, as far as it is built (the satisfaction check is not): a Russian
-    seeker from Obolon, a conversation before dispatch, a guessed record, a warm hand-off."""
+    """The issue's bar: a Russian seeker from Obolon, a conversation before dispatch, a
+    guessed record the operator confirms (gender too), a warm hand-off, the multiplier's
+    answer, met, the satisfaction question, and a "no" raised to the team."""
     anna, oper = await anna_and_oleh(team)
     await team.admin.ask("/area Obolon | Kyiv | | Оболонь", contains="Saved: Obolon (Kyiv)")
     maria = team.fake.user(501, "Мария", username="maria_p", language_code="ru")
@@ -474,6 +476,20 @@ async def test_the_seekers_side_from_first_words_to_the_multipliers_answer(team:
     await anna.send("Мария, это Анна. Созвонимся завтра?", reply_to=intro)
     await maria.wait_reply(contains="Созвонимся завтра?", after=seq)
     assert not any("после шести" in (m.text or "") for m in team.group.bot_messages)
+    for stage in (Status.REACHED, Status.MET):
+        await anna.press_data(intro, Stage(contact_id=1, stage=stage).pack())
+    await team.fake.wait_idle()
+    assert await scalar(team, "select status from contacts") == "met"
+    team.clock.advance(days=3, hours=1)
+    seq = team.fake.seq
+    await team.run_jobs()
+    question = await maria.wait_reply(predicate=lambda m: len(m.buttons) == 1
+                                      and len(m.buttons[0]) == 2, after=seq)
+    seq = team.fake.seq
+    await maria.press(question, question.buttons[0][1])  # "No", in Russian once translated
+    note = await team.fake.wait_for(team.group.id, lambda m: "did not help" in (m.text or ""),
+                                    after=seq)
+    assert note.text.startswith("😕 #1 Мария (F") and note.buttons == [["Find someone else"]]
 
 
 async def test_merged_away_while_relayed_the_seeker_still_reaches_the_holder(team: Team) -> None:
