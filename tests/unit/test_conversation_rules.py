@@ -7,22 +7,31 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.conversations import (
+    KEEP,
+    OTHER,
+    UNKNOWN,
+    ContactDraft,
     Conversation,
     Direction,
+    DraftField,
     FloodVerdict,
     RelayPolicy,
     RelayStatus,
     Triage,
     TriageAction,
     TriageEvent,
+    check_draft,
     check_triage,
     flood_verdict,
+    next_field,
+    picked,
     reopens_triage,
     status_after_message,
     timed_status,
     triage_stats,
 )
-from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed
+from domain.errors import AlreadyDone, InvalidInput, NoLongerAvailable, NotAllowed
+from domain.members import Gender
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 H = timedelta(hours=1)
@@ -131,3 +140,59 @@ def test_triage_stats_count_each_request_once() -> None:
     assert stats.by_member == {OLEH: 2, ANNA: 2}
     assert triage_stats(events[2:]).median_wait == 10 * minutes  # of 10, 1 and 30
     assert triage_stats([]).median_wait is None and triage_stats([]).spam_share == 0.0
+
+
+# ------------------------------------------------------------- confirming a contact (draft)
+
+DRAFT = ContactDraft(language="ru", area="Obolon")
+OFFERED = frozenset({"en", "uk"})
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    (DraftField.GENDER, "f", replace(DRAFT, gender=Gender.FEMALE)),
+    (DraftField.GENDER, "u", DRAFT),
+    (DraftField.LANGUAGE, "ru", DRAFT),  # the guess
+    (DraftField.LANGUAGE, "uk", replace(DRAFT, language="uk")),  # one offered
+    (DraftField.LANGUAGE, UNKNOWN, replace(DRAFT, language="")),
+    (DraftField.AREA, KEEP, DRAFT),
+    (DraftField.AREA, UNKNOWN, replace(DRAFT, area="")),
+    (DraftField.GENDER, "x", InvalidInput),  # forged
+    (DraftField.LANGUAGE, "de", InvalidInput),  # never offered
+    (DraftField.AREA, "Podil", InvalidInput),  # an area is typed, not carried by a button
+    (DraftField.AREA, OTHER, InvalidInput),
+])
+def test_a_draft_button(field: DraftField, value: str, expected: object) -> None:
+    if isinstance(expected, type):
+        with pytest.raises(expected):
+            picked(DRAFT, field, value, OFFERED)
+    else:
+        assert picked(DRAFT, field, value, OFFERED) == expected
+
+
+def test_the_draft_steps_and_its_round_trip() -> None:
+    assert [next_field(f) for f in DraftField] == [DraftField.LANGUAGE, DraftField.AREA, None]
+    assert ContactDraft.from_dict(replace(DRAFT, gender=Gender.MALE).as_dict()) == replace(
+        DRAFT, gender=Gender.MALE)
+
+
+@pytest.mark.parametrize(("triage", "claimer", "draft", "triaged_by", "actor", "error"), [
+    (Triage.CLAIMED, OLEH, DRAFT, None, OLEH, None),
+    (Triage.CLAIMED, OLEH, DRAFT, None, ANNA, NotAllowed),  # another operator
+    (Triage.CLAIMED, OLEH, None, None, OLEH, NoLongerAvailable),  # no draft open
+    (Triage.CONTACT, OLEH, None, OLEH, OLEH, AlreadyDone),  # sent already: a double press
+    (Triage.READ, OLEH, None, OLEH, OLEH, NoLongerAvailable),
+])
+def test_who_may_confirm_a_draft(triage: Triage, claimer: int, draft: ContactDraft | None,
+                                 triaged_by: int | None, actor: int, error: type | None) -> None:
+    conv = replace(CONV, triage=triage, claimed_by=claimer, draft=draft, triaged_by=triaged_by)
+    if error is None:
+        assert check_draft(conv, actor) == draft
+    else:
+        with pytest.raises(error):
+            check_draft(conv, actor)
+
+
+def test_a_second_make_contact_while_confirming_is_refused() -> None:
+    conv = replace(CONV, triage=Triage.CLAIMED, claimed_by=OLEH, draft=DRAFT)
+    with pytest.raises(AlreadyDone):
+        check_triage(conv, TriageAction.CONTACT, OLEH)
