@@ -17,7 +17,8 @@ from tests.e2e.scenarios import (
 )
 from tests.fake_telegram import FakeMessage, FakeUser
 from domain.contacts import Status
-from views.callbacks import HandBack, Satisfied, Stage
+from domain.conversations import DraftField
+from views.callbacks import DraftPick, DraftSend, HandBack, Satisfied, Stage
 
 GREETING = "Thank you for writing"
 
@@ -434,6 +435,26 @@ async def test_make_contact_guesses_language_and_area_from_the_conversation(team
     drafts = await rows(team, "select action from audit_log where entity = 'conversation'"
                               " and action = 'draft'")
     assert len(drafts) == 2  # opened, the gender (the language and area stayed the guesses)
+
+
+async def test_confirming_a_contact_refuses_others_and_forged_buttons(team: Team) -> None:
+    _, oper, maria = await cast_with_seeker(team)
+    await maria.send("Hello")
+    card = await card_after(team, 0, "Hello")
+    seq = team.fake.seq
+    await oper.press(card, "Make contact")
+    dialog = await oper.wait_reply(contains="Gender?", after=seq)
+    other = await team.admin.press(card, "Make contact")
+    assert other.text == "Another operator claimed this request."
+    admins_chat = team.admin.chat.bot_messages[-1]
+    stolen = await team.admin.press_data(admins_chat, DraftSend(conversation_id=1).pack())
+    assert stolen.text == "Another operator claimed this request."
+    forged = await oper.press_data(dialog, DraftPick(conversation_id=1, field=DraftField.GENDER,
+                                                     value="x").pack())
+    assert forged.text == "This button is out of date or invalid."
+    missing = await oper.press_data(dialog, DraftSend(conversation_id=99).pack())
+    assert missing.show_alert
+    assert await scalar(team, "select count(*) from contacts") == 0
 
 
 @pytest.mark.parametrize("team", [{"satisfaction_check_days": 3}], indirect=True)
