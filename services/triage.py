@@ -85,12 +85,18 @@ async def act(uow: UnitOfWork, actor: Member | None, conversation_id: int,
     fields["claimed_by" if action is TriageAction.CLAIM else "triaged_by"] = actor.id
     await _move(uow, conv, **fields)
     card = await triage_card(uow, conv.id)
-    if action is TriageAction.CLAIM:  # this request's words, not an earlier round's relay
-        history = [m for m in await uow.conversations.messages(conv.id)
-                   if m.at >= conv.round_started_at]
-        card = replace(card, history=history)
+    if action is TriageAction.CLAIM:
+        card = await _with_history(uow, card, conv)
     await uow.commit()
     return card
+
+
+async def _with_history(uow: UnitOfWork, card: TriageCard, conv: Conversation) -> TriageCard:
+    """The card with this request's words (not an earlier round's relay), for the claimer's
+    private copy."""
+    history = [m for m in await uow.conversations.messages(conv.id)
+               if m.at >= conv.round_started_at]
+    return replace(card, history=history)
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ async def start_contact(uow: UnitOfWork, actor: Member | None, conversation_id: 
                            draft.as_dict())
     card = await triage_card(uow, conv.id)
     if conv.triage is Triage.NEW:
-        card = replace(card, history=await uow.conversations.messages(conv.id))
+        card = await _with_history(uow, card, conv)
     await uow.commit()
     return DraftView(card, draft)
 
