@@ -51,13 +51,16 @@ class Purpose(StrEnum):
     BURST = "burst"  # ref: the arrival batch; one team-chat summary instead of its cards
     RELEASED = "released"  # ref: the accepted offer; tells its holder they hold it no more
     RELEASED_EDIT = "released_edit"  # ref: the same; their message with the details, edited
+    POOL_INVITE = "pool_invite"  # ref: the pool invitation; where it lands is remembered
+    POOL_CLOSED = "pool_closed"  # ref: the same; its message edited: taken, or withdrawn
 
 
 RENDERED_WHEN_SENT = frozenset({Purpose.CARD, Purpose.NEW_CONTACT, Purpose.DECLINED,
                                 Purpose.WITHDRAWN, Purpose.EXPIRED, Purpose.EXPIRED_PING,
                                 Purpose.AUTO_CLOSED, Purpose.TRIAGE, Purpose.RELAY_IN,
                                 Purpose.RELAY_FAILED, Purpose.BURST, Purpose.RELEASED,
-                                Purpose.RELEASED_EDIT})
+                                Purpose.RELEASED_EDIT, Purpose.POOL_INVITE,
+                                Purpose.POOL_CLOSED})
 
 
 #: Send order, lowest first: alarms, then answers to people (relayed messages both ways),

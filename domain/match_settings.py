@@ -10,11 +10,12 @@ MAX_WEIGHT = 100.0
 MAX_TRIES = 10
 MAX_FAIRNESS_DAYS = 365
 MAX_OFFER_DAYS = 30
+MAX_POOL_SIZE = 50
 
 
 def apply_setting(policy: MatchPolicy, name: str, value: str) -> MatchPolicy:
     """`gender required|preferred|ignored`, `fallback en,ru` (or `-`), `auto on|off`,
-    `tries N`, `fairness_days N`, `offer_days N` (0: the deployment's OFFER_DAYS), `<weight name> N` (e.g. `same_area 4`)."""
+    `tries N`, `fairness_days N`, `offer_days N` (0: the deployment's OFFER_DAYS), `pool on|off`, `pool_size N`, `<weight name> N` (e.g. `same_area 4`)."""
     name, value = name.strip().lower(), value.strip().lower()
     if name == "gender":
         try:
@@ -30,6 +31,12 @@ def apply_setting(policy: MatchPolicy, name: str, value: str) -> MatchPolicy:
         if value not in ("on", "off"):
             raise InvalidInput("on_off")
         return replace(policy, auto_dispatch=value == "on")
+    if name == "pool":
+        if value not in ("on", "off"):
+            raise InvalidInput("on_off")
+        return replace(policy, open_pool=value == "on")
+    if name == "pool_size":
+        return replace(policy, pool_size=parse_int(value, 1, MAX_POOL_SIZE))
     if name == "tries":
         return replace(policy, auto_tries=parse_int(value, 1, MAX_TRIES))
     if name == "fairness_days":

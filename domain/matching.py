@@ -47,6 +47,8 @@ class MatchPolicy:
     auto_dispatch: bool = False
     auto_tries: int = 3
     offer_days: int = 0  # the days an offer promises by default; 0: the deployment's OFFER_DAYS
+    open_pool: bool = False  # dispatchers may open a waiting contact to every eligible one
+    pool_size: int = 5  # at most this many multipliers are invited to one open pool
 
 
 class Exclusion(StrEnum):

@@ -51,11 +51,15 @@ def describe(policy: MatchPolicy) -> str:
         (ngettext("Offers: {n} day to reach the seeker", "Offers: {n} days to reach the seeker",
                   policy.offer_days).format(n=policy.offer_days) if policy.offer_days
          else _("Offers: the deployment's default days (OFFER_DAYS)")),
+        (ngettext("Open pool: on, up to {n} multiplier invited",
+                  "Open pool: on, up to {n} multipliers invited",
+                  policy.pool_size).format(n=policy.pool_size) if policy.open_pool
+         else _("Open pool: off")),
     ])
 
 
 def usage() -> str:
-    return _("Admins change it with /matching gender required|preferred|ignored, /matching fallback en,ru (or -), /matching auto on|off, /matching tries 3, /matching fairness_days 14, /matching offer_days 3 (0: the deployment's default), or /matching same_area 4 (any weight name).")
+    return _("Admins change it with /matching gender required|preferred|ignored, /matching fallback en,ru (or -), /matching auto on|off, /matching tries 3, /matching fairness_days 14, /matching offer_days 3 (0: the deployment's default), /matching pool on|off, /matching pool_size 5, or /matching same_area 4 (any weight name).")
 
 
 def router() -> Router:

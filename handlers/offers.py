@@ -1,7 +1,7 @@
 """A multiplier answers an offer in their private chat: Yes reveals the details, No asks why."""
 
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
@@ -12,13 +12,13 @@ from domain.clock import Clock
 from domain.errors import AlreadyDone, DomainError, NoLongerAvailable, NotFound
 from domain.members import Member
 from domain.roles import Role
-from services import answers, relay
+from services import answers, pool, relay
 from services.options import Options
 from services.relay import ComposeHandoff, Intro
 from storage.uow import UnitOfWork
 from views import conversation_texts as ct
-from views import keyboards, labels, relay_media, texts
-from views.callbacks import Answer, Why
+from views import keyboards, labels, pool_texts, relay_media, texts
+from views.callbacks import Answer, PoolTake, Why
 from views.filters import HasRole, InPrivate
 from views.language import for_reader
 from views.replies import edit_pressed
@@ -48,6 +48,33 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
         await query.answer(_("Thanks for the quick answer."))
         await edit_pressed(query, _("You declined. What was the reason?"),
                            reply_markup=keyboards.why(done.offer.id))
+
+
+async def pool_answer(query: CallbackQuery, callback_data: PoolTake, member: Member,
+                      uow: UnitOfWork, clock: Clock, bot: Bot, settings: Options) -> None:
+    """Take on an open-pool invitation: the first wins and sees the details, like after Yes;
+    Not me closes this invitation only. A late, second or stale press changes nothing."""
+    ttl = timedelta(hours=settings.offer_ttl_hours)
+    try:
+        if not callback_data.take:
+            passed = await pool.pass_on(uow, member, callback_data.invitation_id, clock.now())
+        else:
+            taken = await pool.take(uow, member, callback_data.invitation_id, clock.now(), ttl)
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        if isinstance(exc, (NoLongerAvailable, NotFound)) and not isinstance(exc, AlreadyDone):
+            await _drop_buttons(query)
+        return
+    if not callback_data.take:
+        await query.answer(_("Thanks for the quick answer."))
+        await edit_pressed(query, pool_texts.passed(passed.contact))
+        return
+    await query.answer(_("Thank you! The details are below."))
+    await edit_pressed(query,
+        texts.details(taken.contact, taken.offer, member.timezone or settings.team_timezone),
+        reply_markup=keyboards.stages(taken.contact.id, taken.contact.status))
+    handoff = for_reader(ct.handoff) if settings.seeker_handoff_notice else None
+    await _introduce(bot, uow, taken.contact.id, member, clock.now(), handoff)
 
 
 async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: UnitOfWork,
@@ -98,4 +125,5 @@ def router() -> Router:
     r.callback_query.filter(HasRole(Role.MULTIPLIER), InPrivate())
     r.callback_query.register(answer, Answer.filter())
     r.callback_query.register(why, Why.filter())
+    r.callback_query.register(pool_answer, PoolTake.filter())
     return r

@@ -14,11 +14,19 @@ from domain.clock import Clock
 from domain.conversations import EDIT_MARK, Kind
 from domain.delivery import RENDERED_WHEN_SENT, Purpose
 from domain.outbox import OutgoingMessage
-from services import card_queue, languages, notify, relay
+from domain.pool import InvitationState
+from services import card_queue, languages, notify, pool, relay
 from services.cards import build_card
 from services.triage import triage_card
 from storage.uow import UnitOfWork
-from views import conversation_texts, holding_texts, keyboards, screen_texts, texts
+from views import (
+    conversation_texts,
+    holding_texts,
+    keyboards,
+    pool_texts,
+    screen_texts,
+    texts,
+)
 
 
 class Renderer:
@@ -48,6 +56,8 @@ class Renderer:
                 return await self._relayed(uow, message, ref, locale)
             if purpose is Purpose.BURST:
                 return await self._burst(uow, message, ref, locale)
+            if purpose in (Purpose.POOL_INVITE, Purpose.POOL_CLOSED):
+                return await self._pool(uow, message, ref, locale)
             if purpose in (Purpose.WITHDRAWN, Purpose.EXPIRED):
                 with self.texts(locale):
                     return replace(message, text=texts.offer_withdrawn_dm()
@@ -60,6 +70,22 @@ class Renderer:
         view = await build_card(uow, contact_id, now)
         with self.texts(locale):
             return _placed(message, texts.card(view, now), keyboards.card(view), view.location)
+
+    async def _pool(self, uow: UnitOfWork, message: OutgoingMessage, invitation_id: int,
+                    locale: str) -> OutgoingMessage | None:
+        """An invitation goes out only while its pool is open; its edit says how it ended."""
+        view = await pool.invitation_view(uow, invitation_id)
+        if view is None:
+            return None
+        state, contact = view.invitation.state, view.contact
+        with self.texts(locale):
+            if message.purpose == Purpose.POOL_CLOSED:
+                return replace(message, text=pool_texts.closed(contact, state))
+            if state is not InvitationState.PENDING:
+                return None
+            return replace(message, text=pool_texts.invitation(contact, view.invitation.days),
+                           reply_markup=pool_texts.invitation_keyboard(
+                               invitation_id).model_dump_json())
 
     async def _burst(self, uow: UnitOfWork, message: OutgoingMessage, batch_id: int,
                      locale: str) -> OutgoingMessage | None:

@@ -10,6 +10,7 @@ from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serve
 from domain.members import Member
 from domain.milestones import Reached, in_order
 from domain.offers import Offer, OfferStatus, Release
+from domain.pool import Invitation, InvitationState
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -38,6 +39,8 @@ class CardView:
     all_asked: bool = False
     #: Faith milestones the seeker reached, in the path's order (domain.milestones).
     milestones: tuple[Reached, ...] = ()
+    #: Everyone invited from the open pool (domain.pool), with how each invitation ended.
+    invitations: tuple[Invitation, ...] = ()
 
     @property
     def reassigned(self) -> frozenset[int]:
@@ -53,6 +56,10 @@ class CardView:
     @property
     def pending_offer(self) -> Offer | None:
         return next((o for o in self.offers if o.status is OfferStatus.PENDING), None)
+
+    @property
+    def pool_open(self) -> bool:
+        return any(i.state is InvitationState.PENDING for i in self.invitations)
 
     @property
     def area_unknown(self) -> bool:
@@ -91,7 +98,9 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
                     limit=None, **history(offers))
     names = {c.member.id: c.member.name for c in candidates}
     assignee = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
-    for member_id in [o.multiplier_id for o in offers] + [contact.update_requested_by]:
+    invitations = await uow.pool.for_contact(contact_id)
+    for member_id in [o.multiplier_id for o in offers] + [contact.update_requested_by] \
+            + [i.member_id for i in invitations]:
         if member_id is not None and member_id not in names:
             member = await uow.members.get(member_id)
             names[member_id] = member.name if member else "?"
@@ -117,4 +126,5 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,
         all_asked=all_asked,
         milestones=tuple(in_order(await uow.milestones.of(contact_id))),
+        invitations=tuple(invitations),
     )

@@ -8,7 +8,9 @@ from domain.contacts import Status
 from domain.delivery import Purpose
 from domain.offers import CLOSED_BEHIND_THEIR_BACK, OfferStatus
 from domain.outbox import Enqueue, OutgoingMessage
+from domain.pool import InvitationState
 from services.card_queue import changed
+from services.pool import edit_closed
 from services.cards import CardView
 from services.triage import show_card
 from services.ports import UnitOfWork
@@ -34,6 +36,8 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
         await uow.offers.save_dm(message.ref_id, message.chat_id, tg_message_id)
         offer = await uow.offers.get(message.ref_id)
         stale = offer is not None and offer.status in CLOSED_BEHIND_THEIR_BACK
+    if message.purpose == Purpose.POOL_INVITE and message.ref_id and tg_message_id:
+        await _invitation_landed(uow, message.ref_id, (message.chat_id, tg_message_id), now)
     posted = bool(message.edit_message_id is None and message.ref_id and tg_message_id)
     # only a post says where a card is: an edit that was in flight while a new request reset
     # the triage card must not point it back at the old message
@@ -52,6 +56,16 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
         await uow.members.update(message.member_id, unreachable_at=None)
     await uow.commit()
     return stale
+
+
+async def _invitation_landed(uow: UnitOfWork, invitation_id: int, dm: tuple[int, int],
+                            now: datetime) -> None:
+    """Remember where an invitation landed; if its pool closed while it travelled, its
+    buttons go at once (the closing could not edit a message it did not know)."""
+    await uow.pool.save_dm(invitation_id, *dm)
+    invitation = await uow.pool.get(invitation_id)
+    if invitation is not None and invitation.state is not InvitationState.PENDING:
+        await edit_closed(uow, invitation_id, dm, now)
 
 
 @use_case

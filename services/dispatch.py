@@ -21,6 +21,7 @@ from domain.offers import DAY_CHOICES, Offer, OfferStatus, offer_days
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services import languages
+from services.pool import close_pool
 from services.access import found, require
 from services.card_queue import changed, release, show
 from services.cards import CardView, build_card
@@ -108,6 +109,7 @@ async def place_offer(
                                               auto_dispatch=False)
     if not moved:
         raise NoLongerAvailable("contact moved on")
+    await close_pool(uow, contact.id, now, actor_id)
     offer = await uow.offers.add(contact.id, multiplier.id, actor_id, days, now, now + ttl,
                                  automatic=automatic)
     action = "auto_offer" if automatic else "offer"
@@ -207,6 +209,7 @@ async def _move(
     contact = found(await uow.contacts.get(contact_id), "contact")
     if not await uow.contacts.transition(contact_id, expected, to, auto_dispatch=False, **fields):
         raise NoLongerAvailable("contact moved on")
+    await close_pool(uow, contact_id, now, actor.id)  # held or closed: nobody may take it now
     await uow.audit.record(now, actor.id, "contact", contact_id, action, contact.status, to)
     view = await changed(uow, contact_id, now)
     await uow.commit()

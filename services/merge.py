@@ -26,6 +26,7 @@ from services.card_queue import changed
 from services.cards import CardView
 from services.duplicates import pending_suspect
 from services.notify import Quiet, to_member
+from services.pool import close_pool
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -85,8 +86,10 @@ async def merge(uow: UnitOfWork, actor: Member | None, suspect_id: int, contact_
     if not await uow.duplicates.decide(suspect_id, MERGED, actor.id, now):
         raise NoLongerAvailable("decided")
     withdrawn = await _withdraw_offers(uow, actor, merged, keeper, now, compose, quiet)
+    await close_pool(uow, merged.id, now, actor.id)
     if plan.takes_assignment:
         withdrawn += await _withdraw_offers(uow, actor, keeper, keeper, now, compose, quiet)
+        await close_pool(uow, keeper.id, now, actor.id)
     assignment = {f: getattr(merged, f) for f in _ASSIGNMENT} if plan.takes_assignment else {}
     if assignment.get("status") is Status.OFFERED:
         assignment["status"] = Status.NEW

@@ -35,6 +35,7 @@ from domain.merge import MergeRecord
 from domain.milestones import Milestone, Reached
 from domain.offers import Offer, OfferStatus, Release
 from domain.outbox import Enqueue
+from domain.pool import Invitation, InvitationState
 from domain.reliability import Track
 from domain.reports import (
     Counters,
@@ -564,6 +565,24 @@ class WebForms(Protocol):
 # ---------------------------------------------------------------------- the transaction
 
 
+class Pool(Protocol):
+    """Open-pool invitations (domain.pool); every change only from the state read."""
+
+    async def add(self, contact_id: int, member_id: int, opened_by: int | None, days: int,
+                  now: datetime) -> Invitation: ...
+
+    async def get(self, invitation_id: int) -> Invitation | None: ...
+
+    async def for_contact(self, contact_id: int) -> list[Invitation]: ...
+
+    async def transition(self, invitation_id: int, expected: InvitationState,
+                         to: InvitationState, now: datetime) -> bool:
+        """Only from the expected state; False if someone was first."""
+        ...
+
+    async def save_dm(self, invitation_id: int, chat_id: int, message_id: int) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """Nothing is saved unless committed; leaving the block rolls back the rest. Effects
     collected during the transaction run only after a successful commit."""
@@ -604,6 +623,8 @@ class UnitOfWork(Protocol):
     def web_forms(self) -> WebForms: ...
     @property
     def milestones(self) -> Milestones: ...
+    @property
+    def pool(self) -> Pool: ...
 
     async def __aenter__(self) -> Self: ...
 

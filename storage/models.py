@@ -287,6 +287,26 @@ class OfferRow(Base):
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class PoolInvitationRow(Base):
+    """One multiplier invited to take a contact from the open pool (domain.pool): not an
+    offer, so the one-pending-offer index is untouched; the contact's move decides who wins."""
+
+    __tablename__ = "pool_invitations"
+    __table_args__ = (Index("ix_pool_invitations_contact", "contact_id", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    state: Mapped[str] = mapped_column(String(12))
+    days: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # where the invitation landed (saved on delivery), so closing the pool edits it
+    dm_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    dm_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class CardRow(Base):
     """Where a contact's card sits in the team chat, so every change edits it in place."""
 

@@ -21,6 +21,7 @@ from storage.repositories.members import MemberRepository
 from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.offers import OfferRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.pool import PoolRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.settings import SettingsRepository
 from storage.repositories.tracks import TrackRepository
@@ -78,6 +79,7 @@ class UnitOfWork:
         self.exports = ExportRepository(self.session)
         self.web_forms = WebFormRepository(self.session)
         self.milestones = MilestoneRepository(self.session)
+        self.pool = PoolRepository(self.session)
         return self
 
     async def __aexit__(

@@ -77,6 +77,20 @@ class Answer(CallbackData, prefix="ans"):
     yes: bool
 
 
+class PoolAct(CallbackData, prefix="pool"):
+    """A dispatcher opens a waiting contact to the open pool, or closes its pool."""
+
+    contact_id: DbId
+    open: bool
+
+
+class PoolTake(CallbackData, prefix="pt"):
+    """An invitee's Take (take) or Not me on an open-pool invitation."""
+
+    invitation_id: DbId
+    take: bool
+
+
 class Why(CallbackData, prefix="why"):
     offer_id: DbId
     reason: DeclineReason

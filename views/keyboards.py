@@ -49,6 +49,7 @@ from views.callbacks import (
     OfferFor,
     OfferTo,
     OpenCard,
+    PoolAct,
     ShowCard,
     Stage,
     Tick,
@@ -117,7 +118,9 @@ def _dispatch_buttons(view: CardView) -> InlineKeyboardBuilder:
         kb.button(text=_("Why not…?"), callback_data=CardAction(action="why", contact_id=contact.id))
         kb.button(text=_("Hold"), callback_data=CardAction(action="hold", contact_id=contact.id))
         kb.button(text=_("Close…"), callback_data=CardAction(action="close", contact_id=contact.id))
-        kb.adjust(*([1] * len(view.suggestions)), *([len(guesses)] if guesses else []), 2, 3)
+        pool = _pool_button(kb, view)
+        kb.adjust(*([1] * len(view.suggestions)), *([len(guesses)] if guesses else []), 2, 3,
+                  *([1] if pool else []))
     elif contact.status is Status.OFFERED and view.pending_offer:
         kb.button(text=_("Withdraw offer"), callback_data=Withdraw(offer_id=view.pending_offer.id))
     elif contact.status is Status.ON_HOLD:
@@ -126,6 +129,18 @@ def _dispatch_buttons(view: CardView) -> InlineKeyboardBuilder:
     elif contact.is_assigned and view.assignee:
         _holder_buttons(kb, contact.id, view.assignee.id, view.assignee.name)
     return kb
+
+
+def _pool_button(kb: InlineKeyboardBuilder, view: CardView) -> bool:
+    """Open to all (the team turned the open pool on), or close the pool that is open."""
+    if view.pool_open:
+        text, opening = _("🙋 Close the open pool"), False
+    elif view.policy.open_pool:
+        text, opening = _("🙋 Open to all nearby"), True
+    else:
+        return False
+    kb.button(text=text, callback_data=PoolAct(contact_id=view.contact.id, open=opening))
+    return True
 
 
 def _holder_buttons(kb: InlineKeyboardBuilder, contact_id: int, holder_id: int,

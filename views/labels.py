@@ -243,6 +243,9 @@ def error(exc: DomainError) -> str:
         "not_yours": _("Only the multiplier who holds this contact, dispatchers and admins (and the operator who entered it, until someone takes it) see or change its details."),
         "holder_fields": _("As its multiplier you can change the phone, Telegram, e-mail and area; ask a dispatcher for the rest."),
         "private_only": _("For privacy this works only in a private chat with me."),
+        "pool_taken": _("Someone else took this seeker first. Thank you for being ready."),
+        "pool_closed": _("This seeker is no longer open to all: the dispatchers placed them."),
+        "pool_empty": _("Nobody passes the matching rules for this seeker now: offer by hand or wait."),
     }.get(exc.code, _("Sorry, that cannot be done."))
 
 

@@ -10,6 +10,7 @@ from domain.contacts import Contact, ContactDetails, Status
 from domain.matching import Suggestion
 from domain.members import Member
 from domain.offers import Offer, OfferStatus, Release
+from domain.pool import InvitationState
 from domain.roles import Role
 from services.cards import CardView
 from services.matching import Explanation
@@ -58,6 +59,8 @@ def card(view: CardView, now: datetime) -> str:
     if expired:
         lines.append(_("No answer in time: {list}").format(
             list=", ".join(escape(view.names[o.multiplier_id]) for o in expired)))
+    if view.invitations:
+        lines.append(pool_line(view))
     away = sorted(view.reassigned - {contact.assignee_id})  # unless picked again by hand
     if away:
         lines.append(_("↪️ Reassigned away: {list} (not suggested again)").format(
@@ -73,6 +76,23 @@ def card(view: CardView, now: datetime) -> str:
     if contact.status is Status.NEW:
         lines += ["", suggestions(view, now)]
     return "\n".join(lines)
+
+
+def pool_line(view: CardView) -> str:
+    """Who the open pool invited, and who took it: the dispatchers see every name."""
+    taker = next((i for i in view.invitations if i.state is InvitationState.TAKEN), None)
+    invited = ", ".join(escape(view.names.get(i.member_id, "?")) + _POOL_MARKS.get(i.state, "")
+                        for i in view.invitations)
+    if taker is not None:
+        return _("🙋 Taken from the open pool by {name} (invited: {list})").format(
+            name=escape(view.names.get(taker.member_id, "?")), list=invited)
+    if view.pool_open:
+        return _("🙋 Open to all nearby, first to take it holds it: {list}").format(list=invited)
+    return _("🙋 Open pool closed (invited: {list})").format(list=invited)
+
+
+#: After an invitee's name on the card: passed ("Not me"); nothing for the rest.
+_POOL_MARKS = {InvitationState.PASSED: " ✖"}
 
 
 def _dispatch_note(view: CardView) -> str:

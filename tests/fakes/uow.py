@@ -35,6 +35,7 @@ from domain.outbox import Enqueue
 from domain.reliability import HISTORY, AnsweredOffer, Track, build_track
 from domain.errors import AlreadyDone
 from domain.reports import Period
+from domain.pool import Invitation, InvitationState
 from domain.roles import Role
 from domain.settings import TEAM_CHAT
 from domain.web_forms import Field, FormFigures, WebForm
@@ -109,6 +110,7 @@ class Tables:
     web_forms: dict[int, WebForm] = field(default_factory=dict)
     form_counts: dict[tuple[int, datetime], tuple[int, int]] = field(default_factory=dict)
     milestones: list[Reached] = field(default_factory=list)
+    invitations: dict[int, Invitation] = field(default_factory=dict)
     last_id: int = 0  # one sequence for every table is enough here
 
     def next_id(self) -> int:
@@ -667,6 +669,34 @@ class FakeMilestones(_Repository):
         return counts
 
 
+class FakePool(_Repository):
+    async def add(self, contact_id: int, member_id: int, opened_by: int | None, days: int,
+                  now: datetime) -> Invitation:
+        invitation = Invitation(self.t.next_id(), contact_id, member_id, opened_by,
+                                InvitationState.PENDING, days, now)
+        self.t.invitations[invitation.id] = invitation
+        return invitation
+
+    async def get(self, invitation_id: int) -> Invitation | None:
+        return self.t.invitations.get(invitation_id)
+
+    async def for_contact(self, contact_id: int) -> list[Invitation]:
+        return sorted((i for i in self.t.invitations.values() if i.contact_id == contact_id),
+                      key=lambda i: i.id)
+
+    async def transition(self, invitation_id: int, expected: InvitationState,
+                         to: InvitationState, now: datetime) -> bool:
+        invitation = self.t.invitations.get(invitation_id)
+        if invitation is None or invitation.state is not expected:
+            return False
+        self.t.invitations[invitation_id] = replace(invitation, state=to, closed_at=now)
+        return True
+
+    async def save_dm(self, invitation_id: int, chat_id: int, message_id: int) -> None:
+        invitation = self.t.invitations[invitation_id]
+        self.t.invitations[invitation_id] = replace(invitation, dm=(chat_id, message_id))
+
+
 class NotInTheFake:
     """A repository the fake does not have: test that use case on storage (tests/storage)."""
 
@@ -710,6 +740,7 @@ class FakeUnitOfWork:
         self.duplicates = FakeDuplicates(self)
         self.web_forms = FakeWebForms(self)
         self.milestones = FakeMilestones(self)
+        self.pool = FakePool(self)
         self.invites: Any = NotInTheFake("invites")
         self.reports: Any = NotInTheFake("reports")
         self.conversations: Any = NoSeekers()

@@ -87,6 +87,7 @@ from domain.matching import Candidate, Exclusion, Reason, Suggestion, Verdict
 from domain.members import Availability, Gender, Member, Profile
 from domain.milestones import Milestone, Reached
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
+from domain.pool import Invitation, InvitationState
 from domain.reliability import Track
 from domain.reports import (
     AreaWeek,
@@ -126,7 +127,7 @@ import check_catalogues  # noqa: E402 - a script directory, not a package
 #: Modules whose every public function is a text the bot shows (all need samples).
 TEXT_MODULES = ("texts", "labels", "digest_texts", "report_texts", "supply_texts",
                 "conversation_texts", "import_texts", "help", "offers", "duplicate_texts",
-                "importing")
+                "importing", "pool_texts")
 #: Return types that are text for a person to read.
 TEXT_RETURNS = (str, tuple, InlineKeyboardMarkup, ChartText)
 #: Functions that return a str but no words: why each one is left out.
@@ -441,11 +442,24 @@ DEPARTURES = [Departure("Anna <A>", left, tuple(range(12, 12 + n)), tuple(range(
               for left in (True, False) for n, m in ((1, 0), (0, 1), (2, 5), (21, 2), (5, 21))]
 
 #: Function (module.name) -> argument tuples it is rendered with.
+def invited(member_id: int, state: InvitationState) -> Invitation:
+    return Invitation(member_id, 12, member_id, 1, state, 2, AGO)
+
+
+#: Open pool: open (one passed), taken by Anna, closed without a taker; a team with it on.
+POOL_CARDS = [
+    card(invitations=(invited(2, InvitationState.PENDING), invited(3, InvitationState.PASSED))),
+    card(Status.ACCEPTED, (ACCEPTED,), assignee=ANNA,
+         invitations=(invited(2, InvitationState.TAKEN), invited(3, InvitationState.LOST))),
+    card(invitations=(invited(2, InvitationState.WITHDRAWN),)),
+    card(policy=MatchPolicy(open_pool=True)),
+]
 SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     # texts
     "texts.fit": [("line\n" * 1000,), ("short",)],
     "texts.summary": [(DETAILS,), (ContactDetails(name="X"),)],
-    "texts.card": [(v, NOW) for v in CARDS],
+    "texts.card": [(v, NOW) for v in CARDS + POOL_CARDS],
+    "texts.pool_line": [(v,) for v in POOL_CARDS[:3]],
     "texts.status_line": [(v, NOW) for v in CARDS],
     "texts.suggestions": [(v, NOW) for v in CARDS],
     "texts.explanation": [(EXPLANATION, NOW), (EMPTY_EXPLANATION, NOW)],
@@ -586,7 +600,14 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     # help, offers, keyboards
     "help.help_text": [(None,), (BOSS,), (OLGA,), (ANNA,), (OLEH,)],
     "offers.offer_message": [(offer(), contact())],
-    "keyboards.card": [(v,) for v in CARDS[:7]],
+    "keyboards.card": [(v,) for v in CARDS[:7] + POOL_CARDS],
+    # the open pool
+    "pool_texts.invitation": [(contact(), days) for days in COUNTS],
+    "pool_texts.invitation_keyboard": [(7,)],
+    "pool_texts.closed": [(contact(), state) for state in InvitationState],
+    "pool_texts.passed": [(contact(),)],
+    "pool_texts.opened": [(n,) for n in COUNTS],
+    "pool_texts.withdrawn": [()],
     "keyboards.merge_choices": [(12, 1, 9, {2: "Anna", 3: "Olga"}), (12, 1, 9, {})],
     "keyboards.other": [(12, [CANDIDATE, Candidate(OLGA, 0)], {3})],
     "keyboards.close": [(12,)],

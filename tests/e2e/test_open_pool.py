@@ -1,0 +1,78 @@
+"""The open pool through Telegram: a dispatcher opens a waiting contact to every eligible
+multiplier nearby; the first Take holds it, every other invitation says it was taken."""
+
+import asyncio
+
+from tests.e2e.conftest import Team
+from tests.e2e.scenarios import enter_maria, kyiv_team, rows, scalar, set_profile
+
+
+async def test_first_take_holds_the_seeker_and_the_others_see_taken(team: Team) -> None:
+    fake = team.fake
+    anna, olga, oper = await kyiv_team(team)
+    ira = fake.user(203, "Ira")
+    await team.invite(ira, "Multiplier")
+    await set_profile(team, ira, "Russian", "Podil")
+    await team.admin.ask("/matching pool on", contains="Open pool: on, up to 5 multipliers")
+    await enter_maria(team, oper)
+    card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
+
+    seq = fake.seq
+    opened = await team.admin.press(card, "🙋 Open to all nearby")
+    assert opened.text == "Open to 3 multipliers nearby; the first to take it holds it."
+    invites = {u.first_name: await u.wait_reply(contains="Open to all nearby", after=seq)
+               for u in (anna, olga, ira)}
+    for message in invites.values():
+        assert "Can you reach Maria (F, Russian, Podil) in the next 2 days?" in message.text
+        assert "+380" not in message.text and "Ivanova" not in message.text
+        assert message.buttons == [["Take", "Not me"]]
+    ira_take = invites["Ira"].button_data("Take")  # her message loses its buttons later
+    card = await fake.wait_for(team.group.id, lambda m: "first to take it holds it" in (m.text or ""),
+                               after=seq)
+    assert "Anna" in card.text and "Olga" in card.text and "Ira" in card.text
+    assert ["🙋 Close the open pool"] in card.buttons
+
+    seq = fake.seq
+    both = await asyncio.gather(anna.press_nowait(invites["Anna"], "Take", timeout=30),
+                                olga.press_nowait(invites["Olga"], "Take", timeout=30))
+    toasts = sorted(a.text for a in both)
+    assert toasts[0].startswith("Someone else took this seeker first")
+    assert toasts[1] == "Thank you! The details are below."
+    winner, loser = (anna, olga) if both[0].text.startswith("Thank you") else (olga, anna)
+    details = await winner.wait_reply(contains="+380441234567", after=seq)
+    assert "Maria Ivanova" in details.text and "please reach them by" in details.text
+    taken = await ira.wait_reply(contains="another multiplier took", after=seq)
+    assert taken.buttons == [] and taken.message_id == invites["Ira"].message_id
+    card = await fake.wait_for(
+        team.group.id, lambda m: f"Accepted by {winner.first_name}" in (m.text or ""), after=seq)
+    assert f"Taken from the open pool by {winner.first_name}" in card.text
+
+    late = await ira.press_data(invites["Ira"], ira_take)
+    assert late.text.startswith("Someone else took this seeker first")
+    assert await scalar(team, "select count(*) from offers where status='accepted'") == 1
+    assert await rows(team, "select state from pool_invitations order by id") in (
+        [("taken",), ("lost",), ("lost",)], [("lost",), ("taken",), ("lost",)])
+    assert loser.first_name in card.text
+
+
+async def test_an_offer_by_hand_closes_the_pool(team: Team) -> None:
+    fake = team.fake
+    anna, olga, oper = await kyiv_team(team)
+    await team.admin.ask("/matching pool on", contains="Open pool: on")
+    await enter_maria(team, oper)
+    card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
+    seq = fake.seq
+    await team.admin.press(card, "🙋 Open to all nearby")
+    invite = await olga.wait_reply(contains="Open to all nearby", after=seq)
+    take = invite.button_data("Take")
+    card = await fake.wait_for(team.group.id, lambda m: "first to take it holds it" in (m.text or ""),
+                               after=seq)
+
+    seq = fake.seq
+    await team.admin.press(card, "Offer to Anna")
+    await anna.wait_reply(contains="Can you reach", after=seq)
+    closed = await olga.wait_reply(contains="No longer open", after=seq)
+    assert closed.message_id == invite.message_id and closed.buttons == []
+    late = await olga.press_data(invite, take)
+    assert late.text.startswith("This seeker is no longer open to all")
+    assert await scalar(team, "select assignee_id from contacts") is None
