@@ -4,7 +4,15 @@ multiplier nearby; the first Take holds it, every other invitation says it was t
 import asyncio
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import enter_maria, kyiv_team, rows, scalar, set_profile
+from tests.e2e.scenarios import (
+    cast_with_seeker,
+    enter_maria,
+    kyiv_team,
+    make_contact,
+    rows,
+    scalar,
+    set_profile,
+)
 
 
 async def test_first_take_holds_the_seeker_and_the_others_see_taken(team: Team) -> None:
@@ -47,6 +55,8 @@ async def test_first_take_holds_the_seeker_and_the_others_see_taken(team: Team) 
         team.group.id, lambda m: f"Accepted by {winner.first_name}" in (m.text or ""), after=seq)
     assert f"Taken from the open pool by {winner.first_name}" in card.text
 
+    beaten = await loser.wait_reply(contains="another multiplier took", after=seq)
+    assert beaten.message_id == invites[loser.first_name].message_id and beaten.buttons == []
     late = await ira.press_data(invites["Ira"], ira_take)
     assert late.text.startswith("Someone else took this seeker first")
     assert await scalar(team, "select count(*) from offers where status='accepted'") == 1
@@ -76,3 +86,32 @@ async def test_an_offer_by_hand_closes_the_pool(team: Team) -> None:
     late = await olga.press_data(invite, take)
     assert late.text.startswith("This seeker is no longer open to all")
     assert await scalar(team, "select assignee_id from contacts") is None
+
+
+async def test_a_seeker_taken_from_the_pool_hears_who_will_contact_them(team: Team) -> None:
+    """The taker gets the conversation so far, like after Yes; the seeker the warm hand-off."""
+    fake = team.fake
+    anna, oper, maria = await cast_with_seeker(team)
+    await team.admin.ask("/matching pool on", contains="Open pool: on")
+    await maria.ask("/start", contains="Thank you for writing")
+    seq = fake.seq
+    await maria.send("Hello, I saw your ad")
+    card = await fake.wait_for(team.group.id, lambda m: "Claim" in sum(m.buttons, [])
+                               and "Hello, I saw your ad" in (m.text or ""), after=seq)
+    await oper.press(card, "Claim")
+    card = await fake.wait_for(team.group.id, lambda m: "Claimed by Oleh" in (m.text or ""),
+                               after=seq)
+    seq = fake.seq
+    assert (await make_contact(team, oper, card)).text.startswith("Sent to dispatch as #1")
+    contact_card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"),
+                                       after=seq)
+
+    seq = fake.seq
+    assert (await team.admin.press(contact_card, "🙋 Open to all nearby")).text.startswith(
+        "Open to 1 multiplier nearby")
+    invite = await anna.wait_reply(contains="Open to all nearby", after=seq)
+    assert (await anna.press(invite, "Take")).text == "Thank you! The details are below."
+    intro = await anna.wait_reply(contains="wrote to the team's bot", after=seq)
+    assert "→ Hello, I saw your ad" in intro.text
+    told = await maria.wait_reply(contains="from our team will contact you", after=seq)
+    assert told.text.startswith("Good news: Anna from our team will contact you within 2 days.")

@@ -243,3 +243,12 @@ async def _invitee(db: FakeDatabase, invitation: Invitation) -> Member:
         found = await uow.members.get(invitation.member_id)
     assert found is not None
     return found
+
+
+async def test_holding_or_closing_the_contact_withdraws_its_invitations(db: FakeDatabase) -> None:
+    await opened(db)
+    async with db.uow() as uow:
+        await dispatch.hold(uow, await member(db, "Dora"), contact_id(db), NOW)
+    assert {i.state for i in db.committed.invitations.values()} == {InvitationState.WITHDRAWN}
+    assert all(r.status == "cancelled" for r in db.committed.outbox
+               if r.purpose == Purpose.POOL_INVITE)
