@@ -3,17 +3,21 @@
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from domain.contacts import ContactDetails, Status
 from domain.errors import NoLongerAvailable
 from domain.matching import MatchPolicy
+from domain.members import Profile
 from domain.offers import OfferStatus
 from domain.pool import InvitationState
 from domain.roles import Role
-from services import intake, pool
+from domain.merge import Prefer
+from services import intake, merge, pool
 from storage.models import ContactRow, OfferRow, PoolInvitationRow
 from storage.uow import UnitOfWork
+from tests.storage.test_duplicates import MERGE, QUIET, enter, members
 
 TTL = timedelta(hours=24)
 
@@ -55,3 +59,29 @@ async def test_concurrent_takes_make_exactly_one_holder(session_factory, clock) 
         assert contact.assignee_id == taker
         assert await s.scalar(select(func.count()).select_from(OfferRow).where(
             OfferRow.status == OfferStatus.ACCEPTED.value)) == 1
+
+
+async def test_merging_the_contact_away_withdraws_its_pool(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    boss, anna, _ = await members(session_factory, clock)
+    async with UnitOfWork(session_factory) as uow:
+        await uow.settings.save_match_policy(MatchPolicy(open_pool=True), MatchPolicy())
+        await uow.members.save_profile(anna.id, Profile(areas=frozenset({"podil"})))
+        await uow.commit()
+    await enter(session_factory, clock, boss, phone="+380441234567", area="Podil", source="ad")
+    clock.advance(hours=1)
+    await enter(session_factory, clock, boss, name="Мария Иванова", phone="+380509999999",
+                area="Podil", source="web")
+    async with UnitOfWork(session_factory) as uow:
+        view = await pool.open_pool(uow, boss, 2, clock.now(), 2)
+    assert {i.state for i in view.invitations} == {InvitationState.PENDING}
+    async with UnitOfWork(session_factory) as uow:
+        [suspect] = await uow.duplicates.pending_for(2)
+        await merge.merge(uow, boss, suspect.id, 2, clock.now(), MERGE, QUIET,
+                          prefer=Prefer.NEWEST)
+
+    async with UnitOfWork(session_factory) as uow:
+        states = set((await uow.session.scalars(select(PoolInvitationRow.state))).all())
+        assert states == {InvitationState.WITHDRAWN.value}
+        [invitation] = await uow.pool.for_contact(2)
+        with pytest.raises(NoLongerAvailable):
+            await pool.take(uow, anna, invitation.id, clock.now(), TTL)
