@@ -36,10 +36,6 @@ class PoolClosed(NoLongerAvailable):
     code = "pool_closed"
 
 
-#: How an invitation's message ends once the pool closes for its invitee.
-CLOSED_STATES = frozenset({InvitationState.LOST, InvitationState.WITHDRAWN})
-
-
 @dataclass(frozen=True)
 class Invitation:
     id: int
