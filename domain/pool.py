@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from domain.contacts import Contact, Status
 from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed
-from domain.matching import Suggestion, serves
+from domain.matching import Exclusion, Suggestion, serves
 from domain.members import Member
 
 
@@ -28,6 +28,13 @@ class PoolTaken(NoLongerAvailable):
     """A Take that came too late: another multiplier took the seeker first."""
 
     code = "pool_taken"
+
+
+class PoolUnfit(NotAllowed):
+    """The invitee no longer passes the matching rules (full, away, unreachable) since the
+    invitation went out: the others may still take the seeker."""
+
+    code = "pool_unfit"
 
 
 class PoolClosed(NoLongerAvailable):
@@ -67,9 +74,11 @@ def check_can_open(contact: Contact, enabled: bool, open_now: Iterable[Invitatio
         raise AlreadyDone("pool already open")
 
 
-def check_can_take(invitation: Invitation, presser: Member, contact: Contact) -> None:
-    """A press on Take: the invitee's own, still pending, the contact still waiting. What
-    went wrong is told plainly: a second tap, someone faster, or a pool that closed."""
+def check_can_take(invitation: Invitation, presser: Member, contact: Contact,
+                   unfit: Exclusion | None = None) -> None:
+    """A press on Take: the invitee's own, still pending, the contact still waiting, and the
+    invitee still passing the matching rules (`unfit`: why not, from domain.matching). What
+    went wrong is told plainly: a second tap, someone faster, a pool that closed."""
     if invitation.member_id != presser.id:
         raise NotAllowed("invitation belongs to someone else")
     if invitation.state is InvitationState.TAKEN:
@@ -78,6 +87,8 @@ def check_can_take(invitation: Invitation, presser: Member, contact: Contact) ->
         raise PoolTaken()
     if invitation.state is not InvitationState.PENDING or contact.status is not Status.NEW:
         raise PoolClosed(f"invitation is {invitation.state}, contact is {contact.status}")
+    if unfit is not None:
+        raise PoolUnfit(unfit)
 
 
 def check_can_pass(invitation: Invitation, presser: Member) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from domain.contacts import Contact, Status
 from domain.delivery import Purpose
 from domain.errors import DomainError, NoLongerAvailable
-from domain.matching import Place, rank
+from domain.matching import Exclusion, Place, exclusion, rank
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from domain.outbox import Enqueue
@@ -93,7 +93,7 @@ async def take(uow: UnitOfWork, actor: Member | None, invitation_id: int, now: d
     actor = require(actor, Role.MULTIPLIER)
     invitation = found(await uow.pool.get(invitation_id), "invitation")
     contact = found(await uow.contacts.get(invitation.contact_id), "contact")
-    check_can_take(invitation, actor, contact)
+    check_can_take(invitation, actor, contact, await _unfit(uow, actor, contact, now))
     moved = await uow.contacts.transition(
         contact.id, [Status.NEW], Status.ACCEPTED, assignee_id=actor.id, stage_changed_at=now,
         dispatch_note="", auto_dispatch=False)
@@ -116,6 +116,16 @@ async def take(uow: UnitOfWork, actor: Member | None, invitation_id: int, now: d
                   found(await uow.contacts.get(contact.id), "contact"), card)
     await uow.commit()
     return taken
+
+
+async def _unfit(uow: UnitOfWork, member: Member, contact: Contact,
+                 now: datetime) -> Exclusion | None:
+    """Why the taker no longer passes the hard rules (full since, away, unreachable), if so."""
+    candidates = {c.member.id: c for c in await uow.members.multiplier_candidates(now)}
+    candidate = candidates.get(member.id)
+    if candidate is None:
+        return Exclusion.NOT_ACTIVE
+    return exclusion(contact.details, candidate, now, await uow.settings.match_policy())
 
 
 @use_case

@@ -10,14 +10,15 @@ from domain.areas import Closeness
 from domain.contacts import Contact, ContactDetails, Status
 from domain.delivery import Purpose
 from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed
-from domain.matching import MatchPolicy, Suggestion
-from domain.members import Member
+from domain.matching import Exclusion, MatchPolicy, Suggestion
+from domain.members import Availability, Member, Profile
 from domain.offers import Offer, OfferStatus
 from domain.pool import (
     Invitation,
     InvitationState,
     PoolClosed,
     PoolTaken,
+    PoolUnfit,
     check_can_open,
     check_can_pass,
     check_can_take,
@@ -252,3 +253,22 @@ async def test_holding_or_closing_the_contact_withdraws_its_invitations(db: Fake
     assert {i.state for i in db.committed.invitations.values()} == {InvitationState.WITHDRAWN}
     assert all(r.status == "cancelled" for r in db.committed.outbox
                if r.purpose == Purpose.POOL_INVITE)
+
+
+def test_a_take_by_someone_who_no_longer_fits_is_refused() -> None:
+    with pytest.raises(PoolUnfit):
+        check_can_take(invitation(), MAX, WAITING, Exclusion.FULL)
+
+
+async def test_an_invitee_away_since_the_invitation_cannot_take(db: FakeDatabase) -> None:
+    first, second = await opened(db)
+    taker = await _invitee(db, first)
+    async with db.uow() as uow:
+        await uow.members.save_profile(taker.id, Profile(availability=Availability.AWAY))
+        await uow.commit()
+    async with db.uow() as uow:
+        with pytest.raises(PoolUnfit):
+            await pool.take(uow, taker, first.id, NOW, TTL)
+    async with db.uow() as uow:  # the others still can
+        await pool.take(uow, await _invitee(db, second), second.id, NOW, TTL)
+    assert db.committed.invitations[second.id].state is InvitationState.TAKEN
