@@ -10,7 +10,7 @@ from domain.contacts import ASSIGNED_STATUSES, Status
 from domain.delivery import Purpose
 from domain.members import Member
 from domain.offers import Release
-from services import languages, notify
+from services import languages, notify, pool
 from services.card_queue import show
 from services.dispatch import take_back
 from services.ports import UnitOfWork
@@ -54,6 +54,7 @@ async def hand_over(uow: UnitOfWork, actor_id: int, member: Member, left_team: b
         if offer.multiplier_id == member.id:
             await take_back(uow, actor_id, offer, now, "leaver")
             withdrawn.append(offer.contact_id)
+    await pool.leave(uow, member.id, now, actor_id)
     departure = Departure(member.name, left_team, tuple(returned), tuple(withdrawn))
     if returned or withdrawn:
         await notify.to_team(uow, lambda locale: words.summary(locale, departure), now,

@@ -27,7 +27,7 @@ from domain.pool import (
 )
 from domain.roles import DISPATCH_ROLES, Role
 from services.access import found, require
-from services.card_queue import changed
+from services.card_queue import changed, show
 from services.cards import CardView, asked, history
 from services.ports import UnitOfWork
 from services.transaction import use_case
@@ -179,6 +179,21 @@ async def close_pool(uow: UnitOfWork, contact_id: int, now: datetime, actor_id: 
     if closed:
         await uow.audit.record(now, actor_id, "contact", contact_id, "pool_close", None, to)
     return closed
+
+
+async def leave(uow: UnitOfWork, member_id: int, now: datetime, actor_id: int | None) -> None:
+    """A member who left the team or stopped being a multiplier: their invitations are
+    withdrawn (the pool stays open for the others), in the caller's transaction."""
+    for invitation in await uow.pool.pending_for(member_id):
+        if not await uow.pool.transition(invitation.id, InvitationState.PENDING,
+                                         InvitationState.WITHDRAWN, now):
+            continue
+        await uow.outbox.cancel(Purpose.POOL_INVITE, invitation.id)
+        if invitation.dm is not None:
+            await edit_closed(uow, invitation.id, invitation.dm, now)
+        await uow.audit.record(now, actor_id, "pool_invitation", invitation.id, "leaver",
+                               "pending", "withdrawn")
+        await show(uow, invitation.contact_id, now)
 
 
 async def edit_closed(uow: UnitOfWork, invitation_id: int, dm: tuple[int, int],

@@ -575,6 +575,10 @@ class Pool(Protocol):
 
     async def for_contact(self, contact_id: int) -> list[Invitation]: ...
 
+    async def pending_for(self, member_id: int) -> list[Invitation]:
+        """A member's invitations whose Take still works."""
+        ...
+
     async def transition(self, invitation_id: int, expected: InvitationState,
                          to: InvitationState, now: datetime) -> bool:
         """Only from the expected state; False if someone was first."""

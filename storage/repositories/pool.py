@@ -40,6 +40,14 @@ class PoolRepository:
             .order_by(PoolInvitationRow.id).execution_options(populate_existing=True))
         return [_invitation(r) for r in rows]
 
+    async def pending_for(self, member_id: int) -> list[Invitation]:
+        rows = await self.session.scalars(
+            select(PoolInvitationRow).where(
+                PoolInvitationRow.member_id == member_id,
+                PoolInvitationRow.state == InvitationState.PENDING.value)
+            .order_by(PoolInvitationRow.id).execution_options(populate_existing=True))
+        return [_invitation(r) for r in rows]
+
     async def transition(self, invitation_id: int, expected: InvitationState,
                          to: InvitationState, now: datetime) -> bool:
         result = await self.session.execute(

@@ -684,6 +684,11 @@ class FakePool(_Repository):
         return sorted((i for i in self.t.invitations.values() if i.contact_id == contact_id),
                       key=lambda i: i.id)
 
+    async def pending_for(self, member_id: int) -> list[Invitation]:
+        return sorted((i for i in self.t.invitations.values()
+                       if i.member_id == member_id and i.state is InvitationState.PENDING),
+                      key=lambda i: i.id)
+
     async def transition(self, invitation_id: int, expected: InvitationState,
                          to: InvitationState, now: datetime) -> bool:
         invitation = self.t.invitations.get(invitation_id)

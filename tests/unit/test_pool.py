@@ -272,3 +272,14 @@ async def test_an_invitee_away_since_the_invitation_cannot_take(db: FakeDatabase
     async with db.uow() as uow:  # the others still can
         await pool.take(uow, await _invitee(db, second), second.id, NOW, TTL)
     assert db.committed.invitations[second.id].state is InvitationState.TAKEN
+
+
+async def test_a_member_who_leaves_loses_their_invitations_and_the_pool_stays_open(
+        db: FakeDatabase) -> None:
+    first, second = await opened(db)
+    async with db.uow() as uow:
+        await pool.leave(uow, first.member_id, NOW, None)
+        await uow.commit()
+    t = db.committed
+    assert (t.invitations[first.id].state, t.invitations[second.id].state) == (
+        InvitationState.WITHDRAWN, InvitationState.PENDING)
