@@ -169,10 +169,14 @@ async def _finish_updates(dp: Dispatcher) -> None:
 
 
 def build_sender(bot: Bot, session_factory: async_sessionmaker, clock: Clock,
-                 settings: Settings) -> OutboxSender:
+                 settings: Settings, owner: str | None = None) -> OutboxSender:
+    """With REDIS_URL other replicas share the outbox: rows another process is sending are
+    left to its lease; without, this process is the only sender (see README)."""
     limits = FloodLimits(settings.send_overall_per_second, settings.send_private_interval,
                          settings.send_group_interval)
-    return OutboxSender(bot, session_factory, clock, limits, settings.outbox_poll_seconds)
+    return OutboxSender(bot, session_factory, clock, limits, settings.outbox_poll_seconds,
+                        owner=owner, lease_seconds=settings.outbox_lease_seconds,
+                        alone=not settings.redis_url)
 
 
 async def _poll(dp: Dispatcher, bot: Bot, handle_signals: bool) -> None:

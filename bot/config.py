@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     send_private_interval: float = Field(1.05, gt=0)
     send_group_interval: float = Field(3.1, gt=0)
     outbox_poll_seconds: float = Field(5.0, gt=0)
+    # a row being sent is another replica's to take over this long after its sender died
+    outbox_lease_seconds: float = Field(30.0, ge=3)
 
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str = ""

@@ -75,6 +75,9 @@ class FloodLimits:
             await asyncio.sleep(max(missing * limiter.time_period / limiter.max_rate, 0.001))
         return limiter
 
+    async def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram said 429 for this chat: in one process the sender holds the chat itself."""
+
     def for_chat(self, chat_id: int) -> AsyncLimiter:
         """Private chats have positive ids, groups negative ones."""
         limiter = self._chats.pop(chat_id, None) or AsyncLimiter(

@@ -26,7 +26,7 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
                     now: datetime) -> bool:
     """Record the delivery. True if it was an offer that closed while it travelled: its
     buttons must be taken away (the withdrawal could not edit a message it did not know)."""
-    await uow.outbox.sent(message.id, tg_message_id, now)
+    await uow.outbox.sent(message, tg_message_id, now)
     stale = False
     if message.purpose == Purpose.OFFER and message.ref_id and tg_message_id:
         await uow.offers.save_dm(message.ref_id, message.chat_id, tg_message_id)
@@ -53,7 +53,7 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
 @use_case
 async def dropped(uow: UnitOfWork, message: OutgoingMessage) -> None:
     """What the row was about is gone (e.g. a merged contact): nothing is sent."""
-    await uow.outbox.failed(message.id, "nothing to send: its subject is gone")
+    await uow.outbox.failed(message, "nothing to send: its subject is gone")
     await uow.commit()
 
 
@@ -62,7 +62,7 @@ async def undeliverable(uow: UnitOfWork, message: OutgoingMessage, error: str,
                         now: datetime, unreachable: bool) -> Unreachable | None:
     """The message failed for good. If Telegram said the person is out of reach (blocked,
     never started the bot), they are marked unreachable and their pending offer withdrawn."""
-    await uow.outbox.failed(message.id, error)
+    await uow.outbox.failed(message, error)
     if message.purpose == Purpose.RELAY_OUT and message.ref_id:
         await _tell_relay_sender(uow, message.ref_id, now)
     if message.member_id is None or not unreachable:

@@ -28,7 +28,7 @@ from domain.matching import Candidate, MatchPolicy
 from domain.members import Member, NotifyMode, Profile
 from domain.merge import MergeRecord
 from domain.offers import DeclineReason, Offer, OfferStatus
-from domain.outbox import Enqueue
+from domain.outbox import Enqueue, OutgoingMessage
 from domain.reliability import HISTORY, AnsweredOffer, Track, build_track
 from domain.roles import Role
 from domain.settings import TEAM_CHAT
@@ -414,11 +414,12 @@ class FakeOutbox(_Repository):
         self.t.outbox = [replace(r, status=to) if r.id == message_id and r.status == expected
                          else r for r in self.t.outbox]
 
-    async def sent(self, message_id: int, tg_message_id: int | None, now: datetime) -> None:
-        self._move(message_id, "sending", "sent")
+    async def sent(self, message: OutgoingMessage, tg_message_id: int | None,
+                   now: datetime) -> None:
+        self._move(message.id, "sending", "sent")
 
-    async def failed(self, message_id: int, error: str) -> None:
-        self._move(message_id, "sending", "failed")
+    async def failed(self, message: OutgoingMessage, error: str) -> None:
+        self._move(message.id, "sending", "failed")
 
     async def cancel(self, purpose: str, ref_id: int) -> None:
         self.t.outbox = [replace(r, status="cancelled")
