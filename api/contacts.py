@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from api import problems
-from api.limits import KeyLimits
+from api.limits import Limits
 from domain.api_keys import ApiKey, request_hash
 from domain.contact_fields import FieldError, check_contact, with_source
 from domain.contacts import ContactDetails
@@ -30,7 +30,7 @@ class ApiDeps:
     """What the API needs from the running bot (built once in bot.app.run)."""
 
     ctx: JobContext
-    limits: KeyLimits
+    limits: Limits
 
 
 API = web.AppKey("api", ApiDeps)

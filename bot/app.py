@@ -5,6 +5,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -16,7 +17,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.contacts import ApiDeps
-from api.limits import KeyLimits
+from api.limits import KeyLimits, Limits, SharedKeyLimits
 from api.server import start_api
 from bot.config import Settings
 from bot.dialog_storage import BoundedMemoryStorage
@@ -29,14 +30,21 @@ from handlers import get_routers
 from scheduler.context import JobContext
 from scheduler.effects import AfterCommit
 from scheduler.jobs import auto_dispatch
-from scheduler.limits import FloodLimits
+from scheduler.direct_answers import DirectAnswers
+from scheduler.limits import FloodLimits, SharedFloodLimits
 from scheduler.notices import close_stale_offer, tell_team_unreachable
 from scheduler.render import Renderer
+from scheduler.replica import replica_id
 from scheduler.sender import OutboxSender
 from scheduler.setup import OnDemand, start_scheduler
 from services import team
 from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # optional extra: imported at run time only with REDIS_URL
+    from redis.asyncio import Redis
+
+    from storage.shared import Budgets
 
 log = logging.getLogger(__name__)
 LOCALES = __file__.rsplit("/", 1)[0] + "/locales"
@@ -104,15 +112,19 @@ async def run(
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     bot = build_bot(settings)
+    owner = replica_id()
+    redis = _connect_redis(settings)
     background: list[asyncio.Task] = []
     scheduler, autodispatch = None, None
     api_runner, dp = None, None
     try:
         me = await bot.get_me()
+        budgets = _budgets(redis, me.id)
         async with UnitOfWork(session_factory) as uow:
             await team.ensure_first_admins(uow, settings.admin_ids, clock.now())
         i18n = build_i18n(settings.team_language)
-        sender = build_sender(bot, session_factory, clock, settings)
+        sender = build_sender(bot, session_factory, clock, settings, owner, budgets)
+        bot.session.middleware(DirectAnswers(sender.limits))
         after_commit = AfterCommit(sender)
         ctx = JobContext(bot, session_factory, clock, settings, i18n, sender, after_commit)
         sender.on_unreachable = lambda result: tell_team_unreachable(ctx, result)
@@ -125,7 +137,7 @@ async def run(
         if on_ready:
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
-        api = ApiDeps(ctx, KeyLimits(settings.api_rate_per_minute))
+        api = ApiDeps(ctx, build_key_limits(settings, budgets))
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
 
@@ -148,6 +160,8 @@ async def run(
         if dp is not None:
             await _finish_updates(dp)
         await bot.session.close()
+        if redis is not None:
+            await redis.aclose()
         await engine.dispose()
 
 
@@ -168,12 +182,41 @@ async def _finish_updates(dp: Dispatcher) -> None:
     await asyncio.gather(*late, return_exceptions=True)
 
 
+def _connect_redis(settings: Settings) -> "Redis | None":
+    """Shared mode (REDIS_URL): the flood budgets, the API's per-key limits and the scheduler's
+    leader live in Redis. Imported only then: redis is an optional extra."""
+    if not settings.redis_url:
+        return None
+    from storage.shared import connect
+
+    return connect(settings.redis_url)
+
+
+def _budgets(redis: "Redis | None", bot_id: int) -> "Budgets | None":
+    """One bot's budgets (Telegram's limits are per bot), apart from another's on one Redis."""
+    if redis is None:
+        return None
+    from storage.shared import Budgets
+
+    return Budgets(redis, f"dispatchbot:{bot_id}:")
+
+
+def build_key_limits(settings: Settings, budgets: "Budgets | None" = None) -> Limits:
+    if budgets is None:
+        return KeyLimits(settings.api_rate_per_minute)
+    return SharedKeyLimits(budgets, settings.api_rate_per_minute)
+
+
 def build_sender(bot: Bot, session_factory: async_sessionmaker, clock: Clock,
-                 settings: Settings, owner: str | None = None) -> OutboxSender:
-    """With REDIS_URL other replicas share the outbox: rows another process is sending are
-    left to its lease; without, this process is the only sender (see README)."""
-    limits = FloodLimits(settings.send_overall_per_second, settings.send_private_interval,
-                         settings.send_group_interval)
+                 settings: Settings, owner: str | None = None,
+                 budgets: "Budgets | None" = None) -> OutboxSender:
+    """With REDIS_URL (`budgets`) other replicas share the outbox and the flood limits:
+    rows another process is sending are left to its lease; without, this process is the
+    only sender (see README)."""
+    limits = (FloodLimits(settings.send_overall_per_second, settings.send_private_interval,
+                          settings.send_group_interval) if budgets is None else
+              SharedFloodLimits(budgets, settings.send_overall_per_second,
+                                settings.send_private_interval, settings.send_group_interval))
     return OutboxSender(bot, session_factory, clock, limits, settings.outbox_poll_seconds,
                         owner=owner, lease_seconds=settings.outbox_lease_seconds,
                         alone=not settings.redis_url)

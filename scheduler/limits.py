@@ -1,5 +1,6 @@
 """Telegram's flood limits: an overall line (Pacer) and aiolimiter buckets per private chat
-and per group.
+and per group; with REDIS_URL the same budgets held for every replica together
+(SharedFloodLimits), so N replicas never send more than one process may.
 
 A bucket as big as the limit would allow twice the limit in a second (a full bucket plus
 what leaks). So a chat's bucket holds one token (sends evenly spaced), and the overall line
@@ -11,9 +12,35 @@ at 28/s, 31 sends take at least 1.036 s, so no one-second window sees more than 
 import asyncio
 import heapq
 import itertools
+import logging
 from collections import OrderedDict
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, Protocol
 
 from aiolimiter import AsyncLimiter
+
+if TYPE_CHECKING:
+    from storage.shared import Budgets
+
+log = logging.getLogger(__name__)
+
+
+class Line(Protocol):
+    async def acquire(self, priority: float = 0) -> None:
+        """Wait for a turn in the overall line: the lowest `priority` value first."""
+        ...
+
+
+class Limits(Protocol):
+    """What the sender (and the direct answers) wait for: FloodLimits in one process,
+    SharedFloodLimits across replicas. `chat_ready` returns the chat's turn, taken on
+    entering it."""
+
+    overall: Line
+
+    async def chat_ready(self, chat_id: int) -> AbstractAsyncContextManager[object]: ...
+
+    async def hold(self, chat_id: int, seconds: float) -> None: ...
 
 
 class Pacer:
@@ -87,3 +114,96 @@ class FloodLimits:
         if len(self._chats) > self._remembered:
             self._chats.popitem(last=False)
         return limiter
+
+
+class _Waiters:
+    """A local line in priority order (then arrival), served by whoever grants turns."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    def join(self, priority: float) -> asyncio.Future[None]:
+        fut = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._heap, (priority, next(self._seq), fut))
+        return fut
+
+    def waiting(self) -> bool:
+        while self._heap and self._heap[0][2].done():  # cancelled while waiting
+            heapq.heappop(self._heap)
+        return bool(self._heap)
+
+    def serve_first(self) -> None:
+        if self.waiting():
+            heapq.heappop(self._heap)[2].set_result(None)
+
+
+class SharedPacer:
+    """The overall line of every replica together: each replica keeps its own waiters in
+    Pacer's order, and its first waiter takes its turn from one GCRA budget in Redis with
+    Pacer's rate and burst, so the deployment as a whole sends at `rate`/s."""
+
+    def __init__(self, budgets: "Budgets", rate: float, burst: int = 2) -> None:
+        self.budgets = budgets
+        self.interval = 1 / rate
+        self.burst = burst
+        self._waiters = _Waiters()
+        self._server: asyncio.Task[None] | None = None
+
+    async def acquire(self, priority: float = 0) -> None:
+        fut = self._waiters.join(priority)
+        if self._server is None or self._server.done():
+            self._server = asyncio.create_task(self._serve(), name="shared-pacer")
+        await fut
+
+    async def _serve(self) -> None:
+        while self._waiters.waiting():
+            try:
+                wait = await self.budgets.take("overall", self.interval, self.burst)
+            except Exception:  # Redis away: nobody sends rather than everybody too much
+                log.exception("shared flood budget unavailable")
+                wait = 1.0
+            if wait > 0:
+                await asyncio.sleep(wait)
+            else:
+                self._waiters.serve_first()
+
+
+class _SharedChatTurn:
+    def __init__(self, budgets: "Budgets", name: str, interval: float) -> None:
+        self.budgets, self.name, self.interval = budgets, name, interval
+
+    async def __aenter__(self) -> None:
+        while (wait := await self.budgets.take(self.name, self.interval)) > 0:
+            await asyncio.sleep(wait)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
+class SharedFloodLimits:
+    """FloodLimits' rules for every replica together: the overall line, and each chat's
+    spacing wherever its next message is sent from (a chat moves between replicas)."""
+
+    def __init__(self, budgets: "Budgets", overall_per_second: float, private_interval: float,
+                 group_interval: float) -> None:
+        self.budgets = budgets
+        self.overall = SharedPacer(budgets, overall_per_second, burst=2)
+        self.private_interval = private_interval
+        self.group_interval = group_interval
+
+    async def chat_ready(self, chat_id: int) -> _SharedChatTurn:
+        """Once the chat may send again, without taking its turn (see FloodLimits)."""
+        name, interval = self._chat(chat_id)
+        while (wait := await self.budgets.peek(name, interval)) > 0:
+            await asyncio.sleep(wait)
+        return _SharedChatTurn(self.budgets, name, interval)
+
+    async def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram said 429: no replica sends to the chat until its retry_after."""
+        await self.budgets.hold(self._chat(chat_id)[0], seconds)
+
+    def _chat(self, chat_id: int) -> tuple[str, float]:
+        """Private chats have positive ids, groups negative ones."""
+        interval = self.private_interval if chat_id > 0 else self.group_interval
+        return f"chat:{chat_id}", interval

@@ -41,7 +41,8 @@ from domain.delivery import (
     retry_delay,
 )
 from domain.outbox import OutgoingMessage
-from scheduler.limits import FloodLimits
+from scheduler.direct_answers import IN_OUTBOX
+from scheduler.limits import Limits
 from scheduler.replica import replica_id
 from services import delivery
 from storage.uow import UnitOfWork
@@ -64,7 +65,7 @@ class OutboxSender:
     for their lease to run out."""
 
     def __init__(self, bot: Bot, session_factory: async_sessionmaker, clock: Clock,
-                 limits: FloodLimits, poll_seconds: float = 5.0, batch: int = 500,
+                 limits: Limits, poll_seconds: float = 5.0, batch: int = 500,
                  per_chat: int = 5, *, owner: str | None = None, lease_seconds: float = 30.0,
                  alone: bool = True) -> None:
         self.bot = bot
@@ -242,6 +243,14 @@ class OutboxSender:
         return None
 
     async def _call(self, message: OutgoingMessage) -> int | None:
+        """The Bot API call; it took its flood turns already (scheduler.direct_answers)."""
+        token = IN_OUTBOX.set(True)
+        try:
+            return await self._request(message)
+        finally:
+            IN_OUTBOX.reset(token)
+
+    async def _request(self, message: OutgoingMessage) -> int | None:
         markup = (InlineKeyboardMarkup.model_validate_json(message.reply_markup)
                   if message.reply_markup else None)
         if message.edit_message_id is None:

@@ -1,0 +1,34 @@
+"""The direct answer to the person who acted goes out at once, but it is still a message
+Telegram counts: each one takes a turn in the overall flood line, ahead of everything the
+outbox waits to send, so the bot as a whole (every replica, with REDIS_URL) stays within
+the overall limit. A person waits at most one turn (1/28 s)."""
+
+import math
+from contextvars import ContextVar
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+from scheduler.limits import Limits
+
+#: Set while the outbox sender makes its call: it took its turn already.
+IN_OUTBOX: ContextVar[bool] = ContextVar("in_outbox", default=False)
+
+#: The Bot API methods that send a new message (edits and button answers are not counted).
+COUNTED = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio",
+                     "sendVideo", "sendAnimation", "sendSticker", "sendMediaGroup",
+                     "sendLocation", "sendContact", "sendPoll", "copyMessage", "forwardMessage",
+                     "copyMessages", "forwardMessages"})
+
+
+class DirectAnswers(BaseRequestMiddleware):
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+        if not IN_OUTBOX.get() and method.__api_method__ in COUNTED:
+            await self.limits.overall.acquire(priority=-math.inf)
+        return await make_request(bot, method)

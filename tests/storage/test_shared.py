@@ -1,0 +1,91 @@
+"""Budgets and the leader lease in Redis, shared by replicas (here: two instances in one
+process, as two replicas would hold them). Needs REDIS_URL (a throwaway Redis: .ci/run
+starts one); skipped without it."""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from api.limits import SharedKeyLimits
+from scheduler.limits import SharedFloodLimits
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason="REDIS_URL not set: the shared (several replicas) budgets need a Redis server")
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[object]:
+    from storage.shared import connect
+
+    client = connect(os.environ["REDIS_URL"])
+    yield client
+    await client.aclose()
+
+
+def budgets(redis: object, prefix: str):  # type: ignore[no-untyped-def]
+    from storage.shared import Budgets
+
+    return Budgets(redis, prefix)  # type: ignore[arg-type]
+
+
+def windows(times: list[float], width: float) -> int:
+    """The most events in any window of `width` seconds."""
+    times = sorted(times)
+    return max(sum(1 for u in times[i:] if u - t < width) for i, t in enumerate(times))
+
+
+async def test_two_replicas_share_one_overall_line(redis: object) -> None:
+    prefix = f"test:{uuid.uuid4().hex}:"
+    replicas = [SharedFloodLimits(budgets(redis, prefix), 20, 0.01, 0.01) for _ in range(2)]
+    granted: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def sender(limits: SharedFloodLimits) -> None:
+        while loop.time() < stop:
+            await limits.overall.acquire()
+            granted.append(loop.time())
+
+    stop = loop.time() + 2.0
+    await asyncio.gather(*(sender(r) for r in replicas for _ in range(3)))
+    assert windows(granted, 1.0) <= 22  # the rate plus the burst of two: not 2 x 20
+    assert len(granted) >= 36
+
+
+async def test_a_chat_keeps_its_spacing_when_it_moves_to_another_replica(redis: object) -> None:
+    prefix = f"test:{uuid.uuid4().hex}:"
+    a, b = (SharedFloodLimits(budgets(redis, prefix), 1000, 0.3, 0.5) for _ in range(2))
+    loop, times = asyncio.get_running_loop(), []
+    for limits in (a, b, a, b):
+        async with await limits.chat_ready(42):
+            times.append(loop.time())
+    assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.28
+    await a.hold(-7, 0.6)  # Telegram said 429 to a: b waits too
+    start = loop.time()
+    async with await b.chat_ready(-7):
+        assert loop.time() - start >= 0.55
+
+
+async def test_the_api_key_limit_holds_across_replicas(redis: object) -> None:
+    prefix = f"test:{uuid.uuid4().hex}:"
+    a, b = (SharedKeyLimits(budgets(redis, prefix), 3) for _ in range(2))
+    answers = [await limits.take(7) for limits in (a, b, a, b)]
+    assert answers[:3] == [None, None, None]
+    assert answers[3] is not None and 1 <= answers[3] <= 20
+    assert await b.take(8) is None  # another key has its own bucket
+
+
+async def test_one_leader_and_a_takeover_after_the_lease(redis: object) -> None:
+    from storage.shared import Lease
+
+    key = f"test:{uuid.uuid4().hex}:leader"
+    first, second = Lease(redis, key, "a", 0.3), Lease(redis, key, "b", 0.3)  # type: ignore[arg-type]
+    assert await first.hold() and not await second.hold()
+    assert await first.hold()  # renewed
+    await asyncio.sleep(0.4)  # a died
+    assert await second.hold() and not await first.hold()
+    await second.release()
+    assert await first.hold()

@@ -1,0 +1,37 @@
+"""A direct answer takes a turn in the overall flood line (first in it); the outbox's own
+calls took theirs already, and edits or button answers are not messages Telegram counts."""
+
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+
+from scheduler.direct_answers import IN_OUTBOX, DirectAnswers
+
+
+class Line:
+    def __init__(self) -> None:
+        self.turns: list[float] = []
+
+    async def acquire(self, priority: float = 0) -> None:
+        self.turns.append(priority)
+
+
+class Limits:
+    def __init__(self) -> None:
+        self.overall = Line()
+
+
+async def make_request(bot, method):  # type: ignore[no-untyped-def]
+    return "done"
+
+
+async def test_only_new_messages_outside_the_outbox_take_a_turn() -> None:
+    limits = Limits()
+    middleware = DirectAnswers(limits)  # type: ignore[arg-type]
+    for method in (SendMessage(chat_id=1, text="hi"), EditMessageText(text="x", chat_id=1, message_id=2),
+                   AnswerCallbackQuery(callback_query_id="7")):
+        assert await middleware(make_request, None, method) == "done"  # type: ignore[arg-type]
+    token = IN_OUTBOX.set(True)
+    try:
+        await middleware(make_request, None, SendMessage(chat_id=1, text="queued"))  # type: ignore[arg-type]
+    finally:
+        IN_OUTBOX.reset(token)
+    assert limits.overall.turns == [float("-inf")]
