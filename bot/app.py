@@ -14,6 +14,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.i18n import I18n
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.contacts import ApiDeps
@@ -44,6 +45,7 @@ from storage.uow import UnitOfWork
 if TYPE_CHECKING:  # optional extra: imported at run time only with REDIS_URL
     from redis.asyncio import Redis
 
+    from scheduler.leader import Leadership
     from storage.shared import Budgets
 
 log = logging.getLogger(__name__)
@@ -119,6 +121,7 @@ async def run(
     api_runner, dp = None, None
     try:
         me = await bot.get_me()
+        _warn_if_alone(settings)
         budgets = _budgets(redis, me.id)
         async with UnitOfWork(session_factory) as uow:
             await team.ensure_first_admins(uow, settings.admin_ids, clock.now())
@@ -131,7 +134,10 @@ async def run(
         sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
         sender.render = Renderer(session_factory, clock, i18n)
         background.append(asyncio.create_task(sender.run(), name="outbox"))
-        scheduler = start_scheduler(ctx)
+        leadership = _leadership(redis, me.id, owner, settings)
+        scheduler = start_scheduler(ctx, leadership)
+        if leadership is not None:
+            background.append(asyncio.create_task(leadership.run(), name="leader"))
         autodispatch = after_commit.autodispatch = OnDemand(auto_dispatch, ctx)
         dp = build_dispatcher(settings, session_factory, clock, i18n, after_commit)
         if on_ready:
@@ -182,6 +188,16 @@ async def _finish_updates(dp: Dispatcher) -> None:
     await asyncio.gather(*late, return_exceptions=True)
 
 
+def _warn_if_alone(settings: Settings) -> None:
+    """A webhook on PostgreSQL looks like one of several replicas; without Redis it cannot
+    share their flood budget or scheduler, so it says what it assumes."""
+    if settings.mode == "webhook" and not settings.redis_url and \
+            make_url(settings.database_url).get_backend_name() == "postgresql":
+        log.warning("webhook mode on PostgreSQL without REDIS_URL: this process assumes it is "
+                    "the only replica (its own flood limits and scheduler; rows left 'sending' "
+                    "are taken over at start-up); set REDIS_URL to run several")
+
+
 def _connect_redis(settings: Settings) -> "Redis | None":
     """Shared mode (REDIS_URL): the flood budgets, the API's per-key limits and the scheduler's
     leader live in Redis. Imported only then: redis is an optional extra."""
@@ -199,6 +215,19 @@ def _budgets(redis: "Redis | None", bot_id: int) -> "Budgets | None":
     from storage.shared import Budgets
 
     return Budgets(redis, f"dispatchbot:{bot_id}:")
+
+
+def _leadership(redis: "Redis | None", bot_id: int, owner: str,
+                settings: Settings) -> "Leadership | None":
+    """Several replicas: the jobs run on the one holding the leader lease. One process
+    (no REDIS_URL) always runs them."""
+    if redis is None:
+        return None
+    from scheduler.leader import Leadership
+    from storage.shared import Lease
+
+    seconds = settings.leader_lease_seconds
+    return Leadership(Lease(redis, f"dispatchbot:{bot_id}:leader", owner, seconds), seconds)
 
 
 def build_key_limits(settings: Settings, budgets: "Budgets | None" = None) -> Limits:

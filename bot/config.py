@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"  # in each person's own zone; empty = none
     weekly_report: str = "mon 09:00"  # to admins, in the team's zone; empty = none
     job_interval_seconds: int = Field(60, ge=1)
+    # several replicas (REDIS_URL): the jobs move to another replica at most 4/3 of this
+    # after the one running them died
+    leader_lease_seconds: float = Field(15.0, ge=1, le=30)
     nag_days_attempted: int = Field(3, ge=1)
     nag_days_reached: int = Field(7, ge=1)
     nag_days_meeting: int = Field(3, ge=1)

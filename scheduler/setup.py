@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -19,22 +20,50 @@ from scheduler.jobs import (
 )
 from scheduler.weekly import send_weekly_report
 
+if TYPE_CHECKING:
+    from scheduler.leader import Leadership
+
 log = logging.getLogger(__name__)
 
 JOBS = (expire_offers, find_missed_duplicates, auto_dispatch, nag_followups, auto_close,
         conversation_statuses, send_digests, send_weekly_report, forget_old_updates)
 
 
-def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:
-    """Fixed job ids, one instance each, missed runs coalesced: a slow run never piles up."""
+def start_scheduler(ctx: JobContext, leadership: "Leadership | None" = None) -> AsyncIOScheduler:
+    """Fixed job ids, one instance each, missed runs coalesced: a slow run never piles up.
+    With several replicas (`leadership`) the scheduler runs only while this replica leads,
+    and each job checks again as it starts (scheduler.leader)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     for job in JOBS:
+        func, args = (job, [ctx]) if leadership is None else (_if_leading, [job, ctx, leadership])
+        # a new leader runs what it missed while paused, once, at once (not "missed by")
+        late = {} if leadership is None else {"misfire_grace_time": None}
         scheduler.add_job(
-            job, "interval", seconds=ctx.settings.job_interval_seconds, args=[ctx],
-            id=job.__name__, replace_existing=True, max_instances=1, coalesce=True,
+            func, "interval", seconds=ctx.settings.job_interval_seconds, args=args,
+            id=job.__name__, replace_existing=True, max_instances=1, coalesce=True, **late,
         )
-    scheduler.start()
+    scheduler.start(paused=leadership is not None)
+    if leadership is not None:
+        leadership.on_change = lambda leading: _follow(scheduler, leading)
     return scheduler
+
+
+def _follow(scheduler: AsyncIOScheduler, leading: bool) -> None:
+    if not scheduler.running:  # stopping
+        return
+    if leading:
+        scheduler.resume()
+    else:
+        scheduler.pause()
+
+
+async def _if_leading(job: Callable[[JobContext], Awaitable[None]], ctx: JobContext,
+                      leadership: "Leadership") -> None:
+    """A tick just after this replica stepped down (not yet paused) does nothing."""
+    if not leadership.leading():
+        return
+    log.info("scheduled job", extra={"job": job.__name__, "replica": leadership.owner})
+    await job(ctx)
 
 
 async def run_all(ctx: JobContext) -> None:
