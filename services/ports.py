@@ -116,6 +116,10 @@ class Members(Protocol):
 
 
 class Contacts(Protocol):
+    async def lock_identifiers(self, identifiers: list[str]) -> None:
+        """Until the commit, a second arrival with one of these identifiers waits for us."""
+        ...
+
     async def add(self, details: ContactDetails, created_by: int | None,
                   now: datetime) -> Contact: ...
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.delivery import DEFAULT_PRIORITY, PRIORITY
 from domain.outbox import Enqueue, OutgoingMessage
+from storage import locks
 from storage.models import OutboxRow
 
 
@@ -71,7 +72,7 @@ class OutboxRepository:
         chats = {row.chat_id for row in rows}
         if self.session.get_bind().dialect.name == "postgresql":
             chats = {chat for chat in chats if await self.session.scalar(
-                select(func.pg_try_advisory_xact_lock(LOCK_CHAT, _int4(chat))))}
+                select(func.pg_try_advisory_xact_lock(locks.CHAT, locks.int4(chat))))}
         if chats:
             chats -= set(await self.session.scalars(
                 _held_by_others(owner, now).where(OutboxRow.chat_id.in_(chats))))
@@ -144,17 +145,6 @@ class OutboxRepository:
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
-
-
-#: PostgreSQL advisory lock namespaces (the first key of pg_*_advisory_*_lock(int, int)).
-LOCK_CHAT = 1
-
-
-def _int4(value: int) -> int:
-    """A chat id (64-bit) folded into the lock function's signed 32-bit key; two chats that
-    share a key only take turns claiming."""
-    folded = (value ^ (value >> 32)) & 0xFFFFFFFF
-    return folded - (1 << 32) if folded >= 1 << 31 else folded
 
 
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]

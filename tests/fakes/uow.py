@@ -195,6 +195,9 @@ class FakeTracks(_Repository):
 
 
 class FakeContacts(_Repository):
+    async def lock_identifiers(self, identifiers: list[str]) -> None:
+        """One event loop, no awaits between read and write: nothing to wait for."""
+
     def _write(self, contact_id: int, fields: dict[str, object]) -> None:
         contact = self.t.contacts[contact_id]
         core = {k: v for k, v in fields.items() if k in _CONTACT_FIELDS}
