@@ -141,7 +141,7 @@ async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, details: Con
     except DomainError as exc:
         return _errors(422, ("contact", exc.detail or exc.code))
     if outcome.result is not None:
-        log.info("api contact", extra={"contact_id": outcome.body["id"], "key": key.name,
+        log.info("api contact", extra={"contact_id": outcome.result.contact.id, "key": key.name,
                                        "new_contact": outcome.result.created})
     headers = {"Idempotent-Replayed": "true"} if outcome.status == 200 else {}
     return web.json_response(outcome.body, status=outcome.status, headers=headers)
