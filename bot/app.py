@@ -21,9 +21,10 @@ from api.contacts import ApiDeps
 from api.limits import KeyLimits, Limits, SharedKeyLimits
 from api.server import start_api
 from bot.config import Settings
-from bot.dialog_storage import BoundedMemoryStorage
+from bot.dialog_storage import BoundedMemoryStorage, StepStorage
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
+from bot.middlewares.dialog_steps import DialogStepMiddleware
 from bot.middlewares.locale import ReaderLocaleMiddleware
 from bot.middlewares.member import MemberMiddleware
 from domain.clock import Clock, SystemClock
@@ -69,13 +70,18 @@ DIALOG_MAX = 10_000
 
 
 def build_storage(settings: Settings) -> BaseStorage:
-    """Dialog state lives in Redis when replicas share the work, in memory otherwise."""
+    """Dialog state lives in Redis when replicas share the work, in memory otherwise. With a
+    webhook it moves on only once an update was handled (bot.dialog_storage.StepStorage): an
+    update is answered after it is handled there, so a person's next one comes after it;
+    polling hands updates to concurrent tasks, where a fast answer to a prompt could be read
+    before the prompting handler had finished."""
+    storage: BaseStorage = BoundedMemoryStorage(DIALOG_IDLE.total_seconds(), DIALOG_MAX)
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url, state_ttl=DIALOG_IDLE,
-                                     data_ttl=DIALOG_IDLE)
-    return BoundedMemoryStorage(DIALOG_IDLE.total_seconds(), DIALOG_MAX)
+        storage = RedisStorage.from_url(settings.redis_url, state_ttl=DIALOG_IDLE,
+                                        data_ttl=DIALOG_IDLE)
+    return StepStorage(storage) if settings.mode == "webhook" else storage
 
 
 def build_i18n(team_language: str = "en") -> I18n:
@@ -89,8 +95,11 @@ def build_dispatcher(
 ) -> Dispatcher:
     """Routers get the settings, the clock and one unit of work per update; what a use case
     leaves to do after its commit is `after_commit`'s, never a router's."""
-    dp = Dispatcher(storage=build_storage(settings), settings=settings, clock=clock)
+    storage = build_storage(settings)
+    dp = Dispatcher(storage=storage, settings=settings, clock=clock)
     dp.update.outer_middleware(DedupeMiddleware(session_factory, clock))
+    if isinstance(storage, StepStorage):
+        dp.update.outer_middleware(DialogStepMiddleware(storage))
     dp.update.outer_middleware(UnitOfWorkMiddleware(session_factory, after_commit))
     dp.update.outer_middleware(MemberMiddleware())
     ReaderLocaleMiddleware(i18n).setup(dp)
@@ -147,7 +156,7 @@ async def run(
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
 
-            await serve_webhook(dp, bot, settings, api)
+            await serve_webhook(dp, bot, settings, api, handle_signals)
         else:
             if settings.api_port is not None:
                 api_runner = await start_api(api, settings.api_host, settings.api_port)

@@ -1,17 +1,26 @@
 """The direct answer to the person who acted goes out at once, but it is still a message
 Telegram counts: each one takes a turn in the overall flood line, ahead of everything the
 outbox waits to send, so the bot as a whole (every replica, with REDIS_URL) stays within
-the overall limit. A person waits at most one turn (1/28 s)."""
+the overall limit. A person waits at most one turn (1/28 s).
 
+A button's answer (answerCallbackQuery) that Telegram refuses because the query was answered
+already or is too old does not stop the handler: a press is delivered again when the replica
+handling it died after answering it, and the rest of the answer (the card, the edit) is what
+the person still waits for."""
+
+import logging
 import math
 from contextvars import ContextVar
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from scheduler.limits import Limits
+
+log = logging.getLogger(__name__)
 
 #: Set while the outbox sender makes its call: it took its turn already.
 IN_OUTBOX: ContextVar[bool] = ContextVar("in_outbox", default=False)
@@ -31,4 +40,11 @@ class DirectAnswers(BaseRequestMiddleware):
                        method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
         if not IN_OUTBOX.get() and method.__api_method__ in COUNTED:
             await self.limits.overall.acquire(priority=-math.inf)
-        return await make_request(bot, method)
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as exc:
+            if method.__api_method__ != "answerCallbackQuery" or "query" not in exc.message:
+                raise
+            log.info("button answer refused: answered before or too old",
+                     extra={"error": exc.message})
+            return True  # type: ignore[return-value]  # the method's result: answered

@@ -109,8 +109,12 @@ class OutboxSender:
                         await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
         finally:
             renewing.cancel()
+            waiting = [row for queue in self._chat_queues.values() for row in queue]
             for task in self._chat_tasks.values():
                 task.cancel()
+            if waiting:  # not yet attempted: back to the queue for another replica at once
+                with contextlib.suppress(Exception):
+                    await self._requeue(waiting, self.clock.now())
 
     async def _keep_leases(self) -> None:
         """Renew the lease of every row this replica holds, a third of a lease apart, so a
@@ -204,7 +208,8 @@ class OutboxSender:
                     self.wake()
                 if held_until is not None:  # the chat is throttled: the rest waits too
                     self._held[chat_id] = held_until
-                    await self.limits.hold(chat_id, held_until - self.clock.now())
+                    await self.limits.hold(chat_id,
+                                           (held_until - self.clock.now()).total_seconds())
                     await self._requeue(queue, held_until)
                     queue.clear()
         except Exception:  # e.g. the database went away: give the rows back, try later

@@ -4,7 +4,7 @@ atomic Lua script timed by Redis's own clock (replicas' clocks never disagree ab
 
 import math
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 #: A GCRA budget (the same rule as scheduler.limits.Pacer): `interval` seconds apart with a
 #: burst of `burst`. KEYS[1]: the budget; ARGV: interval, burst, peek ("1": look only).
@@ -54,8 +54,11 @@ return 0
 """
 
 
-def connect(url: str) -> Redis:
-    return Redis.from_url(url)
+def connect(url: str, connections: int = 32) -> Redis:
+    """A pool that makes a caller wait for a free connection rather than fail: hundreds of
+    outbox workers may ask for their chat's turn at once."""
+    return Redis(connection_pool=BlockingConnectionPool.from_url(
+        url, max_connections=connections, timeout=None))
 
 
 class Budgets:

@@ -35,3 +35,22 @@ async def test_only_new_messages_outside_the_outbox_take_a_turn() -> None:
     finally:
         IN_OUTBOX.reset(token)
     assert limits.overall.turns == [float("-inf")]
+
+
+async def test_a_button_answered_before_does_not_stop_the_handler() -> None:
+    """A press delivered again (its replica died after answering it): Telegram refuses the
+    second answer; the handler goes on to send what the person still waits for."""
+    from aiogram.exceptions import TelegramBadRequest
+
+    async def refused(bot, method):  # type: ignore[no-untyped-def]
+        raise TelegramBadRequest(method=method, message="Bad Request: query is too old and "
+                                 "response timeout expired or query ID is invalid")
+
+    middleware = DirectAnswers(Limits())  # type: ignore[arg-type]
+    assert await middleware(refused, None, AnswerCallbackQuery(callback_query_id="7")) is True  # type: ignore[arg-type]
+    try:
+        await middleware(refused, None, SendMessage(chat_id=1, text="hi"))  # type: ignore[arg-type]
+    except TelegramBadRequest:
+        pass
+    else:
+        raise AssertionError("a refused message is the handler's to handle")
