@@ -1,7 +1,8 @@
 """One scheduler at a time: with several replicas (REDIS_URL) the timed jobs run only on the
 replica that holds the leader lease in Redis. The leader renews it every third of a lease;
-if it dies, the lease runs out and another replica takes it within a third of a lease more,
-so jobs stop for at most 4/3 of LEADER_LEASE_SECONDS. A single process is always the leader.
+if it dies, the lease runs out and another replica takes it within a third of a lease more
+(4/3 of LEADER_LEASE_SECONDS; at once after a clean stop, which gives the lease up), and runs
+its first tick one interval later. A single process is always the leader.
 
 The leader counts itself the leader only until two thirds of a lease after its last renewal
 began, so a leader that stalls steps down before its lease can pass to another replica:

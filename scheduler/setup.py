@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -34,27 +35,31 @@ def start_scheduler(ctx: JobContext, leadership: "Leadership | None" = None) -> 
     With several replicas (`leadership`) the scheduler runs only while this replica leads,
     and each job checks again as it starts (scheduler.leader)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    interval = timedelta(seconds=ctx.settings.job_interval_seconds)
     for job in JOBS:
         func, args = (job, [ctx]) if leadership is None else (_if_leading, [job, ctx, leadership])
-        # a new leader runs what it missed while paused, once, at once (not "missed by")
-        late = {} if leadership is None else {"misfire_grace_time": None}
         scheduler.add_job(
-            func, "interval", seconds=ctx.settings.job_interval_seconds, args=args,
-            id=job.__name__, replace_existing=True, max_instances=1, coalesce=True, **late,
+            func, "interval", seconds=interval.total_seconds(), args=args,
+            id=job.__name__, replace_existing=True, max_instances=1, coalesce=True,
         )
     scheduler.start(paused=leadership is not None)
     if leadership is not None:
-        leadership.on_change = lambda leading: _follow(scheduler, leading)
+        leadership.on_change = lambda leading: _follow(scheduler, leading, interval)
     return scheduler
 
 
-def _follow(scheduler: AsyncIOScheduler, leading: bool) -> None:
+def _follow(scheduler: AsyncIOScheduler, leading: bool, interval: timedelta) -> None:
+    """A new leader starts its ticks one interval after taking over: the old leader ran its
+    last tick before it stopped renewing, so no job runs twice within an interval."""
     if not scheduler.running:  # stopping
         return
-    if leading:
-        scheduler.resume()
-    else:
+    if not leading:
         scheduler.pause()
+        return
+    start = datetime.now(UTC) + interval
+    for job in scheduler.get_jobs():
+        job.modify(next_run_time=start)
+    scheduler.resume()
 
 
 async def _if_leading(job: Callable[[JobContext], Awaitable[None]], ctx: JobContext,

@@ -95,7 +95,7 @@ class Outcomes:
         try:
             await action  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001 - reported with what it was doing
-            self.errors.append(f"{what}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+            self.errors.append(f"{what}: {type(exc).__name__}: {str(exc)[:1500]}")
 
 
 async def seed(factory: async_sessionmaker, fake: FakeTelegram, sizes: Sizes,
