@@ -93,10 +93,12 @@ async def delivered(db: AsyncEngine, fake: FakeTelegram, figures: Figures, bulk:
             figures.duplicates_outside.append(f"{what} arrived {times} times")
 
 
-def leadership(events: list[dict], interval: float, figures: Figures) -> None:
-    """Leader changes seen in the logs, and each job's ticks: two runs of a job closer than
-    half an interval on two replicas would be two schedulers in one tick."""
-    turns = sorted((_at(e), e["process"], e["incarnation"]) for e in events if e["event"] == LEADS)
+def leadership(events: list[dict], interval: float, figures: Figures, until: datetime) -> None:
+    """Leader changes seen in the logs before `until` (the replicas' clean stop, which hands
+    the lease on), and each job's ticks: two runs of a job closer than half an interval on two
+    replicas would be two schedulers in one tick."""
+    turns = sorted((_at(e), e["process"], e["incarnation"]) for e in events
+                   if e["event"] == LEADS and _at(e) < until)
     holders = [(process, incarnation) for _at_, process, incarnation in turns]
     figures.leader_changes = sum(1 for a, b in zip(holders, holders[1:]) if a != b)
     runs: dict[str, list[tuple[datetime, str, int]]] = {}
