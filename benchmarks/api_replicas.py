@@ -1,10 +1,11 @@
 """Benchmark: the HTTP intake API part of benchmarks.intake_io, served by real `dispatchbot run`
-replicas (webhook mode, PostgreSQL + Redis: shared mode, with its leases, locks and shared
-budgets) behind the round-robin proxy of tests/scale, one replica and then three.
+replicas (webhook mode on PostgreSQL) behind the round-robin proxy of tests/scale: one
+process alone (no REDIS_URL), then one and three replicas in shared mode (Redis: leases,
+locks, shared budgets, the leader), so what sharing costs and what replicas bring show apart.
 
     TEST_DATABASE_URL=postgresql+asyncpg://user@host/postgres REDIS_URL=redis://host/0 \\
         python -m benchmarks.api_replicas [--requests 500] [--clients 8] [--team 50]
-        [--replicas 1 3]
+        [--runs alone:1 shared:1 shared:3]
 
 TEST_DATABASE_URL names a server where that user may create databases (one per run, dropped
 after). Without it or REDIS_URL the benchmark says so and exits 0 (benchmarks.smoke runs it
@@ -62,9 +63,11 @@ async def flush(redis_url: str) -> None:
     await redis.aclose()
 
 
-async def bench(server: str, redis_url: str, replicas: int, args: argparse.Namespace) -> str:
+async def bench(server: str, redis_url: str | None, replicas: int,
+                args: argparse.Namespace) -> str:
     url = await fresh_database(server)
-    await flush(redis_url)
+    if redis_url:
+        await flush(redis_url)
     try:
         await asyncio.to_thread(upgrade, url)
         engine = create_engine(url)
@@ -80,13 +83,13 @@ async def bench(server: str, redis_url: str, replicas: int, args: argparse.Names
         await drop_database(server, url)
 
 
-async def serve_and_post(fake: FakeTelegram, url: str, redis_url: str, secret: str,
+async def serve_and_post(fake: FakeTelegram, url: str, redis_url: str | None, secret: str,
                          replicas: int, args: argparse.Namespace) -> str:
     ports = [free_port() for _ in range(replicas)]
     proxy = RoundRobinProxy(ports)
     base = f"http://127.0.0.1:{await proxy.start()}"
     env = replica_env(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=fake.base_url, DATABASE_URL=url,
-                      REDIS_URL=redis_url, ADMIN_IDS="1", MODE="webhook", WEBHOOK_URL=base,
+                      REDIS_URL=redis_url or "", ADMIN_IDS="1", MODE="webhook", WEBHOOK_URL=base,
                       WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1",
                       API_RATE_PER_MINUTE="1000000", LOG_FORMAT="json", LOG_LEVEL="WARNING")
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,14 +98,15 @@ async def serve_and_post(fake: FakeTelegram, url: str, redis_url: str, secret: s
             for replica in running:
                 await replica.start()
             await asyncio.gather(*(r.ready() for r in running))
-            return await post_all(base, secret, replicas, args)
+            return await post_all(base, secret, replicas, redis_url is not None, args)
         finally:
             for replica in running:
                 await replica.stop()
             await proxy.stop()
 
 
-async def post_all(base: str, secret: str, replicas: int, args: argparse.Namespace) -> str:
+async def post_all(base: str, secret: str, replicas: int, shared: bool,
+                   args: argparse.Namespace) -> str:
     latencies: list[float] = []
     queue = list(range(args.requests))
 
@@ -121,7 +125,9 @@ async def post_all(base: str, secret: str, replicas: int, args: argparse.Namespa
         await asyncio.gather(*(client(http) for _ in range(args.clients)))
     took = time.perf_counter() - start
     ordered = sorted(latencies)
-    return (f"http api, {replicas} replica{'s' * (replicas > 1)} on PostgreSQL + Redis: "
+    how = (f"{replicas} replica{'s' * (replicas > 1)} on PostgreSQL + Redis" if shared
+           else "1 process alone on PostgreSQL (no Redis)")
+    return (f"http api, {how}: "
             f"{args.requests} POSTs from {args.clients} clients in {took:.1f} s = "
             f"{args.requests / took:.0f} contacts/s; latency p50 "
             f"{statistics.median(ordered) * 1000:.0f} ms, "
@@ -134,8 +140,10 @@ async def main(args: argparse.Namespace) -> int:
         print("api_replicas: skipped, needs TEST_DATABASE_URL (a PostgreSQL server) and "
               "REDIS_URL (replicas run only on those)")
         return 0
-    for replicas in args.replicas:
-        print(await bench(server, redis_url, replicas, args), flush=True)
+    for run in args.runs:
+        mode, _, count = run.partition(":")
+        print(await bench(server, redis_url if mode == "shared" else None, int(count or 1),
+                          args), flush=True)
     return 0
 
 
@@ -144,5 +152,6 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--team", type=int, default=50)
-    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 3])
+    parser.add_argument("--runs", nargs="+", default=["alone:1", "shared:1", "shared:3"],
+                        help="alone:1 (no REDIS_URL) or shared:N (N replicas with Redis)")
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -28,7 +28,7 @@ TINY: dict[str, list[str]] = {
     "intake_io": ["--rows", "40", "--requests", "20", "--clients", "4", "--team", "5"],
     "seeker_intake": ["--seekers", "10", "--messages", "2", "--flooders", "2"],
     # PostgreSQL + Redis: skipped (exit 0) without TEST_DATABASE_URL and REDIS_URL
-    "api_replicas": ["--requests", "20", "--clients", "4", "--team", "5", "--replicas", "2"],
+    "api_replicas": ["--requests", "20", "--clients", "4", "--team", "5", "--runs", "shared:2"],
 }
 
 
