@@ -7,7 +7,7 @@ taken over once its lease runs out (README: running several replicas)."""
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.delivery import DEFAULT_PRIORITY, PRIORITY
@@ -45,7 +45,7 @@ class OutboxRepository:
         return True
 
     async def due(self, now: datetime, limit: int, per_chat: int,
-                  owner: str = "") -> list[OutgoingMessage]:
+                  owner: str) -> list[OutgoingMessage]:
         """Rows to claim now, most urgent first (domain.delivery.PRIORITY, then queue order),
         at most `per_chat` of each chat: one busy chat's backlog never fills the batch.
         Queued rows that are due, and rows whose sender's lease ran out (it died mid-send);
@@ -70,9 +70,8 @@ class OutboxRepository:
         and the claim are one step; the rows themselves are locked with SKIP LOCKED. SQLite's
         BEGIN IMMEDIATE makes the whole transaction one writer's already."""
         chats = {row.chat_id for row in rows}
-        if self.session.get_bind().dialect.name == "postgresql":
-            chats = {chat for chat in chats if await self.session.scalar(
-                select(func.pg_try_advisory_xact_lock(locks.CHAT, locks.int4(chat))))}
+        if chats and self.session.get_bind().dialect.name == "postgresql":
+            chats = await self._lock_chats(chats)
         if chats:
             chats -= set(await self.session.scalars(
                 _held_by_others(owner, now).where(OutboxRow.chat_id.in_(chats))))
@@ -86,6 +85,16 @@ class OutboxRepository:
             .values(status="sending", claimed_by=owner, lease_until=lease_until)
             .returning(OutboxRow.id).execution_options(synchronize_session=False)))
         return [replace(row, claimed_by=owner) for row in rows if row.id in got]
+
+    async def _lock_chats(self, chats: set[int]) -> set[int]:
+        """The chats no other transaction is claiming right now, locked to the end of ours
+        (one statement: a try-lock per chat)."""
+        ordered = sorted(chats)
+        got = await self.session.execute(
+            text("SELECT chat FROM unnest(CAST(:chats AS bigint[]), CAST(:keys AS int[])) "
+                 "AS wanted(chat, key) WHERE pg_try_advisory_xact_lock(:space, key)"),
+            {"chats": ordered, "keys": [locks.int4(c) for c in ordered], "space": locks.CHAT})
+        return {row.chat for row in got}
 
     async def renew(self, owner: str, ids: list[int], lease_until: datetime) -> int:
         """Extend the lease of the rows this replica still holds (it is alive); a row it let
