@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from api import problems
+from api.bodies import read_limited
 from api.limits import Limits
 from domain.api_keys import ApiKey, request_hash
 from domain.contact_fields import FieldError, check_contact, with_source
@@ -49,19 +50,6 @@ def _secret(request: web.Request) -> str:
     return request.headers.get("X-API-Key", "").strip()
 
 
-async def _body(request: web.Request, limit: int) -> bytes | None:
-    """None if larger than `limit` (whatever Content-Length claims)."""
-    if request.content_length is not None and request.content_length > limit:
-        return None
-    data = bytearray()
-    while len(data) <= limit:  # read() returns what has arrived so far, not the whole body
-        chunk = await request.content.read(limit + 1 - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return None if len(data) > limit else bytes(data)
-
-
 async def create_contact(request: web.Request) -> web.Response:
     deps = request.app[API]
     ctx, settings = deps.ctx, deps.ctx.settings
@@ -77,7 +65,7 @@ async def create_contact(request: web.Request) -> web.Response:
                        **{"Retry-After": str(wait)})
     if not _is_json(request.content_type):
         return _errors(415, ("Content-Type", "must be application/json"))
-    raw = await _body(request, settings.api_max_body_bytes)
+    raw = await read_limited(request, settings.api_max_body_bytes)
     if raw is None:
         return _errors(413, ("body", f"larger than {settings.api_max_body_bytes} bytes"))
     idempotency_key = request.headers.get("Idempotency-Key")

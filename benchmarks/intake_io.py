@@ -3,7 +3,7 @@
     python -m benchmarks.intake_io [--rows 2000] [--requests 500] [--clients 8] [--team 50]
 
 1. CSV import: a file of N rows (5% broken, 2% repeated) read, validated and imported
-   row by row with cards queued for the team chat, as `dispatchbot import` does.
+   row by row as `dispatchbot import` does (a burst: cards held, one summary queued).
 2. HTTP API: R POSTs to /api/v1/contacts over real HTTP from C concurrent clients, each with
    its own Idempotency-Key, against the API server of api (no Telegram involved).
 """
@@ -38,6 +38,7 @@ from storage.migrate import upgrade
 from storage.uow import UnitOfWork
 from views.duplicate_texts import touch_notice
 from views.importing import imported_notice
+from views.language import for_reader
 
 
 class Clock:
@@ -83,7 +84,8 @@ async def bench_csv(factory, settings: Settings, boss, rows: int) -> None:  # ty
         async with UnitOfWork(factory) as uow:
             start = time.perf_counter()
             report = await run_import(uow, boss, "bench.csv", table, plan, Clock().now(),
-                                      settings.quiet(), touch_notice, imported_notice)
+                                      settings.quiet(), for_reader(touch_notice),
+                                      for_reader(imported_notice))
             took = time.perf_counter() - start
     print(f"csv import: {rows} rows ({len(data) // 1024} KiB): read+validate {planned * 1000:.0f} ms, "
           f"import {took:.1f} s = {len(report.imported) / took:.0f} contacts/s; "

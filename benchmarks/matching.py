@@ -137,7 +137,7 @@ async def bench_day(n_contacts: int, team_size: int) -> None:
                 best = view.suggestions[0].member
                 async with UnitOfWork(factory) as uow:
                     made = await dispatch.make_offer(uow, boss, view.contact.id, best.id, now, 2,
-                                                     timedelta(hours=24), lambda o, c: ("offer", "{}"))
+                                                     timedelta(hours=24), lambda locale, o, c: ("offer", "{}"))
                 async with UnitOfWork(factory) as uow:
                     await answers.accept(uow, members[best.id], made.offer.id, now)
             timings.append((time.perf_counter() - t0) * 1000)

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.contacts import ApiDeps
+from api.form_limits import FormLimits, Limiter, MemoryLimiter, SharedLimiter
+from api.forms import FormDeps
 from api.limits import KeyLimits, Limits, SharedKeyLimits
 from api.server import start_api
 from bot.config import Settings
@@ -153,13 +155,14 @@ async def run(
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
         api = ApiDeps(ctx, build_key_limits(settings, budgets))
+        forms = build_form_deps(ctx, settings, me.username or "", budgets)
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
 
-            await serve_webhook(dp, bot, settings, api, handle_signals)
+            await serve_webhook(dp, bot, settings, api, forms, handle_signals)
         else:
-            if settings.api_port is not None:
-                api_runner = await start_api(api, settings.api_host, settings.api_port)
+            if settings.api_port is not None:  # the API and the web forms: one port
+                api_runner = await start_api(api, settings.api_host, settings.api_port, forms)
             await bot.delete_webhook(drop_pending_updates=False)
             await _poll(dp, bot, handle_signals)
     finally:
@@ -243,6 +246,20 @@ def build_key_limits(settings: Settings, budgets: "Budgets | None" = None) -> Li
     if budgets is None:
         return KeyLimits(settings.api_rate_per_minute)
     return SharedKeyLimits(budgets, settings.api_rate_per_minute)
+
+
+def build_form_deps(ctx: JobContext, settings: Settings, bot_username: str,
+                    budgets: "Budgets | None" = None) -> FormDeps:
+    limits = FormLimits(_form_limiter(budgets, "ip", settings.form_rate_per_ip_per_minute),
+                        _form_limiter(budgets, "form", settings.form_rate_per_form_per_minute))
+    return FormDeps(ctx, limits, settings.form_key(), bot_username)
+
+
+def _form_limiter(budgets: "Budgets | None", name: str, per_minute: int) -> Limiter:
+    """With REDIS_URL every replica takes from one bucket per address and per form."""
+    if budgets is None:
+        return MemoryLimiter(per_minute)
+    return SharedLimiter(budgets, f"form-{name}", per_minute)
 
 
 def build_sender(bot: Bot, session_factory: async_sessionmaker, clock: Clock,

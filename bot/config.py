@@ -1,5 +1,6 @@
 """Settings, only from the environment or `.env` (see .env.example for every one)."""
 
+import hashlib
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -60,6 +61,8 @@ class Settings(BaseSettings):
     nag_interval_hours: int = Field(24, ge=1)
     max_nags: int = Field(2, ge=1)
     auto_close_days: int = Field(14, ge=1)
+    # a contact waiting undispatched this long (quiet hours not counted) is raised once; 0 = off
+    undispatched_alarm_hours: int = Field(6, ge=0)
 
     # seekers who write to the bot
     seeker_greeting: str = ""  # empty = the built-in (translated) greeting
@@ -95,6 +98,15 @@ class Settings(BaseSettings):
     api_port: int | None = None
     api_rate_per_minute: int = Field(60, ge=1)
     api_max_body_bytes: int = Field(16_384, ge=1024)
+
+    # Web lead forms (/form/<slug>): served by the same HTTP server as the intake API
+    form_base_url: str = ""  # the public address of that server; empty: see form_base()
+    form_secret: SecretStr | None = None  # signs each page's token; empty: made from BOT_TOKEN
+    form_min_fill_seconds: float = Field(3.0, ge=0)
+    form_max_body_bytes: int = Field(8192, ge=1024, le=1_000_000)
+    form_rate_per_ip_per_minute: int = Field(10, ge=1)
+    form_rate_per_form_per_minute: int = Field(60, ge=1)
+    form_client_ip_header: str = ""  # behind a reverse proxy: X-Forwarded-For or X-Real-IP
 
     # CSV import: largest file accepted, and a progress update every N rows
     import_max_bytes: int = Field(5_000_000, ge=1024, le=20_000_000)
@@ -146,7 +158,7 @@ class Settings(BaseSettings):
             parse_quiet_hours(value)
         return value
 
-    @field_validator("webhook_url")
+    @field_validator("webhook_url", "form_base_url")
     @classmethod
     def _https(cls, value: str) -> str:
         if value and not value.startswith(("https://", "http://")):
@@ -159,6 +171,25 @@ class Settings(BaseSettings):
         if self.mode == "webhook" and not self.webhook_secret:
             raise ValueError("MODE=webhook needs WEBHOOK_SECRET")
         return self
+
+    def form_base(self) -> str:
+        """Where visitors open /form/<slug>: FORM_BASE_URL, else the webhook's address, else
+        the API port's; empty when no server runs (polling mode without API_PORT)."""
+        if self.mode == "polling" and self.api_port is None:
+            return ""
+        if self.form_base_url:
+            return self.form_base_url.rstrip("/")
+        if self.mode == "webhook":
+            return self.webhook_url.rstrip("/")
+        return f"http://{self.api_host}:{self.api_port}"
+
+    def form_key(self) -> bytes:
+        """FORM_SECRET, else a key derived from the bot token: every replica signs alike, and
+        no page token reveals the bot token."""
+        if self.form_secret:
+            return self.form_secret.get_secret_value().encode()
+        token = self.bot_token.get_secret_value().encode()
+        return hashlib.sha256(b"dispatchbot web form key\n" + token).digest()
 
     def seeker_greeting_in(self, locale: str) -> str:
         """The greeting set for this language, else the one for all; empty: the built-in."""

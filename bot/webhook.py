@@ -8,15 +8,17 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from api.contacts import ApiDeps
+from api.forms import FormDeps
 from api.server import add_routes
 from bot.config import Settings
 
 
 async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings,
-                        api: ApiDeps | None = None, handle_signals: bool = True) -> None:
-    """The intake API (when given) shares the server: one port to expose. SIGTERM (a
-    replica stopped by its supervisor) stops it cleanly: requests in hand are finished, and
-    the assembly gives back the scheduler's lease and the messages not yet sent."""
+                        api: ApiDeps | None = None, forms: FormDeps | None = None,
+                        handle_signals: bool = True) -> None:
+    """The intake API and the web forms (when given) share the server: one port to expose.
+    SIGTERM (a replica stopped by its supervisor) stops it cleanly: requests in hand are
+    finished, and the assembly gives back the scheduler's lease and the messages not yet sent."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = web.Application()
     # Answered once handled, not on arrival: Telegram delivers an update again until it gets
@@ -25,7 +27,7 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings,
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret,
                          handle_in_background=False).register(app, path=settings.webhook_path)
     if api is not None:
-        add_routes(app, api)
+        add_routes(app, api, forms)
     setup_application(app, dp, bot=bot)
     runner = web.AppRunner(app)
     await runner.setup()

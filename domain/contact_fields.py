@@ -67,7 +67,7 @@ def check_contact(data: Mapping[str, object], region: str, strict: bool = True) 
     wrong = {e.field for e in errors}
     for key in (k for k in FIELDS if k not in wrong):
         try:
-            value = _parse(key, values.get(key, ""), region)
+            value = parse_field(key, values.get(key, ""), region)
         except InvalidInput as exc:
             errors.append(FieldError(key, exc.detail or "invalid"))
             continue
@@ -80,7 +80,9 @@ def check_contact(data: Mapping[str, object], region: str, strict: bool = True) 
     return Checked(ContactDetails(**clean), ())  # type: ignore[arg-type]
 
 
-def _parse(key: str, text: str, region: str) -> object:
+def parse_field(key: str, text: str, region: str) -> object:
+    """One field's clean value (None: left empty), or InvalidInput naming the problem. The
+    rule for every way a detail is typed: /new, the API, a CSV row, an edit."""
     if key == "name":
         if not text:
             raise InvalidInput("required")

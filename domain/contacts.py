@@ -46,6 +46,13 @@ LOAD_STATUSES = ASSIGNED_STATUSES - {Status.NOT_INTERESTED}
 class CloseReason(StrEnum):
     SPAM = "spam"
     INVALID = "invalid"
+    NOT_INTERESTED = "not_interested"  # no longer interested (a dispatcher closing a held contact)
+    NO_RESPONSE = "no_response"  # could not be reached (also the auto-close's reason)
+
+
+#: What a dispatcher may close a contact someone holds with, in the order the buttons show.
+HELD_CLOSE_REASONS: tuple[CloseReason, ...] = (
+    CloseReason.NOT_INTERESTED, CloseReason.NO_RESPONSE, CloseReason.INVALID, CloseReason.SPAM)
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,25 @@ class Contact:
     auto_dispatch: bool = False  # the bot offers it by itself until a dispatcher steps in
     auto_tries: int = 0
     merged_into: int | None = None
+    #: A dispatcher's open "ask for an update" (domain.followup_rules.dispatcher_ask): when, by whom.
+    update_requested_at: datetime | None = None
+    update_requested_by: int | None = None
+    #: One of a burst of arrivals (domain.bursts): its team card waits until a dispatcher
+    #: opens or offers it, or auto-dispatch hands it over (services.card_queue).
+    card_held: bool = False
+    batch_id: int | None = None  # the arrival batch (an import, a minute of one API key)
+    #: When the team was told it waited too long for dispatch (once per contact, ever).
+    undispatched_alarm_at: datetime | None = None
+    #: The follow-up record: the meeting the holder set (UTC) and where, and the short note
+    #: (or the meeting's result) that came with the latest stage.
+    meeting_at: datetime | None = None
+    meeting_place: str = ""
+    stage_note: str = ""
+
+    @property
+    def is_held(self) -> bool:
+        """A multiplier holds it: they said Yes and it is on their path."""
+        return self.is_assigned and self.assignee_id is not None
 
     @property
     def is_assigned(self) -> bool:

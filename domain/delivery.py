@@ -48,12 +48,16 @@ class Purpose(StrEnum):
     RELAY_IN = "relay_in"  # ref: the seeker's stored message, to the multiplier holding them
     RELAY_OUT = "relay_out"  # ref: the multiplier's stored message; text made when queued
     RELAY_FAILED = "relay_failed"  # ref: the same; tells the multiplier it did not arrive
+    BURST = "burst"  # ref: the arrival batch; one team-chat summary instead of its cards
+    RELEASED = "released"  # ref: the accepted offer; tells its holder they hold it no more
+    RELEASED_EDIT = "released_edit"  # ref: the same; their message with the details, edited
 
 
 RENDERED_WHEN_SENT = frozenset({Purpose.CARD, Purpose.NEW_CONTACT, Purpose.DECLINED,
                                 Purpose.WITHDRAWN, Purpose.EXPIRED, Purpose.EXPIRED_PING,
                                 Purpose.AUTO_CLOSED, Purpose.TRIAGE, Purpose.RELAY_IN,
-                                Purpose.RELAY_FAILED})
+                                Purpose.RELAY_FAILED, Purpose.BURST, Purpose.RELEASED,
+                                Purpose.RELEASED_EDIT})
 
 
 #: Send order, lowest first: alarms, then answers to people (relayed messages both ways),

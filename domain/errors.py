@@ -47,6 +47,19 @@ class AlreadyDone(NoLongerAvailable):
     code = "already_done"
 
 
+class NoLongerYours(NoLongerAvailable):
+    """The presser held this contact once, and no longer does (reassigned, handed back,
+    closed): they must stop, not wonder whose button it is."""
+
+    code = "no_longer_yours"
+
+
+class AlreadyAsked(AlreadyDone):
+    """An update was asked for a moment ago: the answer is still awaited."""
+
+    code = "already_asked"
+
+
 class OfferExpired(NoLongerAvailable):
     """Found past its time on a press (and expired then and there)."""
 

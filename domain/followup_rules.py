@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.contacts import Contact, Status
+from domain.errors import AlreadyAsked
 
 
 class NagAction(StrEnum):
@@ -28,6 +29,15 @@ class NagPolicy:
         return self.stage_limits.get(status)
 
 
+def stage_clock(contact: Contact) -> datetime:
+    """Where the reminder clock of the contact's stage starts. A scheduled meeting starts it
+    at the meeting, not at the tap: nobody is asked before the meeting, and once it passed
+    without "met" the stage's usual wait runs from it."""
+    if contact.status is Status.MEETING_SCHEDULED and contact.meeting_at is not None:
+        return max(contact.meeting_at, contact.stage_changed_at or contact.created_at)
+    return contact.stage_changed_at or contact.created_at
+
+
 def nag_action(
     contact: Contact,
     nag_count: int,
@@ -38,7 +48,7 @@ def nag_action(
     now: datetime,
 ) -> NagAction:
     limit = policy.limit(contact.status, promised_days)
-    since = contact.stage_changed_at or contact.created_at
+    since = stage_clock(contact)
     if limit is None or escalated or now - since < limit:
         return NagAction.NONE
     if last_nag_at is not None and now - last_nag_at < policy.interval:
@@ -50,3 +60,22 @@ def auto_close_due(contact: Contact, after: timedelta, now: datetime) -> bool:
     """A seeker nobody could reach for long enough is closed with reason 'no response'."""
     since = contact.stage_changed_at or contact.created_at
     return contact.status is Status.COULD_NOT_REACH and now - since >= after
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The reminder state after a dispatcher asked the holder for an update."""
+
+    nag_count: int
+    last_nag_at: datetime
+
+
+def dispatcher_ask(contact: Contact, now: datetime, interval: timedelta) -> Asked:
+    """A dispatcher's "ask for an update" is an ask like a reminder, so it counts as one:
+    it adds to the unanswered reminders that lead to an escalation, and the next automatic
+    reminder waits `interval` after it (the holder is not asked twice in a row). It never
+    escalates by itself: `nag_action` still waits for the stage's limit, so an early ask
+    cannot flag anyone as not responding. A second ask within `interval` is refused."""
+    if contact.update_requested_at is not None and now - contact.update_requested_at < interval:
+        raise AlreadyAsked("update asked")
+    return Asked(contact.nag_count + 1, now)

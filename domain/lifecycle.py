@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from domain.contacts import ASSIGNED_STATUSES, FOLLOW_UP_STAGES, Contact, Status
-from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed
+from domain.errors import AlreadyDone, NoLongerAvailable, NoLongerYours, NotAllowed
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
 
@@ -42,19 +42,33 @@ def check_can_withdraw(offer: Offer, now: datetime) -> None:
         raise NoLongerAvailable(f"offer is {offer.status}")
 
 
-def check_can_set_stage(contact: Contact, presser: Member, stage: Status) -> None:
+def check_can_set_stage(contact: Contact, presser: Member, stage: Status,
+                        released: bool = False) -> None:
+    """`released`: the presser held this contact once and was let go (reassigned, handed
+    back, closed, left): their old buttons say so rather than "not for you"."""
     if stage not in FOLLOW_UP_STAGES:
         raise NotAllowed(f"{stage} is not a follow-up stage")
-    if contact.assignee_id != presser.id:
-        raise NotAllowed("contact is assigned to someone else")
-    if contact.status not in ASSIGNED_STATUSES:
-        raise NoLongerAvailable(f"contact is {contact.status}")
+    check_holds(contact, presser, released)
 
 
-def check_can_hand_back(contact: Contact, presser: Member) -> None:
+def check_can_hand_back(contact: Contact, presser: Member, released: bool = False) -> None:
+    check_holds(contact, presser, released)
+
+
+def check_holds(contact: Contact, presser: Member, released: bool = False) -> None:
+    if contact.assignee_id == presser.id and contact.status in ASSIGNED_STATUSES:
+        return
+    if released:
+        raise NoLongerYours(f"contact is {contact.status}")
     if contact.assignee_id != presser.id:
         raise NotAllowed("contact is assigned to someone else")
-    if contact.status not in ASSIGNED_STATUSES:
+    raise NoLongerAvailable(f"contact is {contact.status}")
+
+
+def check_still_held(contact: Contact, holder_id: int) -> None:
+    """A dispatcher's action on a held contact names the holder the card showed: if the
+    contact moved on since (answered, released, someone else holds it), the press is stale."""
+    if contact.status not in ASSIGNED_STATUSES or contact.assignee_id != holder_id:
         raise NoLongerAvailable(f"contact is {contact.status}")
 
 

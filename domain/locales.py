@@ -27,3 +27,23 @@ def seeker_locale(contact_language: str | None, telegram_language: str | None,
     """The language the seeker's contact record says they speak, else Telegram's, else the
     team's."""
     return shipped(contact_language) or shipped(telegram_language) or team
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The shipped locale a browser's Accept-Language prefers most ("uk-UA,uk;q=0.9,en;q=0.8"
+    -> uk), None if it names none of them. Equal weights keep the browser's order."""
+    best, best_weight = None, 0.0
+    for part in (header or "").split(",")[:30]:
+        tag, *params = part.split(";")
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        code = shipped(tag)
+        if code and 0 < weight <= 1 and weight > best_weight:
+            best, best_weight = code, weight
+    return best

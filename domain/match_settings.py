@@ -9,11 +9,12 @@ from domain.numbers import parse_int
 MAX_WEIGHT = 100.0
 MAX_TRIES = 10
 MAX_FAIRNESS_DAYS = 365
+MAX_OFFER_DAYS = 30
 
 
 def apply_setting(policy: MatchPolicy, name: str, value: str) -> MatchPolicy:
     """`gender required|preferred|ignored`, `fallback en,ru` (or `-`), `auto on|off`,
-    `tries N`, `fairness_days N`, `<weight name> N` (e.g. `same_area 4`)."""
+    `tries N`, `fairness_days N`, `offer_days N` (0: the deployment's OFFER_DAYS), `<weight name> N` (e.g. `same_area 4`)."""
     name, value = name.strip().lower(), value.strip().lower()
     if name == "gender":
         try:
@@ -33,6 +34,8 @@ def apply_setting(policy: MatchPolicy, name: str, value: str) -> MatchPolicy:
         return replace(policy, auto_tries=parse_int(value, 1, MAX_TRIES))
     if name == "fairness_days":
         return replace(policy, fairness_days=parse_int(value, 1, MAX_FAIRNESS_DAYS))
+    if name == "offer_days":
+        return replace(policy, offer_days=parse_int(value, 0, MAX_OFFER_DAYS))
     if name in asdict(policy.weights):
         weight = _float(value)
         return replace(policy, weights=replace(policy.weights, **{name: weight}))

@@ -1,7 +1,12 @@
 """Who is the right multiplier for this seeker: hard rules first, then weighted, explained scores.
 
 `explain` judges every multiplier and says why (the dispatcher's "why not Anna?"); `rank` gives
-the best few. Both use the same two functions, `exclusion` and `score`, so they never disagree."""
+the best few. Both use the same two functions, `exclusion` and `score`, so they never disagree.
+
+A seeker's history with the team narrows it per contact: who declined or let an offer lapse
+(`exclude`) and who was reassigned away (`reassigned`) are not suggested again, and whoever
+handed the seeker back (`handed_back`) comes after everyone else eligible. A dispatcher may
+still pick any of them by hand."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +46,7 @@ class MatchPolicy:
     fairness_days: int = 14
     auto_dispatch: bool = False
     auto_tries: int = 3
+    offer_days: int = 0  # the days an offer promises by default; 0: the deployment's OFFER_DAYS
 
 
 class Exclusion(StrEnum):
@@ -52,6 +58,7 @@ class Exclusion(StrEnum):
     LANGUAGE = "language"
     GENDER = "gender"
     ALREADY_ASKED = "asked"  # declined this seeker, or let the offer lapse
+    REASSIGNED = "reassigned"  # a dispatcher took this seeker away from them
 
 
 class Reason(StrEnum):
@@ -64,6 +71,7 @@ class Reason(StrEnum):
     FREE_CAPACITY = "free_capacity"
     RELIABLE = "reliable"
     WAITING_LONGEST = "fairness"
+    HANDED_BACK = "handed_back"  # gave this seeker back once: ranked after the others
 
 
 @dataclass(frozen=True)
@@ -153,10 +161,11 @@ def exclusion(details: ContactDetails, candidate: Candidate, now: datetime,
 
 
 def score(details: ContactDetails, candidate: Candidate, place: Place, now: datetime,
-          policy: MatchPolicy) -> Suggestion:
-    """Only for a candidate `exclusion` let through."""
+          policy: MatchPolicy, handed_back: bool = False) -> Suggestion:
+    """Only for a candidate `exclusion` let through. `handed_back`: they gave this seeker
+    back once, so they score below anyone who did not (handed_back_penalty)."""
     w, profile = policy.weights, candidate.member.profile
-    reasons: list[Reason] = []
+    reasons: list[Reason] = [Reason.HANDED_BACK] if handed_back else []
     closeness, km = place.closeness(profile.areas, profile.travel_km)
     total = {Closeness.SAME: w.same_area, Closeness.NEIGHBOUR: w.neighbour_area,
              Closeness.WITHIN_TRAVEL: w.within_travel}.get(closeness, 0.0)
@@ -180,8 +189,19 @@ def score(details: ContactDetails, candidate: Candidate, place: Place, now: date
     total += w.fairness * fairness
     if fairness >= 0.5:
         reasons.append(Reason.WAITING_LONGEST)
+    if handed_back:
+        total -= handed_back_penalty(policy)
     return Suggestion(candidate.member, total, candidate.load, tuple(reasons),
                       candidate.track, closeness, km)
+
+
+def handed_back_penalty(policy: MatchPolicy) -> float:
+    """More than any score can add up to (every part is at most its weight), so whoever
+    handed the seeker back ranks after every other eligible multiplier, whatever the
+    weights an admin set."""
+    w = policy.weights
+    return (max(w.same_area, w.neighbour_area, w.within_travel) + w.own_language + w.gender
+            + w.free_capacity + w.reliability + w.fairness + 1.0)
 
 
 def _fairness(last_offer_at: datetime | None, now: datetime, days: int) -> float:
@@ -191,14 +211,18 @@ def _fairness(last_offer_at: datetime | None, now: datetime, days: int) -> float
 
 
 def explain(details: ContactDetails, place: Place, candidates: Iterable[Candidate],
-            now: datetime, policy: MatchPolicy,
-            exclude: frozenset[int] = frozenset()) -> list[Verdict]:
+            now: datetime, policy: MatchPolicy, exclude: frozenset[int] = frozenset(), *,
+            reassigned: frozenset[int] = frozenset(),
+            handed_back: frozenset[int] = frozenset()) -> list[Verdict]:
     """Every multiplier: the eligible ones best first, then the excluded ones with why."""
     verdicts = []
     for candidate in candidates:
-        why = Exclusion.ALREADY_ASKED if candidate.member.id in exclude \
+        member_id = candidate.member.id
+        why = Exclusion.ALREADY_ASKED if member_id in exclude \
+            else Exclusion.REASSIGNED if member_id in reassigned \
             else exclusion(details, candidate, now, policy)
-        suggestion = None if why else score(details, candidate, place, now, policy)
+        suggestion = None if why else score(details, candidate, place, now, policy,
+                                            member_id in handed_back)
         verdicts.append(Verdict(candidate, why, suggestion))
     verdicts.sort(key=lambda v: (v.exclusion is not None, _order(v.suggestion),
                                  v.candidate.member.name))
@@ -243,12 +267,14 @@ class Pool:
 
     def walk(self, details: ContactDetails, place: Place, now: datetime,
              exclude: frozenset[int] = frozenset(), limit: int | None = 3,
-             prune: bool = True) -> list[Suggestion]:
-        """Eligible multipliers nearest area first (not sorted by score)."""
+             prune: bool = True, *, reassigned: frozenset[int] = frozenset(),
+             handed_back: frozenset[int] = frozenset()) -> list[Suggestion]:
+        """Eligible multipliers nearest area first (not sorted by score). The bound that
+        prunes holds for those who handed the seeker back too: their penalty only lowers it."""
         w, policy = self.policy.weights, self.policy
         personal = w.own_language + w.fairness + \
             (w.gender if policy.gender_rule is GenderRule.PREFERRED else 0.0)
-        seen: set[int] = set(exclude)
+        seen: set[int] = set(exclude) | reassigned
         best: list[Suggestion] = []
         for area_bound, group in self._tiers(place):
             for c in group:
@@ -259,7 +285,8 @@ class Pool:
                     continue
                 seen.add(c.member.id)
                 if exclusion(details, c, now, policy) is None:
-                    best.append(score(details, c, place, now, policy))
+                    best.append(score(details, c, place, now, policy,
+                                      c.member.id in handed_back))
                     if prune and limit:
                         best.sort(key=_order)
                         del best[limit:]
@@ -280,9 +307,13 @@ class Pool:
         return False
 
     def rank(self, details: ContactDetails, place: Place, now: datetime,
-             exclude: frozenset[int] = frozenset(), limit: int | None = 3) -> list[Suggestion]:
+             exclude: frozenset[int] = frozenset(), limit: int | None = 3, *,
+             reassigned: frozenset[int] = frozenset(),
+             handed_back: frozenset[int] = frozenset()) -> list[Suggestion]:
         """Best first; ties go to the less loaded, then to the longer-standing member."""
-        return sorted(self.walk(details, place, now, exclude, limit), key=_order)[:limit]
+        found = self.walk(details, place, now, exclude, limit, reassigned=reassigned,
+                          handed_back=handed_back)
+        return sorted(found, key=_order)[:limit]
 
 
 #: Bounds and scores add the same numbers in a different order; a tie must not be pruned.
@@ -295,8 +326,10 @@ def _kth(best: list[Suggestion], limit: int) -> float:
 
 def rank(details: ContactDetails, place: Place, candidates: Iterable[Candidate], now: datetime,
          policy: MatchPolicy, exclude: frozenset[int] = frozenset(),
-         limit: int | None = 3) -> list[Suggestion]:
-    return Pool(candidates, policy).rank(details, place, now, exclude, limit)
+         limit: int | None = 3, *, reassigned: frozenset[int] = frozenset(),
+         handed_back: frozenset[int] = frozenset()) -> list[Suggestion]:
+    return Pool(candidates, policy).rank(details, place, now, exclude, limit,
+                                         reassigned=reassigned, handed_back=handed_back)
 
 
 def _order(s: Suggestion | None) -> tuple[float, int, int]:

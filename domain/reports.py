@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 from domain.contacts import Status
 from domain.errors import InvalidInput
+from domain.milestones import Milestone
 from domain.numbers import parse_int
+from domain.web_forms import FormFigures
 
 MAX_PERIOD = timedelta(days=366)
 
@@ -118,6 +120,9 @@ class Report:
     dispatchers: list[DispatcherFigures]
     operators: list[OperatorFigures]
     dispatch_times: list[timedelta]  # arrival -> first offer, for contacts first offered in it
+    web_forms: list[FormFigures] = field(default_factory=list)  # forms busy in the period
+    #: Seekers who reached each faith milestone in the period (domain.milestones).
+    milestones: dict[Milestone, int] = field(default_factory=dict)
 
 
 def median(values: list[timedelta]) -> timedelta | None:

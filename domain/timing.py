@@ -51,6 +51,33 @@ def quiet_until(now: datetime, zone: ZoneInfo, start: time, end: time) -> dateti
     return local_slot(end_day, end, zone)
 
 
+def next_quiet_start(now: datetime, zone: ZoneInfo, start: time) -> datetime:
+    """The next moment (after now) quiet hours begin, in the given zone."""
+    today = now.astimezone(zone).date()
+    return next(slot for day in (today, today + timedelta(days=1), today + timedelta(days=2))
+                if (slot := local_slot(day, start, zone)) > now)
+
+
+def counted_wait_ends(since: datetime, wait: timedelta, zone: ZoneInfo,
+                      quiet: tuple[time, time] | None) -> datetime:
+    """When `wait` of waiting outside quiet hours (read in `zone`) has passed since `since`:
+    a contact entered at 20:00 with quiet hours 21:00-08:00 has waited one counted hour at
+    08:00. Walks quiet spans forward, so its cost is bounded by the wait, not by the age."""
+    if quiet is None or quiet[0] == quiet[1]:
+        return since + wait
+    start, end = quiet
+    moment, left = since, wait
+    while True:
+        until = quiet_until(moment, zone, start, end)
+        if until is not None and until > moment:
+            moment = until
+        quiet_from = next_quiet_start(moment, zone, start)
+        if moment + left <= quiet_from:
+            return moment + left
+        left -= quiet_from - moment
+        moment = quiet_from
+
+
 def parse_times(text: str) -> list[time]:
     """'09:00, 13:00,17:00' -> sorted times; raises ValueError on anything else."""
     times = sorted({time.fromisoformat(part.strip()) for part in text.split(",") if part.strip()})

@@ -17,7 +17,7 @@ from services.cards import CardView
 from services.options import Options
 from storage.uow import UnitOfWork
 from views import keyboards, labels, texts
-from views.callbacks import CardAction, CloseAs, MapArea, OfferTo, Withdraw
+from views.callbacks import CardAction, CloseAs, MapArea, OfferDays, OfferFor, OfferTo, Withdraw
 from views.filters import HasRole
 from views.offers import offer_message
 from views.replies import edit_pressed, reply_to_press
@@ -26,14 +26,16 @@ from views.language import for_reader
 log = logging.getLogger(__name__)
 
 
-async def offer(query: CallbackQuery, callback_data: OfferTo, member: Member, uow: UnitOfWork,
-                clock: Clock, bot: Bot, settings: Options) -> None:
+async def offer(query: CallbackQuery, callback_data: OfferTo | OfferFor, member: Member,
+                uow: UnitOfWork, clock: Clock, bot: Bot, settings: Options) -> None:
+    """The card's offer (the team's default days) or *Offer…*'s (the days chosen)."""
     now = clock.now()
+    chosen = callback_data.days if isinstance(callback_data, OfferFor) else 0
     try:
         made = await dispatch.make_offer(
             uow, member, callback_data.contact_id, callback_data.member_id, now,
             settings.offer_days, timedelta(hours=settings.offer_ttl_hours),
-            for_reader(offer_message))
+            for_reader(offer_message), chosen_days=chosen)
     except DomainError as exc:
         await query.answer(labels.error(exc), show_alert=True)
         return
@@ -61,7 +63,7 @@ async def card_action(query: CallbackQuery, callback_data: CardAction, member: M
         elif callback_data.action == "why":
             await _explain(query, member, uow, contact_id, now)
             return
-        elif callback_data.action in ("other", "close", "back"):
+        elif callback_data.action in ("other", "close", "back", "days"):
             view = await dispatch.card(uow, member, contact_id, now)
         else:
             await query.answer(_("This button is out of date or invalid."), show_alert=True)
@@ -74,8 +76,25 @@ async def card_action(query: CallbackQuery, callback_data: CardAction, member: M
         await _show_others(query, uow, view, now)
     elif callback_data.action == "close":
         await edit_pressed(query, reply_markup=keyboards.close(contact_id))
+    elif callback_data.action == "days":
+        await edit_pressed(query, reply_markup=keyboards.offer_days(contact_id))
     elif callback_data.action == "back":
         await edit_pressed(query, texts.card(view, now), reply_markup=keyboards.card(view))
+
+
+async def offer_days(query: CallbackQuery, callback_data: OfferDays, member: Member,
+                     uow: UnitOfWork, clock: Clock, bot: Bot) -> None:
+    """*Offer…* with the days chosen: every multiplier, each button offering for those days."""
+    try:
+        view, candidates = await dispatch.offer_choices(
+            uow, member, callback_data.contact_id, callback_data.days, clock.now())
+    except DomainError as exc:
+        await query.answer(labels.error(exc), show_alert=True)
+        return
+    await query.answer()
+    declined = {o.multiplier_id for o in view.offers if o.status is OfferStatus.DECLINED}
+    await edit_pressed(query, reply_markup=keyboards.other(
+        view.contact.id, candidates, declined, view.reassigned, days=callback_data.days))
 
 
 async def close(query: CallbackQuery, callback_data: CloseAs, member: Member, uow: UnitOfWork,
@@ -92,7 +111,8 @@ async def _show_others(query: CallbackQuery, uow: UnitOfWork, view: CardView,
                        now: datetime) -> None:
     candidates = await dispatch.all_multipliers(uow, now)
     declined = {o.multiplier_id for o in view.offers if o.status is OfferStatus.DECLINED}
-    await edit_pressed(query, reply_markup=keyboards.other(view.contact.id, candidates, declined))
+    await edit_pressed(query, reply_markup=keyboards.other(view.contact.id, candidates, declined,
+                                                           view.reassigned))
 
 
 async def _explain(query: CallbackQuery, member: Member, uow: UnitOfWork, contact_id: int,
@@ -119,6 +139,8 @@ def router() -> Router:
     r = Router(name="cards")
     r.callback_query.filter(HasRole(*DISPATCH_ROLES))
     r.callback_query.register(offer, OfferTo.filter())
+    r.callback_query.register(offer, OfferFor.filter())
+    r.callback_query.register(offer_days, OfferDays.filter())
     r.callback_query.register(withdraw, Withdraw.filter())
     r.callback_query.register(card_action, CardAction.filter())
     r.callback_query.register(close, CloseAs.filter())

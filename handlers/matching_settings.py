@@ -48,11 +48,14 @@ def describe(policy: MatchPolicy) -> str:
                  "Fairness: full after {n} days without an offer",
                  policy.fairness_days).format(n=policy.fairness_days),
         _("Auto-dispatch: {state}").format(state=auto),
+        (ngettext("Offers: {n} day to reach the seeker", "Offers: {n} days to reach the seeker",
+                  policy.offer_days).format(n=policy.offer_days) if policy.offer_days
+         else _("Offers: the deployment's default days (OFFER_DAYS)")),
     ])
 
 
 def usage() -> str:
-    return _("Admins change it with /matching gender required|preferred|ignored, /matching fallback en,ru (or -), /matching auto on|off, /matching tries 3, /matching fairness_days 14, or /matching same_area 4 (any weight name).")
+    return _("Admins change it with /matching gender required|preferred|ignored, /matching fallback en,ru (or -), /matching auto on|off, /matching tries 3, /matching fairness_days 14, /matching offer_days 3 (0: the deployment's default), or /matching same_area 4 (any weight name).")
 
 
 def router() -> Router:

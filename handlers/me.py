@@ -11,7 +11,7 @@ from domain.members import Member
 from domain.roles import Role
 from services.my_figures import MyFigures, my_figures
 from storage.uow import UnitOfWork
-from views import labels
+from views import labels, report_texts
 from views.filters import HasRole, InPrivate
 
 
@@ -31,6 +31,8 @@ def text(figures: MyFigures) -> str:
                               progress.target).format(
             met=progress.met, target=progress.target,
             share=labels.percent(progress.target_share or 0.0)))
+    if figures.milestones:
+        lines.append(report_texts.milestones(figures.milestones))
     lines += [
         _("Holding now: {n} of {capacity}").format(n=figures.holding, capacity=profile.capacity),
         "",

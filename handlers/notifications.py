@@ -41,6 +41,6 @@ async def digest_times(message: Message, command: CommandObject, member: Member,
 
 def router() -> Router:
     r = Router(name="notifications")
-    r.message.register(notify_mode, Command("notify"), HasRole(*DISPATCH_ROLES))
+    r.message.register(notify_mode, Command("notify"), HasRole(*DISPATCH_ROLES, Role.OPERATOR))
     r.message.register(digest_times, Command("digest_times"), HasRole(Role.ADMIN))
     return r

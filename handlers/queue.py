@@ -1,4 +1,5 @@
-"""/queue: what waits for dispatch, pending offers, declined ones."""
+"""/queue: what waits for dispatch, pending offers, declined ones; an *Open* button per line
+opens the contact's own screen."""
 
 from html import escape
 
@@ -13,7 +14,7 @@ from domain.roles import DISPATCH_ROLES
 from services import queue
 from services.queue import QueueEntry
 from storage.uow import UnitOfWork
-from views import labels, texts
+from views import keyboards, labels, texts
 from views.filters import HasRole
 
 
@@ -37,7 +38,8 @@ async def show(message: Message, member: Member, uow: UnitOfWork, clock: Clock) 
     for title, entries in sections:
         lines.append(f"\n<b>{title}</b> ({len(entries)})")
         lines += [line(e) for e in entries] or ["—"]
-    await message.answer(texts.fit("\n".join(lines)))
+    listed = [e.contact.id for e in q.waiting + q.offered + q.on_hold]
+    await message.answer(texts.fit("\n".join(lines)), reply_markup=keyboards.queue_open(listed))
 
 
 def router() -> Router:

@@ -15,12 +15,17 @@ from domain.errors import DomainError
 from domain.members import Member
 from domain.roles import Role
 from services import team
+from services.leavers import LeaverWords
 from services.options import Options
 from storage.uow import UnitOfWork
-from views import labels, texts
+from views import holding_texts, labels, texts
 from views.callbacks import JOIN_PREFIX, InviteRole, MemberAction
 from views.filters import HasRole
+from views.language import for_reader
 from views.replies import edit_pressed, reply_to_press
+
+#: A leaver's contacts come back with a note, and the team reads one summary (services.leavers).
+LEAVING = LeaverWords(for_reader(holding_texts.left_note), for_reader(holding_texts.departure))
 
 
 async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:
@@ -63,10 +68,11 @@ async def member_action(query: CallbackQuery, callback_data: MemberAction, membe
     try:
         if callback_data.action == "role" and callback_data.role in Role._value2member_map_:
             target = await team.toggle_role(uow, member, callback_data.member_id,
-                                            Role(callback_data.role), clock.now())
+                                            Role(callback_data.role), clock.now(), LEAVING)
         elif callback_data.action in ("deactivate", "activate"):
             target = await team.set_active(uow, member, callback_data.member_id,
-                                           callback_data.action == "activate", clock.now())
+                                           callback_data.action == "activate", clock.now(),
+                                           LEAVING)
         else:
             target = await team.get_member(uow, member, callback_data.member_id)
     except DomainError as exc:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from domain.timing import digest_due
 from scheduler.context import JobContext
 from services import digests
-from services.digests import DispatcherDigest, MultiplierDigest
+from services.digests import DispatcherDigest, MultiplierDigest, OperatorDigest
 from views import digest_texts, keyboards
 from views.language import for_reader
 
@@ -25,13 +25,15 @@ async def send_digests(ctx: JobContext) -> None:
 
         @for_reader
         def compose(d: DispatcherDigest | None, m: MultiplierDigest | None,
-                    zone: str = zone) -> tuple[str, str | None]:
+                    o: OperatorDigest | None, zone: str = zone) -> tuple[str, str | None]:
             parts = ([digest_texts.dispatcher(d, now)] if d else []) + \
-                    ([digest_texts.multiplier(m, now, zone)] if m else [])
+                    ([digest_texts.multiplier(m, now, zone)] if m else []) + \
+                    ([digest_texts.operator(o)] if o else [])
             markup = keyboards.open_cards([c.id for c in d.waiting[: digest_texts.MAX_LINES]]
                                           if d else [])
             return "\n\n".join(parts), markup.model_dump_json() if markup else None
 
         async with ctx.uow() as uow:
             with ctx.texts():
-                await digests.send(uow, member, slot, now, ctx.nag_policy, ctx.quiet, compose)
+                await digests.send(uow, member, slot, now, ctx.nag_policy, ctx.quiet, compose,
+                                   ctx.settings.undispatched_alarm_hours)

@@ -8,7 +8,7 @@ from domain.contacts import Contact
 from domain.conversations import RelayStatus
 from domain.members import Member
 from scheduler.context import JobContext
-from services import answers, autodispatch, duplicates, nags, notify, relay
+from services import answers, autodispatch, duplicates, nags, notify, relay, undispatched
 from storage.repositories.updates import forget_updates
 from views import conversation_texts, duplicate_texts, keyboards, texts
 from views.offers import offer_message
@@ -65,6 +65,36 @@ async def auto_close(ctx: JobContext) -> None:
     for contact in due:
         async with ctx.uow() as uow:
             await nags.auto_close(uow, contact, now, ctx.quiet)
+
+
+async def undispatched_alarms(ctx: JobContext) -> None:
+    """The team chat's one alarm for each contact left waiting for dispatch too long."""
+    hours = ctx.settings.undispatched_alarm_hours
+    if not hours:
+        return
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        due = await undispatched.due(uow, timedelta(hours=hours), ctx.quiet, now)
+    if len(due) > undispatched.BURST:
+        async with ctx.uow() as uow:
+            with ctx.texts():
+                await undispatched.raise_together(uow, due, hours, now,
+                                                  for_reader(_undispatched_alarms))
+        return
+    for contact in due:
+        async with ctx.uow() as uow:
+            with ctx.texts():
+                await undispatched.raise_alarm(uow, contact, hours, now,
+                                               for_reader(_undispatched_alarm))
+
+
+def _undispatched_alarm(contact: Contact, hours: int) -> tuple[str, str | None]:
+    return (texts.undispatched_alarm(contact, hours),
+            keyboards.open_contact(contact.id).model_dump_json())
+
+
+def _undispatched_alarms(contacts: list[Contact], hours: int) -> tuple[str, str | None]:
+    return texts.undispatched_alarms(contacts, hours), None
 
 
 async def conversation_statuses(ctx: JobContext) -> None:

@@ -14,11 +14,11 @@ from domain.clock import Clock
 from domain.conversations import Kind
 from domain.delivery import RENDERED_WHEN_SENT, Purpose
 from domain.outbox import OutgoingMessage
-from services import languages, notify, relay
+from services import card_queue, languages, notify, relay
 from services.cards import build_card
 from services.triage import triage_card
 from storage.uow import UnitOfWork
-from views import conversation_texts, keyboards, texts
+from views import conversation_texts, holding_texts, keyboards, screen_texts, texts
 
 
 class Renderer:
@@ -46,6 +46,8 @@ class Renderer:
                 return await self._triage(uow, message, ref, locale)
             if purpose in (Purpose.RELAY_IN, Purpose.RELAY_FAILED):
                 return await self._relayed(uow, message, ref, locale)
+            if purpose is Purpose.BURST:
+                return await self._burst(uow, message, ref, locale)
             if purpose in (Purpose.WITHDRAWN, Purpose.EXPIRED):
                 with self.texts(locale):
                     return replace(message, text=texts.offer_withdrawn_dm()
@@ -58,6 +60,16 @@ class Renderer:
         view = await build_card(uow, contact_id, now)
         with self.texts(locale):
             return _placed(message, texts.card(view, now), keyboards.card(view), view.location)
+
+    async def _burst(self, uow: UnitOfWork, message: OutgoingMessage, batch_id: int,
+                     locale: str) -> OutgoingMessage | None:
+        """The count as it is when the summary goes out (the end of an API minute)."""
+        batch = await card_queue.batch(uow, batch_id)
+        if batch is None or batch.count == 0:
+            return None
+        with self.texts(locale):
+            return replace(message, text=screen_texts.burst_summary(batch.count, batch.channel),
+                           reply_markup=keyboards.burst(batch_id).model_dump_json())
 
     async def _triage(self, uow: UnitOfWork, message: OutgoingMessage,
                       conversation_id: int, locale: str) -> OutgoingMessage:
@@ -94,6 +106,10 @@ class Renderer:
                 text = texts.offer_expired_notice(about.contact, about.multiplier_name or "?")
             elif message.purpose == Purpose.AUTO_CLOSED:
                 text = texts.auto_closed_notice(about.contact)
+            elif message.purpose == Purpose.RELEASED:
+                text = holding_texts.released_notice(about.contact, about.release)
+            elif message.purpose == Purpose.RELEASED_EDIT:  # no reply_markup: the buttons go
+                text = holding_texts.released_message(about.contact, about.release)
             else:
                 text = texts.new_contact_notice(about.contact)
         return replace(message, text=text)

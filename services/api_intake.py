@@ -3,17 +3,24 @@
 The idempotency row is claimed in the same transaction that creates the contact (the intake
 use case commits both), so a contact never exists without its key nor a key without its
 contact; the answer is stored right after. Two requests racing with one key: the database
-lets one claim it, the other is told the request is in progress."""
+lets one claim it, the other is told the request is in progress.
+
+Each contact posted counts into its key's arrival batch (the key's channel, "api:<name>"):
+a client cannot say how many more will follow, so a burst is noticed as it happens. The
+eleventh within a minute of the first makes the minute a burst: from then on cards are held
+and the team chat gets one summary at the end of the minute (services.card_queue)."""
 
 import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from domain.api_keys import ApiKey, IdempotencyKeyTaken
+from domain.bursts import channel_of
 from domain.contacts import ContactDetails
 from domain.errors import DomainError
 from domain.members import Member
 from services import intake
+from services.card_queue import Arrival
 from services.notify import Quiet
 from services.ports import UnitOfWork
 from services.transaction import use_case
@@ -53,7 +60,8 @@ async def submit(uow: UnitOfWork, key: ApiKey, owner: Member | None, details: Co
                 raise IdempotencyConflict("in_flight") from None
             return earlier
     result = await intake.create_contact(uow, owner, details, now,
-                                         compose_touch=compose_touch, quiet=quiet)
+                                         compose_touch=compose_touch, quiet=quiet,
+                                         arrival=Arrival(channel_of(details.source)))
     contact = result.contact
     if result.created:
         body = {"id": contact.id, "status": str(contact.status), "source": contact.details.source}

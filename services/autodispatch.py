@@ -14,7 +14,7 @@ from domain.errors import DomainError
 from domain.members import Member
 from domain.offers import Offer
 from services import notify
-from services.card_queue import changed
+from services.card_queue import changed, release
 from services.cards import CardView, build_card
 from services.dispatch import ComposeOffer, place_offer
 from services.ports import UnitOfWork
@@ -50,8 +50,10 @@ async def step(uow: UnitOfWork, contact_id: int, now: datetime, days: int, ttl: 
         if not await uow.contacts.auto_move(contact, auto_dispatch=False):
             return None  # a dispatcher or another run got there first
         await uow.audit.record(now, None, "contact", contact_id, "auto_handover", None, why)
+        await release(uow, contact_id, now)  # a card a burst held back: the team needs it now
         return AutoStep(await changed(uow, contact_id, now), handed_over=why)
     assert best is not None
+    days = view.policy.offer_days or days
     offer = await place_offer(uow, None, contact, best, now, days, ttl, compose)
     return AutoStep(await changed(uow, contact_id, now), offer, best)
 

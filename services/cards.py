@@ -8,7 +8,8 @@ from domain.contacts import Contact
 from domain.duplicates import Suspect
 from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serves
 from domain.members import Member
-from domain.offers import Offer, OfferStatus
+from domain.milestones import Reached, in_order
+from domain.offers import Offer, OfferStatus, Release
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -35,6 +36,19 @@ class CardView:
     #: Nobody is suggested only because everyone who could take the seeker declined or let
     #: the offer lapse (not for want of a free place or a language).
     all_asked: bool = False
+    #: Faith milestones the seeker reached, in the path's order (domain.milestones).
+    milestones: tuple[Reached, ...] = ()
+
+    @property
+    def reassigned(self) -> frozenset[int]:
+        """Multipliers a dispatcher took this seeker away from: not suggested again."""
+        return released_by(self.offers, Release.REASSIGNED)
+
+    @property
+    def last_release(self) -> Release | None:
+        """How the latest holding of this record ended (None: nobody was let go yet)."""
+        ended = [o for o in self.offers if o.released_at is not None]
+        return max(ended, key=lambda o: (o.released_at, o.id)).release if ended else None
 
     @property
     def pending_offer(self) -> Offer | None:
@@ -54,6 +68,17 @@ def asked(offers: list[Offer]) -> frozenset[int]:
     return frozenset(o.multiplier_id for o in offers if o.status in ASKED)
 
 
+def released_by(offers: list[Offer], how: Release) -> frozenset[int]:
+    """Who held this seeker and was let go this way (domain.offers.Release)."""
+    return frozenset(o.multiplier_id for o in offers if o.release is how)
+
+
+def history(offers: list[Offer]) -> dict[str, frozenset[int]]:
+    """The seeker's past with the team as the matching reads it (domain.matching)."""
+    return {"reassigned": released_by(offers, Release.REASSIGNED),
+            "handed_back": released_by(offers, Release.HANDED_BACK)}
+
+
 @use_case
 async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardView:
     contact = await uow.contacts.get(contact_id)
@@ -63,14 +88,15 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
     candidates = await uow.members.multiplier_candidates(now)
     place = Place(contact.area_key, areas)
     eligible = rank(contact.details, place, candidates, now, policy, exclude=asked(offers),
-                    limit=None)
+                    limit=None, **history(offers))
     names = {c.member.id: c.member.name for c in candidates}
     assignee = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
-    for offer in offers:
-        if offer.multiplier_id not in names:
-            member = await uow.members.get(offer.multiplier_id)
-            names[offer.multiplier_id] = member.name if member else "?"
-    all_asked = not eligible and bool(asked(offers)) and bool(
+    for member_id in [o.multiplier_id for o in offers] + [contact.update_requested_by]:
+        if member_id is not None and member_id not in names:
+            member = await uow.members.get(member_id)
+            names[member_id] = member.name if member else "?"
+    excluded = asked(offers) | released_by(offers, Release.REASSIGNED)
+    all_asked = not eligible and bool(excluded) and bool(
         rank(contact.details, place, candidates, now, policy, limit=1))
     serving = eligible if contact.area_key is None else [s for s in eligible if serves(s)]
     guesses = areas.resolve(contact.details.area).guesses if contact.area_key is None else ()
@@ -90,4 +116,5 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         touches=await uow.duplicates.touches(contact_id),
         merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,
         all_asked=all_asked,
+        milestones=tuple(in_order(await uow.milestones.of(contact_id))),
     )

@@ -38,8 +38,8 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
     if message.purpose == Purpose.CARD and posted:
         await uow.contacts.save_card(message.ref_id, message.chat_id, tg_message_id)
     if message.purpose == Purpose.TRIAGE and posted:
-        await uow.conversations.set_fields(message.ref_id, card_chat_id=message.chat_id,
-                                           card_message_id=tg_message_id)
+        await uow.conversations.place_card(message.ref_id, message.chat_id, tg_message_id,
+                                           message.id)
     if message.purpose == Purpose.RELAY_IN and message.ref_id and tg_message_id:
         stored = await uow.conversations.message(message.ref_id)
         if stored is not None:  # replying to it answers the seeker

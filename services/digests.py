@@ -1,9 +1,10 @@
 """What a digest holds. Dispatchers: what waits and what went wrong since their last digest.
-Multipliers: offers waiting for their answer and contacts that need an update."""
+Multipliers: offers waiting for their answer and contacts that need an update. Operators:
+what became of the seekers they entered since their last digest."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.conversations import RelayStatus
@@ -11,10 +12,11 @@ from domain.delivery import Purpose
 from domain.followup_rules import NagAction, NagPolicy, nag_action
 from domain.members import Member, NotifyMode
 from domain.offers import Offer
+from domain.outcomes import ACTIONS, Event, event
 from domain.roles import DISPATCH_ROLES, Role
 from domain.settings import DIGEST_TIMES
 from domain.timing import parse_times
-from services import languages, notify
+from services import languages, notify, undispatched
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -35,10 +37,12 @@ class DispatcherDigest:
     overloaded: list[tuple[Member, int]] = field(default_factory=list)
     seekers_waiting: list[Contact] = field(default_factory=list)  # multiplier not responding
     seekers_silent: list[Contact] = field(default_factory=list)  # closed: never answered
+    forgotten: list[Contact] = field(default_factory=list)  # waiting too long (undispatched)
+    forgotten_hours: int = 0
     names: dict[int, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return any((self.waiting, self.declined, self.expired, self.handed_back,
+        return any((self.forgotten, self.waiting, self.declined, self.expired, self.handed_back,
                     self.auto_closed, self.overdue, self.not_responding, self.unreachable,
                     self.overloaded, self.seekers_waiting, self.seekers_silent))
 
@@ -53,9 +57,33 @@ class MultiplierDigest:
         return bool(self.pending or self.need_update or self.seeker_replied)
 
 
+@dataclass
+class OperatorDigest:
+    """The seekers an operator entered and what became of each since their last digest."""
+
+    news: list[tuple[Contact, list[Event]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.news)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """Contacts waiting for dispatch longer than `hours` (0: not watched), quiet hours not
+    counted (services.undispatched)."""
+
+    hours: int
+    quiet: notify.Quiet
+
+
 @use_case
-async def for_dispatcher(uow: UnitOfWork, since: datetime, now: datetime) -> DispatcherDigest:
+async def for_dispatcher(uow: UnitOfWork, since: datetime, now: datetime,
+                         forgotten: Forgotten | None = None) -> DispatcherDigest:
     d = DispatcherDigest(waiting=await uow.contacts.with_status([Status.NEW]))
+    if forgotten and forgotten.hours:
+        d.forgotten_hours = forgotten.hours
+        d.forgotten = await undispatched.forgotten(uow, timedelta(hours=forgotten.hours),
+                                                   forgotten.quiet, now)
     members = await uow.members.list_all()
     d.names = {m.id: m.name for m in members}
     for row in await uow.audit.recent("offer", ["decline", "expire"], since):
@@ -107,8 +135,32 @@ async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
     return d
 
 
+@use_case
+async def for_operator(uow: UnitOfWork, member: Member, since: datetime) -> OperatorDigest:
+    """Every contact event since `since` on the seekers `member` entered, in order."""
+    mine: dict[int, tuple[Contact, list[Event]]] = {}
+    others: set[int] = set()
+    for row in await uow.audit.recent("contact", ACTIONS, since):
+        happened = event(row.action, row.after)
+        if happened is None or row.entity_id in others:
+            continue
+        if row.entity_id not in mine:
+            contact = await uow.contacts.get(row.entity_id)
+            if contact is None or contact.created_by != member.id:
+                others.add(row.entity_id)
+                continue
+            mine[row.entity_id] = (contact, [])
+        mine[row.entity_id][1].append(happened)
+    return OperatorDigest(list(mine.values()))
+
+
 def wants_dispatch_digest(member: Member) -> bool:
     return member.has(*DISPATCH_ROLES) and member.notify_mode is NotifyMode.DIGEST
+
+
+def wants_operator_digest(member: Member) -> bool:
+    """Operators hear back at the digest times unless they chose real time (/notify)."""
+    return member.has(Role.OPERATOR) and member.notify_mode is NotifyMode.DIGEST
 
 
 @dataclass(frozen=True)
@@ -121,20 +173,22 @@ class Readers:
 async def readers(uow: UnitOfWork, default_times: str) -> Readers:
     times = parse_times(await uow.settings.get(DIGEST_TIMES) or default_times)
     members = [m for m in await uow.members.list_all()
-               if wants_dispatch_digest(m) or m.has(Role.MULTIPLIER)]
+               if wants_dispatch_digest(m) or wants_operator_digest(m)
+               or m.has(Role.MULTIPLIER)]
     await uow.commit()
     return Readers(times, members)
 
 
 #: Renders one person's digest in their locale from its parts (None: not theirs) ->
 #: (text, JSON markup); an empty text means there is nothing to say.
-ComposeDigest = Callable[[str, DispatcherDigest | None, MultiplierDigest | None],
-                         tuple[str, str | None]]
+ComposeDigest = Callable[[str, DispatcherDigest | None, MultiplierDigest | None,
+                          OperatorDigest | None], tuple[str, str | None]]
 
 
 @use_case
 async def send(uow: UnitOfWork, member: Member, slot: datetime | None, now: datetime,
-               policy: NagPolicy, quiet: notify.Quiet, compose: ComposeDigest) -> None:
+               policy: NagPolicy, quiet: notify.Quiet, compose: ComposeDigest,
+               alarm_hours: int = 0) -> None:
     """The digest job's move for one person: their digest for `slot` (an empty one is not
     sent), then the slot remembered. A newcomer (`slot` None) starts from now, not with a
     backlog."""
@@ -142,12 +196,15 @@ async def send(uow: UnitOfWork, member: Member, slot: datetime | None, now: date
         await uow.members.update(member.id, last_digest_at=now)
         await uow.commit()
         return
-    dispatcher = (await for_dispatcher(uow, member.last_digest_at, now)
+    dispatcher = (await for_dispatcher(uow, member.last_digest_at, now,
+                                       Forgotten(alarm_hours, quiet))
                   if wants_dispatch_digest(member) else None)
     multiplier = (await for_multiplier(uow, member, policy, now)
                   if member.has(Role.MULTIPLIER) else None)
+    operator = (await for_operator(uow, member, member.last_digest_at)
+                if wants_operator_digest(member) else None)
     locale = await languages.of_member(uow, member)
-    text, markup = compose(locale, dispatcher or None, multiplier or None)
+    text, markup = compose(locale, dispatcher or None, multiplier or None, operator or None)
     if text:
         await notify.to_member(uow, member, text, now, quiet, reply_markup=markup,
                                purpose=Purpose.DIGEST,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.contacts import CloseReason, Contact, Status
 from domain.delivery import Purpose
-from domain.errors import NoLongerAvailable
+from domain.errors import InvalidInput, NoLongerAvailable
 from domain.lifecycle import (
     OFFERABLE,
     check_can_close,
@@ -17,12 +17,12 @@ from domain.lifecycle import (
 )
 from domain.matching import Candidate
 from domain.members import Member
-from domain.offers import Offer, OfferStatus
+from domain.offers import DAY_CHOICES, Offer, OfferStatus, offer_days
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services import languages
 from services.access import found, require
-from services.card_queue import changed, show
+from services.card_queue import changed, release, show
 from services.cards import CardView, build_card
 from services.ports import UnitOfWork
 from services.transaction import use_case
@@ -49,15 +49,41 @@ async def make_offer(
     days: int,
     ttl: timedelta,
     compose: ComposeOffer,
+    chosen_days: int = 0,
 ) -> OfferMade:
-    """A dispatcher's offer; it also takes the contact out of auto-dispatch's hands."""
+    """A dispatcher's offer; it also takes the contact out of auto-dispatch's hands, and
+    posts its card if a burst held it back (the team sees who has what). `days` is the
+    deployment's default, `chosen_days` the dispatcher's pick with *Offer…* (0: none)."""
     actor = require(actor, *DISPATCH_ROLES)
+    days = offer_days(chosen_days, await team_offer_days(uow, days))
     contact = found(await uow.contacts.get(contact_id), "contact")
     multiplier = found(await uow.members.get(multiplier_id), "member")
     offer = await place_offer(uow, actor.id, contact, multiplier, now, days, ttl, compose)
+    await release(uow, contact_id, now)
     card = await changed(uow, contact_id, now)
     await uow.commit()
     return OfferMade(offer, multiplier, card)
+
+
+async def team_offer_days(uow: UnitOfWork, deployment_default: int) -> int:
+    """The team's default days for an offer (`/matching offer_days N`), else the deployment's."""
+    return (await uow.settings.match_policy()).offer_days or deployment_default
+
+
+@use_case
+async def offer_choices(uow: UnitOfWork, actor: Member | None, contact_id: int, days: int,
+                        now: datetime) -> tuple[CardView, list[Candidate]]:
+    """*Offer…* after the dispatcher chose the days: the card and every multiplier to offer
+    to, if the contact still waits and the days are on the list (a forged press is refused)."""
+    contact = await _dispatchable(uow, actor, contact_id)
+    if days not in DAY_CHOICES:
+        raise InvalidInput("offer_days")
+    if contact.status not in OFFERABLE:
+        raise NoLongerAvailable("contact moved on")
+    view = await build_card(uow, contact_id, now)
+    candidates = await uow.members.multiplier_candidates(now)
+    await uow.commit()
+    return view, candidates
 
 
 async def place_offer(
@@ -101,23 +127,30 @@ async def withdraw_offer(
     actor = require(actor, *DISPATCH_ROLES)
     offer = found(await uow.offers.get(offer_id), "offer")
     check_can_withdraw(offer, now)
+    await take_back(uow, actor.id, offer, now, reason)
+    await uow.commit()
+
+
+async def take_back(uow: UnitOfWork, actor_id: int | None, offer: Offer, now: datetime,
+                    reason: str) -> None:
+    """A pending offer withdrawn in the caller's transaction: the contact waits for dispatch
+    again, the multiplier's Yes / No stop working and say why, the card is redrawn."""
     if not await uow.offers.transition(
-        offer_id, OfferStatus.PENDING, OfferStatus.WITHDRAWN, answered_at=now
+        offer.id, OfferStatus.PENDING, OfferStatus.WITHDRAWN, answered_at=now
     ):
         raise NoLongerAvailable("offer answered meanwhile")
     await uow.contacts.transition(offer.contact_id, [Status.OFFERED], Status.NEW,
                                   auto_dispatch=False)
-    await uow.outbox.cancel("offer", offer_id)
-    await uow.audit.record(now, actor.id, "offer", offer_id, reason, offer.status, "withdrawn")
+    await uow.outbox.cancel("offer", offer.id)
+    await uow.audit.record(now, actor_id, "offer", offer.id, reason, offer.status, "withdrawn")
     await uow.audit.record(
-        now, actor.id, "contact", offer.contact_id, reason, Status.OFFERED, Status.NEW
+        now, actor_id, "contact", offer.contact_id, reason, Status.OFFERED, Status.NEW
     )
-    dm = await uow.offers.dm(offer_id)
-    if dm:  # the multiplier's Yes / No stop working and say why
+    dm = await uow.offers.dm(offer.id)
+    if dm:
         await uow.outbox.add(Enqueue(chat_id=dm[0], edit_message_id=dm[1], text="",
-                                     purpose=Purpose.WITHDRAWN, ref_id=offer_id), now)
+                                     purpose=Purpose.WITHDRAWN, ref_id=offer.id), now)
     await show(uow, offer.contact_id, now)
-    await uow.commit()
 
 
 @use_case

@@ -4,17 +4,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.contacts import ASSIGNED_STATUSES, Contact, Status
+from domain.contacts import Contact
 from domain.errors import NoLongerAvailable
 from domain.members import Member
+from domain.offers import Release
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from services import languages
 from services.access import found, require
 from services.card_queue import changed
 from services.cards import CardView
-from services.followup import NAGS_RESET
 from services.ports import UnitOfWork
+from services.release import NAGS_RESET, back_to_dispatch, let_go
 from services.transaction import use_case
 
 #: Renders the reminder for a contact in the holder's locale: (text, reply markup JSON).
@@ -35,11 +36,12 @@ async def answer(uow: UnitOfWork, actor: Member | None, contact_id: int, action:
     if contact.escalated_at is None or not contact.is_assigned or contact.assignee_id is None:
         raise NoLongerAvailable("not escalated")
     multiplier = found(await uow.members.get(contact.assignee_id), "member")
-    if action == "reassign":
-        await uow.contacts.transition(contact_id, ASSIGNED_STATUSES, Status.NEW, assignee_id=None,
-                                      waiting_since=now, stage_changed_at=now,
-                                      dispatch_note="", **NAGS_RESET)
-    elif action == "remind":
+    if action == "reassign":  # as the card's Reassign: told, details gone, not suggested again
+        if not await let_go(uow, actor.id, contact, Release.REASSIGNED, "escalation:reassign",
+                            now, **back_to_dispatch(now)):
+            raise NoLongerAvailable("contact moved on")
+        return await _answered(uow, contact_id, now)
+    if action == "remind":
         # the reminder sent now counts as the first nag of a fresh round
         await uow.contacts.set_fields(contact_id, escalated_at=None, last_nag_at=now, nag_count=1)
         text, markup = compose_nag(await languages.of_member(uow, multiplier), contact)
@@ -47,9 +49,12 @@ async def answer(uow: UnitOfWork, actor: Member | None, contact_id: int, action:
                                      text=text, reply_markup=markup), now)
     else:  # more time: the stage clock starts again
         await uow.contacts.set_fields(contact_id, stage_changed_at=now, **NAGS_RESET)
-    after = await uow.contacts.get(contact_id)
     await uow.audit.record(now, actor.id, "contact", contact_id, f"escalation:{action}",
-                           contact.status, after.status if after else None)
+                           contact.status, contact.status)
+    return await _answered(uow, contact_id, now)
+
+
+async def _answered(uow: UnitOfWork, contact_id: int, now: datetime) -> EscalationAnswered:
     contact = found(await uow.contacts.get(contact_id), "contact")
     card = await changed(uow, contact_id, now)
     await uow.commit()

@@ -1,22 +1,32 @@
 """Importing the accepted rows of a file, one transaction per row (a failing row never
 undoes the others). Each new contact reaches the team like one from /new (create_contact
 queues its card); real-time dispatchers hear once for the whole file. Shared by the bot
-(an admin sends a .csv) and `dispatchbot import`."""
+(an admin sends a .csv) and `dispatchbot import`.
+
+A file is a burst when it has more than BURST_SIZE rows to import (domain.bursts): it knows
+so before the first row, so its contacts join one batch of their own with their cards held
+from the first row on, and after the last row the team chat gets one summary with a button
+to the list of them (services.card_queue). If most rows turned out to be seekers already
+known, so that no more than BURST_SIZE new contacts came of it, their cards are posted then.
+A smaller file counts into its source's one-minute window like API arrivals do."""
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.bursts import channel_of, is_burst
 from domain.contact_fields import FieldError
+from domain.contact_filters import ContactFilter
 from domain.csv_import import ImportPlan, Refused
 from domain.csv_table import Table
 from domain.errors import DomainError
 from domain.members import Member
-from services import intake, notify
+from services import card_queue, intake, notify
 from services.intake import ComposeTouch
 from services.notify import Quiet
 from services.ports import UnitOfWork
+from services.transaction import use_case
 
 #: Renders the one ping for a file: (locale, new contacts, file name) -> text.
 ComposeImported = Callable[[str, int, str], str]
@@ -41,11 +51,12 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
                      compose_touch: ComposeTouch, compose_imported: ComposeImported,
                      progress: Progress | None = None, every: int = 200) -> ImportReport:
     report = ImportReport(file_name, len(table.rows), refused=list(plan.refused))
+    arrival = await _arrival(uow, plan, now)
     for done, row in enumerate(plan.accepted, start=1):
         try:
             result = await intake.create_contact(uow, actor, row.details, now,
                                                  compose_touch=compose_touch,
-                                                 quiet=quiet, ping=False)
+                                                 quiet=quiet, ping=False, arrival=arrival)
         except DomainError as exc:  # e.g. the actor lost the role meanwhile
             report.refused.append(_refused(table, row.line, exc.detail or exc.code))
             continue
@@ -63,10 +74,46 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
         if progress and done % every == 0:
             await progress(done + len(plan.refused), report.rows)
     report.refused.sort(key=lambda r: r.line)
+    if arrival and arrival.batch:
+        await _finish_burst(uow, arrival.batch.id, now)
     if report.imported:  # one ping for the file, not one per row
         n = len(report.imported)
         await _ping(uow, lambda locale: compose_imported(locale, n, file_name), now, quiet)
     return report
+
+
+async def _arrival(uow: UnitOfWork, plan: ImportPlan,
+                   now: datetime) -> card_queue.Arrival | None:
+    """The file's own batch, its cards held from the first row, when it is a burst."""
+    if not plan.accepted:
+        return None
+    channel = channel_of(plan.accepted[0].details.source)
+    if not is_burst(len(plan.accepted)):
+        return card_queue.Arrival(channel)
+    batch = await uow.contacts.new_batch(channel, now)
+    await uow.commit()
+    return card_queue.Arrival(channel, batch, hold=True)
+
+
+async def _finish_burst(uow: UnitOfWork, batch_id: int, now: datetime) -> None:
+    """The summary, or the cards if few new contacts came of the file. Like the ping, a
+    failing database must not cost the admin the report: the contacts are in /queue."""
+    try:
+        await _summarise_or_release(uow, batch_id, now)
+    except Exception:
+        log.exception("burst summary not queued")
+
+
+@use_case
+async def _summarise_or_release(uow: UnitOfWork, batch_id: int, now: datetime) -> None:
+    batch = await uow.contacts.batch(batch_id)
+    if batch is not None and is_burst(batch.count):
+        await card_queue.summarise(uow, batch_id, now, now)
+    elif batch is not None:
+        held, _ = await uow.contacts.listing(ContactFilter(batch_id=batch_id), 0, batch.count)
+        for contact in held:
+            await card_queue.release(uow, contact.id, now)
+    await uow.commit()
 
 
 async def _ping(uow: UnitOfWork, text: notify.Words, now: datetime, quiet: Quiet) -> None:

@@ -19,7 +19,7 @@ from domain.intake import clean_details
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
 from domain.seeker_privacy import hears_seeker
-from services import notify
+from services import card_queue, notify
 from services.access import require
 from services.areas import resolve_contact_place
 from services.card_queue import changed, show
@@ -51,12 +51,14 @@ class IntakeResult:
 async def create_contact(
     uow: UnitOfWork, actor: Member | None, details: ContactDetails, now: datetime,
     *, compose_touch: ComposeTouch | None = None, quiet: notify.Quiet | None = None,
-    ping: bool = True,
+    ping: bool = True, arrival: card_queue.Arrival | None = None,
 ) -> IntakeResult:
     """Save a new contact, or attach a known seeker's arrival to their contact. Either way
     the team card (new or redrawn) and the pings are queued in the same transaction, and
     auto-dispatch is nudged after the commit. `ping`: tell real-time dispatchers about this
-    contact (an import tells them once for the whole file instead)."""
+    contact (an import tells them once for the whole file instead). `arrival`: the contact
+    came as data (an import, the API) and counts into its source's batch; in a burst its
+    card is held back and nobody is pinged for it (services.card_queue)."""
     actor = require(actor, *INTAKE_ROLES)
     details = clean_details(details)
     if not (details.phone or details.tg_username or details.email or details.tg_user_id):
@@ -69,11 +71,12 @@ async def create_contact(
     contact = await uow.contacts.add(details, actor.id, now)
     await uow.audit.record(now, actor.id, "contact", contact.id, "create", None, asdict(details))
     await prepare_for_dispatch(uow, contact.id, details.area)
+    held = arrival is not None and await card_queue.arrived(uow, contact.id, arrival, now)
     suspects = await record_suspects(uow, contact.id, matches, now)
     card = await changed(uow, contact.id, now)
     for match in suspects:  # their cards show the new possible duplicate too
         await show(uow, match.contact_id, now)
-    if ping:
+    if ping and not held:
         await notify.to_realtime_dispatchers(uow, "", now, quiet or notify.NO_QUIET,
                                              purpose=Purpose.NEW_CONTACT, ref_id=contact.id)
     uow.effects.add(Effect.AUTODISPATCH)

@@ -11,7 +11,7 @@ from domain.matching import MatchPolicy, Place, Verdict, explain
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES, Role
 from services.access import found, require
-from services.cards import asked
+from services.cards import asked, history
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -54,6 +54,6 @@ async def explain_contact(uow: UnitOfWork, actor: Member | None, contact_id: int
     candidates = await uow.members.multiplier_candidates(now)
     offers = await uow.offers.for_contact(contact_id)
     verdicts = explain(contact.details, Place(contact.area_key, areas), candidates, now, current,
-                       exclude=asked(offers))
+                       exclude=asked(offers), **history(offers))
     await uow.commit()
     return Explanation(contact, verdicts, areas)

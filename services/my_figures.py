@@ -1,12 +1,13 @@
 """A multiplier's own figures: what they hold, what they did, and their track record."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain.contacts import LOAD_STATUSES
 from domain.members import Member
 from domain.reliability import Track
-from domain.reports import Progress
+from domain.milestones import Milestone
+from domain.reports import Period, Progress
 from domain.roles import Role
 from services.access import require
 from services.ports import UnitOfWork
@@ -21,6 +22,8 @@ class MyFigures:
     track: Track
     holding: int
     progress: Progress  # the last 30 days
+    #: Faith milestones their seekers reached in the last 30 days (domain.milestones).
+    milestones: dict[Milestone, int] = field(default_factory=dict)
 
 
 @use_case
@@ -30,5 +33,7 @@ async def my_figures(uow: UnitOfWork, actor: Member | None, now: datetime) -> My
     holding = len(await uow.contacts.assigned_to(actor.id, LOAD_STATUSES))
     counts = await uow.reports.progress(actor.id, now - PROGRESS_PERIOD)
     progress = Progress(*counts, target=await uow.settings.target(actor.id))
+    up_to_now = Period(now - PROGRESS_PERIOD, now + timedelta(microseconds=1))  # end exclusive
+    reached = await uow.milestones.reached(up_to_now, actor.id)
     await uow.commit()
-    return MyFigures(actor, track, holding, progress)
+    return MyFigures(actor, track, holding, progress, reached)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from domain.contacts import ASSIGNED_STATUSES, Contact, Status
 from domain.delivery import Purpose
-from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action
+from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action, stage_clock
 from domain.members import Member
 from domain.seeker_privacy import hears_seeker
 from services import languages, notify
@@ -94,7 +94,7 @@ async def act(uow: UnitOfWork, item: Due, now: datetime, quiet: notify.Quiet,
     """The nag job's move for one contact: remind its multiplier, or escalate to the team
     chat when reminders went unanswered. False if the contact moved meanwhile."""
     contact = item.contact
-    since = contact.stage_changed_at or contact.created_at
+    since = stage_clock(contact)
     if item.action is NagAction.NAG:
         if not await record_nag(uow, contact, now):
             return False

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from domain.contacts import Contact
 from domain.delivery import Purpose
 from domain.members import Member, NotifyMode
+from domain.offers import Release
 from domain.outbox import Enqueue
 from domain.roles import DISPATCH_ROLES
 from domain.timing import quiet_until
@@ -117,17 +118,25 @@ class Subject:
 
     contact: Contact
     multiplier_name: str | None = None  # for a decline or a lapse: whose offer it was
+    release: Release | None = None  # for a holder let go: how (services.release)
+
+
+#: Rows rendered when sent whose reference is an offer (the others name the contact).
+OFFER_REFERENCES = frozenset({Purpose.DECLINED, Purpose.EXPIRED_PING, Purpose.RELEASED,
+                              Purpose.RELEASED_EDIT})
 
 
 @use_case
 async def subject(uow: UnitOfWork, purpose: Purpose, ref_id: int) -> Subject | None:
     """None when the reference is gone (the ping is then dropped, not sent empty)."""
-    if purpose in (Purpose.DECLINED, Purpose.EXPIRED_PING):
+    if purpose in OFFER_REFERENCES:
         offer = await uow.offers.get(ref_id)
         member = await uow.members.get(offer.multiplier_id) if offer else None
         contact = await uow.contacts.get(offer.contact_id) if offer else None
         await uow.commit()
-        return Subject(contact, member.name if member else "?") if contact else None
+        if contact is None or offer is None:
+            return None
+        return Subject(contact, member.name if member else "?", offer.release)
     contact = await uow.contacts.get(ref_id)
     await uow.commit()
     return Subject(contact) if contact else None

@@ -28,6 +28,7 @@ class Options(Protocol):
     nag_interval_hours: int
     max_nags: int
     auto_close_days: int
+    undispatched_alarm_hours: int
     seeker_greeting: str
     seeker_flood_per_minute: int
     seeker_max_text: int
@@ -35,6 +36,11 @@ class Options(Protocol):
     import_max_bytes: int
     import_progress_every: int
     api_max_body_bytes: int
+    form_min_fill_seconds: float
+    form_max_body_bytes: int
+    form_client_ip_header: str
+
+    def form_base(self) -> str: ...
 
     def seeker_greeting_in(self, locale: str) -> str: ...
 

@@ -14,6 +14,8 @@ from typing import Protocol, Self
 
 from domain.api_keys import ApiKey
 from domain.areas import Area, AreaMap
+from domain.bursts import Batch
+from domain.contact_filters import ContactFilter
 from domain.contacts import Contact, ContactDetails, Status
 from domain.conversations import (
     Conversation,
@@ -30,7 +32,8 @@ from domain.identity import IdentityKeys
 from domain.matching import Candidate, MatchPolicy
 from domain.members import Member, Profile
 from domain.merge import MergeRecord
-from domain.offers import Offer, OfferStatus
+from domain.milestones import Milestone, Reached
+from domain.offers import Offer, OfferStatus, Release
 from domain.outbox import Enqueue, OutgoingMessage
 from domain.reliability import Track
 from domain.reports import (
@@ -41,6 +44,7 @@ from domain.reports import (
     Period,
 )
 from domain.roles import Role
+from domain.web_forms import Field, FormFigures, WebForm
 
 # ---------------------------------------------------------------------- records read back
 
@@ -152,6 +156,11 @@ class Contacts(Protocol):
 
     async def set_fields(self, contact_id: int, **fields: object) -> None: ...
 
+    async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
+        """Write only while `holder_id` holds the contact (assigned to them, in an assigned
+        status); False if it moved on."""
+        ...
+
     async def update_if_unchanged(self, contact: Contact, **fields: object) -> bool:
         """Write only if the contact is as the caller read it (status, assignee, nags, not
         escalated)."""
@@ -185,6 +194,24 @@ class Contacts(Protocol):
     async def auto_waiting(self) -> list[int]:
         """Contacts auto-dispatch still owns and that wait for their next offer."""
         ...
+
+    async def listing(self, flt: ContactFilter, offset: int, limit: int
+                      ) -> tuple[list[Contact], int]:
+        """One page of the contacts the filter selects (newest first; a batch in the order it
+        arrived) and how many there are in all."""
+        ...
+
+    async def new_batch(self, channel: str, now: datetime) -> Batch: ...
+
+    async def open_batch(self, channel: str, now: datetime) -> Batch | None:
+        """The channel's batch still within its window at `now`, if any."""
+        ...
+
+    async def join_batch(self, contact_id: int, batch_id: int) -> int:
+        """Count the contact into the batch; the batch's count with it."""
+        ...
+
+    async def batch(self, batch_id: int) -> Batch | None: ...
 
 
 class Offers(Protocol):
@@ -223,6 +250,12 @@ class Offers(Protocol):
 
     async def mark_reached(self, contact_id: int, multiplier_id: int, now: datetime) -> None:
         """The first time the holder reports getting through."""
+        ...
+
+    async def release(self, contact_id: int, multiplier_id: int, how: Release,
+                      now: datetime) -> Offer | None:
+        """The holding `multiplier_id`'s accepted offer on this contact began has ended; the
+        offer as it is now, None if no unreleased accepted offer of theirs is on this record."""
         ...
 
 
@@ -283,8 +316,9 @@ class Settings(Protocol):
 
 
 class Outbox(Protocol):
-    async def queued(self, purpose: str, ref_id: int) -> bool:
-        """A row for this purpose and reference waits to be sent (not yet claimed)."""
+    async def queued(self, purpose: str, ref_id: int) -> int | None:
+        """The id of a row for this purpose and reference that waits to be sent (not yet
+        claimed)."""
         ...
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
@@ -319,6 +353,21 @@ class Areas(Protocol):
 
 class Tracks(Protocol):
     async def for_members(self, member_ids: list[int], now: datetime) -> dict[int, Track]: ...
+
+
+class Milestones(Protocol):
+    async def of(self, contact_id: int) -> list[Reached]: ...
+
+    async def tick(self, contact_id: int, milestone: Milestone, at: datetime,
+                   by: int | None) -> None: ...
+
+    async def untick(self, contact_id: int, milestone: Milestone) -> bool:
+        """False if it was not ticked."""
+        ...
+
+    async def reached(self, period: Period, holder_id: int | None = None) -> dict[Milestone, int]:
+        """Seekers who reached each milestone in the period (one holder's, with `holder_id`)."""
+        ...
 
 
 class Reports(Protocol):
@@ -364,6 +413,12 @@ class Conversations(Protocol):
         ...
 
     async def set_fields(self, conversation_id: int, **values: object) -> None: ...
+
+    async def place_card(self, conversation_id: int, chat_id: int, message_id: int,
+                         row_id: int) -> None:
+        """Where the triage card now is, unless the card was reset for a row newer than
+        `row_id` (a late post of the old card)."""
+        ...
 
     async def set_status_if(self, conv: Conversation, to: RelayStatus, now: datetime) -> bool:
         """A job's move: only if nobody wrote since the job read it."""
@@ -461,6 +516,33 @@ class Exports(Protocol):
     async def audit(self, since: datetime | None) -> list[list[object]]: ...
 
 
+class WebForms(Protocol):
+    async def add(self, slug: str, created_by: int, now: datetime,
+                  fields: frozenset[Field]) -> WebForm:
+        """Raises domain.errors.AlreadyDone if the slug was taken meanwhile."""
+        ...
+
+    async def get(self, form_id: int) -> WebForm | None: ...
+
+    async def by_slug(self, slug: str) -> WebForm | None: ...
+
+    async def list_all(self) -> list[WebForm]: ...
+
+    async def save(self, form: WebForm) -> None: ...
+
+    async def remove(self, form_id: int) -> bool: ...
+
+    async def count(self, form_id: int, now: datetime, sent: int = 0, refused: int = 0) -> None:
+        """Add to the form's figures for the hour of `now`."""
+        ...
+
+    async def totals(self) -> dict[int, tuple[int, int]]:
+        """(sent, refused) per form id since it was made."""
+        ...
+
+    async def figures(self, period: Period) -> list[FormFigures]: ...
+
+
 # ---------------------------------------------------------------------- the transaction
 
 
@@ -500,6 +582,10 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> Idempotency: ...
     @property
     def exports(self) -> Exports: ...
+    @property
+    def web_forms(self) -> WebForms: ...
+    @property
+    def milestones(self) -> Milestones: ...
 
     async def __aenter__(self) -> Self: ...
 

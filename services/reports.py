@@ -33,6 +33,8 @@ async def team_report(uow: UnitOfWork, period: Period, auto_name: str) -> Report
         dispatchers=await r.dispatchers(period, auto_name),
         operators=await r.operators(period),
         dispatch_times=await r.dispatch_times(period),
+        web_forms=await uow.web_forms.figures(period),
+        milestones=await uow.milestones.reached(period),
     )
     await uow.commit()
     return report

@@ -13,6 +13,7 @@ from domain.settings import DIGEST_TIMES, TEAM_CHAT
 from domain.timing import parse_times
 from services import notify
 from services.access import found, require
+from services.leavers import LeaverWords, hand_over
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -112,8 +113,10 @@ async def list_team(uow: UnitOfWork, actor: Member | None) -> list[Member]:
 
 @use_case
 async def toggle_role(
-    uow: UnitOfWork, actor: Member | None, member_id: int, role: Role, now: datetime
+    uow: UnitOfWork, actor: Member | None, member_id: int, role: Role, now: datetime,
+    leaving: LeaverWords,
 ) -> Member:
+    """`leaving`: the words for the team when a multiplier loses the role (services.leavers)."""
     actor = require(actor, Role.ADMIN)
     member = found(await uow.members.get(member_id), "member")
     roles = set(member.roles) ^ {role}
@@ -123,6 +126,8 @@ async def toggle_role(
     await uow.audit.record(
         now, actor.id, "member", member.id, "roles", sorted(member.roles), sorted(roles)
     )
+    if member.is_multiplier and role is Role.MULTIPLIER:
+        await hand_over(uow, actor.id, member, False, now, leaving)
     member = found(await uow.members.get(member_id), "member")
     await uow.commit()
     return member
@@ -130,8 +135,10 @@ async def toggle_role(
 
 @use_case
 async def set_active(
-    uow: UnitOfWork, actor: Member | None, member_id: int, active: bool, now: datetime
+    uow: UnitOfWork, actor: Member | None, member_id: int, active: bool, now: datetime,
+    leaving: LeaverWords,
 ) -> Member:
+    """`leaving`: the words for the team when someone who held seekers leaves (services.leavers)."""
     actor = require(actor, Role.ADMIN)
     member = found(await uow.members.get(member_id), "member")
     if member.id == actor.id:
@@ -140,6 +147,8 @@ async def set_active(
         raise AlreadyDone("active")
     await uow.members.update(member.id, active=active)
     await uow.audit.record(now, actor.id, "member", member.id, "active", member.active, active)
+    if not active:
+        await hand_over(uow, actor.id, member, True, now, leaving)
     member = found(await uow.members.get(member_id), "member")
     await uow.commit()
     return member

@@ -133,13 +133,19 @@ async def _move(uow: UnitOfWork, conv: Conversation, **fields: object) -> None:
 async def show_card(uow: UnitOfWork, conversation_id: int, now: datetime,
                     fresh: bool = False) -> None:
     """Queue the triage card's post (`fresh`: a new request gets a new card) or its redraw,
-    rendered when sent, like a contact's card. Not committed."""
+    rendered when sent, like a contact's card. Not committed. A fresh card names the row
+    that posts it: a post of the old card still travelling must not be taken for it."""
     if fresh:
         await uow.conversations.set_fields(conversation_id, card_chat_id=None,
                                            card_message_id=None)
     conv = found(await uow.conversations.get(conversation_id), "conversation")
     chat_id = conv.card[0] if conv.card else await uow.settings.team_chat_id()
-    if chat_id is None or await uow.outbox.queued(Purpose.TRIAGE, conversation_id):
+    if chat_id is None:
         return
-    await uow.outbox.add(Enqueue(chat_id=chat_id, text="", purpose=Purpose.TRIAGE,
-                                 ref_id=conversation_id), now)
+    row_id = await uow.outbox.queued(Purpose.TRIAGE, conversation_id)
+    if row_id is None:
+        await uow.outbox.add(Enqueue(chat_id=chat_id, text="", purpose=Purpose.TRIAGE,
+                                     ref_id=conversation_id), now)
+        row_id = await uow.outbox.queued(Purpose.TRIAGE, conversation_id)
+    if fresh:
+        await uow.conversations.set_fields(conversation_id, card_row_id=row_id)

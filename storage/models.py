@@ -12,6 +12,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     false,
     text,
 )
@@ -141,6 +142,46 @@ class ContactRow(Base):
     area_norm: Mapped[str] = mapped_column(String(200), default="", server_default="")
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     dup_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A dispatcher's open "ask for an update": when, and who asked (cleared by any stage change).
+    update_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    update_requested_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # Arrived in a burst (domain.bursts): its card waits to be posted (services.card_queue).
+    card_held: Mapped[bool] = mapped_column(default=False, server_default=false())
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
+    # The follow-up record (domain.contacts.Contact): the meeting, its place, the stage's note.
+    meeting_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    meeting_place: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    stage_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Its one "waiting too long for dispatch" alarm (services.undispatched): never raised twice.
+    undispatched_alarm_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MilestoneRow(Base):
+    """A faith milestone a seeker reached (domain.milestones): one row while it is ticked."""
+
+    __tablename__ = "contact_milestones"
+    __table_args__ = (UniqueConstraint("contact_id", "milestone"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    milestone: Mapped[str] = mapped_column(String(24))
+    reached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+
+
+class BatchRow(Base):
+    """Arrivals from one source that count together: an import, or a minute of one API key."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# The API's open window per key: the latest batch of a channel, one index probe.
+Index("ix_batches_channel", BatchRow.channel, BatchRow.started_at)
 
 
 # Indexed separately so the names stay short and each lookup is one index probe. The name
@@ -231,6 +272,9 @@ class OfferRow(Base):
     dm_message_id: Mapped[int | None] = mapped_column(BigInteger)
     automatic: Mapped[bool] = mapped_column(default=False, server_default=false())
     reached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An accepted offer whose holder no longer holds the seeker: how (domain.offers.Release), when.
+    release: Mapped[str | None] = mapped_column(String(16))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CardRow(Base):
@@ -329,6 +373,7 @@ class ConversationRow(Base):
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     card_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_row_id: Mapped[int | None] = mapped_column(Integer)  # the outbox row to post it anew
 
 
 class ConversationMessageRow(Base):
@@ -393,3 +438,33 @@ class IdempotencyRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[str | None] = mapped_column(Text)
+
+
+class WebFormRow(Base):
+    """A lead form served at /form/<slug> (domain.web_forms); `fields` is a comma list."""
+
+    __tablename__ = "web_forms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fields: Mapped[str] = mapped_column(String(200))
+    greeting: Mapped[str] = mapped_column(Text, default="")
+    thanks: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[str] = mapped_column(Text, default="")
+    question: Mapped[str] = mapped_column(String(200), default="")
+    source_tag: Mapped[str] = mapped_column(String(60), default="")
+    paused: Mapped[bool] = mapped_column(default=False)
+
+
+class WebFormCountRow(Base):
+    """A form's submissions per hour: sent to intake, refused as a bot's. Hours, so a
+    report's period in any whole-hour zone adds up exactly, and a flood adds no rows."""
+
+    __tablename__ = "web_form_counts"
+
+    form_id: Mapped[int] = mapped_column(ForeignKey("web_forms.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0)

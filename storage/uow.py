@@ -18,12 +18,14 @@ from storage.repositories.duplicates import DuplicateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.milestones import MilestoneRepository
 from storage.repositories.offers import OfferRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.settings import SettingsRepository
 from storage.repositories.tracks import TrackRepository
 from storage.repositories.updates import UpdateClaim, hold
+from storage.repositories.web_forms import WebFormRepository
 
 #: Runs a committed transaction's effects (built once at assembly: see scheduler.effects).
 AfterCommit = Callable[[frozenset[Effect]], None]
@@ -74,6 +76,8 @@ class UnitOfWork:
         self.api_keys = ApiKeyRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
         self.exports = ExportRepository(self.session)
+        self.web_forms = WebFormRepository(self.session)
+        self.milestones = MilestoneRepository(self.session)
         return self
 
     async def __aexit__(

@@ -1,6 +1,7 @@
 """Button payloads. Each is a CallbackData class (64-byte limit); ids only, never trusted:
 every press is re-checked against the database and the presser."""
 
+from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -8,6 +9,7 @@ from pydantic import Field
 
 from domain.contacts import CloseReason, Status
 from domain.conversations import TriageAction
+from domain.milestones import Milestone
 from domain.numbers import DB_INT_MAX
 from domain.offers import DeclineReason
 from domain.roles import Role
@@ -42,6 +44,25 @@ class OfferTo(CallbackData, prefix="offer"):
     member_id: DbId
 
 
+#: Days a button carries (the use case checks them against domain.offers.DAY_CHOICES).
+Days = Annotated[int, Field(ge=0, le=30)]
+
+
+class OfferDays(CallbackData, prefix="od"):
+    """*Offer…* on a card: the days chosen, next the multiplier."""
+
+    contact_id: DbId
+    days: Days
+
+
+class OfferFor(CallbackData, prefix="of"):
+    """An offer for the days the dispatcher chose (OfferTo: the team's default days)."""
+
+    contact_id: DbId
+    member_id: DbId
+    days: Days
+
+
 class CloseAs(CallbackData, prefix="close"):
     contact_id: DbId
     reason: CloseReason
@@ -66,6 +87,38 @@ class Stage(CallbackData, prefix="stage"):
     stage: Status
 
 
+class MeetDay(CallbackData, prefix="md"):
+    """A day for the scheduled meeting (its ordinal, in the holder's calendar): then the hour."""
+
+    contact_id: DbId
+    day: Annotated[int, Field(ge=1, le=3_652_059)]
+
+
+class MeetAt(CallbackData, prefix="mt"):
+    contact_id: DbId
+    day: Annotated[int, Field(ge=1, le=3_652_059)]
+    hour: Annotated[int, Field(ge=0, le=23)]
+
+
+class NoteSkip(CallbackData, prefix="ns"):
+    """Skip the note, the place or the result the bot asked for after a stage."""
+
+    contact_id: DbId
+
+
+class Milestones(CallbackData, prefix="ms"):
+    """Open the faith milestones of a held contact (the holder, a dispatcher, an admin)."""
+
+    contact_id: DbId
+
+
+class Tick(CallbackData, prefix="mk"):
+    """Tick a milestone (or untick it: a second press)."""
+
+    contact_id: DbId
+    milestone: Milestone
+
+
 class HandBack(CallbackData, prefix="back"):
     contact_id: DbId
 
@@ -88,7 +141,7 @@ class ProfileEdit(CallbackData, prefix="pf"):
 
 
 ALL: list[type[CallbackData]] = [
-    CardAction, OfferTo, CloseAs, Withdraw, Answer, Why, Stage, HandBack, InviteRole,
+    CardAction, OfferTo, OfferDays, OfferFor, CloseAs, Withdraw, Answer, Why, Stage, HandBack, InviteRole,
     MemberAction, ProfileEdit,
 ]
 
@@ -156,6 +209,48 @@ class UndoMerge(CallbackData, prefix="um"):
 ALL += [Dup, DupMerge, UndoMerge]
 
 
+class HeldStep(StrEnum):
+    ASK = "ask"  # ask the holder for an update: opens the note dialog
+    ASK_SEND = "ask_send"  # ... send it without a note
+    MESSAGE = "message"  # a one-off message to the holder: opens the dialog
+    REASSIGN = "reassign"  # asks to confirm
+    REASSIGN_YES = "reassign_yes"
+    CLOSE = "close"  # shows the close reasons
+
+
+class Held(CallbackData, prefix="held"):
+    """A dispatcher's button on a held contact's card (and its dialogs). It names the holder
+    the card showed: if someone else holds the contact by now, the press is stale."""
+
+    step: HeldStep
+    contact_id: DbId
+    holder_id: DbId
+
+
+class HeldClose(CallbackData, prefix="hc"):
+    """Close a held contact with this reason (domain.contacts.HELD_CLOSE_REASONS)."""
+
+    contact_id: DbId
+    holder_id: DbId
+    reason: CloseReason
+
+
+ALL += [Held, HeldClose]
+
+
+class FormAct(CallbackData, prefix="wf"):
+    """/form buttons on a web form's panel: open, field (value: a domain.web_forms.Field),
+    text (value: one of domain.web_forms.TEXTS), pause, resume, link, qr, delete, delete_yes,
+    list."""
+
+    action: str
+    form_id: DbId
+    value: str = ""
+
+
+ALL += [FormAct]
+
+
 #: Invite deep links: t.me/bot?start=join-<token>.
 JOIN_PREFIX = "join-"
 
@@ -169,3 +264,56 @@ def is_well_formed(data: str | None) -> bool:
             continue
         return True
     return False
+
+
+#: A page number a list button carries (a forged huge one is malformed, not a crash).
+PageNo = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class ContactOpen(CallbackData, prefix="co"):
+    """A contact's own screen, from a list, /queue or a burst's list."""
+
+    contact_id: DbId
+
+
+class ContactPage(CallbackData, prefix="cl"):
+    """A page of /contacts; `code` is the filter as domain.contact_filters.encode made it."""
+
+    code: str
+    page: PageNo
+
+
+class MyPage(CallbackData, prefix="my"):
+    """A page of a multiplier's /my (their own contacts: nothing else to carry)."""
+
+    page: PageNo
+
+
+class BurstList(CallbackData, prefix="bl"):
+    """A burst summary's button: the list of the contacts that arrived together."""
+
+    batch_id: DbId
+
+
+class ShowCard(CallbackData, prefix="sc"):
+    """Post the team card a burst held back."""
+
+    contact_id: DbId
+
+
+class EditContact(CallbackData, prefix="ce"):
+    """Edit a contact's details: choose a field (`field` empty), then its value."""
+
+    contact_id: DbId
+    field: str = ""
+
+
+class EditPick(CallbackData, prefix="cp"):
+    """A value picked from buttons while editing (gender, language)."""
+
+    contact_id: DbId
+    field: str
+    value: str
+
+
+ALL += [ContactOpen, ContactPage, MyPage, BurstList, ShowCard, EditContact, EditPick]

@@ -4,8 +4,11 @@ from datetime import datetime
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
-from services.digests import DispatcherDigest, MultiplierDigest
+from domain.contacts import Status
+from domain.outcomes import Event, Outcome
+from services.digests import DispatcherDigest, MultiplierDigest, OperatorDigest
 from views import labels
 from views.conversation_texts import relay_status
 from views.texts import summary
@@ -26,6 +29,12 @@ def dispatcher(d: DispatcherDigest, now: datetime) -> str:
         return escape(d.names.get(member_id, "?"))
 
     lines = [_("<b>Dispatch digest</b>")]
+    lines += _section(ngettext("Waiting for dispatch longer than {n} h",
+                               "Waiting for dispatch longer than {n} h",
+                               d.forgotten_hours).format(n=d.forgotten_hours), [
+        _("#{id} {who} — waiting {age}").format(id=c.id, who=summary(c.details),
+                                                age=labels.ago(c.waiting_since, now))
+        for c in d.forgotten])
     lines += _section(_("Waiting for dispatch"), [
         _("#{id} {who} — waiting {age}").format(id=c.id, who=summary(c.details),
                                                 age=labels.ago(c.waiting_since, now))
@@ -69,3 +78,27 @@ def multiplier(d: MultiplierDigest, now: datetime, timezone: str) -> str:
     lines += _section(_("Seekers waiting for your answer"), [
         f"#{c.id} {summary(c.details)} — {relay_status(status)}" for c, status in d.seeker_replied])
     return "\n".join(lines)
+
+
+def operator(d: OperatorDigest) -> str:
+    """What became of the seekers this operator entered, one line per seeker."""
+    lines = [_("<b>The seekers you entered</b>")]
+    lines += _section(_("What became of them"), [
+        f"#{c.id} {summary(c.details)} — " + " → ".join(outcome(e) for e in events)
+        for c, events in d.news])
+    return "\n".join(lines)
+
+
+def outcome(e: Event) -> str:
+    if e.outcome is Outcome.STAGE:
+        return labels.status(Status(e.detail))
+    if e.outcome is Outcome.CLOSED:
+        return _("closed ({reason})").format(reason=labels.close_reason(e.detail))
+    if e.outcome is Outcome.MERGED:
+        return _("merged into #{id}").format(id=e.detail) if e.detail else _("merged")
+    return {
+        Outcome.OFFERED: _("offered"),
+        Outcome.ACCEPTED: _("accepted"),
+        Outcome.BACK_IN_DISPATCH: _("back in dispatch"),
+        Outcome.HANDED_BACK: _("handed back"),
+    }[e.outcome]

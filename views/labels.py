@@ -17,6 +17,7 @@ from domain.duplicates import Reason as DupReason
 from domain.errors import DomainError
 from domain.matching import Candidate, Exclusion, Reason, Suggestion
 from domain.members import Availability, Gender
+from domain.milestones import Milestone
 from domain.offers import DeclineReason, Offer, OfferStatus
 from domain.reliability import Track
 from domain.roles import Role
@@ -44,9 +45,25 @@ def status(value: Status) -> str:
     }[value]
 
 
+def milestone(value: Milestone) -> str:
+    return {
+        Milestone.HAS_BIBLE: _("has a Bible"),
+        Milestone.READS_BIBLE: _("reading the Bible"),
+        Milestone.BELIEVES: _("states belief"),
+        Milestone.CAN_SHARE: _("can share"),
+        Milestone.SHARING: _("sharing"),
+        Milestone.BAPTIZED: _("baptized"),
+        Milestone.BAPTIZING: _("baptizing"),
+        Milestone.IN_GROUP: _("in a group"),
+        Milestone.STARTS_GROUPS: _("starting groups"),
+    }[value]
+
+
 def close_reason(value: str | None) -> str:
     labels = {CloseReason.SPAM.value: _("spam"), CloseReason.INVALID.value: _("invalid"),
-              "no_response": _("no response"), "no_answer": _("the seeker never answered")}
+              CloseReason.NO_RESPONSE.value: _("no response"),
+              CloseReason.NOT_INTERESTED.value: _("no longer interested"),
+              "no_answer": _("the seeker never answered")}
     return labels.get(value or "", value or "")
 
 
@@ -113,6 +130,8 @@ def match_reason(reason: Reason, s: Suggestion, language_code: str, now: datetim
         return _("load {load}/{capacity}").format(load=s.load, capacity=s.capacity)
     if reason is Reason.RELIABLE:
         return reliability(track) or _("reliable")
+    if reason is Reason.HANDED_BACK:
+        return _("handed this seeker back (ranked last)")
     return _("last offer {ago} ago").format(ago=ago(track.last_offer_at, now)) \
         if track.last_offer_at else _("never offered yet")
 
@@ -147,6 +166,7 @@ def exclusion(value: Exclusion, candidate: Candidate, language_code: str) -> str
         Exclusion.LANGUAGE: _("does not speak {language}").format(language=language(language_code)),
         Exclusion.GENDER: _("other gender (the team requires the same)"),
         Exclusion.ALREADY_ASKED: _("already declined or let the offer lapse"),
+        Exclusion.REASSIGNED: _("reassigned away from this seeker (pick them under “Other…” if you must)"),
     }[value]
 
 
@@ -205,14 +225,48 @@ def duplicate_reason(value: DupReason) -> str:
 def error(exc: DomainError) -> str:
     if exc.code == "not_found" and exc.detail == "area":
         return _("No such area on the list; see /areas.")
+    if exc.code == "held_by_multiplier":
+        return _("This contact is held by a multiplier now; ask a dispatcher to change it.") \
+            if exc.detail == "edit" else \
+            _("This contact is held by a multiplier now: only they and the dispatchers see its details.")
+    if exc.code in ("unknown_filter", "ambiguous_filter"):
+        return filter_word_problem(exc)
     return {
         "not_found": _("Not found: it may have been removed."),
         "no_longer_available": _("This is no longer available: someone acted on it already."),
         "already_done": _("Already done: your earlier answer was saved."),
+        "already_asked": _("Already asked: the update is still awaited."),
+        "no_longer_yours": _("This contact is no longer yours."),
         "not_allowed": _("This button is not for you."),
         "invalid_input": _("That does not look right; please try again."),
         "unknown_places": _("Not on the team's list of areas: {names}. Check the spelling or ask an admin to add them (/areas).").format(names=escape(exc.detail)),
+        "not_yours": _("Only the multiplier who holds this contact, dispatchers and admins (and the operator who entered it, until someone takes it) see or change its details."),
+        "holder_fields": _("As its multiplier you can change the phone, Telegram, e-mail and area; ask a dispatcher for the rest."),
+        "private_only": _("For privacy this works only in a private chat with me."),
     }.get(exc.code, _("Sorry, that cannot be done."))
+
+
+def filter_word_problem(exc: DomainError) -> str:
+    if exc.code == "ambiguous_filter":
+        return _("Several multipliers are called “{word}”: write the full name.").format(
+            word=escape(exc.detail))
+    return _("I do not know “{word}”: use a stage (reached, met…), overdue, a multiplier's name, an area or source:…").format(
+        word=escape(exc.detail))
+
+
+def contact_field(name: str) -> str:
+    """A contact's detail as the edit buttons and the history name it."""
+    return {
+        "name": _("name"),
+        "phone": _("phone"),
+        "tg_username": _("Telegram"),
+        "email": _("e-mail"),
+        "gender": _("gender"),
+        "language": _("language"),
+        "area": _("area"),
+        "source": _("source"),
+        "notes": _("notes"),
+    }.get(name, name)
 
 
 def ago(since: datetime, now: datetime) -> str:
@@ -223,15 +277,30 @@ def date(moment: datetime, zone: ZoneInfo) -> str:
     return format_date(moment.astimezone(zone), "d MMM yyyy", locale=locale())
 
 
+def date_in(moment: datetime, timezone: str) -> str:
+    """The day a moment fell on in the reader's zone (a milestone's)."""
+    return date(moment, ZoneInfo(timezone))
+
+
 def day(value: Date) -> str:
     """A calendar day someone typed (an away date), shown as typed: it is stored as midnight
     UTC, and moving it into a zone west of UTC would show the day before."""
     return format_date(value, "d MMM yyyy", locale=locale())
 
 
+def weekday(value: Date) -> str:
+    """A coming day on a button: "Thu 3 Dec"."""
+    return format_date(value, "EEE d MMM", locale=locale())
+
+
 def clock_time(value: time) -> str:
     """A wall-clock time such as a digest time: the same hour in every zone, so none is named."""
     return format_time(value, "HH:mm", locale=locale())
+
+
+def moment(at: datetime, timezone: str) -> str:
+    """A moment in the reader's zone, short (the zone is named once, above the lines)."""
+    return format_datetime(at, "d MMM HH:mm", tzinfo=ZoneInfo(timezone), locale=locale())
 
 
 def when(moment: datetime, timezone: str) -> str:

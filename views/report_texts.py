@@ -8,6 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from domain.contacts import Status
+from domain.milestones import MILESTONES, Milestone
 from domain.reports import DISPATCH_BUCKETS, Report, histogram, median
 from views import labels
 from views.report_charts import ChartText
@@ -55,7 +56,19 @@ def summary(result: Report, zone: ZoneInfo) -> str:
         name=escape(o.name), entered=o.entered, triaged=o.triaged,
         wait=_duration(median(o.triage_times)), spam=o.spam)
         for o in result.operators] or ["—"]
+    if result.milestones:
+        lines += ["", milestones(result.milestones)]
+    if result.web_forms:
+        lines += ["", _("Web forms: {forms}").format(forms="; ".join(
+            _("{slug} {sent} sent, {refused} refused").format(
+                slug=escape(f.slug), sent=f.sent, refused=f.refused) for f in result.web_forms))]
     return "\n".join(lines)
+
+
+def milestones(counts: dict[Milestone, int]) -> str:
+    """Faith milestones reached, in the path's order: "✝ Milestones: in a group 2, …"."""
+    return _("✝ Milestones: {list}").format(list=", ".join(
+        f"{labels.milestone(m)} {counts[m]}" for m in MILESTONES if counts.get(m)))
 
 
 def _duration(value) -> str:  # type: ignore[no-untyped-def]
@@ -108,6 +121,8 @@ def table(result: Report) -> list[list[object]]:
                  ["operator", o.name, "median_triage_minutes", _minutes(median(o.triage_times))],
                  ["operator", o.name, "spam", o.spam]]
     rows += [["time_to_dispatch", "", bucket, count] for bucket, count in histogram(result.dispatch_times)]
+    for f in result.web_forms:
+        rows += [["web_form", f.slug, "sent", f.sent], ["web_form", f.slug, "refused", f.refused]]
     return rows
 
 

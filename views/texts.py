@@ -9,11 +9,11 @@ from aiogram.utils.i18n import ngettext
 from domain.contacts import Contact, ContactDetails, Status
 from domain.matching import Suggestion
 from domain.members import Member
-from domain.offers import Offer, OfferStatus
+from domain.offers import Offer, OfferStatus, Release
 from domain.roles import Role
 from services.cards import CardView
 from services.matching import Explanation
-from views import labels
+from views import labels, record_texts
 
 TEXT_LIMIT = 4000  # Telegram refuses messages over 4096 characters
 #: A card counts the wait only while the contact waits for someone to take it.
@@ -46,8 +46,9 @@ def card(view: CardView, now: datetime) -> str:
     else:
         lines.append(_("Source: {source}").format(source=source))
     if contact.dispatch_note:
-        lines.append(_("Handed back: {note}").format(note=escape(contact.dispatch_note)))
+        lines.append(_dispatch_note(view))
     lines.append(status_line(view, now))
+    lines += record_texts.card_lines(contact, view.milestones, now)
     declines = [o for o in view.offers if o.status is OfferStatus.DECLINED]
     if declines:
         lines.append(_("Declined: {list}").format(list=", ".join(
@@ -57,6 +58,10 @@ def card(view: CardView, now: datetime) -> str:
     if expired:
         lines.append(_("No answer in time: {list}").format(
             list=", ".join(escape(view.names[o.multiplier_id]) for o in expired)))
+    away = sorted(view.reassigned - {contact.assignee_id})  # unless picked again by hand
+    if away:
+        lines.append(_("↪️ Reassigned away: {list} (not suggested again)").format(
+            list=", ".join(escape(view.names.get(m, "?")) for m in away)))
     if view.touches:
         lines.append(_("🔁 Got in touch again: {n}×").format(n=view.touches))
     if contact.merged_into:
@@ -68,6 +73,14 @@ def card(view: CardView, now: datetime) -> str:
     if contact.status is Status.NEW:
         lines += ["", suggestions(view, now)]
     return "\n".join(lines)
+
+
+def _dispatch_note(view: CardView) -> str:
+    """A multiplier's hand-back note, or the bot's own (e.g. the holder left the team)."""
+    note = escape(view.contact.dispatch_note)
+    if view.last_release in (None, Release.HANDED_BACK):
+        return _("Handed back: {note}").format(note=note)
+    return f"↩️ {note}"
 
 
 def status_line(view: CardView, now: datetime) -> str:
@@ -88,6 +101,10 @@ def status_line(view: CardView, now: datetime) -> str:
             name=escape(view.assignee.name), took=took, stage=labels.status(contact.status))
         if contact.escalated_at:
             line += "\n" + _("⚠️ Multiplier not responding")
+        if contact.update_requested_at:
+            line += "\n" + _("🔔 Update asked {age} ago by {name}").format(
+                age=labels.ago(contact.update_requested_at, now),
+                name=escape(view.names.get(contact.update_requested_by or 0, "?")))
         return line
     if contact.status is Status.CLOSED:
         return _("Closed: {reason}").format(reason=labels.close_reason(contact.close_reason))
@@ -149,6 +166,28 @@ def explanation(e: Explanation, now: datetime) -> str:
     return fit("\n".join(lines))
 
 
+def undispatched_alarm(contact: Contact, hours: int) -> str:
+    """The team chat's one alarm for a seeker nobody dispatched (summary only: a group)."""
+    return ngettext(
+        "⏰ Nobody has dispatched #{id} {who}: waiting longer than {n} hour (quiet hours not counted).",
+        "⏰ Nobody has dispatched #{id} {who}: waiting longer than {n} hours (quiet hours not counted).",
+        hours).format(id=contact.id, who=summary(contact.details), n=hours)
+
+
+#: Contacts named in one alarm for many; /queue lists them all.
+ALARM_NAMES = 20
+
+
+def undispatched_alarms(contacts: list[Contact], hours: int) -> str:
+    """One alarm for a burst nobody dispatched: their numbers, then /queue for the rest."""
+    ids = ", ".join(f"#{c.id}" for c in contacts[:ALARM_NAMES])
+    more = "…" if len(contacts) > ALARM_NAMES else ""
+    return ngettext(
+        "⏰ {n} contact has waited for dispatch longer than {hours} h (quiet hours not counted): {ids}{more}. See /queue.",
+        "⏰ {n} contacts have waited for dispatch longer than {hours} h (quiet hours not counted): {ids}{more}. See /queue.",
+        len(contacts)).format(n=len(contacts), hours=hours, ids=ids, more=more)
+
+
 def auto_handover(view: CardView, why: str) -> str:
     """Auto-dispatch gives up: the dispatchers get the contact with its offer history."""
     reason = {
@@ -175,16 +214,21 @@ def offer_question(contact: Contact, days: int) -> str:
         who=summary(contact.details), days=days)
 
 
-def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
-    """Full details: only ever sent to the multiplier who accepted. Times in their own zone.
-    Without an accepted offer on this record (a merge handed it over) there is no deadline."""
-    d = contact.details
-    rows = [
+def detail_rows(d: ContactDetails) -> list[tuple[str, str | None]]:
+    """Every detail of a record, labelled: for those who may read the full record only."""
+    return [
         (_("Phone"), d.phone), (_("Telegram"), f"@{d.tg_username}" if d.tg_username else None),
         (_("E-mail"), d.email), (_("Gender"), labels.gender(d.gender)),
         (_("Language"), labels.language(d.language)), (_("Area"), d.area),
         (_("Source"), d.source), (_("Notes"), d.notes),
     ]
+
+
+def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
+    """Full details: only ever sent to the multiplier who accepted. Times in their own zone.
+    Without an accepted offer on this record (a merge handed it over) there is no deadline."""
+    d = contact.details
+    rows = detail_rows(d)
     lines = [f"<b>#{contact.id} {escape(d.name)}</b>"]
     if offer is not None:
         accepted = offer.answered_at or offer.created_at
@@ -194,6 +238,12 @@ def details(contact: Contact, offer: Offer | None, timezone: str) -> str:
     lines += [f"{label}: {escape(str(value))}" for label, value in rows if value]
     lines.append(_("Stage: {stage}").format(stage=labels.status(contact.status)))
     return "\n".join(lines)
+
+
+def stage_saved(contact: Contact) -> str:
+    """A reminder answered with a stage: the details stay in the one message that has them."""
+    return _("#{id} {who} — stage: {stage}").format(
+        id=contact.id, who=summary(contact.details), stage=labels.status(contact.status))
 
 
 def joined_notice(member: Member, role: Role) -> str:

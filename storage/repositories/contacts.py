@@ -8,12 +8,15 @@ from datetime import datetime
 from sqlalchemy import func, null, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.contacts import Contact, ContactDetails, Status
+from domain.bursts import BURST_WINDOW, Batch
+from domain.contact_filters import ContactFilter
+from domain.contacts import ASSIGNED_STATUSES, Contact, ContactDetails, Status
 from domain.duplicates import Stored
 from domain.identity import IdentityKeys
 from storage import locks
-from storage.models import CardRow, ContactRow
+from storage.models import BatchRow, CardRow, ContactRow
 from storage.repositories.mapping import (
+    batch_from_row,
     contact_from_row,
     details_to_row,
     keys_to_row,
@@ -194,6 +197,18 @@ class ContactRepository:
         )
         return result.rowcount == 1
 
+    async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
+        """Write only while `holder_id` holds the contact (assigned to them, in an assigned
+        status): a press on a stale card, or a second dispatcher, finds it moved on."""
+        result = await self.session.execute(
+            update(ContactRow)
+            .where(ContactRow.id == contact_id, ContactRow.assignee_id == holder_id,
+                   ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES]))
+            .values(**fields)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
     async def set_fields(self, contact_id: int, **fields: object) -> None:
         await self.session.execute(
             update(ContactRow).where(ContactRow.id == contact_id).values(**fields)
@@ -287,3 +302,53 @@ class ContactRepository:
             .where(ContactRow.auto_dispatch.is_(True), ContactRow.status == Status.NEW.value)
             .order_by(ContactRow.waiting_since, ContactRow.id)
         ))
+
+    async def listing(self, flt: ContactFilter, offset: int, limit: int
+                      ) -> tuple[list[Contact], int]:
+        """One page of the contacts the filter selects (newest first; a batch in the order it
+        arrived) and how many there are in all."""
+        c = ContactRow
+        where = [c.status.in_([s.value for s in flt.statuses])]
+        if flt.multiplier_id is not None:
+            where.append(c.assignee_id == flt.multiplier_id)
+        if flt.area_key is not None:
+            where.append(c.area_key == flt.area_key)
+        if flt.overdue:
+            where += [c.status.in_([s.value for s in ASSIGNED_STATUSES]),
+                      or_(c.nag_count > 0, c.escalated_at.is_not(None))]
+        if flt.source:
+            where.append(func.lower(c.source).contains(flt.source, autoescape=True))
+        if flt.batch_id is not None:
+            where.append(c.batch_id == flt.batch_id)
+        total = await self.session.scalar(select(func.count()).select_from(c).where(*where))
+        order = c.id if flt.batch_id is not None else c.id.desc()
+        rows = await self.session.scalars(
+            select(c).where(*where).order_by(order).offset(offset).limit(limit))
+        return [contact_from_row(r) for r in rows], total or 0
+
+    async def new_batch(self, channel: str, now: datetime) -> Batch:
+        row = BatchRow(channel=channel[:200], started_at=now, count=0)
+        self.session.add(row)
+        await self.session.flush()
+        return batch_from_row(row)
+
+    async def open_batch(self, channel: str, now: datetime) -> Batch | None:
+        """The channel's batch still within its window at `now`, if any."""
+        row = await self.session.scalar(
+            select(BatchRow).where(BatchRow.channel == channel[:200],
+                                   BatchRow.started_at > now - BURST_WINDOW)
+            .order_by(BatchRow.started_at.desc(), BatchRow.id.desc()).limit(1))
+        return batch_from_row(row) if row else None
+
+    async def join_batch(self, contact_id: int, batch_id: int) -> int:
+        """Count the contact into the batch; the batch's count with it (one atomic update, so
+        concurrent arrivals are all counted)."""
+        await self.set_fields(contact_id, batch_id=batch_id)
+        count = await self.session.scalar(
+            update(BatchRow).where(BatchRow.id == batch_id).values(count=BatchRow.count + 1)
+            .returning(BatchRow.count).execution_options(synchronize_session=False))
+        return int(count or 0)
+
+    async def batch(self, batch_id: int) -> Batch | None:
+        row = await self.session.get(BatchRow, batch_id, populate_existing=True)
+        return batch_from_row(row) if row else None

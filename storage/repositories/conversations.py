@@ -4,7 +4,7 @@ conditional updates, so two operators pressing at once cannot both win."""
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,6 +107,16 @@ class ConversationRepository:
         await self.session.execute(
             update(ConversationRow).where(ConversationRow.id == conversation_id)
             .values(**values).execution_options(synchronize_session=False))
+
+    async def place_card(self, conversation_id: int, chat_id: int, message_id: int,
+                         row_id: int) -> None:
+        await self.session.execute(
+            update(ConversationRow)
+            .where(ConversationRow.id == conversation_id,
+                   or_(ConversationRow.card_row_id.is_(None),
+                       ConversationRow.card_row_id <= row_id))
+            .values(card_chat_id=chat_id, card_message_id=message_id)
+            .execution_options(synchronize_session=False))
 
     async def set_status_if(self, conv: Conversation, to: RelayStatus, now: datetime) -> bool:
         """A job's move: only if nobody wrote since the job read it."""

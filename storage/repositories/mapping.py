@@ -1,13 +1,14 @@
 """Row <-> core dataclass conversions, kept in one place so repositories stay short."""
 
+from domain.bursts import Batch
 from domain.clock import as_utc
 from domain.contacts import Contact, ContactDetails, Status
 from domain.duplicates import Stored
 from domain.identity import IdentityKeys, keys_for
 from domain.members import Availability, Gender, Member, NotifyMode, Profile
-from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.roles import Role
-from storage.models import ContactRow, MemberRow, OfferRow, ProfileRow
+from storage.models import BatchRow, ContactRow, MemberRow, OfferRow, ProfileRow
 
 
 def _utc(value):  # type: ignore[no-untyped-def]
@@ -113,6 +114,14 @@ def contact_from_row(row: ContactRow) -> Contact:
         auto_dispatch=row.auto_dispatch,
         auto_tries=row.auto_tries,
         merged_into=row.merged_into,
+        update_requested_at=_utc(row.update_requested_at),
+        update_requested_by=row.update_requested_by,
+        card_held=row.card_held,
+        batch_id=row.batch_id,
+        undispatched_alarm_at=_utc(row.undispatched_alarm_at),
+        meeting_at=_utc(row.meeting_at),
+        meeting_place=row.meeting_place,
+        stage_note=row.stage_note,
     )
 
 
@@ -155,4 +164,10 @@ def offer_from_row(row: OfferRow) -> Offer:
         decline_reason=DeclineReason(row.decline_reason) if row.decline_reason else None,
         automatic=row.automatic,
         reached_at=_utc(row.reached_at),
+        release=Release(row.release) if row.release else None,
+        released_at=_utc(row.released_at),
     )
+
+
+def batch_from_row(row: BatchRow) -> Batch:
+    return Batch(row.id, row.channel, as_utc(row.started_at), row.count)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.offers import Offer, OfferStatus
+from domain.offers import Offer, OfferStatus, Release
 from storage.models import OfferRow
 from storage.repositories.mapping import offer_from_row
 
@@ -114,3 +114,21 @@ class OfferRepository:
             .values(reached_at=now)
             .execution_options(synchronize_session=False)
         )
+
+    async def release(self, contact_id: int, multiplier_id: int, how: Release,
+                      now: datetime) -> Offer | None:
+        """The holding that `multiplier_id`'s accepted offer on this contact began has ended
+        (`how`); the offer as it is now, or None if they hold it by no offer of this record
+        (a merge handed it over)."""
+        row = await self.session.scalar(
+            select(OfferRow)
+            .where(OfferRow.contact_id == contact_id, OfferRow.multiplier_id == multiplier_id,
+                   OfferRow.status == OfferStatus.ACCEPTED.value, OfferRow.released_at.is_(None))
+            .order_by(OfferRow.id.desc())
+            .limit(1)
+        )
+        if row is None:
+            return None
+        row.release, row.released_at = how.value, now
+        await self.session.flush()
+        return offer_from_row(row)

@@ -26,11 +26,12 @@ class OutboxRepository:
         added, self._added = self._added, 0
         return added
 
-    async def queued(self, purpose: str, ref_id: int) -> bool:
-        """A row for this purpose and reference waits to be sent (not yet claimed)."""
+    async def queued(self, purpose: str, ref_id: int) -> int | None:
+        """The id of a row for this purpose and reference that waits to be sent (not yet
+        claimed)."""
         return await self.session.scalar(
             select(OutboxRow.id).where(OutboxRow.purpose == purpose, OutboxRow.ref_id == ref_id,
-                                       OutboxRow.status == "queued").limit(1)) is not None
+                                       OutboxRow.status == "queued").limit(1))
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
         """False if a message with the same dedupe key was queued before (a job re-run)."""

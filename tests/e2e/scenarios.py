@@ -207,3 +207,13 @@ async def finish_forwarded(oper, language: str, area: str) -> None:  # type: ign
     await oper.ask(area, contains="Where did they come from")
     await oper.ask("-", contains="Their message will be kept")
     await oper.ask("-", contains="Saved as #1")
+
+
+# ---------------------------------------------------------------------- web lead forms
+
+
+async def make_form(team: Team, slug: str = "spring-campaign") -> FakeMessage:
+    """Boss makes a web form with /form new; its panel (default fields: name, phone,
+    Telegram)."""
+    await team.admin.ask("/start", contains="Hello, Boss")
+    return await team.admin.ask(f"/form new {slug}", contains="Web form")

@@ -72,10 +72,13 @@ async def test_hand_back_returns_the_contact_with_a_note(team: Team) -> None:
     seq = team.fake.seq
     await anna.ask("Moved to Lviv", contains="#1 is back with the dispatchers")
     card = await on_card(team, "Handed back: Moved to Lviv", seq)
+    # nobody else can take her: Anna is still suggested, ranked after anyone who could
     assert "Status: waiting for dispatch" in card.text and "Offer to Anna" in str(card.buttons)
     assert await scalar(team, "select assignee_id from contacts") is None
-    answer = await anna.press(details, "Reached")  # her old buttons no longer work
-    assert answer.text == "This button is not for you."
+    await anna.wait_reply(contains="handed back to the dispatchers", after=seq)
+    assert "+380" not in details.text and details.buttons == []  # her details are gone
+    answer = await anna.press_data(details, "stage:1:reached")  # her old buttons no longer work
+    assert answer.text == "This contact is no longer yours."
 
 
 async def test_queue_shows_waiting_offered_and_declined(team: Team) -> None:

@@ -58,7 +58,8 @@ async def test_contact_goes_from_intake_to_an_accepted_multiplier(team: Team) ->
     assert "please reach them by 28 Nov 04:00 (America/New_York)" in details.text
     assert ["Contact attempted", "Reached"] in details.buttons
     card = await fake.wait_for(team.group.id, lambda m: "Accepted by Olga" in (m.text or ""), after=seq)
-    assert card.buttons == [] and "stage: accepted" in card.text
+    assert card.buttons == [["Ask for an update", "Message Olga"], ["Reassign…", "Close…"]]
+    assert "stage: accepted" in card.text
 
     seq = fake.seq
     await olga.press(details, "Reached")

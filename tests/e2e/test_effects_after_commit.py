@@ -2,14 +2,16 @@
 (429 on the first post), the card still arrives, exactly once, after the retry.
 
 One test per entry point: /new, a forwarded message, a seeker's request made a contact, the
-HTTP API, a CSV row, and a job (an offer's expiry redraws the card)."""
+HTTP API, a web lead form, a CSV row, and a job (an offer's expiry redraws the card)."""
 
 import aiohttp
 import pytest
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import finish_forwarded, anna_and_oleh, cast_with_seeker, enter_maria, offer_to_anna, ready
+from tests.e2e.scenarios import finish_forwarded, anna_and_oleh, cast_with_seeker, enter_maria, make_form, offer_to_anna, ready
 from tests.e2e.test_http_api import MARIA, PORT, make_key, post
+from tests.e2e.test_web_forms import MARIA as VISITOR
+from tests.e2e.test_web_forms import SERVED, fill
 from tests.fake_telegram import FakeMessage
 
 
@@ -70,6 +72,16 @@ async def test_http_api(team: Team) -> None:
     async with aiohttp.ClientSession() as http:
         status, body, _ = await post(http, MARIA, key)
     assert (status, body["id"]) == (201, 1)
+    assert "Maria" in (await after_the_throttle(team, 1)).text
+
+
+@pytest.mark.parametrize("team", [SERVED], indirect=True)
+async def test_web_form(team: Team) -> None:
+    await team.bind()
+    await make_form(team)
+    throttle_first_post(team)
+    async with aiohttp.ClientSession() as http:
+        assert (await fill(team, http, VISITOR))[0] == 200
     assert "Maria" in (await after_the_throttle(team, 1)).text
 
 

@@ -54,7 +54,9 @@ async def test_nags_then_escalation_then_reassign(team: Team) -> None:
     seq = team.fake.seq
     assert (await team.admin.press(alarm, "Reassign")).text == "Back in the queue for dispatch."
     card = await team.fake.wait_for(team.group.id, lambda m: "Status: waiting for dispatch" in m.text, after=seq)
-    assert "Offer to Anna" in str(card.buttons)
+    # as the card's Reassign: Anna is told, loses the details, and is not suggested again
+    assert "Offer to Anna" not in str(card.buttons) and "Reassigned away: Anna" in card.text
+    await anna.wait_reply(contains="was reassigned by the dispatchers", after=seq)
     assert await scalar(team, "select assignee_id from contacts") is None
 
 

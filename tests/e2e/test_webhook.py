@@ -46,6 +46,9 @@ async def test_webhook_checks_the_secret_and_serves(fake: FakeTelegram, tmp_path
                 assert health.status == 200  # the intake API shares the webhook server
             async with http.post(f"http://127.0.0.1:{port}/api/v1/contacts", json={}) as api:
                 assert api.status == 401
+            async with http.get(f"http://127.0.0.1:{port}/form/spring") as form:
+                assert form.status == 404  # and the web forms (none made here)
+                assert "There is no form at this address" in await form.text()
         reply = await fake.wait_for(ADMIN_ID, lambda m: "Hello, Boss" in (m.text or ""))
         assert len(fake.chat(ADMIN_ID).bot_messages) == 1 and reply
     finally:

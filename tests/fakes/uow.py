@@ -20,18 +20,24 @@ from types import TracebackType
 from typing import Any, Self
 
 from domain.areas import Area, AreaMap
-from domain.contacts import LOAD_STATUSES, Contact, ContactDetails, Status
+from domain.bursts import BURST_WINDOW, Batch
+from domain.contact_filters import ContactFilter
+from domain.contacts import ASSIGNED_STATUSES, LOAD_STATUSES, Contact, ContactDetails, Status
 from domain.duplicates import PENDING, Match, Reason, Stored, Suspect
 from domain.effects import Effect, Effects
 from domain.identity import IdentityKeys, keys_for
 from domain.matching import Candidate, MatchPolicy
 from domain.members import Member, NotifyMode, Profile
 from domain.merge import MergeRecord
-from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.milestones import Milestone, Reached
+from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.outbox import Enqueue, OutgoingMessage
 from domain.reliability import HISTORY, AnsweredOffer, Track, build_track
+from domain.errors import AlreadyDone
+from domain.reports import Period
 from domain.roles import Role
 from domain.settings import TEAM_CHAT
+from domain.web_forms import Field, FormFigures, WebForm
 
 _CONTACT_FIELDS = {f.name for f in fields(Contact)}
 _MEMBER_FIELDS = {f.name for f in fields(Member)}
@@ -99,6 +105,10 @@ class Tables:
     suspects: dict[int, Suspect] = field(default_factory=dict)
     merges: dict[int, MergeRecord] = field(default_factory=dict)
     touches: list[Touch] = field(default_factory=list)
+    batches: dict[int, Batch] = field(default_factory=dict)
+    web_forms: dict[int, WebForm] = field(default_factory=dict)
+    form_counts: dict[tuple[int, datetime], tuple[int, int]] = field(default_factory=dict)
+    milestones: list[Reached] = field(default_factory=list)
     last_id: int = 0  # one sequence for every table is enough here
 
     def next_id(self) -> int:
@@ -246,6 +256,13 @@ class FakeContacts(_Repository):
         if contact_id in self.t.contacts:
             self._write(contact_id, fields)
 
+    async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
+        contact = self.t.contacts.get(contact_id)
+        if contact is None or contact.assignee_id != holder_id or not contact.is_assigned:
+            return False
+        self._write(contact_id, fields)
+        return True
+
     async def update_if_unchanged(self, contact: Contact, **fields: object) -> bool:
         now = self.t.contacts.get(contact.id)
         if now is None or now.escalated_at is not None or (
@@ -295,6 +312,42 @@ class FakeContacts(_Repository):
 
     async def auto_waiting(self) -> list[int]:
         return [c.id for c in await self.with_status([Status.NEW]) if c.auto_dispatch]
+
+    async def listing(self, flt: ContactFilter, offset: int, limit: int
+                      ) -> tuple[list[Contact], int]:
+        chosen = [c for c in self.t.contacts.values() if _selects(flt, c)]
+        chosen.sort(key=lambda c: c.id, reverse=flt.batch_id is None)
+        return chosen[offset:offset + limit], len(chosen)
+
+    async def new_batch(self, channel: str, now: datetime) -> Batch:
+        batch = Batch(self.t.next_id(), channel[:200], now, 0)
+        self.t.batches[batch.id] = batch
+        return batch
+
+    async def open_batch(self, channel: str, now: datetime) -> Batch | None:
+        open_ = [b for b in self.t.batches.values()
+                 if b.channel == channel[:200] and b.started_at > now - BURST_WINDOW]
+        return max(open_, key=lambda b: (b.started_at, b.id)) if open_ else None
+
+    async def join_batch(self, contact_id: int, batch_id: int) -> int:
+        self._write(contact_id, {"batch_id": batch_id})
+        batch = self.t.batches[batch_id]
+        self.t.batches[batch_id] = replace(batch, count=batch.count + 1)
+        return batch.count + 1
+
+    async def batch(self, batch_id: int) -> Batch | None:
+        return self.t.batches.get(batch_id)
+
+
+def _selects(flt: ContactFilter, c: Contact) -> bool:
+    """storage's listing WHERE, in Python."""
+    return (c.status in flt.statuses
+            and flt.multiplier_id in (None, c.assignee_id)
+            and flt.area_key in (None, c.area_key)
+            and (not flt.overdue or (c.status in ASSIGNED_STATUSES
+                                     and (c.nag_count > 0 or c.escalated_at is not None)))
+            and flt.source in c.details.source.lower()
+            and flt.batch_id in (None, c.batch_id))
 
 
 def _keys(details: ContactDetails) -> IdentityKeys:
@@ -353,6 +406,16 @@ class FakeOffers(_Repository):
                     and o.reached_at is None:
                 self.t.offers[o.id] = replace(o, reached_at=now)
 
+    async def release(self, contact_id: int, multiplier_id: int, how: Release,
+                      now: datetime) -> Offer | None:
+        held = [o for o in await self.for_contact(contact_id)
+                if o.multiplier_id == multiplier_id and o.status is OfferStatus.ACCEPTED
+                and o.released_at is None]
+        if not held:
+            return None
+        offer = self.t.offers[held[-1].id] = replace(held[-1], release=how, released_at=now)
+        return offer
+
 
 class FakeAudit(_Repository):
     async def record(self, at: datetime, actor_id: int | None, entity: str, entity_id: int,
@@ -400,9 +463,10 @@ class FakeSettings(_Repository):
 
 
 class FakeOutbox(_Repository):
-    async def queued(self, purpose: str, ref_id: int) -> bool:
-        return any(r.purpose == purpose and r.ref_id == ref_id and r.status == "queued"
-                   for r in self.t.outbox)
+    async def queued(self, purpose: str, ref_id: int) -> int | None:
+        return next((r.id for r in self.t.outbox
+                     if r.purpose == purpose and r.ref_id == ref_id and r.status == "queued"),
+                    None)
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
         if message.dedupe_key and any(r.message.dedupe_key == message.dedupe_key
@@ -533,6 +597,80 @@ class FakeDuplicates(_Repository):
         return sum(t.contact_id == contact_id for t in self.t.touches)
 
 
+class FakeWebForms(_Repository):
+    async def add(self, slug: str, created_by: int, now: datetime,
+                  fields: frozenset[Field]) -> WebForm:
+        if await self.by_slug(slug):
+            raise AlreadyDone("form_exists")
+        form = WebForm(self.t.next_id(), slug, created_by, now, fields)
+        self.t.web_forms[form.id] = form
+        return form
+
+    async def get(self, form_id: int) -> WebForm | None:
+        return self.t.web_forms.get(form_id)
+
+    async def by_slug(self, slug: str) -> WebForm | None:
+        return next((f for f in self.t.web_forms.values() if f.slug == slug), None)
+
+    async def list_all(self) -> list[WebForm]:
+        return sorted(self.t.web_forms.values(), key=lambda f: f.slug)
+
+    async def save(self, form: WebForm) -> None:
+        self.t.web_forms[form.id] = form
+
+    async def remove(self, form_id: int) -> bool:
+        self.t.form_counts = {k: v for k, v in self.t.form_counts.items() if k[0] != form_id}
+        return self.t.web_forms.pop(form_id, None) is not None
+
+    async def count(self, form_id: int, now: datetime, sent: int = 0, refused: int = 0) -> None:
+        key = (form_id, now.replace(minute=0, second=0, microsecond=0))
+        was_sent, was_refused = self.t.form_counts.get(key, (0, 0))
+        self.t.form_counts[key] = (was_sent + sent, was_refused + refused)
+
+    async def totals(self) -> dict[int, tuple[int, int]]:
+        totals: dict[int, tuple[int, int]] = {}
+        for (form_id, _hour), (sent, refused) in self.t.form_counts.items():
+            was_sent, was_refused = totals.get(form_id, (0, 0))
+            totals[form_id] = (was_sent + sent, was_refused + refused)
+        return totals
+
+    async def figures(self, period: Period) -> list[FormFigures]:
+        start = period.start.replace(minute=0, second=0, microsecond=0)
+        found: dict[str, FormFigures] = {}
+        for (form_id, hour), (sent, refused) in self.t.form_counts.items():
+            if start <= hour < period.end:
+                slug = self.t.web_forms[form_id].slug
+                was = found.get(slug, FormFigures(slug))
+                found[slug] = FormFigures(slug, was.sent + sent, was.refused + refused)
+        return [found[slug] for slug in sorted(found)]
+
+
+class FakeMilestones(_Repository):
+    async def of(self, contact_id: int) -> list[Reached]:
+        return [r for r in self.t.milestones if r.contact_id == contact_id]
+
+    async def tick(self, contact_id: int, milestone: Milestone, at: datetime,
+                   by: int | None) -> None:
+        if any(r.milestone is milestone for r in await self.of(contact_id)):
+            raise ValueError("unique constraint: contact_id, milestone")
+        self.t.milestones.append(Reached(contact_id, milestone, at, by))
+
+    async def untick(self, contact_id: int, milestone: Milestone) -> bool:
+        kept = [r for r in self.t.milestones
+                if (r.contact_id, r.milestone) != (contact_id, milestone)]
+        gone = len(kept) < len(self.t.milestones)
+        self.t.milestones = kept
+        return gone
+
+    async def reached(self, period: Period, holder_id: int | None = None) -> dict[Milestone, int]:
+        counts: dict[Milestone, int] = {}
+        for r in self.t.milestones:
+            held = holder_id is None or self.t.contacts[r.contact_id].assignee_id == holder_id
+            if held and period.start <= r.reached_at < period.end:
+                counts[r.milestone] = counts.get(r.milestone, 0) + 1
+        return counts
+
+
 class NotInTheFake:
     """A repository the fake does not have: test that use case on storage (tests/storage)."""
 
@@ -560,6 +698,8 @@ class FakeUnitOfWork:
         self.areas = FakeAreas(self)
         self.tracks = FakeTracks(self)
         self.duplicates = FakeDuplicates(self)
+        self.web_forms = FakeWebForms(self)
+        self.milestones = FakeMilestones(self)
         self.invites: Any = NotInTheFake("invites")
         self.reports: Any = NotInTheFake("reports")
         self.conversations: Any = NotInTheFake("conversations")

@@ -174,12 +174,13 @@ def _statuses(contacts: dict, offers: list[tuple]) -> list[str]:
 def _winners(contacts: dict, offers: list[tuple], audit: list[tuple],
              merged_from: list[tuple]) -> list[str]:
     """At most one pending offer per contact; accepted offers only one at a time (a second
-    needs a release in between: hand back, reassign, merge); an assigned contact is held
+    needs a release in between: hand back, reassign, a leaver, merge); an assigned contact is held
     by the multiplier of an accepted offer on it (or on a record merged into it)."""
     problems = []
     releases = {}
     for cid, action, _after in audit:
-        if action in ("hand_back", "escalation:reassign", "merge", "merged_into", "unmerge"):
+        if action in ("hand_back", "reassign", "escalation:reassign", "leaver", "merge",
+                      "merged_into", "unmerge"):
             releases[cid] = releases.get(cid, 0) + 1
     family = {cid: {cid} for cid in contacts}
     for keeper, merged in merged_from:

@@ -17,7 +17,7 @@ import inspect
 import pkgutil
 import sys
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from types import UnionType
@@ -33,8 +33,29 @@ from babel.messages.pofile import write_po
 import views
 from views import labels, texts
 from domain.areas import Area, AreaMap
+from domain.bursts import Batch
+from domain.contact_access import (
+    EDIT_FIELDS,
+    HOLDER_FIELDS,
+    HeldByMultiplier,
+    HolderFieldsOnly,
+    NotYours,
+    PrivateOnly,
+    Visibility,
+    editable_fields,
+    screen_actions,
+    visibility,
+)
 from domain.contact_fields import FieldError
-from domain.contacts import Contact, ContactDetails, Status
+from domain.contact_filters import AmbiguousFilterWord, ContactFilter, UnknownFilterWord, encode
+from domain.contacts import (
+    ASSIGNED_STATUSES,
+    FOLLOW_UP_STAGES,
+    HELD_CLOSE_REASONS,
+    Contact,
+    ContactDetails,
+    Status,
+)
 from domain.conversations import (
     Conversation,
     ConversationMessage,
@@ -47,11 +68,23 @@ from domain.csv_import import Refused
 from domain.csv_table import Table
 from domain.duplicates import Match, Strength, Suspect
 from domain.duplicates import Reason as DupReason
-from domain.errors import DomainError, InvalidInput, NotFound, UnknownPlaces
+from domain.errors import (
+    AlreadyAsked,
+    AlreadyDone,
+    DomainError,
+    InvalidInput,
+    NoLongerAvailable,
+    NoLongerYours,
+    NotAllowed,
+    NotFound,
+    UnknownPlaces,
+)
 from domain.match_settings import MatchPolicy
+from domain.meetings import NoteKind
 from domain.matching import Candidate, Exclusion, Reason, Suggestion, Verdict
 from domain.members import Availability, Gender, Member, Profile
-from domain.offers import DeclineReason, Offer, OfferStatus
+from domain.milestones import Milestone, Reached
+from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.reliability import Track
 from domain.reports import (
     Counters,
@@ -63,11 +96,20 @@ from domain.reports import (
 )
 from domain.roles import Role
 from domain.supply import SupplyReport, SupplyRow
+from domain.timeline import Event, Timeline
+from domain.web_forms import Choices, FormFigures, WebForm
+from domain.web_forms import Field as FormField
 from services.cards import CardView
-from services.digests import DispatcherDigest, MultiplierDigest
+from services.contact_lists import Listing
+from services.contact_screen import DISPATCHABLE, Screen
+from domain.outcomes import Event as OutcomeEvent
+from domain.outcomes import Outcome
+from services.digests import DispatcherDigest, MultiplierDigest, OperatorDigest
 from services.importing import ImportReport
+from services.leavers import Departure
 from services.matching import Explanation
 from services.triage import TriageCard
+from services.web_forms import Listed, Page
 from views.report_charts import ChartText
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,6 +186,9 @@ def card(status: Status = Status.NEW, offers: tuple[Offer, ...] = (DECLINED,),
     return CardView(**values)
 
 
+MILESTONES_SEEN = (Reached(12, Milestone.READS_BIBLE, AGO, 2), Reached(12, Milestone.IN_GROUP, NOW, 1))
+MET_WITH_RECORD = contact(Status.MET, assignee_id=2, meeting_at=AGO, meeting_place="Café <Lviv>",
+                          stage_note="Good <talk>")
 CARDS = [
     card(),
     card(nearest=(SUGGESTION,), contact=contact(area_key=None)),  # unknown place, unserved
@@ -155,6 +200,19 @@ CARDS = [
     card(Status.ON_HOLD),
     card(Status.CLOSED, contact=contact(Status.CLOSED, close_reason="spam")),
     card(Status.MERGED, merge_id=3),
+    # held again after a dispatcher took it from Olga; a dispatcher asked Anna for an update
+    card(Status.REACHED, (replace(ACCEPTED, multiplier_id=3, release=Release.REASSIGNED,
+                                  released_at=AGO), ACCEPTED), assignee=ANNA,
+         contact=contact(Status.REACHED, assignee_id=2, update_requested_at=AGO,
+                         update_requested_by=1)),
+    # a meeting coming and one passed, with faith milestones
+    card(Status.MEETING_SCHEDULED, (ACCEPTED,), assignee=ANNA, milestones=MILESTONES_SEEN,
+         contact=contact(Status.MEETING_SCHEDULED, assignee_id=2, meeting_at=NOW + timedelta(days=2))),
+    card(Status.MEETING_SCHEDULED, (ACCEPTED,), assignee=ANNA, milestones=MILESTONES_SEEN[:1],
+         contact=contact(Status.MEETING_SCHEDULED, assignee_id=2, meeting_at=AGO)),
+    # back in dispatch because its holder left the team: the bot's own note
+    card(offers=(replace(ACCEPTED, release=Release.LEFT, released_at=AGO),),
+         contact=contact(dispatch_note="Anna left the team; was at stage reached")),
 ]
 EXPLANATION = Explanation(contact=contact(), areas=AREAS, verdicts=[
     Verdict(Candidate(ANNA, 2, TRACK), None, SUGGESTION),
@@ -173,7 +231,8 @@ REPORT = Report(
                  DispatcherFigures(None, "auto-dispatch", offers=3)],
     operators=[OperatorFigures(4, "Oleh", entered=2, triaged=1,
                                triage_times=[timedelta(minutes=4)], spam=1)],
-    dispatch_times=[timedelta(minutes=30), timedelta(hours=5), timedelta(days=4)])
+    dispatch_times=[timedelta(minutes=30), timedelta(hours=5), timedelta(days=4)],
+    web_forms=[FormFigures("spring", sent=40, refused=3), FormFigures("<b>", sent=1)])
 ONE_DAY_REPORT = Report(period=Period(NOW - timedelta(days=1), NOW), counters=Counters(),
                         funnel={}, multipliers=[], dispatchers=[], operators=[],
                         dispatch_times=[])
@@ -190,7 +249,13 @@ DIGEST = DispatcherDigest(
     expired=[(offer(OfferStatus.EXPIRED), contact())],
     handed_back=[contact(dispatch_note="moved away")], auto_closed=[contact(Status.CLOSED)],
     overdue=[HELD], not_responding=[HELD], unreachable=[ANNA], overloaded=[(ANNA, 5)],
-    seekers_waiting=[HELD], seekers_silent=[HELD], names=NAMES)
+    seekers_waiting=[HELD], seekers_silent=[HELD], forgotten=[contact()], forgotten_hours=6,
+    names=NAMES)
+OUTCOMES = [OutcomeEvent(Outcome.OFFERED), OutcomeEvent(Outcome.ACCEPTED),
+            OutcomeEvent(Outcome.STAGE, "met"), OutcomeEvent(Outcome.CLOSED, "no_response"),
+            OutcomeEvent(Outcome.HANDED_BACK), OutcomeEvent(Outcome.BACK_IN_DISPATCH),
+            OutcomeEvent(Outcome.MERGED, "3"), OutcomeEvent(Outcome.MERGED)]
+OPERATOR_DIGEST = OperatorDigest(news=[(contact(), OUTCOMES), (HELD, OUTCOMES[:2])])
 MY_DIGEST = MultiplierDigest(pending=[(offer(), contact())], need_update=[HELD],
                              seeker_replied=[(HELD, RelayStatus.SEEKER_REPLIED)])
 
@@ -220,8 +285,145 @@ ONE_REFUSED = ImportReport(file_name="one.csv", rows=1,
                            refused=[Refused(2, ("",), (FieldError("name", "required"),))])
 TABLE = Table(header=("name", "phone"), columns={"name": 0, "phone": 1}, ignored=(), rows=())
 
+FORM = WebForm(3, "spring", 1, NOW, frozenset(FormField), greeting="Spring <b>\n\nTell us",
+               thanks="Thanks!\nSee you", consent="I agree & more", question="Best time?",
+               source_tag="fb", paused=True)
+BARE_FORM = WebForm(4, "autumn", 1, NOW)
+PAGE = Page(FORM, True, Choices({"podil": "Podil <P>"}, ("ru", "uk")), "uk")
+LISTED = [Listed(FORM, 40, 3), Listed(BARE_FORM, 0, 0)]
+
 #: Counts that pick every plural form in the shipped languages (1, 2-4, 5+, 21, 0).
 COUNTS = (0, 1, 2, 5, 21)
+
+# --- a contact's screen, the /contacts and /my lists, holding, leavers ------------------------
+
+
+def numbered(contact_id: int, status: Status = Status.NEW,
+             details: ContactDetails = DETAILS, **changes: Any) -> Contact:
+    """contact() under another id (and other details if given): list pages show several."""
+    return replace(contact(status, **changes), id=contact_id, details=details)
+
+
+def moment(minutes: int) -> datetime:
+    return AGO + timedelta(minutes=minutes)
+
+
+#: A history with a line of every kind the audit log and the offers make (and one a newer
+#: action would make): by the bot, by members, by someone no longer on the team (id 9).
+EVENTS = (
+    Event(moment(0), "create", 4, None, {"name": "Maria Ivanova", "source": "spring <campaign>"}),
+    Event(moment(0), "create", None, None, {"name": "Maria", "source": ""}),
+    Event(moment(1), "touch", 4, None, {"reasons": ["same_phone"], "source": "csv:leads.csv",
+                                        "added": {"email": "maria@example.org"}}),
+    Event(moment(1), "touch", None, None, {"reasons": ["same_email"], "added": {}, "source": ""}),
+    Event(moment(2), "map_area", 1, None, "podil"),
+    Event(moment(2), "map_area", 1, "podil", "not-on-the-list"),
+    Event(moment(3), "offer", 1, offer=DECLINED),
+    Event(moment(3), "offer", None, offer=offer(OfferStatus.EXPIRED, automatic=True)),
+    Event(moment(3), "offer", 9, offer=offer(OfferStatus.WITHDRAWN)),
+    Event(moment(4), "offer", 1, offer=ACCEPTED),
+    Event(moment(4), "offer", 1, offer=offer(OfferStatus.ACCEPTED, answered_at=AGO)),
+    Event(moment(4), "offer", 1, offer=offer()),
+    *(Event(moment(5), "stage", 2, "accepted", stage.value) for stage in FOLLOW_UP_STAGES),
+    *(Event(moment(6), "edit", 1, {name: before}, {name: after}) for name, before, after in (
+        ("name", "Maria", "Maria <Ivanova>"), ("phone", None, "+380441234567"),
+        ("tg_username", "maria_i", None), ("email", "old@example.org", "maria@example.org"),
+        ("gender", "u", "f"), ("language", "", "uk"), ("area", "Podil", ""),
+        ("source", "", "spring"), ("notes", "after 6 pm", "call <after> 7"))),
+    Event(moment(7), "merge", 1, {"status": "new"}, {"merged": 9, "details": {}, "set_aside": []}),
+    Event(moment(7), "merged_into", 1, "new", {"keeper": 9}),
+    Event(moment(7), "not_duplicate", 3, None, {"other": 9}),
+    *(Event(moment(8), kind, actor) for kind, actor in (
+        ("close:spam", 1), ("close:not_interested", 3), ("close:no_response", None),
+        ("hand_back", 2), ("hold", 1), ("resume", 3), ("unmerge", 1), ("nag", None),
+        ("escalate", None), ("escalation:reassign", 1), ("escalation:remind", 3),
+        ("escalation:more_time", 1), ("auto_handover", None), ("auto_close", None),
+        ("no_answer_close", None), ("reassign", 1), ("ask_update", 1), ("message_holder", 3), ("leaver", 9))),
+    Event(moment(9), "meeting", 2, None, (NOW + timedelta(days=2)).isoformat()),
+    *(Event(moment(9), kind.value, 2, None, "a <line>") for kind in NoteKind),
+    Event(moment(9), "milestone", 1, None, "reads_bible"),
+    Event(moment(9), "milestone_off", 2, None, "baptized"),
+)
+
+
+def screen(viewer: Member, in_private: bool, seen: Contact, view: CardView | None = None,
+           earlier: int = 0) -> Screen:
+    """The screen open_screen builds: what `viewer` may read and do here, by the real rules."""
+    shown = visibility(seen, viewer, in_private)
+    full = shown is Visibility.FULL
+    return Screen(seen, shown, screen_actions(seen, viewer, shown, seen.status in DISPATCHABLE),
+                  view or card(seen.status, contact=seen), Timeline(EVENTS, earlier), NAMES,
+                  editable_fields(seen, viewer) if full else ())
+
+
+WAITING = contact(area_key="podil", dispatch_note="moved <away>", card_held=True, created_by=4)
+HELD_BY_ANNA = contact(Status.REACHED, assignee_id=2, stage_changed_at=AGO, created_by=4,
+                       update_requested_at=AGO, update_requested_by=1)
+HELD_CARD = card(Status.REACHED, (ACCEPTED,), assignee=ANNA, contact=HELD_BY_ANNA)
+#: Screens with buttons: every role of viewer, each stage the actions depend on.
+SCREENS = [
+    screen(BOSS, True, WAITING),  # full, with suggestions; dispatch, show card, edit
+    screen(BOSS, False, WAITING),  # the team chat: the card; dispatch, show card
+    screen(OLGA, True, contact(Status.OFFERED), card(Status.OFFERED, (offer(),))),  # withdraw
+    screen(OLGA, True, contact(Status.ON_HOLD), card(Status.ON_HOLD)),  # resume, close
+    screen(ANNA, True, HELD_BY_ANNA, HELD_CARD, earlier=7),  # the holder: stages, edit
+    screen(OLGA, True, HELD_BY_ANNA, HELD_CARD),  # a dispatcher on a held contact: edit
+    screen(OLEH, True, contact(created_by=4, area_key=None)),  # the operator who entered it
+]
+#: Screens without buttons.
+BARE_SCREENS = [
+    screen(OLEH, False, HELD_BY_ANNA, HELD_CARD, earlier=1),  # the team chat: no details
+    screen(ANNA, False, contact(Status.MERGED, merged_into=9), card(Status.MERGED, merge_id=3)),
+    screen(BOSS, True, contact(Status.CLOSED, close_reason="no_response"),
+           card(Status.CLOSED, contact=contact(Status.CLOSED, close_reason="no_response"))),
+]
+
+#: A page of contacts as the lists show them: waiting, offered, held (overdue, not
+#: responding, by someone since gone), a seeker with only a long name.
+PAGE_CONTACTS = [
+    numbered(12),
+    numbered(13, Status.OFFERED),
+    numbered(14, Status.ACCEPTED, assignee_id=2, stage_changed_at=AGO),
+    numbered(15, Status.ATTEMPTED, assignee_id=2, nag_count=2, stage_changed_at=AGO),
+    numbered(16, Status.REACHED, assignee_id=3, escalated_at=NOW),
+    numbered(17, Status.MET, assignee_id=9),
+    numbered(18, Status.ON_HOLD),
+    numbered(19, Status.CLOSED, close_reason="spam"),
+    numbered(20, details=ContactDetails(name="Alexandra-Konstantina-Maximiliana Wolkenstein",
+                                        phone="+390612345678")),
+    numbered(21, details=ContactDetails(name="<b>Ivan</b>", tg_username="ivan_b")),
+]
+#: /my: a multiplier's own contacts, by stage.
+MINE = [numbered(30 + i, stage, assignee_id=2, stage_changed_at=AGO - timedelta(days=i))
+        for i, stage in enumerate((Status.ACCEPTED, *FOLLOW_UP_STAGES))] \
+    + [numbered(40, Status.REACHED, assignee_id=2)]  # no stage change recorded: since created
+MINE.sort(key=lambda c: [Status.ACCEPTED, *FOLLOW_UP_STAGES].index(c.status))
+TALKS = {30: RelayStatus.SEEKER_REPLIED, 31: RelayStatus.NOT_RESPONDING}
+BATCH = Batch(3, "csv:leads <May>.csv", AGO, 14)
+
+
+def listing(contacts: list[Contact], flt: ContactFilter = ContactFilter(), number: int = 0,
+            total: int | None = None, batch: Batch | None = None) -> Listing:
+    total = len(contacts) if total is None else total
+    return Listing(flt, encode(flt), contacts, number, max(1, -(-total // 10)), total, NAMES,
+                   AREAS, batch)
+
+
+LISTINGS = [
+    listing(PAGE_CONTACTS[:3]),  # every open contact, one page
+    listing(PAGE_CONTACTS, ContactFilter(stages=frozenset({Status.MET, Status.REACHED}),
+                                         multiplier_id=2, area_key="podil", overdue=True,
+                                         source="<csv>"), 0, 21),  # the first of three pages
+    listing(PAGE_CONTACTS, ContactFilter(multiplier_id=9, area_key="gone"), 1, 25),  # middle
+    listing(PAGE_CONTACTS[:1], ContactFilter(stages=frozenset({Status.NEW})), 2, 21),  # last
+    listing(PAGE_CONTACTS, ContactFilter(batch_id=3), 0, 14, BATCH),  # arrived together
+    listing(PAGE_CONTACTS[:2], ContactFilter(batch_id=4), 0, 2, Batch(4, "api:webform", AGO, 2)),
+]
+EMPTY_LISTING = listing([], ContactFilter(source="nothing like it"))
+CHANNELS = ("csv:leads <May>.csv", "api:webform", "form:spring", "csv:", "manual")
+
+DEPARTURES = [Departure("Anna <A>", left, tuple(range(12, 12 + n)), tuple(range(40, 40 + m)))
+              for left in (True, False) for n, m in ((1, 0), (0, 1), (2, 5), (21, 2), (5, 21))]
 
 #: Function (module.name) -> argument tuples it is rendered with.
 SAMPLES: dict[str, list[tuple[Any, ...]]] = {
@@ -252,10 +454,12 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "texts.new_contact_notice": [(contact(),)],
     "texts.declined_notice": [(contact(), "Anna")],
     "texts.handed_back_notice": [(contact(dispatch_note="moved <away>"), "Anna")],
+    "texts.stage_saved": [(contact(stage, assignee_id=2),) for stage in FOLLOW_UP_STAGES],
     # labels
     "labels.locale": [()],
     "labels.status": [(s,) for s in Status],
-    "labels.close_reason": [(r,) for r in ("spam", "invalid", "no_response", "no_answer")],
+    "labels.close_reason": [(r,) for r in ("spam", "invalid", "no_response", "not_interested",
+                                           "no_answer")],
     "labels.decline_reason": [(r,) for r in (*DeclineReason, None)],
     "labels.gender": [(g, short) for g in Gender for short in (False, True)],
     "labels.availability": [(a,) for a in Availability],
@@ -273,7 +477,15 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
                     (timedelta(days=3), None)],
     "labels.duplicate_reason": [(r,) for r in DupReason],
     "labels.error": [(NotFound(),), (NotFound("area"),), (InvalidInput(),),
-                     (UnknownPlaces("Pdl, <Obln>"),), (DomainError(),)],
+                     (UnknownPlaces("Pdl, <Obln>"),), (DomainError(),), (NotAllowed(),),
+                     (NoLongerAvailable(),), (AlreadyDone(),), (AlreadyAsked(),),
+                     (NoLongerYours(),), (NotYours(),), (HeldByMultiplier("view"),),
+                     (HeldByMultiplier("edit"),), (HolderFieldsOnly(),), (PrivateOnly(),),
+                     (UnknownFilterWord("<zzz>"),), (AmbiguousFilterWord("Anna"),)],
+    "labels.filter_word_problem": [(UnknownFilterWord("<zzz>"),),
+                                   (AmbiguousFilterWord("Anna <A>"),)],
+    "labels.contact_field": [(name,) for name in (*EDIT_FIELDS, "something_new")],
+    "labels.moment": [(NOW, "Europe/Kyiv"), (NOW, "America/New_York"), (AGO, "UTC")],
     "labels.ago": [(AGO, NOW), (NOW, AGO)],
     "labels.date": [(NOW, ZoneInfo("Europe/Kyiv")), (NOW, ZoneInfo("America/New_York"))],
     "labels.day": [(NOW,), (NOW.date(),)],
@@ -282,6 +494,10 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     # digests, reports, supply
     "digest_texts.dispatcher": [(DIGEST, NOW), (DispatcherDigest(), NOW)],
     "digest_texts.multiplier": [(MY_DIGEST, NOW, "Europe/Rome")],
+    "digest_texts.operator": [(OPERATOR_DIGEST,)],
+    "digest_texts.outcome": [(e,) for e in OUTCOMES],
+    "texts.undispatched_alarm": [(contact(), n) for n in COUNTS],
+    "texts.undispatched_alarms": [([contact()] * n, 6) for n in (1, 6, 25)],
     "report_texts.auto_name": [()],
     "report_texts.period_label": [(REPORT, ZoneInfo("Europe/Kyiv")),
                                   (ONE_DAY_REPORT, ZoneInfo("Europe/Kyiv"))],
@@ -341,11 +557,109 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "keyboards.merge_choices": [(12, 1, 9, {2: "Anna", 3: "Olga"}), (12, 1, 9, {})],
     "keyboards.other": [(12, [CANDIDATE, Candidate(OLGA, 0)], {3})],
     "keyboards.close": [(12,)],
+    "keyboards.offer_days": [(12,)],
+    "keyboards.open_contact": [(12,)],
     "keyboards.offer": [(5,)],
     "keyboards.why": [(5,)],
     "keyboards.stages": [(12, s) for s in (Status.ACCEPTED, Status.MET)],
     "keyboards.escalation": [(12,)],
     "keyboards.open_cards": [([12, 13],)],
+    "texts.detail_rows": [(contact().details,)],
+    "keyboards.reassign_confirm": [(12, 2, "Anna <A>")],
+    "keyboards.held_close": [(12, 2)],
+    "keyboards.ask_without_note": [(12, 2)],
+    "keyboards.contact_screen": [(s,) for s in SCREENS],
+    "keyboards.edit_fields": [(12, EDIT_FIELDS), (12, HOLDER_FIELDS)],
+    "keyboards.edit_choices": [(12, "gender", ("ru", "uk")), (12, "language", ()),
+                               (12, "language", ("ru", "uk", "it", "en", "pl"))],
+    "keyboards.contact_list": [(page,) for page in LISTINGS],
+    "keyboards.my_list": [(MINE, 0, 1), (MINE[:2], 0, 3), (MINE, 1, 3), (MINE[:1], 2, 3)],
+    "keyboards.queue_open": [([12],), (list(range(1, 100)),)],
+    "keyboards.burst": [(3,)],
+    # a contact's screen, the lists, editing after intake
+    "screen_texts.screen": [(s, zone, NOW) for s in (*SCREENS, *BARE_SCREENS)
+                            for zone in ("Europe/Kyiv", "America/New_York")],
+    "screen_texts.event": [(e, s, AREAS) for e in EVENTS for s in (SCREENS[0], BARE_SCREENS[0])],
+    "screen_texts.shown": [(name, value) for name, value in (
+        ("name", "Maria <Ivanova>"), ("phone", "+380441234567"), ("phone", None),
+        ("tg_username", "maria_i"), ("email", ""), ("gender", "f"), ("gender", "m"),
+        ("gender", "u"), ("language", "uk"), ("language", "xx-nonsense"),
+        ("notes", "after <6> pm"))],
+    "screen_texts.who": [(DETAILS, True), (DETAILS, False), (ContactDetails(name="Олег"), True),
+                         (ContactDetails(name="<b>Ivan</b> Petrov"), False)],
+    "screen_texts.entry": [(c, NAMES, full) for c in PAGE_CONTACTS for full in (True, False)],
+    "screen_texts.listing": [(page, full) for page in (*LISTINGS, EMPTY_LISTING)
+                             for full in (True, False)],
+    "screen_texts.describe": [(page,) for page in (*LISTINGS, EMPTY_LISTING)],
+    "screen_texts.source_name": [(channel,) for channel in CHANNELS],
+    "screen_texts.my_page": [(MINE, TALKS, 0, 1, "Europe/Kyiv", NOW),
+                             (MINE[:3], {}, 1, 3, "America/New_York", NOW)],
+    "screen_texts.burst_summary": [(n, channel) for n in COUNTS[1:] for channel in CHANNELS],
+    "screen_texts.edit_menu": [(contact(),)],
+    "screen_texts.edit_prompt": [(c, name) for name in EDIT_FIELDS
+                                 for c in (contact(), numbered(13, details=ContactDetails("X")))],
+    "screen_texts.edit_problem": [(code,) for code in (
+        "phone", "email", "username", "too_long", "reach", "required", "empty", "language",
+        "gender", "field")],
+    "screen_texts.edited": [(contact(), name, changed) for name in EDIT_FIELDS
+                            for changed in (True, False)],
+    "screen_texts.edited_notice": [(contact(Status.REACHED, assignee_id=2), name, "Boss <B>")
+                                   for name in EDIT_FIELDS],
+    "screen_texts.reader_zone": [(ANNA, True, "Europe/Kyiv"), (ANNA, False, "Europe/Kyiv"),
+                                 (None, True, "Europe/Rome"),
+                                 (replace(OLGA, timezone=None), True, "Europe/Rome")],
+    # the dispatchers' control over held contacts, leavers
+    "holding_texts.ask_prompt": [(HELD, "Anna <A>")],
+    "holding_texts.message_prompt": [(HELD, "Anna <A>")],
+    "holding_texts.asked": [(12, "Anna <A>")],
+    "holding_texts.sent": [("Anna <A>",)],
+    "holding_texts.ask_message": [(contact(stage, assignee_id=2), "Boss <B>", note)
+                                  for stage in (Status.ACCEPTED, *FOLLOW_UP_STAGES)
+                                  for note in ("", "Please call her <today>")],
+    "holding_texts.relayed_note": [(HELD, "Boss <B>", "She moved.\nCall after 6 <pm>")],
+    "holding_texts.released_notice": [(contact(Status.CLOSED, close_reason=reason),
+                                       Release.CLOSED) for reason in HELD_CLOSE_REASONS]
+                                     + [(contact(), how) for how in (*Release, None)
+                                        if how is not Release.CLOSED],
+    "holding_texts.released_message": [(contact(Status.CLOSED, close_reason="spam"), how)
+                                       for how in (*Release, None)],
+    "holding_texts.left_note": [("Anna <A>", left, stage) for left in (True, False)
+                                for stage in sorted(ASSIGNED_STATUSES, key=list(Status).index)],
+    "holding_texts.departure": [(d,) for d in DEPARTURES],
+    # web lead forms
+    "form_page.closed_page": [()],
+    "form_page.default_consent": [()],
+    "form_page.default_greeting": [()],
+    "form_page.default_thanks": [()],
+    "form_page.field_label": [(f, form) for f in FormField for form in (FORM, BARE_FORM)],
+    "form_page.form_page": [(PAGE, "1.a.b"),
+                            (Page(BARE_FORM, True, Choices({}, ()), ""), "1.a.b"),
+                            (PAGE, "1.a.b", {"name": "<x>", "phone": "12", "area": "podil"},
+                             [FieldError("phone", "phone"), FieldError("consent", "required")]),
+                            (PAGE, "1.a.b", {}, [], "Wait")],
+    "form_page.not_found_page": [()],
+    "form_page.notice": [(r,) for r in ("rate", "stale", "honeypot", "token", "too_fast")],
+    "form_page.refused_page": [("too_large",), ("unreadable",)],
+    "form_page.thanks_page": [(FORM, "dispatch_bot"), (BARE_FORM, None)],
+    "form_texts.ask": [(which, FORM) for which in ("greeting", "thanks", "consent", "question",
+                                                   "source_tag")],
+    "form_texts.delete_keyboard": [(FORM,)],
+    "form_texts.delete_question": [(FORM,)],
+    "form_texts.deleted": [(FORM,)],
+    "form_texts.embed": [(FORM, "https://forms.example.org"), (FORM, "")],
+    "form_texts.field_name": [(f,) for f in FormField],
+    "form_texts.forms_list": [(LISTED,), ([],)],
+    "form_texts.list_keyboard": [(LISTED,)],
+    "form_texts.no_server": [()],
+    "form_texts.panel": [(FORM, "https://forms.example.org"), (BARE_FORM, "")],
+    "form_texts.panel_keyboard": [(FORM,), (BARE_FORM,)],
+    "form_texts.qr_caption": [(FORM, "https://forms.example.org")],
+    "form_texts.refusal": [(InvalidInput(code), "spring") for code in (
+        "slug", "name_always", "reach", "too_long")] + [(NotFound("web_form"),)],
+    "form_texts.state": [(FORM,), (BARE_FORM,)],
+    "form_texts.text_name": [(w,) for w in ("greeting", "thanks", "consent", "question",
+                                             "source_tag")],
+    "form_texts.usage": [()],
     # /language
     "language_texts.ask_member": [()],
     "language_texts.ask_team": [()],
@@ -355,6 +669,25 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "language_texts.only_admins": [()],
     "language_texts.team_set": [("ru",)],
     "language_texts.unknown": [("<pl>",)],
+    # the seeker's record
+    "keyboards.meeting_days": [(12, [NOW.date() + timedelta(days=i) for i in range(7)])],
+    "keyboards.meeting_hours": [(12, NOW.date())],
+    "keyboards.milestones": [(12, list(MILESTONES_SEEN)), (12, [])],
+    "keyboards.skip": [(12,)],
+    "labels.date_in": [(NOW, "Europe/Kyiv")],
+    "labels.milestone": [(m,) for m in Milestone],
+    "labels.weekday": [(NOW.date(),)],
+    "record_texts.ask_day": [(contact(),)],
+    "record_texts.ask_hour": [(12, "Sat 28 Nov")],
+    "record_texts.ask_note": [(contact(), kind) for kind in NoteKind],
+    "record_texts.card_lines": [(MET_WITH_RECORD, MILESTONES_SEEN, NOW)],
+    "record_texts.full_lines": [(MET_WITH_RECORD, MILESTONES_SEEN, "Europe/Kyiv"),
+                                (contact(), (), "UTC")],
+    "record_texts.event": [(e, "Anna", "Europe/Kyiv", full) for e in EVENTS[-6:]
+                           for full in (True, False)],
+    "record_texts.meeting_saved": [(MET_WITH_RECORD, "America/New_York")],
+    "record_texts.milestones_menu": [(MET_WITH_RECORD, list(MILESTONES_SEEN), "Europe/Kyiv")],
+    "report_texts.milestones": [({Milestone.BELIEVES: 2, Milestone.IN_GROUP: 1},)],
 }
 
 

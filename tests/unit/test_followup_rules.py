@@ -1,10 +1,18 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from domain.contacts import Contact, ContactDetails, Status
 from domain.delivery import DeliveryOutcome, classify_failure, retry_delay
-from domain.followup_rules import NagAction, NagPolicy, auto_close_due, nag_action
+from domain.errors import AlreadyAsked
+from domain.followup_rules import (
+    NagAction,
+    NagPolicy,
+    auto_close_due,
+    dispatcher_ask,
+    nag_action,
+)
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 POLICY = NagPolicy(
@@ -33,6 +41,34 @@ def contact(status: Status, days_in_stage: float) -> Contact:
 def test_nag_rules(status, days, nags, last_nag_hours, escalated, expected) -> None:  # type: ignore[no-untyped-def]
     last = NOW - timedelta(hours=last_nag_hours) if last_nag_hours is not None else None
     assert nag_action(contact(status, days), nags, last, escalated, 2, POLICY, NOW) is expected
+
+
+def test_a_dispatchers_ask_counts_as_a_reminder() -> None:
+    """Two unanswered asks (one by a dispatcher) escalate once the stage is overdue, and the
+    next reminder waits the interval after the ask."""
+    held = replace(contact(Status.ACCEPTED, 1.0), nag_count=1, last_nag_at=NOW - timedelta(days=1))
+    asked = dispatcher_ask(held, NOW, POLICY.interval)
+    assert (asked.nag_count, asked.last_nag_at) == (2, NOW)
+    later = NOW + timedelta(days=1.5)  # the promised 2 days have passed
+    assert nag_action(held, asked.nag_count, asked.last_nag_at, False, 2, POLICY,
+                      NOW + timedelta(hours=23)) is NagAction.NONE
+    assert nag_action(held, asked.nag_count, asked.last_nag_at, False, 2, POLICY,
+                      later) is NagAction.ESCALATE
+
+
+def test_an_early_ask_never_escalates_by_itself() -> None:
+    fresh = contact(Status.ACCEPTED, 0.1)
+    asked = dispatcher_ask(fresh, NOW, POLICY.interval)
+    assert nag_action(fresh, asked.nag_count + 5, asked.last_nag_at, False, 2, POLICY,
+                      NOW + timedelta(hours=25)) is NagAction.NONE  # within the promised days
+
+
+def test_a_second_ask_waits_for_the_interval() -> None:
+    asked = replace(contact(Status.REACHED, 1), update_requested_at=NOW - timedelta(hours=23))
+    with pytest.raises(AlreadyAsked):
+        dispatcher_ask(asked, NOW, POLICY.interval)
+    assert dispatcher_ask(asked, NOW + timedelta(hours=1), POLICY.interval).last_nag_at == \
+        NOW + timedelta(hours=1)
 
 
 def test_auto_close_only_could_not_reach_past_the_period() -> None:

@@ -3,8 +3,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.contacts import Contact, ContactDetails, Status
-from domain.errors import AlreadyDone, NoLongerAvailable, NotAllowed
-from domain.lifecycle import check_can_answer, check_can_offer, check_can_set_stage
+from domain.errors import AlreadyDone, NoLongerAvailable, NoLongerYours, NotAllowed
+from domain.lifecycle import (
+    check_can_answer,
+    check_can_hand_back,
+    check_can_offer,
+    check_can_set_stage,
+    check_still_held,
+)
 from domain.members import Member
 from domain.offers import Offer, OfferStatus
 from domain.roles import Role
@@ -52,3 +58,26 @@ def test_stages_only_by_assignee_and_only_follow_up_stages() -> None:
         check_can_set_stage(contact(Status.ACCEPTED, ANNA.id), ANNA, Status.CLOSED)
     with pytest.raises(NoLongerAvailable):
         check_can_set_stage(contact(Status.NEW, ANNA.id), ANNA, Status.REACHED)
+
+
+@pytest.mark.parametrize("now_held", [
+    contact(Status.NEW),  # reassigned, or handed back: waiting for dispatch
+    contact(Status.ACCEPTED, OLGA.id),  # someone else holds it by now
+    contact(Status.CLOSED, ANNA.id),  # a dispatcher closed it (the holder is kept on record)
+])
+def test_a_holder_let_go_is_told_it_is_no_longer_theirs(now_held: Contact) -> None:
+    with pytest.raises(NoLongerYours):
+        check_can_set_stage(now_held, ANNA, Status.REACHED, released=True)
+    with pytest.raises(NoLongerYours):
+        check_can_hand_back(now_held, ANNA, released=True)
+
+
+def test_a_holder_who_was_let_go_and_holds_it_again_may_report() -> None:
+    check_can_set_stage(contact(Status.ACCEPTED, ANNA.id), ANNA, Status.MET, released=True)
+
+
+def test_a_dispatchers_press_names_the_holder_the_card_showed() -> None:
+    check_still_held(contact(Status.REACHED, ANNA.id), ANNA.id)
+    for stale in (contact(Status.REACHED, OLGA.id), contact(Status.NEW), contact(Status.CLOSED, ANNA.id)):
+        with pytest.raises(NoLongerAvailable):
+            check_still_held(stale, ANNA.id)

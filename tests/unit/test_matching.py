@@ -18,6 +18,7 @@ from domain.matching import (
     Weights,
     exclusion,
     explain,
+    handed_back_penalty,
     nearest,
     rank,
 )
@@ -189,8 +190,56 @@ def test_the_pruned_ranking_equals_the_full_explanation(seed: int) -> None:
                      weights=Weights(same_area=rnd.choice([0.0, 4.0]), fairness=rnd.random() * 3))
     details = replace(MARIA, gender=rnd.choice(list(Gender)), language=rnd.choice(["ru", "uk", ""]))
     exclude = frozenset(rnd.sample(range(60), 5))
+    past = {"reassigned": frozenset(rnd.sample(range(60), 3)),
+            "handed_back": frozenset(rnd.sample(range(60), 8))}
     limit = rnd.choice([1, 3, 5])
-    full = [v.suggestion for v in explain(details, place, pool, NOW, policy, exclude)
+    full = [v.suggestion for v in explain(details, place, pool, NOW, policy, exclude, **past)
             if v.suggestion][:limit]
-    fast = rank(details, place, pool, NOW, policy, exclude, limit)
+    fast = rank(details, place, pool, NOW, policy, exclude, limit, **past)
     assert [(s.member.id, s.score) for s in fast] == [(s.member.id, s.score) for s in full]
+
+
+# ---------------------------------------------------------------------- the seeker's history
+
+
+def test_someone_reassigned_away_is_not_suggested_again_and_why_not_says_so() -> None:
+    anna, olga = Candidate(multiplier(1, areas=frozenset({"podil"})), 0), Candidate(multiplier(2), 0)
+    assert [s.member.id for s in rank(MARIA, PODIL, [anna, olga], NOW, POLICY,
+                                      reassigned=frozenset({1}))] == [2]
+    verdicts = explain(MARIA, PODIL, [anna, olga], NOW, POLICY, reassigned=frozenset({1}))
+    assert [(v.candidate.member.id, v.exclusion) for v in verdicts] == [
+        (2, None), (1, Exclusion.REASSIGNED)]
+
+
+@pytest.mark.parametrize("weights", [
+    Weights(),
+    Weights(same_area=100.0, own_language=100.0, gender=100.0, free_capacity=100.0,
+            reliability=100.0, fairness=100.0),
+    Weights(same_area=0.0, neighbour_area=0.0, within_travel=0.0, own_language=0.0, gender=0.0,
+            free_capacity=0.0, reliability=0.0, fairness=0.0),
+])
+def test_whoever_handed_the_seeker_back_ranks_after_everyone_else(weights: Weights) -> None:
+    """The best match by far (same area, same language and gender, reliable, idle) still
+    comes after a poor one who never handed this seeker back, whatever the weights."""
+    best = Candidate(multiplier(1, areas=frozenset({"podil"}), gender=Gender.FEMALE), 0,
+                     Track(offers=10, accepted=10, judged=10, in_time=10))
+    poor = Candidate(multiplier(2, languages=frozenset({"en"}), capacity=5), 4,
+                     Track(offers=10, accepted=1, last_offer_at=NOW))
+    policy = replace(POLICY, weights=weights, fallback_languages=frozenset({"en"}))
+    result = rank(MARIA, PODIL, [best, poor], NOW, policy, handed_back=frozenset({1}))
+    assert [s.member.id for s in result] == [2, 1]
+    assert result[1].reasons[0] is Reason.HANDED_BACK and Reason.HANDED_BACK not in result[0].reasons
+    assert result[1].score < result[0].score
+
+
+def test_the_hand_back_penalty_outweighs_any_score() -> None:
+    weights = Weights(same_area=7.0, neighbour_area=9.0, own_language=2.0)
+    policy = replace(POLICY, weights=weights)
+    assert handed_back_penalty(policy) > 9.0 + 2.0 + weights.gender + weights.free_capacity \
+        + weights.reliability + weights.fairness
+
+
+def test_someone_who_handed_back_is_still_suggested_when_nobody_else_can() -> None:
+    anna = Candidate(multiplier(1, areas=frozenset({"podil"})), 0)
+    assert [s.member.id for s in rank(MARIA, PODIL, [anna], NOW, POLICY,
+                                      handed_back=frozenset({1}))] == [1]

@@ -39,7 +39,7 @@ def test_the_interface_lists_every_repository() -> None:
     assert set(_repositories()) == {
         "members", "contacts", "offers", "invites", "audit", "settings", "outbox", "areas",
         "tracks", "reports", "conversations", "duplicates", "api_keys", "idempotency",
-        "exports"}
+        "exports", "web_forms", "milestones"}
 
 
 @pytest.mark.parametrize("name", sorted(_repositories()))

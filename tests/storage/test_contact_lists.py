@@ -1,0 +1,83 @@
+"""Listing contacts by filter and counting arrival batches on a real database; a burst-sized
+import holds its cards and queues one summary."""
+
+from datetime import timedelta
+
+from domain.bursts import BURST_WINDOW
+from domain.contact_filters import ContactFilter
+from domain.contacts import ContactDetails, Status
+from domain.csv_import import plan_import
+from domain.csv_table import read_table
+from domain.delivery import Purpose
+from domain.roles import Role
+from domain.settings import TEAM_CHAT
+from services.importing import run_import
+from services.notify import NO_QUIET
+from storage.uow import UnitOfWork
+
+
+async def test_the_listing_selects_by_every_filter_part(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now()
+    async with UnitOfWork(session_factory) as uow:
+        anna = await uow.members.add(2, "Anna", None, {Role.MULTIPLIER}, now)
+        ids = [(await uow.contacts.add(ContactDetails(f"S{n}", phone=f"+38044123{n:04d}",
+                                                      source=f"csv:Leads_{n % 2}.csv"),
+                                       None, now)).id for n in range(6)]
+        await uow.contacts.set_fields(ids[0], status=Status.REACHED.value, assignee_id=anna.id,
+                                      nag_count=1, area_key="podil")
+        await uow.contacts.set_fields(ids[1], status=Status.MET.value, assignee_id=anna.id)
+        await uow.contacts.set_fields(ids[2], status=Status.CLOSED.value)
+        await uow.commit()
+
+        async def chosen(**parts: object) -> list[int]:
+            found, total = await uow.contacts.listing(ContactFilter(**parts), 0, 10)
+            assert total == len(found)
+            return [c.id for c in found]
+
+        assert await chosen() == [ids[5], ids[4], ids[3], ids[1], ids[0]]  # open, newest first
+        assert await chosen(stages=frozenset({Status.CLOSED})) == [ids[2]]
+        assert await chosen(multiplier_id=anna.id) == [ids[1], ids[0]]
+        assert await chosen(overdue=True) == [ids[0]]
+        assert await chosen(area_key="podil") == [ids[0]]
+        assert await chosen(source="leads_1") == [ids[5], ids[3], ids[1]]  # any case
+        assert await chosen(source="100%") == []  # a wildcard is a letter here
+        page, total = await uow.contacts.listing(ContactFilter(), 3, 2)
+        assert ([c.id for c in page], total) == ([ids[1], ids[0]], 5)
+
+
+async def test_a_batch_counts_its_arrivals_within_its_window(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now()
+    async with UnitOfWork(session_factory) as uow:
+        first = await uow.contacts.add(ContactDetails("A", phone="+380441230001"), None, now)
+        second = await uow.contacts.add(ContactDetails("B", phone="+380441230002"), None, now)
+        batch = await uow.contacts.new_batch("api:web", now)
+        assert await uow.contacts.join_batch(first.id, batch.id) == 1
+        assert await uow.contacts.join_batch(second.id, batch.id) == 2
+        await uow.commit()
+        assert (await uow.contacts.open_batch("api:web", now + timedelta(seconds=59))).id \
+            == batch.id
+        assert await uow.contacts.open_batch("api:web", now + BURST_WINDOW) is None
+        assert await uow.contacts.open_batch("api:other", now) is None
+        stored = await uow.contacts.batch(batch.id)
+        assert (stored.count, stored.channel) == (2, "api:web")
+        assert (await uow.contacts.get(second.id)).batch_id == batch.id
+
+
+async def test_an_import_of_more_than_ten_rows_posts_one_summary_and_no_card(
+        session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    async with UnitOfWork(session_factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
+        await uow.settings.set(TEAM_CHAT, "-100")
+        await uow.commit()
+    table = read_table(("name,phone\n" + "".join(f"S{n},+38044123{n:04d}\n"
+                                                  for n in range(12))).encode())
+    async with UnitOfWork(session_factory) as uow:
+        report = await run_import(uow, boss, "leads.csv", table,
+                                  plan_import(table, "UA", "csv:leads.csv"), clock.now(),
+                                  NO_QUIET, lambda *a: "", lambda *a: "")
+        assert len(report.imported) == 12
+        assert not await uow.outbox.queued(Purpose.CARD, report.imported[0])
+        assert await uow.outbox.queued(Purpose.BURST, 1)
+        held, total = await uow.contacts.listing(ContactFilter(batch_id=1), 0, 20)
+        assert total == 12 and all(c.card_held for c in held)
+        assert [c.id for c in held] == report.imported  # in the order they arrived
