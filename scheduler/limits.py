@@ -42,6 +42,10 @@ class Limits(Protocol):
 
     async def hold(self, chat_id: int, seconds: float) -> None: ...
 
+    async def answered(self, chat_id: int) -> None:
+        """A direct answer went to the chat without waiting for its spacing."""
+        ...
+
 
 class Pacer:
     """The overall line: sends at `rate`/s with a burst of `burst` (the same bound as a
@@ -104,6 +108,10 @@ class FloodLimits:
 
     async def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram said 429 for this chat: in one process the sender holds the chat itself."""
+
+    async def answered(self, chat_id: int) -> None:
+        """One process keeps main's rule: a direct answer does not delay the chat's queue
+        (Telegram tolerates a short burst in one chat)."""
 
     def for_chat(self, chat_id: int) -> AsyncLimiter:
         """Private chats have positive ids, groups negative ones."""
@@ -202,6 +210,12 @@ class SharedFloodLimits:
     async def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram said 429: no replica sends to the chat until its retry_after."""
         await self.budgets.hold(self._chat(chat_id)[0], seconds)
+
+    async def answered(self, chat_id: int) -> None:
+        """Counted in the chat's budget if its turn is free (taken, not waited for): the next
+        queued message, from whichever replica, then keeps its spacing after the answer."""
+        name, interval = self._chat(chat_id)
+        await self.budgets.take(name, interval)
 
     def _chat(self, chat_id: int) -> tuple[str, float]:
         """Private chats have positive ids, groups negative ones."""

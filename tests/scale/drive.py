@@ -363,6 +363,7 @@ async def answer_offer(fake: FakeTelegram, db: AsyncEngine, user: FakeUser,
     except WaitTimeout:  # Yes was stored, its edit lost with its replica: press anyway
         out.lost_answers.append(f"details of offer {offer_id}")
     for stage in (Status.ATTEMPTED, Status.REACHED)[:2 if contact_id % 2 else 1]:
+        await asyncio.sleep(HUMAN)  # each stage's answer asks for a note: a new message
         await answered(
             user.press_data(message, Stage(contact_id=contact_id, stage=stage).pack(),
                             timeout=ANSWER),

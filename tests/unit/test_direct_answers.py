@@ -17,6 +17,10 @@ class Line:
 class Limits:
     def __init__(self) -> None:
         self.overall = Line()
+        self.answered_in: list[int] = []
+
+    async def answered(self, chat_id: int) -> None:
+        self.answered_in.append(chat_id)
 
 
 async def make_request(bot, method):  # type: ignore[no-untyped-def]
@@ -35,6 +39,7 @@ async def test_only_new_messages_outside_the_outbox_take_a_turn() -> None:
     finally:
         IN_OUTBOX.reset(token)
     assert limits.overall.turns == [float("-inf")]
+    assert limits.answered_in == [1]  # counted in its chat: a queued message keeps spacing
 
 
 async def test_a_button_answered_before_does_not_stop_the_handler() -> None:
