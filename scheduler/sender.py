@@ -187,19 +187,19 @@ class OutboxSender:
         try:
             while queue:
                 message = queue.pop(0)  # out of the queue, so a claimed alarm goes before the rest
-                if not self._lease_held(message):  # may be another replica's by now
-                    log.warning("outbox lease lapsed: rows left to whoever takes them over",
-                                extra={"chat_id": chat_id, "count": len(queue) + 1})
-                    self._let_go([message, *queue])
-                    message = None
-                    queue.clear()
-                    break
                 # the chat's own spacing is waited for outside the overall line; its token
                 # is taken after the overall turn, so the spacing is measured at the send
                 chat = await self.limits.chat_ready(chat_id)
                 backlog = len(queue) + 1 + (self.per_chat if chat_id in self._backlog else 0)
                 await self.limits.overall.acquire(priority=-backlog)
                 async with chat:
+                    # checked last, after the waits for turns (long on a stalled replica):
+                    # past it the row may be another replica's, which sends it
+                    if not self._lease_held(message):
+                        self._lapsed(chat_id, [message, *queue])
+                        message = None
+                        queue.clear()
+                        break
                     held_until = await self._deliver(message)
                 self._let_go([message])
                 message = None
@@ -222,6 +222,11 @@ class OutboxSender:
             self._chat_queues.pop(chat_id, None)
             if queue:
                 self.wake()
+
+    def _lapsed(self, chat_id: int, rows: list[OutgoingMessage]) -> None:
+        log.warning("outbox lease lapsed: rows left to whoever takes them over",
+                    extra={"chat_id": chat_id, "count": len(rows)})
+        self._let_go(rows)
 
     def _let_go(self, rows: list[OutgoingMessage]) -> None:
         """No longer ours to renew: done, given back, or left for a takeover."""
