@@ -4,6 +4,7 @@ cards and offering (some two at once), multipliers answering (some with a double
 reporting stages, and a bulk of queued digests and reminders."""
 
 import asyncio
+import contextlib
 import os
 import time
 import uuid
@@ -363,13 +364,18 @@ async def answer_offer(fake: FakeTelegram, db: AsyncEngine, user: FakeUser,
     except WaitTimeout:  # Yes was stored, its edit lost with its replica: press anyway
         out.lost_answers.append(f"details of offer {offer_id}")
     for stage in (Status.ATTEMPTED, Status.REACHED)[:2 if contact_id % 2 else 1]:
-        await asyncio.sleep(HUMAN)  # each stage's answer asks for a note: a new message
+        await asyncio.sleep(HUMAN)
+        seq = fake.seq
         await answered(
             user.press_data(message, Stage(contact_id=contact_id, stage=stage).pack(),
                             timeout=ANSWER),
             lambda stage=stage: stored(db, "select id from contacts where id = :id and "
                                        "status = :status", id=contact_id, status=stage.value),
             f"stage {stage} of #{contact_id}", out)
+        # the answer asks for a note, a new message after the edit: a person reads it first
+        with contextlib.suppress(WaitTimeout):  # lost with its replica (at most once)
+            await fake.wait_for(user.id, lambda m: bool(buttons(m, "ns:")), after=seq,
+                                timeout=ANSWER)
 
 
 def buttons(message: FakeMessage, prefix: str) -> list[str]:
