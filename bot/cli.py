@@ -1,4 +1,4 @@
-"""`dispatchbot run | db upgrade | db downgrade REV | import FILE --as ID`. Failures: one clear
+"""`dispatchbot run | db upgrade | db downgrade REV | import FILE --as ID | simulate`. Failures: one clear
 line, non-zero exit."""
 
 import argparse
@@ -16,6 +16,8 @@ from bot.logs import setup_logging
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "simulate":
+        return _simulate(args)
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -64,6 +66,29 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    """A month of a team on a virtual clock (simulation/): needs no .env, no Telegram."""
+    import logging
+    from pathlib import Path
+
+    from bot.app import build_i18n
+    from simulation.runner import run
+    from simulation.world import Assembly
+
+    logging.disable(logging.WARNING)  # the table is the output; the bot's own log is noise here
+
+    def settings(**overrides: object) -> Settings:
+        return Settings(_env_file=None, bot_token=EXAMPLE_BOT_TOKEN, log_format="text",
+                        **overrides)  # type: ignore[arg-type]
+
+    try:
+        print(run(Assembly(settings, build_i18n), args.days, args.seed, args.compare,
+                  Path(args.chart) if args.chart else None, not args.no_realtime, args.seekers))
+    except ValueError as exc:
+        return _fail(str(exc))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dispatchbot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -77,6 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--as", dest="actor", type=int, required=True,
                      help="the admin importing: Telegram user id or member id")
+    sim = commands.add_parser("simulate", help="a month of a team on a virtual clock: the table")
+    sim.add_argument("--days", type=int, default=30)
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--seekers", type=int, default=500, help="seekers in 30 days (scaled to --days)")
+    sim.add_argument("--compare", action="append", default=[], metavar="KNOB=A,B",
+                     help="auto_dispatch=on,off | fairness=0,1,3 | offer_ttl=12,24 | nag_interval=12,24")
+    sim.add_argument("--chart", default="simulation.png", help="the PNG to write ('' for none)")
+    sim.add_argument("--no-realtime", action="store_true",
+                     help="skip the real-time twin run (messages per dispatcher in real-time mode)")
     return parser
 
 

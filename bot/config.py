@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     seeker_max_file_mb: float = Field(10.0, gt=0)
     conv_silent_hours: int = Field(24, ge=1)  # seeker unanswered -> multiplier not responding
     conv_no_answer_days: int = Field(7, ge=1)  # first message unanswered -> closed
+    # after Yes the seeker is told who will contact them, and within how many days (warm
+    # hand-off); off: the multiplier introduces themselves with their first reply
+    seeker_handoff_notice: bool = True
+    # days after "met" the seeker is asked whether the meeting helped; 0 = never
+    satisfaction_check_days: int = Field(0, ge=0)
 
     # outbox: Telegram's flood limits, with a small safety margin
     send_overall_per_second: float = Field(28.0, gt=0)

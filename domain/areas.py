@@ -103,6 +103,32 @@ class AreaMap:
             return Resolution(keys[0])
         return Resolution(None, tuple(keys[:3]))
 
+    def mentioned(self, text: str) -> str | None:
+        """The one known area a seeker's free text names ("я из Оболони" -> Obolon), or None
+        if none or several. Words are folded (any script) and compared with every spelling;
+        a word may inflect the spelling's stem (its last letter replaced, up to two letters
+        added: Оболонь -> Оболони, Оболоні, Оболонью), since seekers write sentences."""
+        words = area_key(text).split()
+        phrases = set(words) | {" ".join(p) for p in zip(words, words[1:], strict=False)}
+        found = set()
+        for area in self.areas.values():
+            for spelling in {area.key, *area.aliases}:
+                if any(_inflects(phrase, spelling) for phrase in phrases):
+                    found.add(area.key)
+        return found.pop() if len(found) == 1 else None
+
+
+#: Spellings shorter than this must be written exactly: a stem of three letters matches too much.
+MIN_STEM_SPELLING = 5
+
+
+def _inflects(word: str, spelling: str) -> bool:
+    if word == spelling:
+        return True
+    stem = spelling[:-1]
+    return (len(spelling) >= MIN_STEM_SPELLING and word.startswith(stem)
+            and len(word) - len(spelling) <= 2)
+
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -44,6 +44,11 @@ class RelayStatus(StrEnum):
     CLOSED = "closed"  # the seeker never answered the first message
 
 
+#: The text of a relayed message's outbox row when the seeker edited a message: it goes out
+#: as an edit ("✏️ edited: …"), stored as a message of its own.
+EDIT_MARK = "edited"
+
+
 class Direction(StrEnum):
     IN = "in"  # from the seeker
     OUT = "out"  # from the team to the seeker
@@ -90,6 +95,8 @@ class ConversationMessage:
     text: str | None
     file_id: str | None
     at: datetime
+    #: The member on the team's side: who wrote it (out), or whom it was relayed to (in).
+    #: A message with one is private to that conversation: the team chat never shows it.
     sender_member_id: int | None = None
 
 

@@ -47,3 +47,10 @@ def from_accept_language(header: str | None) -> str | None:
         if code and 0 < weight <= 1 and weight > best_weight:
             best, best_weight = code, weight
     return best
+
+
+def language_guess(telegram_language: str | None) -> str:
+    """A contact's language guessed from Telegram's language_code ("ru", "pt-BR" -> "pt"):
+    the language of their phone, which the operator confirms or fixes."""
+    code = (telegram_language or "").split("-")[0].lower()
+    return code if code.isalpha() else ""

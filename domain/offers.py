@@ -19,6 +19,11 @@ class OfferStatus(StrEnum):
     EXPIRED = "expired"
 
 
+# Closed by someone other than the person it was sent to: their copy still shows Yes / No
+# unless it is taken away. An answered offer's message was redrawn by the answer itself.
+CLOSED_BEHIND_THEIR_BACK = frozenset({OfferStatus.WITHDRAWN, OfferStatus.EXPIRED})
+
+
 class DeclineReason(StrEnum):
     TOO_BUSY = "busy"
     TOO_FAR = "far"

@@ -112,6 +112,109 @@ class OperatorFigures:
 
 
 @dataclass(frozen=True)
+class SourceFunnel:
+    """The seekers one source (or campaign) brought in the period, and how far they got
+    since: a cohort, so the conversions compare like with like."""
+
+    source: str  # as typed or sent ("instagram · spring"); "" when none was given
+    new: int  # arrived in the period
+    dispatched: int  # of them, offered at least once
+    reached: int  # of them, reported reached by a multiplier
+    met: int  # of them, met
+
+    @property
+    def conversions(self) -> tuple[float | None, float | None, float | None, float | None]:
+        """new -> dispatched, dispatched -> reached, reached -> met, and new -> met."""
+        return (_share(self.dispatched, self.new), _share(self.reached, self.dispatched),
+                _share(self.met, self.reached), _share(self.met, self.new))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class AreaWeek:
+    """Seekers who arrived from one area in one week (weeks start on Monday, UTC)."""
+
+    area: str  # area key; "" for a place not given or not mapped to a known area
+    week: date  # the Monday
+    seekers: int
+
+
+def week_of(at: datetime) -> date:
+    """The Monday (UTC) of the week `at` falls in."""
+    day = at.astimezone(ZoneInfo("UTC")).date()
+    return day - timedelta(days=day.weekday())
+
+
+def area_weeks(arrivals: list[tuple[str | None, datetime]]) -> list[AreaWeek]:
+    """(area key, arrival) rows -> seekers per area and week, in area then week order."""
+    counts: dict[tuple[str, date], int] = {}
+    for area, at in arrivals:
+        key = (area or "", week_of(at))
+        counts[key] = counts.get(key, 0) + 1
+    return [AreaWeek(area, week, n) for (area, week), n in sorted(counts.items())]
+
+
+#: "Their own last month": the 30 days to the report's end, against the 30 days before.
+COACHING_WINDOW = timedelta(days=30)
+#: A count rose when it is higher than the month before and at least this (1 after 0 is noise).
+COACHING_FLOOR = 2
+
+
+@dataclass(frozen=True)
+class Slips:
+    """What a multiplier let slip in a month."""
+
+    declines: int = 0  # offers they said No to
+    lapses: int = 0  # offers they let expire
+    overdue: int = 0  # reminders about seekers they held (an update was overdue)
+
+
+@dataclass(frozen=True)
+class Coaching:
+    """A multiplier whose slips rose against their own previous month: who may need help."""
+
+    member_id: int
+    name: str
+    now: Slips
+    before: Slips
+
+    @property
+    def rose(self) -> list[str]:
+        """The counts that rose ("declines", "lapses", "overdue"), in that order."""
+        return [name for name in ("declines", "lapses", "overdue")
+                if getattr(self.now, name) > getattr(self.before, name)
+                and getattr(self.now, name) >= COACHING_FLOOR]
+
+
+def coaching(names: dict[int, str], now: dict[int, Slips], before: dict[int, Slips]) -> list[Coaching]:
+    """Multipliers with at least one count that rose, the most slips first."""
+    rows = [Coaching(member_id, names[member_id], now.get(member_id, Slips()),
+                     before.get(member_id, Slips()))
+            for member_id in sorted(names)]
+    risen = [r for r in rows if r.rose]
+    return sorted(risen, key=lambda r: (-(r.now.declines + r.now.lapses + r.now.overdue), r.name))
+
+
+#: How far before a period stage changes are read: a stay that ended in it began at most so long before.
+STAGE_LOOKBACK = timedelta(days=180)
+
+
+def stage_times(changes: list[tuple[int, datetime, Status]], period: Period) -> dict[Status, list[timedelta]]:
+    """Where seekers wait: for each stage, how long the stays that ended in the period lasted.
+    `changes` are (contact, when, stage entered) — an accept enters ACCEPTED, each reported
+    stage its stage; a stay ends when the next one of the same contact begins."""
+    times: dict[Status, list[timedelta]] = {}
+    ordered = sorted(changes, key=lambda c: (c[0], c[1]))
+    for (contact, entered, stage), (following, left, _next) in zip(ordered, ordered[1:]):
+        if contact == following and period.start <= left < period.end:
+            times.setdefault(stage, []).append(left - entered)
+    return times
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     counters: Counters
@@ -123,6 +226,17 @@ class Report:
     web_forms: list[FormFigures] = field(default_factory=list)  # forms busy in the period
     #: Seekers who reached each faith milestone in the period (domain.milestones).
     milestones: dict[Milestone, int] = field(default_factory=dict)
+    sources: list[SourceFunnel] = field(default_factory=list)  # most seekers first
+    areas: list[AreaWeek] = field(default_factory=list)
+    #: Free places now per area key (available multipliers' capacity minus their load).
+    free_capacity: dict[str, int] = field(default_factory=dict)
+    coaching: list[Coaching] = field(default_factory=list)
+    #: Stays that ended in the period, per stage: NEW is arrival to first offer, OFFERED an
+    #: offer's wait for its answer (or lapse), the rest from domain.reports.stage_times.
+    stage_times: dict[Status, list[timedelta]] = field(default_factory=dict)
+    #: Available multipliers with free places who hold nobody and had no offer for two weeks
+    #: (domain.supply): (name, free places).
+    idle: list[tuple[str, int]] = field(default_factory=list)
 
 
 def median(values: list[timedelta]) -> timedelta | None:

@@ -14,12 +14,13 @@ from domain.members import Member
 from domain.roles import Role
 from services import answers, relay
 from services.options import Options
-from services.relay import Intro
+from services.relay import ComposeHandoff, Intro
 from storage.uow import UnitOfWork
 from views import conversation_texts as ct
 from views import keyboards, labels, relay_media, texts
 from views.callbacks import Answer, Why
 from views.filters import HasRole, InPrivate
+from views.language import for_reader
 from views.replies import edit_pressed
 
 
@@ -41,7 +42,8 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
         await edit_pressed(query,
             texts.details(done.contact, done.offer, member.timezone or settings.team_timezone),
             reply_markup=keyboards.stages(done.contact.id, done.contact.status))
-        await _introduce(bot, uow, done.contact.id, member, clock.now())
+        handoff = for_reader(ct.handoff) if settings.seeker_handoff_notice else None
+        await _introduce(bot, uow, done.contact.id, member, clock.now(), handoff)
     else:
         await query.answer(_("Thanks for the quick answer."))
         await edit_pressed(query, _("You declined. What was the reason?"),
@@ -62,9 +64,10 @@ async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: Uni
 
 
 async def _introduce(bot: Bot, uow: UnitOfWork, contact_id: int, member: Member,
-                    now: datetime) -> None:
-    """After Yes: the conversation so far, as a message the multiplier can reply to."""
-    intro: Intro | None = await relay.introduce(uow, contact_id, member, now)
+                     now: datetime, handoff: ComposeHandoff | None) -> None:
+    """After Yes: the conversation so far, as a message the multiplier can reply to; the
+    seeker hears who will contact them (unless the team turned that off)."""
+    intro: Intro | None = await relay.introduce(uow, contact_id, member, now, handoff)
     if intro is None:
         return
     conv, sent = intro.conversation, []

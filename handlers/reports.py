@@ -24,8 +24,8 @@ from views import labels
 from views.csv_files import document
 from views.filters import HasRole
 from views.replies import send_part
-from views.report_charts import render
-from views.report_texts import auto_name, chart_text, summary, table
+from views.report_charts import render, render_areas
+from views.report_texts import area_chart_text, auto_name, chart_text, summary, table
 from views.texts import fit
 
 
@@ -42,6 +42,10 @@ async def report(message: Message, command: CommandObject, member: Member, uow: 
     png = await asyncio.to_thread(render, chart_text(result, zone))
     await send_part(message, message.answer_photo(BufferedInputFile(png, "report.png")),
                     _("I could not send the chart; the figures are above."))
+    names = await reports.area_names(uow, member)
+    areas_png = await asyncio.to_thread(render_areas, area_chart_text(result, zone, names))
+    await send_part(message, message.answer_photo(BufferedInputFile(areas_png, "areas.png")),
+                    _("I could not send the chart by area; the figures are in the table."))
     await send_part(message, message.answer_document(
         document("report.csv", ["section", "who", "metric", "value"], table(result)),
         caption=_("The full table.")), _("I could not send the table as a file; the figures are above."))

@@ -13,7 +13,7 @@ from domain.conversations import TriageAction
 from domain.errors import DomainError
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
-from services import triage
+from services import relay, triage
 from services.options import Options
 from storage.uow import UnitOfWork
 from views import conversation_texts as ct
@@ -46,14 +46,17 @@ async def act(query: CallbackQuery, callback_data: TriageAct, member: Member, uo
     }[action])
     await edit_pressed(query, ct.triage_card(card, now), reply_markup=ct.triage_keyboard(card))
     if card.history:
-        await _send_private_copy(bot, member, card)
+        await _send_private_copy(bot, uow, member, card)
 
 
-async def _send_private_copy(bot: Bot, member: Member, card: triage.TriageCard) -> None:
-    """The claimer reads the unmasked words in their private chat; a claimer who never
-    started the bot still has the claim (the card shows the words masked)."""
+async def _send_private_copy(bot: Bot, uow: UnitOfWork, member: Member,
+                             card: triage.TriageCard) -> None:
+    """The claimer reads the unmasked words in their private chat and answers the seeker by
+    replying to it (as multipliers do: services.relay); a claimer who never started the bot
+    still has the claim (the card shows the words masked)."""
     with contextlib.suppress(TelegramAPIError):
-        await bot.send_message(member.tg_user_id, ct.claimed_conversation(card))
+        sent = await bot.send_message(member.tg_user_id, ct.claimed_conversation(card))
+        await relay.link(uow, member.tg_user_id, sent.message_id, card.conversation.id)
 
 
 def _refusal(exc: DomainError) -> str:

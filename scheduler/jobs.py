@@ -8,7 +8,16 @@ from domain.contacts import Contact
 from domain.conversations import RelayStatus
 from domain.members import Member
 from scheduler.context import JobContext
-from services import answers, autodispatch, duplicates, nags, notify, relay, undispatched
+from services import (
+    answers,
+    autodispatch,
+    duplicates,
+    nags,
+    notify,
+    relay,
+    satisfaction,
+    undispatched,
+)
 from storage.repositories.updates import forget_updates
 from views import conversation_texts, duplicate_texts, keyboards, texts
 from views.offers import offer_message
@@ -107,6 +116,28 @@ async def conversation_statuses(ctx: JobContext) -> None:
         async with ctx.uow() as uow:
             with ctx.texts():
                 await relay.apply_status(uow, move, now, ctx.quiet, for_reader(_status_text))
+
+
+async def satisfaction_checks(ctx: JobContext) -> None:
+    """SATISFACTION_CHECK_DAYS after a seeker met their multiplier: did it help?"""
+    days = ctx.settings.satisfaction_check_days
+    if not days:
+        return
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        due = await satisfaction.due(uow, timedelta(days=days), now)
+    for conv in due:
+        async with ctx.uow() as uow:
+            with ctx.texts():
+                await satisfaction.ask(uow, conv, now,
+                                       for_reader(conversation_texts.satisfaction_question))
+    async with ctx.uow() as uow:  # as long again without an answer: raised like a "no"
+        silent = await satisfaction.unanswered(uow, timedelta(days=days), now)
+    for conv in silent:
+        async with ctx.uow() as uow:
+            with ctx.texts():
+                await satisfaction.raise_silence(uow, conv, now,
+                                                 for_reader(conversation_texts.unsatisfied_note))
 
 
 def _status_text(move: relay.StatusMove, now: datetime) -> str:

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
-from domain.conversations import Kind
+from domain.conversations import EDIT_MARK, Kind
 from domain.delivery import RENDERED_WHEN_SENT, Purpose
 from domain.outbox import OutgoingMessage
 from services import card_queue, languages, notify, relay
@@ -89,7 +89,8 @@ class Renderer:
             if message.purpose == Purpose.RELAY_FAILED:
                 return replace(message, text=conversation_texts.relay_failed(conv))
             limit = conversation_texts.CAPTION_LIMIT if stored.kind is not Kind.TEXT else 4000
-            text = conversation_texts.relayed(conv, conv.contact_id, stored.text, limit)
+            text = conversation_texts.relayed(conv, conv.contact_id, stored.text, limit,
+                                              edited=message.text == EDIT_MARK)
             markup = conversation_texts.share_keyboard(conv.id).model_dump_json()
         return replace(message, text=text, reply_markup=markup, kind=stored.kind.value,
                        file_id=stored.file_id)

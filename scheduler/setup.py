@@ -18,6 +18,7 @@ from scheduler.jobs import (
     find_missed_duplicates,
     forget_old_updates,
     nag_followups,
+    satisfaction_checks,
     undispatched_alarms,
 )
 from scheduler.weekly import send_weekly_report
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOBS = (expire_offers, find_missed_duplicates, auto_dispatch, nag_followups, auto_close,
-        conversation_statuses, undispatched_alarms, send_digests, send_weekly_report, forget_old_updates)
+        conversation_statuses, satisfaction_checks, undispatched_alarms, send_digests, send_weekly_report, forget_old_updates)
 
 
 def start_scheduler(ctx: JobContext, leadership: "Leadership | None" = None) -> AsyncIOScheduler:

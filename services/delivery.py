@@ -6,7 +6,7 @@ from datetime import datetime
 
 from domain.contacts import Status
 from domain.delivery import Purpose
-from domain.offers import OfferStatus
+from domain.offers import CLOSED_BEHIND_THEIR_BACK, OfferStatus
 from domain.outbox import Enqueue, OutgoingMessage
 from services.card_queue import changed
 from services.cards import CardView
@@ -24,14 +24,15 @@ class Unreachable:
 @use_case
 async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: int | None,
                     now: datetime) -> bool:
-    """Record the delivery. True if it was an offer that closed while it travelled: its
-    buttons must be taken away (the withdrawal could not edit a message it did not know)."""
+    """Record the delivery. True if it was an offer withdrawn or expired while it travelled:
+    its buttons must be taken away (the withdrawal could not edit a message it did not know).
+    An offer answered at once, before this was saved, keeps the buttons its answer drew."""
     await uow.outbox.sent(message, tg_message_id, now)
     stale = False
     if message.purpose == Purpose.OFFER and message.ref_id and tg_message_id:
         await uow.offers.save_dm(message.ref_id, message.chat_id, tg_message_id)
         offer = await uow.offers.get(message.ref_id)
-        stale = offer is not None and offer.status is not OfferStatus.PENDING
+        stale = offer is not None and offer.status in CLOSED_BEHIND_THEIR_BACK
     posted = bool(message.edit_message_id is None and message.ref_id and tg_message_id)
     # only a post says where a card is: an edit that was in flight while a new request reset
     # the triage card must not point it back at the old message

@@ -31,6 +31,7 @@ from services.transaction import use_case
 #: Renders a merge notice: (locale, kind, keeper, merged, the multiplier who keeps it or None).
 #: kinds: "kept" (you keep the seeker), "lost" (someone else does), "offer_withdrawn".
 ComposeMerge = Callable[[str, str, Contact, Contact, Member | None], str]
+FOLLOW_MERGE = "follow_merge"  # audit action: a conversation moved to the kept record
 _ASSIGNMENT = ("status", "assignee_id", "stage_changed_at", "nag_count", "last_nag_at",
                "escalated_at", "close_reason")
 
@@ -102,6 +103,7 @@ async def merge(uow: UnitOfWork, actor: Member | None, suspect_id: int, contact_
                             "set_aside": conflicts, **assignment})
     await uow.audit.record(now, actor.id, "contact", merged.id, "merged_into",
                            merged.status, {"keeper": keeper.id})
+    await _follow_seeker(uow, actor, merged.id, keeper.id, now)
     await _tell_holders(uow, keeper, merged, plan.takes_assignment, now, compose, quiet)
     done = MergeDone(await changed(uow, keeper.id, now), await changed(uow, merged.id, now),
                      merge_id)
@@ -122,6 +124,7 @@ async def undo(uow: UnitOfWork, actor: Member | None, merge_id: int, now: dateti
     await _restore(uow, record.keeper_id, record.keeper_before)
     await _restore(uow, record.merged_id, record.merged_before, merged_into=None)
     await uow.duplicates.reopen_pair(record.keeper_id, record.merged_id)
+    await _unfollow_seeker(uow, actor, record.keeper_id, record.merged_id, now)
     await uow.audit.record(now, actor.id, "contact", record.keeper_id, "unmerge", None,
                            {"merge": merge_id, "merged": record.merged_id})
     await uow.audit.record(now, actor.id, "contact", record.merged_id, "unmerge", None,
@@ -130,6 +133,33 @@ async def undo(uow: UnitOfWork, actor: Member | None, merge_id: int, now: dateti
                      await changed(uow, record.merged_id, now), merge_id)
     await uow.commit()
     return done
+
+
+async def _follow_seeker(uow: UnitOfWork, actor: Member, merged_id: int, keeper_id: int,
+                         now: datetime) -> None:
+    """The seeker's conversation moves to the kept record, so their next words reach whoever
+    holds it (domain.seeker_privacy asks about the contact the conversation names). If the
+    kept record has a conversation of its own, each stays where it is."""
+    conv = await uow.conversations.by_contact(merged_id)
+    if conv is None or await uow.conversations.by_contact(keeper_id) is not None:
+        return
+    await uow.conversations.set_fields(conv.id, contact_id=keeper_id)
+    await uow.audit.record(now, actor.id, "conversation", conv.id, FOLLOW_MERGE, merged_id,
+                           keeper_id)
+
+
+async def _unfollow_seeker(uow: UnitOfWork, actor: Member, keeper_id: int, merged_id: int,
+                           now: datetime) -> None:
+    """Undo: a conversation the merge moved to the kept record goes back."""
+    conv = await uow.conversations.by_contact(keeper_id)
+    if conv is None:
+        return
+    moves = [e for e in await uow.audit.for_entity("conversation", conv.id)
+             if e.action == FOLLOW_MERGE]
+    if moves and json.loads(moves[-1].before or "null") == merged_id:
+        await uow.conversations.set_fields(conv.id, contact_id=merged_id)
+        await uow.audit.record(now, actor.id, "conversation", conv.id, "unmerge", keeper_id,
+                               merged_id)
 
 
 async def _changed_since(uow: UnitOfWork, record: rules.MergeRecord) -> bool:

@@ -33,6 +33,8 @@ class Options(Protocol):
     seeker_flood_per_minute: int
     seeker_max_text: int
     seeker_max_file_mb: float
+    seeker_handoff_notice: bool
+    satisfaction_check_days: int
     import_max_bytes: int
     import_progress_every: int
     api_max_body_bytes: int

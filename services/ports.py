@@ -42,6 +42,8 @@ from domain.reports import (
     MultiplierFigures,
     OperatorFigures,
     Period,
+    Slips,
+    SourceFunnel,
 )
 from domain.roles import Role
 from domain.web_forms import Field, FormFigures, WebForm
@@ -383,6 +385,18 @@ class Reports(Protocol):
 
     async def dispatch_times(self, period: Period) -> list[timedelta]: ...
 
+    async def sources(self, period: Period) -> list[SourceFunnel]: ...
+
+    async def arrivals_by_area(self, period: Period) -> list[tuple[str | None, datetime]]: ...
+
+    async def slips(self, period: Period) -> dict[int, Slips]: ...
+
+    async def multiplier_names(self) -> dict[int, str]: ...
+
+    async def stage_changes(self, period: Period, since: datetime) -> list[tuple[int, datetime, Status]]: ...
+
+    async def offer_answer_times(self, period: Period) -> list[timedelta]: ...
+
     async def progress(self, member_id: int, since: datetime) -> tuple[int, int, int, int]:
         """(taken, reached, met, closed) by one multiplier since a moment."""
         ...
@@ -432,9 +446,19 @@ class Conversations(Protocol):
 
     async def message(self, message_id: int) -> ConversationMessage | None: ...
 
-    async def messages(self, conversation_id: int, limit: int | None = None
-                       ) -> list[ConversationMessage]:
-        """Oldest first; with a limit, the latest `limit` of them."""
+    async def messages(self, conversation_id: int, limit: int | None = None,
+                       team_only: bool = False) -> list[ConversationMessage]:
+        """Oldest first; with a limit, the latest `limit` of them. `team_only`: only the
+        seeker's words the team may read (none relayed to or written by a member)."""
+        ...
+
+    async def unposted(self) -> list[Conversation]:
+        """Requests still open for triage whose card was never posted (no team chat yet)."""
+        ...
+
+    async def mark_relayed(self, message_id: int, member_id: int) -> None:
+        """The seeker's message went to `member_id` privately: the team chat no longer
+        shows it."""
         ...
 
     async def count_messages(self, conversation_id: int, direction: Direction,

@@ -20,7 +20,8 @@ from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable, NotAllowed
 from domain.members import Member
 from domain.outbox import Enqueue
-from domain.seeker_privacy import hears_seeker
+from domain.seeker_privacy import hears_request, hears_seeker
+from services import languages
 from services.access import found
 from services.card_queue import show
 from services.notify import Quiet, to_member
@@ -40,12 +41,19 @@ class Intro:
     messages: list[ConversationMessage]
 
 
+#: What the seeker is told after Yes: (their locale, the holder's name, the offer's days,
+#: whether someone else held them before) -> text. See `introduce`.
+ComposeHandoff = Callable[[str, str, int, bool], str]
+
+
 @use_case
-async def introduce(uow: UnitOfWork, contact_id: int, member: Member, now: datetime
-                    ) -> Intro | None:
+async def introduce(uow: UnitOfWork, contact_id: int, member: Member, now: datetime,
+                    compose_handoff: ComposeHandoff | None = None) -> Intro | None:
     """The contact was just accepted: its seeker now talks with this multiplier (who owes
     the first answer). None if the contact did not come from a seeker writing in, or if
-    `member` may not hear the seeker (domain.seeker_privacy)."""
+    `member` may not hear the seeker (domain.seeker_privacy). With `compose_handoff` the
+    seeker is told, in their language, who will contact them and within how many days (a
+    warm hand-off: nobody should feel dropped), or, after a reassignment, who does now."""
     conv = await uow.conversations.by_contact(contact_id)
     if conv is None or not hears_seeker(await uow.contacts.get(contact_id), member):
         await uow.commit()
@@ -56,8 +64,26 @@ async def introduce(uow: UnitOfWork, contact_id: int, member: Member, now: datet
                            RelayStatus.SEEKER_REPLIED)
     intro = Intro(found(await uow.conversations.get(conv.id), "conversation"),
                   await uow.conversations.messages(conv.id))
+    if compose_handoff is not None:
+        await _hand_off(uow, conv, contact_id, member, now, compose_handoff)
     await uow.commit()
     return intro
+
+
+async def _hand_off(uow: UnitOfWork, conv: Conversation, contact_id: int, member: Member,
+                    now: datetime, compose: ComposeHandoff) -> None:
+    """Stored with the conversation like any message from the team, sent by the outbox."""
+    offers = await uow.offers.for_contact(contact_id)
+    accepted = next((o for o in offers if o.multiplier_id == member.id and o.answered_at
+                     and o.released_at is None), None)
+    again = any(o.released_at is not None and o.multiplier_id != member.id for o in offers)
+    locale = await languages.of_seeker(uow, conv.seeker_tg_id, conv.seeker_language)
+    text = compose(locale, member.name, accepted.days if accepted else 0, again)
+    message_id = await uow.conversations.add_message(conv.id, Direction.OUT, Kind.TEXT, text,
+                                                     None, now)
+    await uow.outbox.add(Enqueue(chat_id=conv.seeker_tg_id, text=text, purpose=Purpose.NOTICE,
+                                 dedupe_key=f"handoff:{conv.id}:{message_id}"), now)
+    await uow.audit.record(now, None, "conversation", conv.id, "handoff", None, member.id)
 
 
 @use_case
@@ -76,11 +102,17 @@ async def linked(uow: UnitOfWork, chat_id: int, message_id: int) -> int | None:
 
 @use_case
 async def target(uow: UnitOfWork, actor: Member | None, conversation_id: int
-                 ) -> tuple[Conversation, Contact]:
-    """The conversation a multiplier answers: only while they hold its contact."""
+                 ) -> tuple[Conversation, Contact | None]:
+    """The conversation a member answers: a multiplier while they hold its contact, the
+    operator who claimed the request while it is not yet a contact (no contact then)."""
     conv = found(await uow.conversations.get(conversation_id), "conversation")
     contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
     await uow.commit()
+    if conv.contact_id is None:
+        if not hears_request(conv, None, actor):
+            raise NoLongerAvailable("request moved on") if actor and conv.claimed_by == \
+                actor.id else NotAllowed("not yours")
+        return conv, None
     if actor is None or contact is None or contact.assignee_id != actor.id:
         raise NotAllowed("not yours")
     if contact.status not in ASSIGNED_STATUSES:
@@ -100,8 +132,10 @@ async def record_out(uow: UnitOfWork, actor: Member, conv: Conversation, kind: K
                                  file_id=file_id, purpose=Purpose.RELAY_OUT,
                                  ref_id=message_id), now)
     first = {} if conv.first_out_at else {"first_out_at": now}
-    await uow.conversations.set_fields(
-        conv.id, last_out_at=now, relay_status=status_after_message(Direction.OUT).value, **first)
+    # an operator's answer before dispatch owes nothing to anyone: statuses are the holder's
+    status = {"relay_status": status_after_message(Direction.OUT).value} \
+        if conv.handler_since else {}
+    await uow.conversations.set_fields(conv.id, last_out_at=now, **status, **first)
     await uow.commit()
 
 
@@ -184,10 +218,12 @@ async def stored_piece(uow: UnitOfWork, message_id: int, reader_id: int | None,
         return None
     contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
     reader = await uow.members.get(reader_id) if reader_id is not None else None
-    if not hears_seeker(contact, reader):
+    if not hears_request(conv, contact, reader):
         if stored.direction is Direction.IN:
             await show_card(uow, conv.id, now)
         await uow.commit()
         return None
+    if stored.direction is Direction.IN and reader is not None:
+        await uow.conversations.mark_relayed(stored.id, reader.id)
     await uow.commit()
     return StoredPiece(conv, stored)

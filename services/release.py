@@ -9,6 +9,7 @@ ended, which the matching reads (domain.matching: reassigned away, handed back).
 from datetime import datetime
 
 from domain.contacts import Contact, Status
+from domain.conversations import RelayStatus
 from domain.delivery import Purpose
 from domain.offers import Release
 from domain.outbox import Enqueue
@@ -39,6 +40,7 @@ async def let_go(uow: UnitOfWork, actor_id: int | None, contact: Contact, how: R
         return False
     after = Status(str(fields.get("status", contact.status)))
     await uow.audit.record(now, actor_id, "contact", contact.id, action, contact.status, after)
+    await _end_relay(uow, contact.id)
     offer = await uow.offers.release(contact.id, holder_id, how, now)
     if offer is None:  # held through a merge, by an offer on the other record
         return True
@@ -52,6 +54,15 @@ async def let_go(uow: UnitOfWork, actor_id: int | None, contact: Contact, how: R
         await uow.outbox.add(Enqueue(chat_id=holder.tg_user_id, member_id=holder_id, text="",
                                      purpose=Purpose.RELEASED, ref_id=offer.id), now)
     return True
+
+
+async def _end_relay(uow: UnitOfWork, contact_id: int) -> None:
+    """Nobody holds the seeker now: no answer is owed by anyone, and the status job leaves
+    the conversation alone until the next holder is introduced (services.relay.introduce)."""
+    conv = await uow.conversations.by_contact(contact_id)
+    if conv is not None and conv.relay_status is not RelayStatus.NONE:
+        await uow.conversations.set_fields(conv.id, relay_status=RelayStatus.NONE.value,
+                                           handler_since=None)
 
 
 async def released(uow: UnitOfWork, contact_id: int, member_id: int) -> bool:

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain.contacts import Status
 from domain.conversations import (
+    EDIT_MARK,
     Conversation,
     Direction,
     FloodVerdict,
@@ -21,7 +22,7 @@ from domain.conversations import (
 from domain.delivery import Purpose
 from domain.members import Member
 from domain.outbox import Enqueue
-from domain.seeker_privacy import hears_seeker
+from domain.seeker_privacy import hears_request, hears_seeker
 from services.ports import UnitOfWork
 from services.transaction import use_case
 from services.triage import TriageCard, show_card, triage_card
@@ -40,6 +41,7 @@ class Inbound:
     given_name: str | None = None  # Telegram's first and last name: `name` is both
     family_name: str | None = None
     language: str | None = None  # Telegram's language_code: what they read (domain.locales)
+    edited: bool = False  # the seeker edited a message they sent: relayed as an edit
 
 
 class Outcome(StrEnum):
@@ -100,9 +102,13 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
         holder = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
         relay_to = holder if hears_seeker(contact, holder) else None
         await convs.set_fields(conv.id, relay_status=status_after_message(Direction.IN).value)
+    elif conv.triage is Triage.CLAIMED and conv.claimed_by is not None:
+        claimer = await uow.members.get(conv.claimed_by)  # talking with them before dispatch
+        relay_to = claimer if hears_request(conv, None, claimer) else None
     if relay_to is not None:  # once relayed, the conversation is no longer the team's to read
         await uow.outbox.add(Enqueue(chat_id=relay_to.tg_user_id, member_id=relay_to.id,
-                                     text="", purpose=Purpose.RELAY_IN, ref_id=message_id), now)
+                                     text=EDIT_MARK if msg.edited else "",
+                                     purpose=Purpose.RELAY_IN, ref_id=message_id), now)
     else:
         await show_card(uow, conv.id, now, fresh=created or reopened)
     card = await triage_card(uow, conv.id)

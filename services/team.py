@@ -16,6 +16,7 @@ from services.access import found, require
 from services.leavers import LeaverWords, hand_over
 from services.ports import UnitOfWork
 from services.transaction import use_case
+from services.triage import show_card
 
 
 #: (locale, the member who joined, the role) -> the notice for the admin who invited them.
@@ -160,6 +161,8 @@ async def bind_team_chat(uow: UnitOfWork, actor: Member | None, chat_id: int, no
     before = await uow.settings.team_chat_id()
     await uow.settings.set(TEAM_CHAT, str(chat_id))
     await uow.audit.record(now, actor.id, "settings", 0, "bind_team_chat", before, chat_id)
+    for conv in await uow.conversations.unposted():  # seekers who wrote before there was one
+        await show_card(uow, conv.id, now, fresh=True)
     await uow.commit()
 
 

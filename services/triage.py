@@ -18,6 +18,7 @@ from domain.conversations import (
 from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable
 from domain.intake import MAX_NOTES
+from domain.locales import language_guess
 from domain.members import Member
 from domain.outbox import Enqueue
 from domain.seeker_privacy import holder_gone
@@ -56,7 +57,7 @@ async def triage_card(uow: UnitOfWork, conversation_id: int) -> TriageCard:
         else None
     return TriageCard(
         conversation=conv,
-        latest=await uow.conversations.messages(conv.id, CARD_MESSAGES),
+        latest=await uow.conversations.messages(conv.id, CARD_MESSAGES, team_only=True),
         count=await uow.conversations.count_messages(conv.id, Direction.IN),
         names=names,
         contact=contact,
@@ -85,9 +86,11 @@ async def act(uow: UnitOfWork, actor: Member | None, conversation_id: int,
 async def to_contact(uow: UnitOfWork, actor: Member | None, conversation_id: int, source: str,
                      now: datetime, compose_touch: intake.ComposeTouch | None = None,
                      quiet: Quiet | None = None) -> tuple[intake.IntakeResult, TriageCard]:
-    """Prefilled from the seeker's Telegram account, their words as the note; the contact
-    then enters dispatch like any other (card, offer, duplicate checks in intake). A seeker
-    we already have is attached to that contact instead."""
+    """Prefilled from the seeker's Telegram account, their words as the note, Telegram's
+    language as the language guess and a known area their words name as the area guess
+    (domain.areas.AreaMap.mentioned); the contact then enters dispatch like any other (card,
+    offer, duplicate checks in intake). A seeker we already have is attached to that
+    contact instead."""
     actor = require(actor, *INTAKE_ROLES)
     conv = await _take(uow, actor, conversation_id, TriageAction.CONTACT, now)
     await _move(uow, conv, triage=Triage.CONTACT.value, triaged_by=actor.id)
@@ -101,6 +104,8 @@ async def to_contact(uow: UnitOfWork, actor: Member | None, conversation_id: int
         tg_user_id=conv.seeker_tg_id,
         source=source,
         notes="\n".join(said)[:MAX_NOTES],
+        language=language_guess(conv.seeker_language),
+        area=await _area_guess(uow, said),
     )
     view = await intake.create_contact(uow, actor, details, now,  # commits the move too
                                        compose_touch=compose_touch, quiet=quiet)
@@ -110,6 +115,12 @@ async def to_contact(uow: UnitOfWork, actor: Member | None, conversation_id: int
     card = await triage_card(uow, conv.id)
     await uow.commit()
     return view, card
+
+
+async def _area_guess(uow: UnitOfWork, said: list[str]) -> str:
+    areas = await uow.areas.map()
+    key = areas.mentioned("\n".join(said))
+    return areas.name(key) if key else ""
 
 
 async def _take(uow: UnitOfWork, actor: Member, conversation_id: int, action: TriageAction,

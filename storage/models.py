@@ -1,5 +1,6 @@
 """Tables. Times are UTC; enums are stored as their short string values."""
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (
@@ -27,6 +28,11 @@ NAMING = {
 }
 
 
+def new_stamp() -> int:
+    """A random, non-zero stamp (zero is what rows written before migration 0016 carry)."""
+    return secrets.randbits(62) or 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -46,6 +52,10 @@ class MemberRow(Base):
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     locale: Mapped[str | None] = mapped_column(String(8))
     telegram_language: Mapped[str | None] = mapped_column(String(16))
+    # Renewed (a random number) whenever one of the member's offers changes: the key that
+    # tells a process its in-memory track record is stale (storage.repositories.tracks).
+    track_stamp: Mapped[int] = mapped_column(BigInteger, default=new_stamp,
+                                             server_default="0")
 
 
 class MemberRoleRow(Base):

@@ -317,3 +317,10 @@ class EditPick(CallbackData, prefix="cp"):
 
 
 ALL += [ContactOpen, ContactPage, MyPage, BurstList, ShowCard, EditContact, EditPick]
+
+
+class Satisfied(CallbackData, prefix="sat"):
+    """The seeker's answer to the satisfaction check (services.satisfaction)."""
+
+    conversation_id: DbId
+    helped: bool

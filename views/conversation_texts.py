@@ -18,11 +18,13 @@ from domain.conversations import (
     Triage,
     TriageAction,
 )
+from domain.contacts import Contact
 from domain.masking import mask_contact_details
+from domain.members import Member
 from services.triage import TriageCard
 from views import labels
-from views.callbacks import ShareContact, TriageAct
-from views.texts import fit
+from views.callbacks import Held, HeldStep, Satisfied, ShareContact, TriageAct
+from views.texts import fit, summary
 
 CAPTION_LIMIT = 1000  # Telegram: 1,024 characters of caption
 SNIPPET = 300  # characters of each message on the triage card
@@ -97,7 +99,9 @@ def claimed_conversation(card: TriageCard) -> str:
     """The claimer's private copy: the seeker's words as written, contact details included
     (the team chat's card hides them)."""
     lines = [_("💬 You claimed the request of {who}. Their messages, as written:").format(
-        who=_who(card.conversation)), ""]
+        who=_who(card.conversation)),
+        _("Reply to this message to answer them before dispatch; they see the team's bot, not your account."),
+        ""]
     lines += [_line(m) for m in card.history]
     return fit("\n".join(lines))
 
@@ -143,17 +147,24 @@ def triage_keyboard(card: TriageCard) -> InlineKeyboardMarkup | None:
 
 
 def relay_header(conv: Conversation, contact_id: int | None) -> str:
-    """On every message relayed to the multiplier: who it is from, and how to answer."""
+    """On every message relayed to the multiplier (or, before dispatch, to the operator who
+    claimed the request: no contact number yet): who it is from, and how to answer."""
+    if contact_id is None:
+        return _("💬 From {who} — reply to this message to answer.").format(
+            who=escape(conv.seeker_name))
     return _("💬 From {who} (#{id}) — reply to this message to answer.").format(
         who=escape(conv.seeker_name), id=contact_id or "?")
 
 
 def relayed(conv: Conversation, contact_id: int | None, text: str | None,
-            limit: int) -> str:
+            limit: int, edited: bool = False) -> str:
     """The seeker's words are cut, not the header: a long paragraph still arrives (shortened,
     with "…"), since fit() would cut at the header's line break. Escaping may lengthen the
-    text, so the raw words are shortened until their escaped form fits."""
+    text, so the raw words are shortened until their escaped form fits. `edited`: the seeker
+    changed a message they had sent; this is its new text."""
     header = relay_header(conv, contact_id)
+    if edited:
+        header += "\n\n" + _("✏️ edited:")
     room = limit - len(header) - 2
     raw = text or ""
     if len(escape(raw)) > room:
@@ -162,7 +173,7 @@ def relayed(conv: Conversation, contact_id: int | None, text: str | None,
             mid = (low + high + 1) // 2
             low, high = (mid, high) if len(escape(raw[:mid])) + 1 <= room else (low, mid - 1)
         raw = raw[:low] + "…"
-    return header + ("\n\n" + escape(raw) if raw else "")
+    return header + ((" " if edited else "\n\n") + escape(raw) if raw else "")
 
 
 def intro(conv: Conversation, contact_id: int, history: list[ConversationMessage]) -> str:
@@ -170,6 +181,19 @@ def intro(conv: Conversation, contact_id: int, history: list[ConversationMessage
         who=escape(conv.seeker_name), id=contact_id), ""]
     lines += [_line(m, limit=SNIPPET) for m in history]
     return fit("\n".join(lines))
+
+
+def handoff(holder_name: str, days: int, again: bool) -> str:
+    """To the seeker after Yes: who from the team will contact them, and by when. Their
+    given name only (the seeker never sees the member's account)."""
+    name = escape(holder_name.split()[0] if holder_name.split() else holder_name)
+    if again:
+        return ngettext("From now on {name} from our team will be in touch with you instead, within {n} day.",
+                        "From now on {name} from our team will be in touch with you instead, within {n} days.",
+                        days).format(name=name, n=days)
+    return ngettext("Good news: {name} from our team will contact you within {n} day. You can keep writing here.",
+                    "Good news: {name} from our team will contact you within {n} days. You can keep writing here.",
+                    days).format(name=name, n=days)
 
 
 def share_keyboard(conversation_id: int) -> InlineKeyboardMarkup:
@@ -196,3 +220,32 @@ def closed_no_answer(conv: Conversation, contact_id: int) -> str:
 def relay_failed(conv: Conversation) -> str:
     return _("Not delivered to {who}: the seeker cannot be reached by the bot (they may have blocked it).").format(
         who=_who(conv))
+
+
+def satisfaction_question(conversation_id: int) -> tuple[str, str]:
+    """To the seeker, some days after they met someone from the team."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, it helped"),
+              callback_data=Satisfied(conversation_id=conversation_id, helped=True))
+    kb.button(text=_("No"), callback_data=Satisfied(conversation_id=conversation_id,
+                                                    helped=False))
+    return (_("You met someone from our team a few days ago. Did the meeting help you?"),
+            kb.as_markup().model_dump_json())
+
+
+def satisfaction_thanks(helped: bool) -> str:
+    if helped:
+        return _("Thank you! We are glad it helped.")
+    return _("Thank you for telling us. We will look for someone else for you.")
+
+
+def unsatisfied_note(contact: Contact, holder: Member, silent: bool) -> tuple[str, str]:
+    """To the team: the seeker said the meeting did not help, or never answered whether it
+    did (`silent`). No details: the team chat reads it."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Find someone else"), callback_data=Held(
+        step=HeldStep.REASSIGN, contact_id=contact.id, holder_id=holder.id))
+    text = _("😕 #{id} {who} never answered whether the meeting with {name} helped.") if silent \
+        else _("😕 #{id} {who}: the seeker says the meeting with {name} did not help.")
+    return (text.format(id=contact.id, who=summary(contact.details), name=escape(holder.name)),
+            kb.as_markup().model_dump_json())

@@ -9,9 +9,9 @@ from aiogram.utils.i18n import ngettext
 
 from domain.contacts import Status
 from domain.milestones import MILESTONES, Milestone
-from domain.reports import DISPATCH_BUCKETS, Report, histogram, median
+from domain.reports import DISPATCH_BUCKETS, Coaching, Report, SourceFunnel, histogram, median
 from views import labels
-from views.report_charts import ChartText
+from views.report_charts import AreaChartText, ChartText
 
 
 def auto_name() -> str:
@@ -56,6 +56,19 @@ def summary(result: Report, zone: ZoneInfo) -> str:
         name=escape(o.name), entered=o.entered, triaged=o.triaged,
         wait=_duration(median(o.triage_times)), spam=o.spam)
         for o in result.operators] or ["—"]
+    if result.sources:
+        lines += ["", _("<b>By source</b> (seekers who arrived in the period, and how far they got)")]
+        lines += [source_line(f) for f in result.sources]
+    if result.stage_times:
+        lines += ["", _("<b>Time in each stage</b> (median of the stays that ended): {stages}").format(
+            stages=" · ".join(f"{labels.status(stage)} {_duration(median(times))}"
+                              for stage, times in _stage_order(result) if times))]
+    if result.coaching:
+        lines += ["", _("<b>May need help</b> (last 30 days against the 30 before)")]
+        lines += [coaching_line(c) for c in result.coaching]
+    if result.idle:
+        lines += ["", _("<b>Idle with free places:</b> {names}").format(names=", ".join(
+            f"{escape(name)} ({free})" for name, free in result.idle))]
     if result.milestones:
         lines += ["", milestones(result.milestones)]
     if result.web_forms:
@@ -63,6 +76,46 @@ def summary(result: Report, zone: ZoneInfo) -> str:
             _("{slug} {sent} sent, {refused} refused").format(
                 slug=escape(f.slug), sent=f.sent, refused=f.refused) for f in result.web_forms))]
     return "\n".join(lines)
+
+
+def source_line(f: SourceFunnel) -> str:
+    """"instagram: 40 new → 30 dispatched → 20 reached → 8 met (20% met)"."""
+    share = f.conversions[3]
+    return _("{source}: {new} new → {dispatched} dispatched → {reached} reached → {met} met ({share} met)").format(
+        source=escape(f.source or _("no source")), new=f.new, dispatched=f.dispatched,
+        reached=f.reached, met=f.met, share=labels.percent(share) if share is not None else "—")
+
+
+def area_chart_text(result: Report, zone: ZoneInfo, names: dict[str, str]) -> AreaChartText:
+    """Seekers per week from each area, beside the free places there now."""
+    return AreaChartText(
+        title=_("Seekers per week by area, {period}").format(period=period_label(result, zone)),
+        seekers_label=_("seekers that week"),
+        capacity_label=_("free places now"),
+        weeks=sorted({a.week for a in result.areas}),
+        areas=[(names.get(key, key) or _("no area"), {a.week: a.seekers for a in result.areas if a.area == key},
+                result.free_capacity.get(key, 0))
+               for key in _busiest(result)],
+        empty=_("nothing in this period"),
+    )
+
+
+def _stage_order(result: Report) -> list[tuple[Status, list[timedelta]]]:
+    return [(stage, result.stage_times[stage]) for stage in Status if stage in result.stage_times]
+
+
+def coaching_line(c: Coaching) -> str:
+    """"Anna: declines 1 → 4, lapses 0 → 2"."""
+    words = {"declines": _("declines"), "lapses": _("lapses"), "overdue": _("overdue")}
+    return "{name}: {changes}".format(name=escape(c.name), changes=", ".join(
+        f"{words[n]} {getattr(c.before, n)} → {getattr(c.now, n)}" for n in c.rose))
+
+
+def _busiest(result: Report) -> list[str]:
+    totals: dict[str, int] = {}
+    for a in result.areas:
+        totals[a.area] = totals.get(a.area, 0) + a.seekers
+    return sorted(totals, key=lambda key: (-totals[key], key))
 
 
 def milestones(counts: dict[Milestone, int]) -> str:
@@ -123,6 +176,23 @@ def table(result: Report) -> list[list[object]]:
     rows += [["time_to_dispatch", "", bucket, count] for bucket, count in histogram(result.dispatch_times)]
     for f in result.web_forms:
         rows += [["web_form", f.slug, "sent", f.sent], ["web_form", f.slug, "refused", f.refused]]
+    for s in result.sources:
+        rows += [["source", s.source, metric, getattr(s, metric)]
+                 for metric in ("new", "dispatched", "reached", "met")]
+        rows += [["source", s.source, name, round(value, 3) if value is not None else ""]
+                 for name, value in zip(("dispatched_share", "reached_share", "met_share_of_reached",
+                                         "met_share"), s.conversions, strict=True)]
+    rows += [["area_week", a.area, a.week.isoformat(), a.seekers] for a in result.areas]
+    for stage, times in _stage_order(result):
+        rows += [["stage_time", stage.value, "stays", len(times)],
+                 ["stage_time", stage.value, "median_minutes", _minutes(median(times))]]
+    for c in result.coaching:
+        rows += [["coaching", c.name, f"{n}_{when}", getattr(slips, n)]
+                 for n in ("declines", "lapses", "overdue")
+                 for when, slips in (("last_30_days", c.now), ("30_days_before", c.before))]
+    rows += [["idle", name, "free_places", free] for name, free in result.idle]
+    rows += [["area_free_capacity", area, "free_capacity", n]
+             for area, n in sorted(result.free_capacity.items())]
     return rows
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
 from domain.conversations import (
+    OPEN_TRIAGE,
     Conversation,
     ConversationMessage,
     Direction,
@@ -131,6 +132,14 @@ class ConversationRepository:
             .values(relay_status=to.value).execution_options(synchronize_session=False))
         return result.rowcount == 1
 
+    async def unposted(self) -> list[Conversation]:
+        rows = await self.session.scalars(
+            select(ConversationRow)
+            .where(ConversationRow.triage.in_([t.value for t in OPEN_TRIAGE]),
+                   ConversationRow.card_message_id.is_(None))
+            .order_by(ConversationRow.id))
+        return [conversation_from_row(r) for r in rows]
+
     async def relayed(self, statuses: Iterable[RelayStatus]) -> list[Conversation]:
         rows = await self.session.scalars(
             select(ConversationRow)
@@ -156,18 +165,26 @@ class ConversationRepository:
             row.id, row.conversation_id, Direction(row.direction), Kind(row.kind), row.text,
             row.file_id, as_utc(row.at), row.sender_member_id)
 
-    async def messages(self, conversation_id: int, limit: int | None = None
-                       ) -> list[ConversationMessage]:
+    async def messages(self, conversation_id: int, limit: int | None = None,
+                       team_only: bool = False) -> list[ConversationMessage]:
         """Oldest first; with a limit, the latest `limit` of them."""
         query = (select(ConversationMessageRow)
                  .where(ConversationMessageRow.conversation_id == conversation_id)
                  .order_by(ConversationMessageRow.id.desc()))
+        if team_only:
+            query = query.where(ConversationMessageRow.direction == Direction.IN.value,
+                                ConversationMessageRow.sender_member_id.is_(None))
         if limit:
             query = query.limit(limit)
         rows = list(await self.session.scalars(query))
         return [ConversationMessage(r.id, r.conversation_id, Direction(r.direction), Kind(r.kind),
                                     r.text, r.file_id, as_utc(r.at), r.sender_member_id)
                 for r in reversed(rows)]
+
+    async def mark_relayed(self, message_id: int, member_id: int) -> None:
+        await self.session.execute(update(ConversationMessageRow)
+                                   .where(ConversationMessageRow.id == message_id)
+                                   .values(sender_member_id=member_id))
 
     async def count_messages(self, conversation_id: int, direction: Direction,
                              since: datetime | None = None) -> int:

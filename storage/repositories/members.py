@@ -80,7 +80,10 @@ class MemberRepository:
         return {member_id: count for member_id, count in rows.all()}
 
     async def _load(self, query) -> list[Member]:  # type: ignore[no-untyped-def]
-        rows = list((await self.session.scalars(query)).all())
+        """`query` selects MemberRow; read as plain rows (the columns, no ORM objects): every
+        card reads the whole team, and building ORM objects was most of that."""
+        rows = (await self.session.execute(
+            query.with_only_columns(*MemberRow.__table__.columns))).all()
         ids = [r.id for r in rows]
         roles: dict[int, set[str]] = defaultdict(set)
         for member_id, role in await self.session.execute(
@@ -89,6 +92,7 @@ class MemberRepository:
             roles[member_id].add(role)
         profiles = {
             p.member_id: p
-            for p in await self.session.scalars(select(ProfileRow).where(ProfileRow.member_id.in_(ids)))
+            for p in await self.session.execute(
+                select(*ProfileRow.__table__.columns).where(ProfileRow.member_id.in_(ids)))
         }
         return [member_from_row(r, roles[r.id], profiles.get(r.id)) for r in rows]

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.offers import Offer, OfferStatus, Release
-from storage.models import OfferRow
+from storage.models import MemberRow, OfferRow, new_stamp
 from storage.repositories.mapping import offer_from_row
 
 
@@ -36,6 +36,7 @@ class OfferRepository:
         )
         self.session.add(row)
         await self.session.flush()
+        await self._restamp(multiplier_id)
         return offer_from_row(row)
 
     async def get(self, offer_id: int) -> Offer | None:
@@ -51,7 +52,11 @@ class OfferRepository:
             .values(status=to.value, **fields)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        await self._restamp(
+            select(OfferRow.multiplier_id).where(OfferRow.id == offer_id).scalar_subquery())
+        return True
 
     async def set_reason(self, offer_id: int, reason: str) -> bool:
         result = await self.session.execute(
@@ -114,6 +119,7 @@ class OfferRepository:
             .values(reached_at=now)
             .execution_options(synchronize_session=False)
         )
+        await self._restamp(multiplier_id)
 
     async def release(self, contact_id: int, multiplier_id: int, how: Release,
                       now: datetime) -> Offer | None:
@@ -132,3 +138,10 @@ class OfferRepository:
         row.release, row.released_at = how.value, now
         await self.session.flush()
         return offer_from_row(row)
+
+    async def _restamp(self, multiplier_id: object) -> None:
+        """What a track record reads changed (status, answer, reached, a new offer): a new
+        stamp, in this transaction, so that kept track records know (repositories.tracks)."""
+        await self.session.execute(
+            update(MemberRow).where(MemberRow.id == multiplier_id)
+            .values(track_stamp=new_stamp()).execution_options(synchronize_session=False))

@@ -17,6 +17,8 @@ from domain.reports import (
     MultiplierFigures,
     OperatorFigures,
     Period,
+    Slips,
+    SourceFunnel,
     offer_waits,
 )
 from domain.roles import Role
@@ -74,6 +76,82 @@ class ReportRepository:
             select(ContactRow.status, func.count()).where(_in(ContactRow.created_at, period))
             .group_by(ContactRow.status))
         return {Status(status): count for status, count in rows}
+
+    async def sources(self, period: Period) -> list[SourceFunnel]:
+        """Per source, the seekers who arrived in the period and how far they got since."""
+        offered = select(OfferRow.id).where(OfferRow.contact_id == ContactRow.id)
+        reached = offered.where(OfferRow.reached_at.is_not(None))
+        met = select(AuditRow.id).where(
+            AuditRow.entity == "contact", AuditRow.entity_id == ContactRow.id,
+            AuditRow.action == "stage", AuditRow.after.in_(_stage(Status.MET)))
+
+        def having(query) -> object:  # type: ignore[no-untyped-def]
+            return func.sum(case((query.exists(), 1), else_=0))
+
+        rows = await self.session.execute(
+            select(ContactRow.source, func.count(), having(offered), having(reached), having(met))
+            .where(_in(ContactRow.created_at, period), ContactRow.status != Status.MERGED.value)
+            .group_by(ContactRow.source))
+        funnels = [SourceFunnel(source or "", new, int(d or 0), int(r or 0), int(m or 0))
+                   for source, new, d, r, m in rows]
+        return sorted(funnels, key=lambda f: (-f.new, f.source))
+
+    async def arrivals_by_area(self, period: Period) -> list[tuple[str | None, datetime]]:
+        """(area key, arrival) of the seekers who arrived in the period (weeks: domain)."""
+        rows = await self.session.execute(
+            select(ContactRow.area_key, ContactRow.created_at)
+            .where(_in(ContactRow.created_at, period), ContactRow.status != Status.MERGED.value)
+            .order_by(ContactRow.id))
+        return [(area, as_utc(at)) for area, at in rows]
+
+    async def slips(self, period: Period) -> dict[int, Slips]:
+        """Per multiplier: offers declined and let expire in the period, and reminders sent
+        about seekers they held at the time."""
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        for name, status, column in (("declines", "declined", OfferRow.answered_at),
+                                     ("lapses", "expired", OfferRow.expires_at)):
+            rows = await self.session.execute(
+                select(OfferRow.multiplier_id, func.count())
+                .where(OfferRow.status == status, _in(column, period))
+                .group_by(OfferRow.multiplier_id))
+            for member_id, n in rows:
+                counts[member_id][name] = n
+        held = and_(OfferRow.contact_id == AuditRow.entity_id, OfferRow.status == "accepted",
+                    OfferRow.answered_at <= AuditRow.at,
+                    or_(OfferRow.released_at.is_(None), OfferRow.released_at > AuditRow.at))
+        rows = await self.session.execute(
+            select(OfferRow.multiplier_id, func.count(func.distinct(AuditRow.id)))
+            .join(OfferRow, held)
+            .where(AuditRow.entity == "contact", AuditRow.action == "nag", _in(AuditRow.at, period))
+            .group_by(OfferRow.multiplier_id))
+        for member_id, n in rows:
+            counts[member_id]["overdue"] = n
+        return {member_id: Slips(**c) for member_id, c in counts.items()}
+
+    async def stage_changes(self, period: Period, since: datetime) -> list[tuple[int, datetime, Status]]:
+        """(contact, when, stage entered) from `since` to the period's end: accepts (from
+        the offers) and the stages holders reported (from the audit log)."""
+        accepts = await self.session.execute(
+            select(OfferRow.contact_id, OfferRow.answered_at)
+            .where(OfferRow.status == "accepted", OfferRow.answered_at >= since,
+                   OfferRow.answered_at < period.end))
+        stages = await self.session.execute(
+            select(AuditRow.entity_id, AuditRow.at, AuditRow.after)
+            .where(AuditRow.entity == "contact", AuditRow.action == "stage",
+                   AuditRow.at >= since, AuditRow.at < period.end))
+        return ([(c, as_utc(at), Status.ACCEPTED) for c, at in accepts]
+                + [(c, as_utc(at), Status(json.loads(after))) for c, at, after in stages])
+
+    async def offer_answer_times(self, period: Period) -> list[timedelta]:
+        """How long offers answered or lapsed in the period waited for it."""
+        rows = await self.session.execute(
+            select(OfferRow.created_at, OfferRow.answered_at)
+            .where(OfferRow.status.in_(["accepted", "declined", "expired"]),
+                   _in(OfferRow.answered_at, period)))
+        return [as_utc(answered) - as_utc(created) for created, answered in rows]
+
+    async def multiplier_names(self) -> dict[int, str]:
+        return dict(await self._members_with(Role.MULTIPLIER))
 
     async def multipliers(self, period: Period) -> list[MultiplierFigures]:
         figures = {m.member_id: m for m in [

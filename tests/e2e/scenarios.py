@@ -7,6 +7,7 @@ settled state. The people are always the same: Boss the admin (`team.admin`), An
 and Olga (202) the multipliers, Oleh (301) the operator, Maria the contact or the seeker.
 """
 
+import asyncio
 import socket
 
 from sqlalchemy import text
@@ -21,6 +22,16 @@ async def scalar(team: Team, sql: str):  # type: ignore[no-untyped-def]
     """The first column of the first row of `sql` (None without rows)."""
     async with team.db.connect() as conn:
         return (await conn.execute(text(sql))).scalar()
+
+
+async def until(read, expected: object) -> None:  # type: ignore[no-untyped-def]
+    """Until `await read()` gives `expected` (what a handler stores after its answer, or
+    without one), for as long as a test waits for a message."""
+    for _ in range(300):
+        if await read() == expected:
+            return
+        await asyncio.sleep(0.05)
+    assert await read() == expected
 
 
 async def rows(team: Team, sql: str) -> list[tuple]:

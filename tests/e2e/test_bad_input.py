@@ -3,14 +3,13 @@ through Telegram: superscript digits, numbers past any range, dates past the cal
 names that are folders or too long, button ids past the database's integer, and a stage
 press on a record that a merge handed over."""
 
-import asyncio
 
 import pytest
 
 from domain.contacts import Status
 from domain.numbers import DB_INT_MAX
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import enter_contact, ready, scalar
+from tests.e2e.scenarios import enter_contact, ready, scalar, until
 from views.callbacks import OfferTo, Stage
 
 MAP_USAGE = "Send: /map 12 Podil (the contact number, then a known area)."
@@ -95,14 +94,6 @@ async def test_csv_files_in_other_encodings_are_read_or_named(team: Team) -> Non
     summary = await team.admin.wait_reply(contains="Import of unicode.csv")
     assert summary.text.startswith("Import of unicode.csv: 1 imported")
     assert await scalar(team, "select name from contacts") == "Мария Иванова"
-
-
-async def until(read, expected: int) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(100):
-        if await read() == expected:
-            return
-        await asyncio.sleep(0.05)
-    assert await read() == expected
 
 
 async def test_handled_update_ids_are_forgotten_after_a_week(team: Team) -> None:

@@ -18,7 +18,9 @@ async def test_report_sends_a_summary_a_chart_and_the_table(team: Team) -> None:
     assert "Anna: 1 offer, 100% accepted, accepts in 30 minutes, first contact in 2 hours, 0 overdue, 1 met" in summary.text
     assert "Boss: 1 offer, waited" in summary.text
     assert "Oleh: 2 entered, 0 triaged in —" in summary.text
-    chart = await team.fake.wait_for(team.admin.id, lambda m: m.kind == "photo", after=seq)
+    # the first chart of a process imports matplotlib (views.report_charts): seconds when busy
+    chart = await team.fake.wait_for(team.admin.id, lambda m: m.kind == "photo", after=seq,
+                                     timeout=30)
     assert struct.unpack(">II", chart.photo[16:24]) == (900, 1500)
     doc = await team.fake.wait_for(team.admin.id, lambda m: m.kind == "document", after=seq)
     rows = list(csv.DictReader(io.StringIO(doc.document_bytes.decode("utf-8-sig"))))

@@ -16,7 +16,9 @@ from .state import CallbackAnswer, CallbackQueryRecord, FakeChat, FakeMessage, m
 if TYPE_CHECKING:
     from .telegram import FakeTelegram
 
-DEFAULT_TIMEOUT = 5.0
+# How long a test waits for what the bot should show. Only a failing wait lasts this long; a
+# busy machine (the suite beside other work on two cores) takes seconds for what takes ms.
+DEFAULT_TIMEOUT = 15.0
 
 
 class PendingCallback:

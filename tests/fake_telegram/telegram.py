@@ -20,6 +20,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Update
 
+from .actors import DEFAULT_TIMEOUT as WAIT
 from .actors import FakeUser
 from .flood import FloodRules
 from .methods import METHODS
@@ -209,8 +210,8 @@ class FakeTelegram:
         dispatcher: Dispatcher,
         bot: Bot,
         *,
-        ready_timeout: float = 5.0,
-        handlers_timeout: float = 5.0,
+        ready_timeout: float = WAIT,
+        handlers_timeout: float = WAIT,
         close_bot_session: bool = True,
         **polling_kwargs: Any,
     ) -> AsyncIterator[asyncio.Task[None]]:
@@ -348,7 +349,7 @@ class FakeTelegram:
     # ------------------------------------------------------------------ waiting
 
     async def wait_until(
-        self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition"
+        self, predicate: Callable[[], T], timeout: float = WAIT, what: str = "condition"
     ) -> T:
         """Wait until `predicate()` (re-checked on every change of the fake) is truthy."""
         try:
@@ -361,7 +362,7 @@ class FakeTelegram:
         chat_id: int | FakeChat,
         predicate: Callable[[FakeMessage], bool] | None = None,
         after: int | None = None,
-        timeout: float = 5.0,
+        timeout: float = WAIT,
         *,
         include_deleted: bool = False,
         what: str | None = None,
@@ -394,7 +395,7 @@ class FakeTelegram:
                 f"{chat.dump()}"
             ) from None
 
-    async def wait_idle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
+    async def wait_idle(self, quiet: float = 0.15, timeout: float = WAIT) -> None:
         """Wait until the bot fetched and confirmed every update, no Bot API call is in
         flight, and none started for `quiet` seconds.
 

@@ -681,6 +681,20 @@ class NotInTheFake:
         raise NotImplementedError(f"the fake unit of work has no {self._name}.{attr}")
 
 
+class NoSeekers(NotInTheFake):
+    """The fake has no seekers' conversations: no contact came from one. Use cases that only
+    ask whether a contact has one (releasing a holder, the warm hand-off) run on it."""
+
+    def __init__(self) -> None:
+        super().__init__("conversations")
+
+    async def by_contact(self, contact_id: int) -> None:
+        return None
+
+    async def unposted(self) -> list:
+        return []
+
+
 class FakeUnitOfWork:
     """Implements services.ports.UnitOfWork in memory, with storage.uow's commit semantics."""
 
@@ -702,7 +716,7 @@ class FakeUnitOfWork:
         self.milestones = FakeMilestones(self)
         self.invites: Any = NotInTheFake("invites")
         self.reports: Any = NotInTheFake("reports")
-        self.conversations: Any = NotInTheFake("conversations")
+        self.conversations: Any = NoSeekers()
         self.api_keys: Any = NotInTheFake("api_keys")
         self.idempotency: Any = NotInTheFake("idempotency")
         self.exports: Any = NotInTheFake("exports")

@@ -7,12 +7,14 @@ import pytest
 
 from domain.areas import Area, AreaMap, key_tag
 from domain.contacts import ContactDetails, Status
+from domain.delivery import Purpose
 from domain.errors import NoLongerAvailable
 from domain.matching import Candidate, MatchPolicy, Place, Pool, Weights
 from domain.members import Gender, Member, Profile
+from domain.offers import OfferStatus
 from domain.reports import Period
 from domain.roles import Role
-from services import answers, areas, autodispatch, dispatch, escalations, followup, matching, nags
+from services import answers, areas, delivery, autodispatch, dispatch, escalations, followup, matching, nags
 from services.cards import build_card
 from storage.uow import UnitOfWork
 from tests.storage.test_matching_services import COMPOSE, TTL, new_contact, team
@@ -258,3 +260,38 @@ def test_chart_survives_dollar_signs_in_names() -> None:
     png = render(ChartText("t", "c", [("new", 1)], "m", "o", "a", [("Anna $^$", 2, 1)], "d",
                            [("<1h", 1)], "e"))
     assert png[:4] == b"\x89PNG"
+
+
+async def _offer_row(factory, offer_id: int):  # type: ignore[no-untyped-def]
+    """The offer's message as the sender holds it while it travels."""
+    async with UnitOfWork(factory) as uow:
+        [row] = [r for r in await uow.outbox.due(NOW + timedelta(days=1), 50, 50)
+                 if r.purpose == Purpose.OFFER and r.ref_id == offer_id]
+    return row
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline", "withdraw"])
+async def test_an_offer_answered_before_its_delivery_was_saved_keeps_its_buttons(
+        session_factory, clock, answer: str) -> None:  # type: ignore[no-untyped-def]
+    """A clean-clone CI run: Anna pressed Yes before the sender saved the offer's delivery,
+    which then took the stage buttons her Yes had drawn. Only a withdrawal or an expiry
+    (nobody redrew her copy) takes the buttons away."""
+    boss, anna = await team(session_factory, clock)
+    contact = await new_contact(session_factory, boss, clock, "Podil")
+    async with UnitOfWork(session_factory) as uow:
+        offer = await dispatch.place_offer(uow, boss.id, contact, anna, clock.now(), 2, TTL,
+                                           COMPOSE)
+        await uow.commit()
+    row = await _offer_row(session_factory, offer.id)
+    async with UnitOfWork(session_factory) as uow:
+        if answer == "accept":
+            await answers.accept(uow, anna, offer.id, clock.now())
+        elif answer == "decline":
+            await answers.decline(uow, anna, offer.id, clock.now())
+        else:
+            await uow.offers.transition(offer.id, OfferStatus.PENDING, OfferStatus.WITHDRAWN,
+                                        answered_at=clock.now())
+            await uow.commit()
+    async with UnitOfWork(session_factory) as uow:
+        stale = await delivery.delivered(uow, row, 77, clock.now())
+    assert stale is (answer == "withdraw")

@@ -1,6 +1,6 @@
 import pytest
 
-from domain.areas import Area, AreaMap, haversine_km, parse_coordinates
+from domain.areas import Area, AreaMap, area_key, haversine_km, parse_coordinates
 from domain.translit import fold
 
 KYIV = AreaMap({
@@ -59,3 +59,17 @@ def test_neighbours_and_distances() -> None:
 ])
 def test_parse_coordinates(text: str, expected: tuple[float, float] | None) -> None:
     assert parse_coordinates(text) == expected
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Здравствуйте, я из Оболони", "obolon"),  # an inflected alias
+    ("I live in Obolon.", "obolon"),
+    ("живу на Оболоні", "obolon"),  # Ukrainian
+    ("Подол и Оболонь", None),  # two areas: no guess
+    ("Hello, I saw your ad", None),
+    ("Obo", None),
+])
+def test_a_place_mentioned_in_a_seekers_words(text: str, key: str | None) -> None:
+    areas = AreaMap({"obolon": Area("obolon", "Obolon", aliases=frozenset({area_key("Оболонь")})),
+                     "podil": Area("podil", "Podil", aliases=frozenset({area_key("Подол")}))})
+    assert areas.mentioned(text) == key

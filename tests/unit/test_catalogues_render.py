@@ -18,7 +18,7 @@ import pkgutil
 import sys
 from collections.abc import Callable
 from dataclasses import fields, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import UnionType
 from typing import Any, get_args
@@ -87,6 +87,10 @@ from domain.milestones import Milestone, Reached
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.reliability import Track
 from domain.reports import (
+    AreaWeek,
+    Coaching,
+    Slips,
+    SourceFunnel,
     Counters,
     DispatcherFigures,
     MultiplierFigures,
@@ -219,6 +223,7 @@ EXPLANATION = Explanation(contact=contact(), areas=AREAS, verdicts=[
     *(Verdict(CANDIDATE, exclusion, None) for exclusion in Exclusion)])
 EMPTY_EXPLANATION = Explanation(contact=contact(), areas=AREAS, verdicts=[])
 
+COACHING = Coaching(3, "Olga", Slips(declines=4, lapses=2, overdue=3), Slips(declines=1))
 REPORT = Report(
     period=Period(NOW - timedelta(days=7), NOW),
     counters=Counters(new=2, dispatched=1, accepted=1, reached=1, met=1, closed=0, waiting_now=1),
@@ -232,7 +237,13 @@ REPORT = Report(
     operators=[OperatorFigures(4, "Oleh", entered=2, triaged=1,
                                triage_times=[timedelta(minutes=4)], spam=1)],
     dispatch_times=[timedelta(minutes=30), timedelta(hours=5), timedelta(days=4)],
-    web_forms=[FormFigures("spring", sent=40, refused=3), FormFigures("<b>", sent=1)])
+    web_forms=[FormFigures("spring", sent=40, refused=3), FormFigures("<b>", sent=1)],
+    sources=[SourceFunnel("instagram · spring", 40, 30, 20, 8), SourceFunnel("", 1, 0, 0, 0)],
+    areas=[AreaWeek("podil", date(2026, 11, 16), 3), AreaWeek("", date(2026, 11, 23), 1)],
+    free_capacity={"podil": 2},
+    coaching=[COACHING],
+    idle=[("Ivan", 5)],
+    stage_times={Status.NEW: [timedelta(hours=3)], Status.ATTEMPTED: [timedelta(days=2)]})
 ONE_DAY_REPORT = Report(period=Period(NOW - timedelta(days=1), NOW), counters=Counters(),
                         funnel={}, multipliers=[], dispatchers=[], operators=[],
                         dispatch_times=[])
@@ -506,6 +517,10 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
     "report_texts.chart_text": [(REPORT, ZoneInfo("Europe/Kyiv")),
                                 (ONE_DAY_REPORT, ZoneInfo("UTC"))],
     "report_texts.table": [(REPORT,)],
+    "report_texts.source_line": [(f,) for f in REPORT.sources],
+    "report_texts.coaching_line": [(COACHING,)],
+    "report_texts.area_chart_text": [(REPORT, ZoneInfo("Europe/Kyiv"), {"podil": "Podil"}),
+                                     (ONE_DAY_REPORT, ZoneInfo("UTC"), {})],
     "supply_texts.text": [(SUPPLY, {"podil": "Podil"}), (EMPTY_SUPPLY, {})],
     "supply_texts.weekly": [(SUPPLY, {"podil": "Podil"}), (EMPTY_SUPPLY, {})],
     "supply_texts.csv_rows": [(SUPPLY, {"podil": "Podil"})],
@@ -524,9 +539,15 @@ SAMPLES: dict[str, list[tuple[Any, ...]]] = {
                                                                        Triage.CLAIMED)],
     "conversation_texts.relay_header": [(conversation(), 12), (conversation(), None)],
     "conversation_texts.relayed": [(conversation(), 12, "a" * 2000, 1024),
+                                   (conversation(), 12, "new words", 1024, True),
                                    (conversation(), 12, None, 1024)],
     "conversation_texts.intro": [(conversation(Triage.CONTACT), 12, MESSAGES)],
     "conversation_texts.share_keyboard": [(7,)],
+    "conversation_texts.handoff": [("Anna Koval", 3, False), ("Olga", 1, True)],
+    "conversation_texts.satisfaction_question": [(7,)],
+    "conversation_texts.satisfaction_thanks": [(True,), (False,)],
+    "conversation_texts.unsatisfied_note": [(HELD, member(2, Role.MULTIPLIER), silent)
+                                            for silent in (False, True)],
     "conversation_texts.shared_contact": [("Anna <A>", "anna")],
     "conversation_texts.not_responding": [(conversation(), 12, AGO, NOW)],
     "conversation_texts.closed_no_answer": [(conversation(), 12)],

@@ -53,3 +53,18 @@ def test_the_chart_is_a_png_a_phone_can_show() -> None:
     assert 20_000 < len(png) < 400_000
     empty = render(ChartText("Empty", "Contacts", [("new", 0)], "Offers", "o", "a", [], "T", [], "nothing"))
     assert empty[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_time_in_each_stage_counts_the_stays_that_ended_in_the_period() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from domain.contacts import Status
+    from domain.reports import Period, stage_times
+
+    t0, h = datetime(2026, 11, 2, tzinfo=UTC), timedelta(hours=1)
+    changes = [(1, t0, Status.ACCEPTED), (1, t0 + 5 * h, Status.ATTEMPTED),
+               (1, t0 + 30 * h, Status.REACHED), (2, t0 + 2 * h, Status.ACCEPTED),
+               (2, t0 + 50 * h, Status.ATTEMPTED)]
+    period = Period(t0 + 4 * h, t0 + 40 * h)
+    assert stage_times(list(reversed(changes)), period) == {
+        Status.ACCEPTED: [5 * h], Status.ATTEMPTED: [25 * h]}
