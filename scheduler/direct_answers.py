@@ -1,8 +1,10 @@
 """The direct answer to the person who acted goes out at once, but it is still a message
 Telegram counts: each one takes a turn in the overall flood line, ahead of everything the
 outbox waits to send, so the bot as a whole (every replica, with REDIS_URL) stays within
-the overall limit. A person waits at most one turn (1/28 s). With REDIS_URL it also counts
-in its chat's budget, so a queued message to that chat keeps its spacing after it.
+the overall limit. A person waits at most one turn (1/28 s). With REDIS_URL it first takes
+its chat's turn too (limits.answer_turn: at most ANSWER_WAIT): a queued message to the same
+chat may have gone out from another replica a moment ago, and Telegram allows one a second.
+The chat's turn comes first, so the overall turn is taken right before the send.
 
 A button's answer (answerCallbackQuery) that Telegram refuses because the query was answered
 already or is too old does not stop the handler: a press is delivered again when the replica
@@ -40,10 +42,10 @@ class DirectAnswers(BaseRequestMiddleware):
     async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
                        method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
         if not IN_OUTBOX.get() and method.__api_method__ in COUNTED:
-            await self.limits.overall.acquire(priority=-math.inf)
             chat_id = getattr(method, "chat_id", None)
             if isinstance(chat_id, int):
-                await self.limits.answered(chat_id)
+                await self.limits.answer_turn(chat_id)
+            await self.limits.overall.acquire(priority=-math.inf)
         try:
             return await make_request(bot, method)
         except TelegramBadRequest as exc:

@@ -13,6 +13,7 @@ import asyncio
 import heapq
 import itertools
 import logging
+import math
 from collections import OrderedDict
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Protocol
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     from storage.shared import Budgets
 
 log = logging.getLogger(__name__)
+
+#: The longest a direct answer waits for its chat's turn in shared mode (seconds): one
+#: private chat's spacing and some; a person should never wait for the outbox's traffic.
+ANSWER_WAIT = 2.0
 
 
 class Line(Protocol):
@@ -42,8 +47,8 @@ class Limits(Protocol):
 
     async def hold(self, chat_id: int, seconds: float) -> None: ...
 
-    async def answered(self, chat_id: int) -> None:
-        """A direct answer went to the chat without waiting for its spacing."""
+    async def answer_turn(self, chat_id: int) -> None:
+        """Before a direct answer to the chat (a person waits for it: briefly, if at all)."""
         ...
 
 
@@ -109,9 +114,9 @@ class FloodLimits:
     async def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram said 429 for this chat: in one process the sender holds the chat itself."""
 
-    async def answered(self, chat_id: int) -> None:
-        """One process keeps main's rule: a direct answer does not delay the chat's queue
-        (Telegram tolerates a short burst in one chat)."""
+    async def answer_turn(self, chat_id: int) -> None:
+        """One process keeps main's rule: a direct answer goes at once and does not delay the
+        chat's queue (Telegram tolerates a short burst in one chat)."""
 
     def for_chat(self, chat_id: int) -> AsyncLimiter:
         """Private chats have positive ids, groups negative ones."""
@@ -178,12 +183,17 @@ class SharedPacer:
 
 
 class _SharedChatTurn:
-    def __init__(self, budgets: "Budgets", name: str, interval: float) -> None:
-        self.budgets, self.name, self.interval = budgets, name, interval
+    """Taken after the overall turn. If a direct answer booked the chat's turn meanwhile,
+    the sender waits for the next one and then takes a new overall turn (first in the line):
+    the one it held was for a send that did not happen then."""
+
+    def __init__(self, budgets: "Budgets", name: str, interval: float, overall: Line) -> None:
+        self.budgets, self.name, self.interval, self.overall = budgets, name, interval, overall
 
     async def __aenter__(self) -> None:
         while (wait := await self.budgets.take(self.name, self.interval)) > 0:
             await asyncio.sleep(wait)
+            await self.overall.acquire(priority=-math.inf)
 
     async def __aexit__(self, *_exc: object) -> None:
         return None
@@ -205,17 +215,26 @@ class SharedFloodLimits:
         name, interval = self._chat(chat_id)
         while (wait := await self.budgets.peek(name, interval)) > 0:
             await asyncio.sleep(wait)
-        return _SharedChatTurn(self.budgets, name, interval)
+        return _SharedChatTurn(self.budgets, name, interval, self.overall)
 
     async def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram said 429: no replica sends to the chat until its retry_after."""
         await self.budgets.hold(self._chat(chat_id)[0], seconds)
 
-    async def answered(self, chat_id: int) -> None:
-        """Counted in the chat's budget if its turn is free (taken, not waited for): the next
-        queued message, from whichever replica, then keeps its spacing after the answer."""
+    async def answer_turn(self, chat_id: int) -> None:
+        """Book the chat's next turn and wait for it, at most ANSWER_WAIT: a queued message
+        sent a moment ago, from whichever replica, keeps its spacing before the answer, and
+        the next one keeps it after. Farther ahead (a 429's hold, a burst of answers) the
+        person is not kept waiting: the answer goes then, as it did before it was booked."""
         name, interval = self._chat(chat_id)
-        await self.budgets.take(name, interval)
+        try:
+            wait = await self.budgets.reserve(name, interval)
+        except Exception:  # Redis away: the person is answered all the same
+            log.exception("chat budget unavailable for a direct answer")
+            return
+        if wait > ANSWER_WAIT:
+            log.info("direct answer sent before its chat's turn", extra={"wait": round(wait, 2)})
+        await asyncio.sleep(min(wait, ANSWER_WAIT))
 
     def _chat(self, chat_id: int) -> tuple[str, float]:
         """Private chats have positive ids, groups negative ones."""

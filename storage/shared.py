@@ -21,6 +21,19 @@ redis.call('SET', KEYS[1], string.format('%.6f', tat + interval), 'PX',
 return '0'
 """
 
+#: The next turn of a budget with a burst of one, reserved however far ahead it is (a direct
+#: answer books its chat's turn, then waits for it). KEYS[1]: the budget; ARGV[1]: interval.
+#: Returns the seconds until the reserved turn (0: now).
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local interval = tonumber(ARGV[1])
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+redis.call('SET', KEYS[1], string.format('%.6f', tat + interval), 'PX',
+           math.ceil((tat + interval - now) * 1000) + 1000)
+return tostring(tat - now)
+"""
+
 #: Nobody's turn for ARGV[1] seconds (Telegram answered 429 with retry_after).
 _HOLD = """
 local t = redis.call('TIME')
@@ -69,6 +82,7 @@ class Budgets:
         self.prefix = prefix
         self._take = redis.register_script(_TAKE)
         self._hold = redis.register_script(_HOLD)
+        self._reserve = redis.register_script(_RESERVE)
 
     async def take(self, name: str, interval: float, burst: int = 1) -> float:
         """0 if a turn was taken now, else the seconds until the next one."""
@@ -77,6 +91,11 @@ class Budgets:
     async def peek(self, name: str, interval: float, burst: int = 1) -> float:
         """The seconds until a turn, taking nothing."""
         return float(await self._take(keys=[self.prefix + name], args=[interval, burst, 1]))
+
+    async def reserve(self, name: str, interval: float) -> float:
+        """Book the next turn (burst of one), however far ahead: the seconds until it. Whoever
+        takes or peeks at the budget afterwards comes after it."""
+        return float(await self._reserve(keys=[self.prefix + name], args=[interval]))
 
     async def hold(self, name: str, seconds: float) -> None:
         await self._hold(keys=[self.prefix + name], args=[max(seconds, 0.0)])

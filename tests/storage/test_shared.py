@@ -69,6 +69,42 @@ async def test_a_chat_keeps_its_spacing_when_it_moves_to_another_replica(redis: 
         assert loop.time() - start >= 0.55
 
 
+async def test_a_direct_answer_takes_its_chats_turn_on_any_replica(redis: object) -> None:
+    """Found by the three-replica test: a stage's answer (a direct answer from replica b)
+    went out within a second of a note prompt replica a had just sent to the same chat."""
+    prefix = f"test:{uuid.uuid4().hex}:"
+    a, b = (SharedFloodLimits(budgets(redis, prefix), 1000, 0.5, 0.5) for _ in range(2))
+    loop, times = asyncio.get_running_loop(), []
+    async with await a.chat_ready(42):  # a queued message goes out from a
+        times.append(loop.time())
+    await b.answer_turn(42)  # b's answer to that person waits for the chat's spacing
+    times.append(loop.time())
+    ready = await a.chat_ready(42)  # a's next one saw the chat free, waits for its overall turn
+    await b.answer_turn(42)  # meanwhile b's next answer books the turn: it comes first
+    times.append(loop.time())
+    async with ready:  # and a's message keeps its spacing after it
+        times.append(loop.time())
+    assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.48
+    assert times[-1] - times[0] < 0.5 * 3 + 0.3  # nobody waited longer than the spacing
+
+
+async def test_a_direct_answer_waits_briefly_whatever_the_chat_has_ahead(
+        redis: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person is never kept waiting long for the outbox's traffic: past ANSWER_WAIT (a
+    429's hold, a burst of answers) the answer goes, its turn still booked for the next."""
+    from scheduler import limits as module
+
+    monkeypatch.setattr(module, "ANSWER_WAIT", 0.3)
+    prefix = f"test:{uuid.uuid4().hex}:"
+    a, b = (SharedFloodLimits(budgets(redis, prefix), 1000, 0.5, 0.5) for _ in range(2))
+    await a.hold(43, 5.0)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    await b.answer_turn(43)
+    assert 0.25 <= loop.time() - start < 0.6
+    assert await a.budgets.peek("chat:43", 0.5) > 4.5  # a queued message still waits
+
+
 async def test_the_api_key_limit_holds_across_replicas(redis: object) -> None:
     prefix = f"test:{uuid.uuid4().hex}:"
     a, b = (SharedKeyLimits(budgets(redis, prefix), 3) for _ in range(2))

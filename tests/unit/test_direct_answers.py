@@ -19,7 +19,8 @@ class Limits:
         self.overall = Line()
         self.answered_in: list[int] = []
 
-    async def answered(self, chat_id: int) -> None:
+    async def answer_turn(self, chat_id: int) -> None:
+        assert not self.overall.turns, "the chat's turn comes before the overall one"
         self.answered_in.append(chat_id)
 
 
@@ -39,7 +40,7 @@ async def test_only_new_messages_outside_the_outbox_take_a_turn() -> None:
     finally:
         IN_OUTBOX.reset(token)
     assert limits.overall.turns == [float("-inf")]
-    assert limits.answered_in == [1]  # counted in its chat: a queued message keeps spacing
+    assert limits.answered_in == [1]  # its chat's turn: a queued message keeps spacing
 
 
 async def test_a_button_answered_before_does_not_stop_the_handler() -> None:
