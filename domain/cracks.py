@@ -107,10 +107,6 @@ def inconsistencies(status: Status, assignee_id: int | None, offers: Sequence[Of
     return problems
 
 
-def lower_median(values: Sequence[float]) -> float | None:
-    return percentile(values, 50)
-
-
 def percentile(values: Sequence[float], p: int) -> float | None:
     """The observed value at or below which p% of the values lie (nearest rank)."""
     if not values:

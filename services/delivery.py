@@ -10,6 +10,7 @@ from domain.offers import CLOSED_BEHIND_THEIR_BACK, OfferStatus
 from domain.outbox import Enqueue, OutgoingMessage
 from services.card_queue import changed
 from services.cards import CardView
+from services.triage import show_card
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -45,6 +46,8 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
         stored = await uow.conversations.message(message.ref_id)
         if stored is not None:  # replying to it answers the seeker
             await uow.conversations.link(message.chat_id, tg_message_id, stored.conversation_id)
+            if message.member_id is not None:  # read in private now: off the team's card
+                await uow.conversations.mark_relayed(stored.id, message.member_id)
     if message.member_id:
         await uow.members.update(message.member_id, unreachable_at=None)
     await uow.commit()
@@ -66,6 +69,8 @@ async def undeliverable(uow: UnitOfWork, message: OutgoingMessage, error: str,
     await uow.outbox.failed(message, error)
     if message.purpose == Purpose.RELAY_OUT and message.ref_id:
         await _tell_relay_sender(uow, message.ref_id, now)
+    if message.purpose == Purpose.RELAY_IN and message.ref_id:
+        await _back_to_the_team(uow, message.ref_id, now)
     if message.member_id is None or not unreachable:
         await uow.commit()
         return None
@@ -90,6 +95,14 @@ async def _tell_relay_sender(uow: UnitOfWork, message_id: int, now: datetime) ->
     if sender is not None:
         await uow.outbox.add(Enqueue(chat_id=sender.tg_user_id, member_id=sender.id, text="",
                                      purpose=Purpose.RELAY_FAILED, ref_id=message_id), now)
+
+
+async def _back_to_the_team(uow: UnitOfWork, message_id: int, now: datetime) -> None:
+    """A seeker's words that did not reach the member they were meant for: the team's
+    triage card shows them, so nobody misses them."""
+    stored = await uow.conversations.message(message_id)
+    if stored is not None:
+        await show_card(uow, stored.conversation_id, now)
 
 
 async def _withdraw(uow: UnitOfWork, offer_id: int, now: datetime) -> CardView | None:

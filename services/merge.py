@@ -13,6 +13,7 @@ from datetime import datetime
 
 from domain import merge as rules
 from domain.contacts import Contact, ContactDetails, Status
+from domain.conversations import RelayStatus
 from domain.duplicates import MERGED
 from domain.errors import NoLongerAvailable
 from domain.members import Gender, Member
@@ -103,7 +104,8 @@ async def merge(uow: UnitOfWork, actor: Member | None, suspect_id: int, contact_
                             "set_aside": conflicts, **assignment})
     await uow.audit.record(now, actor.id, "contact", merged.id, "merged_into",
                            merged.status, {"keeper": keeper.id})
-    await _follow_seeker(uow, actor, merged.id, keeper.id, now)
+    holder_stays = plan.takes_assignment or keeper.assignee_id == merged.assignee_id
+    await _follow_seeker(uow, actor, merged.id, keeper.id, now, holder_stays)
     await _tell_holders(uow, keeper, merged, plan.takes_assignment, now, compose, quiet)
     done = MergeDone(await changed(uow, keeper.id, now), await changed(uow, merged.id, now),
                      merge_id)
@@ -136,14 +138,18 @@ async def undo(uow: UnitOfWork, actor: Member | None, merge_id: int, now: dateti
 
 
 async def _follow_seeker(uow: UnitOfWork, actor: Member, merged_id: int, keeper_id: int,
-                         now: datetime) -> None:
+                         now: datetime, holder_stays: bool) -> None:
     """The seeker's conversation moves to the kept record, so their next words reach whoever
     holds it (domain.seeker_privacy asks about the contact the conversation names). If the
-    kept record has a conversation of its own, each stays where it is."""
+    kept record has a conversation of its own, each stays where it is. A kept record held
+    by someone else than the one who talked with the seeker starts the relay afresh: no
+    answer is owed by its holder for the other's round."""
     conv = await uow.conversations.by_contact(merged_id)
     if conv is None or await uow.conversations.by_contact(keeper_id) is not None:
         return
-    await uow.conversations.set_fields(conv.id, contact_id=keeper_id)
+    fresh = {} if holder_stays else {"relay_status": RelayStatus.NONE.value,
+                                     "handler_since": None, "first_out_at": None}
+    await uow.conversations.set_fields(conv.id, contact_id=keeper_id, **fresh)
     await uow.audit.record(now, actor.id, "conversation", conv.id, FOLLOW_MERGE, merged_id,
                            keeper_id)
 

@@ -58,7 +58,7 @@ async def introduce(uow: UnitOfWork, contact_id: int, member: Member, now: datet
     if conv is None or not hears_seeker(await uow.contacts.get(contact_id), member):
         await uow.commit()
         return None
-    await uow.conversations.set_fields(conv.id, handler_since=now,
+    await uow.conversations.set_fields(conv.id, handler_since=now, first_out_at=None,
                                        relay_status=RelayStatus.SEEKER_REPLIED.value)
     await uow.audit.record(now, None, "conversation", conv.id, "relay", conv.relay_status,
                            RelayStatus.SEEKER_REPLIED)
@@ -74,8 +74,7 @@ async def _hand_off(uow: UnitOfWork, conv: Conversation, contact_id: int, member
                     now: datetime, compose: ComposeHandoff) -> None:
     """Stored with the conversation like any message from the team, sent by the outbox."""
     offers = await uow.offers.for_contact(contact_id)
-    accepted = next((o for o in offers if o.multiplier_id == member.id and o.answered_at
-                     and o.released_at is None), None)
+    accepted = await uow.offers.accepted_for(contact_id)
     again = any(o.released_at is not None and o.multiplier_id != member.id for o in offers)
     locale = await languages.of_seeker(uow, conv.seeker_tg_id, conv.seeker_language)
     text = compose(locale, member.name, accepted.days if accepted else 0, again)
@@ -131,11 +130,14 @@ async def record_out(uow: UnitOfWork, actor: Member, conv: Conversation, kind: K
     await uow.outbox.add(Enqueue(chat_id=conv.seeker_tg_id, text=html, kind=kind.value,
                                  file_id=file_id, purpose=Purpose.RELAY_OUT,
                                  ref_id=message_id), now)
-    first = {} if conv.first_out_at else {"first_out_at": now}
-    # an operator's answer before dispatch owes nothing to anyone: statuses are the holder's
-    status = {"relay_status": status_after_message(Direction.OUT).value} \
-        if conv.handler_since else {}
-    await uow.conversations.set_fields(conv.id, last_out_at=now, **status, **first)
+    # an operator's answer before dispatch owes nothing to anyone: statuses and the "no
+    # answer" clock (from the holder's first message) are the holder's
+    fields: dict[str, object] = {"last_out_at": now}
+    if conv.handler_since:
+        fields["relay_status"] = status_after_message(Direction.OUT).value
+        if conv.first_out_at is None:
+            fields["first_out_at"] = now
+    await uow.conversations.set_fields(conv.id, **fields)
     await uow.commit()
 
 
@@ -223,7 +225,5 @@ async def stored_piece(uow: UnitOfWork, message_id: int, reader_id: int | None,
             await show_card(uow, conv.id, now)
         await uow.commit()
         return None
-    if stored.direction is Direction.IN and reader is not None:
-        await uow.conversations.mark_relayed(stored.id, reader.id)
     await uow.commit()
     return StoredPiece(conv, stored)

@@ -62,7 +62,7 @@ async def _end_relay(uow: UnitOfWork, contact_id: int) -> None:
     conv = await uow.conversations.by_contact(contact_id)
     if conv is not None and conv.relay_status is not RelayStatus.NONE:
         await uow.conversations.set_fields(conv.id, relay_status=RelayStatus.NONE.value,
-                                           handler_since=None)
+                                           handler_since=None, first_out_at=None)
 
 
 async def released(uow: UnitOfWork, contact_id: int, member_id: int) -> bool:

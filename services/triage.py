@@ -68,16 +68,18 @@ async def triage_card(uow: UnitOfWork, conversation_id: int) -> TriageCard:
 @use_case
 async def act(uow: UnitOfWork, actor: Member | None, conversation_id: int,
               action: TriageAction, now: datetime) -> TriageCard:
-    """Claim, spam or read. 'contact' goes through to_contact. A claim's card carries the
-    whole conversation for the claimer's private copy."""
+    """Claim, spam or read. 'contact' goes through to_contact. A claim's card carries this
+    request's messages for the claimer's private copy."""
     actor = require(actor, *INTAKE_ROLES)
     conv = await _take(uow, actor, conversation_id, action, now)
     fields: dict[str, object] = {"triage": TRIAGE_RESULT[action].value}
     fields["claimed_by" if action is TriageAction.CLAIM else "triaged_by"] = actor.id
     await _move(uow, conv, **fields)
     card = await triage_card(uow, conv.id)
-    if action is TriageAction.CLAIM:
-        card = replace(card, history=await uow.conversations.messages(conv.id))
+    if action is TriageAction.CLAIM:  # this request's words, not an earlier round's relay
+        history = [m for m in await uow.conversations.messages(conv.id)
+                   if m.at >= conv.round_started_at]
+        card = replace(card, history=history)
     await uow.commit()
     return card
 

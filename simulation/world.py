@@ -49,7 +49,7 @@ from services import answers, dispatch, escalations, followup, intake, team
 from services.options import Options
 from simulation.fake_bot import fake_bot
 from simulation.people import ANSWER, PACE, PACE_DEFAULT, AREAS, Behaviour, Cast, Fate, awake
-from storage.engine import _tune_sqlite as tune_sqlite
+from storage.engine import tune_sqlite
 from storage.engine import create_session_factory
 from storage.migrate import upgrade
 from storage.models import ContactRow, OutboxRow

@@ -19,7 +19,7 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS})
-    _tune_sqlite(engine)
+    tune_sqlite(engine)
     return engine
 
 
@@ -64,7 +64,7 @@ class WriteQueue:
             lock.release()
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def tune_sqlite(engine: AsyncEngine) -> None:
     """BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of failing.
 
     Without it a read-then-write transaction can hit SQLITE_BUSY when another writer commits
