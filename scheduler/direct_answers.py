@@ -4,7 +4,9 @@ outbox waits to send, so the bot as a whole (every replica, with REDIS_URL) stay
 the overall limit. A person waits at most one turn (1/28 s). With REDIS_URL it first takes
 its chat's turn too (limits.answer_turn: at most ANSWER_WAIT): a queued message to the same
 chat may have gone out from another replica a moment ago, and Telegram allows one a second.
-The chat's turn comes first, so the overall turn is taken right before the send.
+The chat's turn comes first (it may wait up to a spacing), so the overall turn is taken right
+before the send; a send that still reaches Telegram late keeps its chat's spacing, because
+the next one to the chat is spaced from when this one came back (limits.sent).
 
 A button's answer (answerCallbackQuery) that Telegram refuses because the query was answered
 already or is too old does not stop the handler: a press is delivered again when the replica
@@ -41,16 +43,20 @@ class DirectAnswers(BaseRequestMiddleware):
 
     async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
                        method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
-        if not IN_OUTBOX.get() and method.__api_method__ in COUNTED:
-            chat_id = getattr(method, "chat_id", None)
+        counted = not IN_OUTBOX.get() and method.__api_method__ in COUNTED
+        chat_id = getattr(method, "chat_id", None) if counted else None
+        if counted:
             if isinstance(chat_id, int):
                 await self.limits.answer_turn(chat_id)
             await self.limits.overall.acquire(priority=-math.inf)
         try:
-            return await make_request(bot, method)
+            response = await make_request(bot, method)
         except TelegramBadRequest as exc:
             if method.__api_method__ != "answerCallbackQuery" or "query" not in exc.message:
                 raise
             log.info("button answer refused: answered before or too old",
                      extra={"error": exc.message})
             return True  # type: ignore[return-value]  # the method's result: answered
+        if isinstance(chat_id, int):
+            await self.limits.sent(chat_id)
+        return response

@@ -51,6 +51,10 @@ class Limits(Protocol):
         """Before a direct answer to the chat (a person waits for it: briefly, if at all)."""
         ...
 
+    async def sent(self, chat_id: int) -> None:
+        """A message to the chat came back from Telegram."""
+        ...
+
 
 class Pacer:
     """The overall line: sends at `rate`/s with a burst of `burst` (the same bound as a
@@ -117,6 +121,9 @@ class FloodLimits:
     async def answer_turn(self, chat_id: int) -> None:
         """One process keeps main's rule: a direct answer goes at once and does not delay the
         chat's queue (Telegram tolerates a short burst in one chat)."""
+
+    async def sent(self, chat_id: int) -> None:
+        """One process spaces a chat's sends by their turns alone."""
 
     def for_chat(self, chat_id: int) -> AsyncLimiter:
         """Private chats have positive ids, groups negative ones."""
@@ -228,13 +235,27 @@ class SharedFloodLimits:
         person is not kept waiting: the answer goes then, as it did before it was booked."""
         name, interval = self._chat(chat_id)
         try:
-            wait = await self.budgets.reserve(name, interval)
+            wait = min(await self.budgets.reserve(name, interval), ANSWER_WAIT)
+            await asyncio.sleep(wait)
+            # a queued message sent before our turn may have come back late: keep the spacing
+            # from its answer too
+            wait += (more := min(await self.budgets.since_sent(name), ANSWER_WAIT - wait))
+            await asyncio.sleep(more)
         except Exception:  # Redis away: the person is answered all the same
             log.exception("chat budget unavailable for a direct answer")
             return
-        if wait > ANSWER_WAIT:
-            log.info("direct answer sent before its chat's turn", extra={"wait": round(wait, 2)})
-        await asyncio.sleep(min(wait, ANSWER_WAIT))
+        if wait >= ANSWER_WAIT:
+            log.info("direct answer sent before its chat's turn",
+                     extra={"chat_id": chat_id, "wait": round(wait, 2)})
+
+    async def sent(self, chat_id: int) -> None:
+        """From any replica, the chat's next message starts a spacing after this one came
+        back, so its own lag on the way to Telegram never brings the two closer."""
+        name, interval = self._chat(chat_id)
+        try:
+            await self.budgets.sent(name, interval)
+        except Exception:  # Redis away: the turns alone space the chat's sends
+            log.exception("chat budget unavailable after a send")
 
     def _chat(self, chat_id: int) -> tuple[str, float]:
         """Private chats have positive ids, groups negative ones."""

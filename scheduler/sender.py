@@ -187,9 +187,11 @@ class OutboxSender:
         try:
             while queue:
                 message = queue.pop(0)  # out of the queue, so a claimed alarm goes before the rest
-                # the chat's own spacing is waited for outside the overall line; its token
-                # is taken after the overall turn, so the spacing is measured at the send
+                # the chat's own spacing is waited for outside the overall line; the row is
+                # rendered before the turns (a query: under load longer than their margins)
+                # and the chat's token taken after the overall turn, right before the send
                 chat = await self.limits.chat_ready(chat_id)
+                rendered = await self._rendered(message)
                 backlog = len(queue) + 1 + (self.per_chat if chat_id in self._backlog else 0)
                 await self.limits.overall.acquire(priority=-backlog)
                 async with chat:
@@ -200,7 +202,7 @@ class OutboxSender:
                         message = None
                         queue.clear()
                         break
-                    held_until = await self._deliver(message)
+                    held_until = await self._deliver(message, rendered)
                 self._let_go([message])
                 message = None
                 if chat_id in self._backlog:  # room now: claim what waits (an alarm first)
@@ -233,19 +235,23 @@ class OutboxSender:
         for row in rows:
             self._leased.pop(row.id, None)
 
-    async def _deliver(self, message: OutgoingMessage):  # type: ignore[no-untyped-def]
+    async def _rendered(self, message: OutgoingMessage) -> OutgoingMessage | None:
+        """The row as it is to be sent now; None when there is nothing left to send."""
+        return message if self.render is None else await self.render(message)
+
+    async def _deliver(self, message: OutgoingMessage,  # type: ignore[no-untyped-def]
+                       rendered: OutgoingMessage | None):
         """Send one row; returns the time to hold the chat until after a retryable failure."""
-        if self.render is not None:
-            rendered = await self.render(message)
-            if rendered is None:
-                async with UnitOfWork(self.session_factory) as uow:
-                    await delivery.dropped(uow, message)
-                return None
-            message = rendered
+        if rendered is None:
+            async with UnitOfWork(self.session_factory) as uow:
+                await delivery.dropped(uow, message)
+            return None
+        message = rendered
         try:
             sent_id = await self._call(message)
         except TelegramAPIError as exc:
             return await self._failed(message, exc)
+        await self.limits.sent(message.chat_id)
         async with UnitOfWork(self.session_factory) as uow:
             stale = await delivery.delivered(uow, message, sent_id, self.clock.now())
         if stale and sent_id and self.on_stale_offer is not None:

@@ -7,13 +7,15 @@ import math
 from redis.asyncio import BlockingConnectionPool, Redis
 
 #: A GCRA budget (the same rule as scheduler.limits.Pacer): `interval` seconds apart with a
-#: burst of `burst`. KEYS[1]: the budget; ARGV: interval, burst, peek ("1": look only).
+#: burst of `burst`, and never before KEYS[2] (a time _SENT wrote). KEYS[1]: the budget;
+#: ARGV: interval, burst, peek ("1": look only).
 #: Returns the seconds to wait before a turn ("0": the turn was taken, unless peeking).
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
-local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now,
+                     tonumber(redis.call('GET', KEYS[2]) or '0'))
 local wait = tat - (burst - 1) * interval - now
 if wait > 0 or ARGV[3] == '1' then return tostring(math.max(wait, 0)) end
 redis.call('SET', KEYS[1], string.format('%.6f', tat + interval), 'PX',
@@ -28,10 +30,28 @@ _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local interval = tonumber(ARGV[1])
-local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now,
+                     tonumber(redis.call('GET', KEYS[2]) or '0'))
 redis.call('SET', KEYS[1], string.format('%.6f', tat + interval), 'PX',
            math.ceil((tat + interval - now) * 1000) + 1000)
 return tostring(tat - now)
+"""
+
+#: A send to a chat came back: its next send starts no sooner than ARGV[1] seconds from now.
+#: A send reaches Telegram some time after its turn, more under load; counting the spacing
+#: from the answer too keeps it at Telegram whatever that lag. KEYS[1]: the chat's "sent"
+#: key. Returns the seconds until then from an earlier send (ARGV[2] "1": look only).
+_SENT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local after = tonumber(redis.call('GET', KEYS[1]) or '0')
+if ARGV[2] == '1' then return tostring(math.max(after - now, 0)) end
+local until_ = now + tonumber(ARGV[1])
+if until_ > after then
+  redis.call('SET', KEYS[1], string.format('%.6f', until_), 'PX',
+             math.ceil(tonumber(ARGV[1]) * 1000) + 1000)
+end
+return '0'
 """
 
 #: Nobody's turn for ARGV[1] seconds (Telegram answered 429 with retry_after).
@@ -83,19 +103,31 @@ class Budgets:
         self._take = redis.register_script(_TAKE)
         self._hold = redis.register_script(_HOLD)
         self._reserve = redis.register_script(_RESERVE)
+        self._sent = redis.register_script(_SENT)
+
+    def _keys(self, name: str) -> list[str]:
+        return [self.prefix + name, self.prefix + name + ":sent"]
 
     async def take(self, name: str, interval: float, burst: int = 1) -> float:
         """0 if a turn was taken now, else the seconds until the next one."""
-        return float(await self._take(keys=[self.prefix + name], args=[interval, burst, 0]))
+        return float(await self._take(keys=self._keys(name), args=[interval, burst, 0]))
 
     async def peek(self, name: str, interval: float, burst: int = 1) -> float:
         """The seconds until a turn, taking nothing."""
-        return float(await self._take(keys=[self.prefix + name], args=[interval, burst, 1]))
+        return float(await self._take(keys=self._keys(name), args=[interval, burst, 1]))
 
     async def reserve(self, name: str, interval: float) -> float:
         """Book the next turn (burst of one), however far ahead: the seconds until it. Whoever
         takes or peeks at the budget afterwards comes after it."""
-        return float(await self._reserve(keys=[self.prefix + name], args=[interval]))
+        return float(await self._reserve(keys=self._keys(name), args=[interval]))
+
+    async def sent(self, name: str, interval: float) -> None:
+        """A send under this budget came back: the next one waits `interval` from now."""
+        await self._sent(keys=self._keys(name)[1:], args=[interval, 0])
+
+    async def since_sent(self, name: str) -> float:
+        """The seconds until a send may follow the last one that came back (0: now)."""
+        return float(await self._sent(keys=self._keys(name)[1:], args=[0, 1]))
 
     async def hold(self, name: str, seconds: float) -> None:
         await self._hold(keys=[self.prefix + name], args=[max(seconds, 0.0)])

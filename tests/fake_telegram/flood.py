@@ -31,6 +31,9 @@ class FloodRules:
         self.refused: Counter[str] = Counter()  # 429s answered, by the limit broken
         self.sent_at: list[float] = []  # when each counted message was let through
         self.refused_at: list[float] = []
+        #: each 429: when, the chat, what was refused, and the chat's sends in the window
+        self.refusals: list[tuple[float, int, str, list[tuple[float, str]]]] = []
+        self._what: dict[int, deque[tuple[float, str]]] = defaultdict(lambda: deque(maxlen=3))
         self._overall: deque[float] = deque()
         self._chats: dict[int, deque[float]] = defaultdict(deque)
 
@@ -49,13 +52,20 @@ class FloodRules:
             if len(window) >= limit:
                 self.refused[name] += 1
                 self.refused_at.append(now)
+                self.refusals.append((now, chat_id, _what(method, params),
+                                      list(self._what[chat_id])))
                 retry = max(1, math.ceil(period - (now - window[0])))
                 return ApiError(429, f"Too Many Requests: retry after {retry}", retry)
         self._overall.append(now)
         self._chats[chat_id].append(now)
         self.sent_at.append(now)
+        self._what[chat_id].append((now, _what(method, params)))
         return None
 
     @property
     def total_refused(self) -> int:
         return sum(self.refused.values())
+
+
+def _what(method: str, params: dict[str, Any]) -> str:
+    return f"{method} {str(params.get('text') or params.get('caption') or '')[:50]!r}"

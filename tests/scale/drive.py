@@ -59,7 +59,7 @@ class Sizes:
     multipliers: int = field(default_factory=lambda: _env("SCALE_MULTIPLIERS", 24))
     dispatchers: int = field(default_factory=lambda: _env("SCALE_DISPATCHERS", 8))
     operators: int = field(default_factory=lambda: _env("SCALE_OPERATORS", 6))
-    deadline: float = field(default_factory=lambda: float(_env("SCALE_DEADLINE", 420)))
+    deadline: float = field(default_factory=lambda: float(_env("SCALE_DEADLINE", 600)))
 
 
 @dataclass

@@ -260,6 +260,9 @@ def report(victim: str, killed: Killed, f: checks.Figures, out: Outcomes,
         f"429s at {[round(t - fake.flood.sent_at[0], 1) for t in fake.flood.refused_at[:10]] if fake.flood else ''}",
         *(f"  429 broke the {kind} limit: {n}" for kind, n in (
             fake.flood.refused.items() if fake.flood else ())),
+        *(f"  refused at {at - fake.flood.sent_at[0]:.2f} in chat {chat}: {what}; before it: "
+          + "; ".join(f"{t - fake.flood.sent_at[0]:.2f} {w}" for t, w in earlier)
+          for at, chat, what, earlier in (fake.flood.refusals[:10] if fake.flood else ())),
         *(f"  {problem}" for problem in (f.lost + f.duplicates_outside + out.errors)[:10]),
     ]
     print("\n" + "\n".join("  " + line for line in lines))

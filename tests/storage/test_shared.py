@@ -88,6 +88,30 @@ async def test_a_direct_answer_takes_its_chats_turn_on_any_replica(redis: object
     assert times[-1] - times[0] < 0.5 * 3 + 0.3  # nobody waited longer than the spacing
 
 
+async def test_a_slow_send_keeps_the_chats_spacing_from_where_it_came_back(
+        redis: object) -> None:
+    """Found by the three-replica test at full size: a message reached Telegram up to 0.6 s
+    after its turn (a loaded replica), so the next one, on time, came within a second of
+    it. The next send, queued or a direct answer, now starts a spacing after the previous
+    one came back, on whichever replica."""
+    prefix = f"test:{uuid.uuid4().hex}:"
+    a, b = (SharedFloodLimits(budgets(redis, prefix), 1000, 0.4, 0.4) for _ in range(2))
+    loop = asyncio.get_running_loop()
+    async with await a.chat_ready(44):  # a's turn; its send is slow to come back
+        await asyncio.sleep(0.3)
+    await a.sent(44)
+    back = loop.time()
+    async with await b.chat_ready(44):  # on time for its turn, too early after the answer
+        assert loop.time() - back >= 0.38
+        await asyncio.sleep(0.3)  # slow to come back too
+    await b.sent(44)
+    back = loop.time()
+    async with await a.chat_ready(45):  # meanwhile another chat is free
+        pass
+    await a.answer_turn(44)  # a direct answer keeps the spacing after b's send came back,
+    assert loop.time() - back >= 0.38  # not only after b's turn
+
+
 async def test_a_direct_answer_waits_briefly_whatever_the_chat_has_ahead(
         redis: object, monkeypatch: pytest.MonkeyPatch) -> None:
     """A person is never kept waiting long for the outbox's traffic: past ANSWER_WAIT (a

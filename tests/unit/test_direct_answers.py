@@ -1,5 +1,6 @@
-"""A direct answer takes a turn in the overall flood line (first in it); the outbox's own
-calls took theirs already, and edits or button answers are not messages Telegram counts."""
+"""A direct answer takes a turn in the overall flood line (first in it), then its chat's, and
+says when it came back; the outbox's own calls took theirs already, and edits or button
+answers are not messages Telegram counts."""
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
@@ -18,10 +19,16 @@ class Limits:
     def __init__(self) -> None:
         self.overall = Line()
         self.answered_in: list[int] = []
+        self.came_back: list[int] = []
 
     async def answer_turn(self, chat_id: int) -> None:
-        assert not self.overall.turns, "the chat's turn comes before the overall one"
+        # the chat's turn first (it may wait), the overall one right before the send
+        assert len(self.overall.turns) == len(self.answered_in)
         self.answered_in.append(chat_id)
+
+    async def sent(self, chat_id: int) -> None:
+        assert len(self.came_back) + 1 == len(self.answered_in)
+        self.came_back.append(chat_id)
 
 
 async def make_request(bot, method):  # type: ignore[no-untyped-def]
@@ -41,6 +48,7 @@ async def test_only_new_messages_outside_the_outbox_take_a_turn() -> None:
         IN_OUTBOX.reset(token)
     assert limits.overall.turns == [float("-inf")]
     assert limits.answered_in == [1]  # its chat's turn: a queued message keeps spacing
+    assert limits.came_back == [1]  # the next send to the chat is spaced from its answer
 
 
 async def test_a_button_answered_before_does_not_stop_the_handler() -> None:
