@@ -9,7 +9,7 @@ from aiohttp import web
 
 from api import problems
 from api.bodies import read_limited
-from api.limits import KeyLimits
+from api.limits import Limits
 from domain.api_keys import ApiKey, request_hash
 from domain.contact_fields import FieldError, check_contact, with_source
 from domain.contacts import ContactDetails
@@ -31,7 +31,7 @@ class ApiDeps:
     """What the API needs from the running bot (built once in bot.app.run)."""
 
     ctx: JobContext
-    limits: KeyLimits
+    limits: Limits
 
 
 API = web.AppKey("api", ApiDeps)

@@ -1,13 +1,15 @@
 """Submissions per minute to the web forms, per visitor address and per form; refused, not
-queued (the page says wait a minute). In this process's memory: with several replicas each
-keeps its own, so the bound is N times the setting until a shared limiter (the `Limiter`
-protocol, e.g. on Redis) takes this one's place."""
+queued (the page says wait a minute). In this process's memory (MemoryLimiter), or with
+REDIS_URL in one bucket per key that every replica shares (SharedLimiter)."""
 
 import math
 from collections import OrderedDict
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from aiolimiter import AsyncLimiter
+
+if TYPE_CHECKING:
+    from storage.shared import Budgets
 
 
 class Limiter(Protocol):
@@ -35,6 +37,21 @@ class MemoryLimiter:
             return math.ceil(60 / self.per_minute)
         await bucket.acquire()  # immediate: there is capacity
         return None
+
+
+class SharedLimiter:
+    """A GCRA bucket in Redis per key (`per_minute` at once, then one every 60/per_minute s),
+    so a visitor spreading submissions over replicas gets no more than from one."""
+
+    def __init__(self, budgets: "Budgets", name: str, per_minute: int) -> None:
+        self.budgets = budgets
+        self.name = name
+        self.per_minute = per_minute
+
+    async def take(self, key: str) -> int | None:
+        wait = await self.budgets.take(f"{self.name}:{key}", 60 / self.per_minute,
+                                       self.per_minute)
+        return max(math.ceil(wait), 1) if wait > 0 else None
 
 
 class FormLimits:

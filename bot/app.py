@@ -5,6 +5,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -13,17 +14,19 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.i18n import I18n
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.contacts import ApiDeps
-from api.form_limits import FormLimits, MemoryLimiter
+from api.form_limits import FormLimits, Limiter, MemoryLimiter, SharedLimiter
 from api.forms import FormDeps
-from api.limits import KeyLimits
+from api.limits import KeyLimits, Limits, SharedKeyLimits
 from api.server import start_api
 from bot.config import Settings
-from bot.dialog_storage import BoundedMemoryStorage
+from bot.dialog_storage import BoundedMemoryStorage, StepStorage
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
+from bot.middlewares.dialog_steps import DialogStepMiddleware
 from bot.middlewares.locale import ReaderLocaleMiddleware
 from bot.middlewares.member import MemberMiddleware
 from domain.clock import Clock, SystemClock
@@ -31,14 +34,22 @@ from handlers import get_routers
 from scheduler.context import JobContext
 from scheduler.effects import AfterCommit
 from scheduler.jobs import auto_dispatch
-from scheduler.limits import FloodLimits
+from scheduler.direct_answers import DirectAnswers
+from scheduler.limits import FloodLimits, SharedFloodLimits
 from scheduler.notices import close_stale_offer, tell_team_unreachable
 from scheduler.render import Renderer
+from scheduler.replica import replica_id
 from scheduler.sender import OutboxSender
 from scheduler.setup import OnDemand, start_scheduler
 from services import team
 from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # optional extra: imported at run time only with REDIS_URL
+    from redis.asyncio import Redis
+
+    from scheduler.leader import Leadership
+    from storage.shared import Budgets
 
 log = logging.getLogger(__name__)
 LOCALES = __file__.rsplit("/", 1)[0] + "/locales"
@@ -61,13 +72,18 @@ DIALOG_MAX = 10_000
 
 
 def build_storage(settings: Settings) -> BaseStorage:
-    """Dialog state lives in Redis when replicas share the work, in memory otherwise."""
+    """Dialog state lives in Redis when replicas share the work, in memory otherwise. With a
+    webhook it moves on only once an update was handled (bot.dialog_storage.StepStorage): an
+    update is answered after it is handled there, so a person's next one comes after it;
+    polling hands updates to concurrent tasks, where a fast answer to a prompt could be read
+    before the prompting handler had finished."""
+    storage: BaseStorage = BoundedMemoryStorage(DIALOG_IDLE.total_seconds(), DIALOG_MAX)
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url, state_ttl=DIALOG_IDLE,
-                                     data_ttl=DIALOG_IDLE)
-    return BoundedMemoryStorage(DIALOG_IDLE.total_seconds(), DIALOG_MAX)
+        storage = RedisStorage.from_url(settings.redis_url, state_ttl=DIALOG_IDLE,
+                                        data_ttl=DIALOG_IDLE)
+    return StepStorage(storage) if settings.mode == "webhook" else storage
 
 
 def build_i18n(team_language: str = "en") -> I18n:
@@ -81,8 +97,11 @@ def build_dispatcher(
 ) -> Dispatcher:
     """Routers get the settings, the clock and one unit of work per update; what a use case
     leaves to do after its commit is `after_commit`'s, never a router's."""
-    dp = Dispatcher(storage=build_storage(settings), settings=settings, clock=clock)
+    storage = build_storage(settings)
+    dp = Dispatcher(storage=storage, settings=settings, clock=clock)
     dp.update.outer_middleware(DedupeMiddleware(session_factory, clock))
+    if isinstance(storage, StepStorage):
+        dp.update.outer_middleware(DialogStepMiddleware(storage))
     dp.update.outer_middleware(UnitOfWorkMiddleware(session_factory, after_commit))
     dp.update.outer_middleware(MemberMiddleware())
     ReaderLocaleMiddleware(i18n).setup(dp)
@@ -106,33 +125,41 @@ async def run(
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     bot = build_bot(settings)
+    owner = replica_id()
+    redis = _connect_redis(settings)
     background: list[asyncio.Task] = []
     scheduler, autodispatch = None, None
     api_runner, dp = None, None
     try:
         me = await bot.get_me()
+        _warn_if_alone(settings)
+        budgets = _budgets(redis, me.id)
         async with UnitOfWork(session_factory) as uow:
             await team.ensure_first_admins(uow, settings.admin_ids, clock.now())
         i18n = build_i18n(settings.team_language)
-        sender = build_sender(bot, session_factory, clock, settings)
+        sender = build_sender(bot, session_factory, clock, settings, owner, budgets)
+        bot.session.middleware(DirectAnswers(sender.limits))
         after_commit = AfterCommit(sender)
         ctx = JobContext(bot, session_factory, clock, settings, i18n, sender, after_commit)
         sender.on_unreachable = lambda result: tell_team_unreachable(ctx, result)
         sender.on_stale_offer = lambda chat, message: close_stale_offer(ctx, chat, message)
         sender.render = Renderer(session_factory, clock, i18n)
         background.append(asyncio.create_task(sender.run(), name="outbox"))
-        scheduler = start_scheduler(ctx)
+        leadership = _leadership(redis, me.id, owner, settings)
+        scheduler = start_scheduler(ctx, leadership)
+        if leadership is not None:
+            background.append(asyncio.create_task(leadership.run(), name="leader"))
         autodispatch = after_commit.autodispatch = OnDemand(auto_dispatch, ctx)
         dp = build_dispatcher(settings, session_factory, clock, i18n, after_commit)
         if on_ready:
             on_ready(ctx)
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
-        api = ApiDeps(ctx, KeyLimits(settings.api_rate_per_minute))
-        forms = build_form_deps(ctx, settings, me.username or "")
+        api = ApiDeps(ctx, build_key_limits(settings, budgets))
+        forms = build_form_deps(ctx, settings, me.username or "", budgets)
         if settings.mode == "webhook":
             from bot.webhook import serve_webhook
 
-            await serve_webhook(dp, bot, settings, api, forms)
+            await serve_webhook(dp, bot, settings, api, forms, handle_signals)
         else:
             if settings.api_port is not None:  # the API and the web forms: one port
                 api_runner = await start_api(api, settings.api_host, settings.api_port, forms)
@@ -151,6 +178,8 @@ async def run(
         if dp is not None:
             await _finish_updates(dp)
         await bot.session.close()
+        if redis is not None:
+            await redis.aclose()
         await engine.dispose()
 
 
@@ -171,17 +200,81 @@ async def _finish_updates(dp: Dispatcher) -> None:
     await asyncio.gather(*late, return_exceptions=True)
 
 
-def build_form_deps(ctx: JobContext, settings: Settings, bot_username: str) -> FormDeps:
-    limits = FormLimits(MemoryLimiter(settings.form_rate_per_ip_per_minute),
-                        MemoryLimiter(settings.form_rate_per_form_per_minute))
+def _warn_if_alone(settings: Settings) -> None:
+    """A webhook on PostgreSQL looks like one of several replicas; without Redis it cannot
+    share their flood budget or scheduler, so it says what it assumes."""
+    if settings.mode == "webhook" and not settings.redis_url and \
+            make_url(settings.database_url).get_backend_name() == "postgresql":
+        log.warning("webhook mode on PostgreSQL without REDIS_URL: this process assumes it is "
+                    "the only replica (its own flood limits and scheduler; rows left 'sending' "
+                    "are taken over at start-up); set REDIS_URL to run several")
+
+
+def _connect_redis(settings: Settings) -> "Redis | None":
+    """Shared mode (REDIS_URL): the flood budgets, the API's per-key limits and the scheduler's
+    leader live in Redis. Imported only then: redis is an optional extra."""
+    if not settings.redis_url:
+        return None
+    from storage.shared import connect
+
+    return connect(settings.redis_url)
+
+
+def _budgets(redis: "Redis | None", bot_id: int) -> "Budgets | None":
+    """One bot's budgets (Telegram's limits are per bot), apart from another's on one Redis."""
+    if redis is None:
+        return None
+    from storage.shared import Budgets
+
+    return Budgets(redis, f"dispatchbot:{bot_id}:")
+
+
+def _leadership(redis: "Redis | None", bot_id: int, owner: str,
+                settings: Settings) -> "Leadership | None":
+    """Several replicas: the jobs run on the one holding the leader lease. One process
+    (no REDIS_URL) always runs them."""
+    if redis is None:
+        return None
+    from scheduler.leader import Leadership
+    from storage.shared import Lease
+
+    seconds = settings.leader_lease_seconds
+    return Leadership(Lease(redis, f"dispatchbot:{bot_id}:leader", owner, seconds), seconds)
+
+
+def build_key_limits(settings: Settings, budgets: "Budgets | None" = None) -> Limits:
+    if budgets is None:
+        return KeyLimits(settings.api_rate_per_minute)
+    return SharedKeyLimits(budgets, settings.api_rate_per_minute)
+
+
+def build_form_deps(ctx: JobContext, settings: Settings, bot_username: str,
+                    budgets: "Budgets | None" = None) -> FormDeps:
+    limits = FormLimits(_form_limiter(budgets, "ip", settings.form_rate_per_ip_per_minute),
+                        _form_limiter(budgets, "form", settings.form_rate_per_form_per_minute))
     return FormDeps(ctx, limits, settings.form_key(), bot_username)
 
 
+def _form_limiter(budgets: "Budgets | None", name: str, per_minute: int) -> Limiter:
+    """With REDIS_URL every replica takes from one bucket per address and per form."""
+    if budgets is None:
+        return MemoryLimiter(per_minute)
+    return SharedLimiter(budgets, f"form-{name}", per_minute)
+
+
 def build_sender(bot: Bot, session_factory: async_sessionmaker, clock: Clock,
-                 settings: Settings) -> OutboxSender:
-    limits = FloodLimits(settings.send_overall_per_second, settings.send_private_interval,
-                         settings.send_group_interval)
-    return OutboxSender(bot, session_factory, clock, limits, settings.outbox_poll_seconds)
+                 settings: Settings, owner: str | None = None,
+                 budgets: "Budgets | None" = None) -> OutboxSender:
+    """With REDIS_URL (`budgets`) other replicas share the outbox and the flood limits:
+    rows another process is sending are left to its lease; without, this process is the
+    only sender (see README)."""
+    limits = (FloodLimits(settings.send_overall_per_second, settings.send_private_interval,
+                          settings.send_group_interval) if budgets is None else
+              SharedFloodLimits(budgets, settings.send_overall_per_second,
+                                settings.send_private_interval, settings.send_group_interval))
+    return OutboxSender(bot, session_factory, clock, limits, settings.outbox_poll_seconds,
+                        owner=owner, lease_seconds=settings.outbox_lease_seconds,
+                        alone=not settings.redis_url)
 
 
 async def _poll(dp: Dispatcher, bot: Bot, handle_signals: bool) -> None:

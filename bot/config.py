@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"  # in each person's own zone; empty = none
     weekly_report: str = "mon 09:00"  # to admins, in the team's zone; empty = none
     job_interval_seconds: int = Field(60, ge=1)
+    # several replicas (REDIS_URL): the jobs move to another replica at most 4/3 of this
+    # after the one running them died
+    leader_lease_seconds: float = Field(15.0, ge=1, le=30)
     nag_days_attempted: int = Field(3, ge=1)
     nag_days_reached: int = Field(7, ge=1)
     nag_days_meeting: int = Field(3, ge=1)
@@ -84,6 +87,8 @@ class Settings(BaseSettings):
     send_private_interval: float = Field(1.05, gt=0)
     send_group_interval: float = Field(3.1, gt=0)
     outbox_poll_seconds: float = Field(5.0, gt=0)
+    # a row being sent is another replica's to take over this long after its sender died
+    outbox_lease_seconds: float = Field(30.0, ge=3)
 
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str = ""

@@ -1,4 +1,5 @@
-"""Dialog (FSM) state in process memory, bounded.
+"""Dialog (FSM) state: in process memory, bounded; and, wherever it is kept, changed only
+once the update that changes it was handled (StepStorage).
 
 aiogram's MemoryStorage is a defaultdict: merely reading the state of someone who writes to
 the bot stores a record for them, forever, so every stranger grows the process. Here a read
@@ -9,7 +10,9 @@ dropped first. With REDIS_URL, Redis expires the keys after the same idle time.
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,3 +85,69 @@ class BoundedMemoryStorage(BaseStorage):
         cutoff = self._clock() - self._ttl
         while self._dialogs and next(iter(self._dialogs.values())).used < cutoff:
             self._dialogs.popitem(last=False)
+
+
+#: The dialog changes of the update being handled, by key (set by bot.middlewares.dialog_steps).
+_STEP: ContextVar[dict[StorageKey, dict[str, Any]] | None] = ContextVar("dialog_step", default=None)
+
+
+class StepStorage(BaseStorage):
+    """Dialog state that moves on only once an update was handled: while a handler runs, its
+    state and data changes are kept aside (and read back by it), and written when it is done;
+    a handler that failed writes nothing. Webhook replicas make this matter: a replica killed
+    after advancing a dialog but before answering would leave the redelivered update (another
+    replica handles it) to be read as the answer to the next question. Used in webhook mode
+    only (see bot.app.build_storage)."""
+
+    def __init__(self, inner: BaseStorage) -> None:
+        self.inner = inner
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        if not self._keep(key, "state", value):
+            await self.inner.set_state(key, value)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        kept = (_STEP.get() or {}).get(key, {})
+        return kept["state"] if "state" in kept else await self.inner.get_state(key)
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, dict):
+            raise DataNotDictLikeError(
+                f"Data must be a dict or dict-like object, got {type(data).__name__}")
+        if not self._keep(key, "data", data.copy()):
+            await self.inner.set_data(key, data)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        kept = (_STEP.get() or {}).get(key, {})
+        return dict(kept["data"]) if "data" in kept else await self.inner.get_data(key)
+
+    async def write(self, changes: dict[StorageKey, dict[str, Any]]) -> None:
+        """The handled update's changes, to the real storage."""
+        for key, change in changes.items():
+            if "state" in change:
+                await self.inner.set_state(key, change["state"])
+            if "data" in change:
+                await self.inner.set_data(key, change["data"])
+
+    @staticmethod
+    def _keep(key: StorageKey, field_: str, value: object) -> bool:
+        step = _STEP.get()
+        if step is None:  # outside an update (none today): at once
+            return False
+        step.setdefault(key, {})[field_] = value
+        return True
+
+
+@contextmanager
+def one_step() -> Iterator[dict[StorageKey, dict[str, Any]]]:
+    """Collect the dialog changes made inside (one update's handling)."""
+    changes: dict[StorageKey, dict[str, Any]] = {}
+    token = _STEP.set(changes)
+    try:
+        yield changes
+    finally:
+        _STEP.reset(token)

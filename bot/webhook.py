@@ -1,6 +1,7 @@
 """Webhook mode: aiohttp serves Telegram's calls; the secret token header is checked."""
 
 import asyncio
+import signal
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -13,13 +14,18 @@ from bot.config import Settings
 
 
 async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings,
-                        api: ApiDeps | None = None, forms: FormDeps | None = None) -> None:
-    """The intake API and the web forms (when given) share the server: one port to expose."""
+                        api: ApiDeps | None = None, forms: FormDeps | None = None,
+                        handle_signals: bool = True) -> None:
+    """The intake API and the web forms (when given) share the server: one port to expose.
+    SIGTERM (a replica stopped by its supervisor) stops it cleanly: requests in hand are
+    finished, and the assembly gives back the scheduler's lease and the messages not yet sent."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
-        app, path=settings.webhook_path
-    )
+    # Answered once handled, not on arrival: Telegram delivers an update again until it gets
+    # a 2xx, so a replica killed mid-update leaves it to another one (the update's first
+    # committed change is recorded with it, so a repeat is dropped: see the dedupe middleware).
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret,
+                         handle_in_background=False).register(app, path=settings.webhook_path)
     if api is not None:
         add_routes(app, api, forms)
     setup_application(app, dp, bot=bot)
@@ -30,7 +36,13 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings,
         await bot.set_webhook(
             settings.webhook_url.rstrip("/") + settings.webhook_path, secret_token=secret
         )
+    stop = asyncio.Event()
+    signals = (signal.SIGTERM, signal.SIGINT) if handle_signals else ()
+    for sig in signals:
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
+        for sig in signals:
+            asyncio.get_running_loop().remove_signal_handler(sig)
         await runner.cleanup()

@@ -178,6 +178,14 @@ def area_fold(area: str) -> str:
     return "".join(_fold(t) for t in latin(area).split())
 
 
+def identifiers(keys: IdentityKeys) -> list[str]:
+    """A seeker's exact identifiers, one string each and sorted: what two arrivals of one
+    person share, and the order intake takes its locks in (so two never wait on each other)."""
+    named = [("phone", keys.phone), ("email", keys.email), ("username", keys.tg_username),
+             ("telegram", keys.tg_user_id)]
+    return sorted(f"{kind}:{value}" for kind, value in named if value)
+
+
 def keys_for(name: str, phone: str | None, email: str | None, tg_username: str | None,
              tg_user_id: int | None, area: str) -> IdentityKeys:
     return IdentityKeys(

@@ -19,6 +19,7 @@ class OutgoingMessage:
     attempts: int
     kind: str = "text"  # or photo, voice, document (domain.conversations.Kind)
     file_id: str | None = None  # media travel by Telegram file_id
+    claimed_by: str | None = None  # the replica whose lease it is under (while 'sending')
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -21,22 +23,54 @@ from scheduler.jobs import (
 )
 from scheduler.weekly import send_weekly_report
 
+if TYPE_CHECKING:
+    from scheduler.leader import Leadership
+
 log = logging.getLogger(__name__)
 
 JOBS = (expire_offers, find_missed_duplicates, auto_dispatch, nag_followups, auto_close,
         conversation_statuses, satisfaction_checks, undispatched_alarms, send_digests, send_weekly_report, forget_old_updates)
 
 
-def start_scheduler(ctx: JobContext) -> AsyncIOScheduler:
-    """Fixed job ids, one instance each, missed runs coalesced: a slow run never piles up."""
+def start_scheduler(ctx: JobContext, leadership: "Leadership | None" = None) -> AsyncIOScheduler:
+    """Fixed job ids, one instance each, missed runs coalesced: a slow run never piles up.
+    With several replicas (`leadership`) the scheduler runs only while this replica leads,
+    and each job checks again as it starts (scheduler.leader)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    interval = timedelta(seconds=ctx.settings.job_interval_seconds)
     for job in JOBS:
+        func, args = (job, [ctx]) if leadership is None else (_if_leading, [job, ctx, leadership])
         scheduler.add_job(
-            job, "interval", seconds=ctx.settings.job_interval_seconds, args=[ctx],
+            func, "interval", seconds=interval.total_seconds(), args=args,
             id=job.__name__, replace_existing=True, max_instances=1, coalesce=True,
         )
-    scheduler.start()
+    scheduler.start(paused=leadership is not None)
+    if leadership is not None:
+        leadership.on_change = lambda leading: _follow(scheduler, leading, interval)
     return scheduler
+
+
+def _follow(scheduler: AsyncIOScheduler, leading: bool, interval: timedelta) -> None:
+    """A new leader starts its ticks one interval after taking over: the old leader ran its
+    last tick before it stopped renewing, so no job runs twice within an interval."""
+    if not scheduler.running:  # stopping
+        return
+    if not leading:
+        scheduler.pause()
+        return
+    start = datetime.now(UTC) + interval
+    for job in scheduler.get_jobs():
+        job.modify(next_run_time=start)
+    scheduler.resume()
+
+
+async def _if_leading(job: Callable[[JobContext], Awaitable[None]], ctx: JobContext,
+                      leadership: "Leadership") -> None:
+    """A tick just after this replica stepped down (not yet paused) does nothing."""
+    if not leadership.leading():
+        return
+    log.info("scheduled job", extra={"job": job.__name__, "replica": leadership.owner})
+    await job(ctx)
 
 
 async def run_all(ctx: JobContext) -> None:

@@ -17,7 +17,7 @@ from domain.seeker_privacy import hears_seeker
 from services import notify
 from services.access import found
 from services.card_queue import changed, show
-from services.duplicates import matches_for, record_suspects
+from services.duplicates import hold_identifiers, matches_for, record_suspects
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -111,7 +111,9 @@ def _identity(details: ContactDetails) -> tuple[object, ...]:
 async def _recheck(uow: UnitOfWork, contact: Contact, details: ContactDetails,
                    now: datetime) -> list[Match]:
     """Two records exist already, so even an exact match becomes a suspect for a dispatcher
-    to decide (as the periodic check does): merging is never silent."""
+    to decide (as the periodic check does): merging is never silent. An arrival of the same
+    person at this instant waits for our commit (or we for its), so one of us sees the other."""
+    await hold_identifiers(uow, details)
     matches = await matches_for(uow, details, exclude=contact.id)
     suspects = await record_suspects(uow, contact.id, matches, now)
     for match in suspects:  # the other card shows the pair too

@@ -30,7 +30,7 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
     """Record the delivery. True if it was an offer withdrawn or expired while it travelled:
     its buttons must be taken away (the withdrawal could not edit a message it did not know).
     An offer answered at once, before this was saved, keeps the buttons its answer drew."""
-    await uow.outbox.sent(message.id, tg_message_id, now)
+    await uow.outbox.sent(message, tg_message_id, now)
     stale = False
     if message.purpose == Purpose.OFFER and message.ref_id and tg_message_id:
         await uow.offers.save_dm(message.ref_id, message.chat_id, tg_message_id)
@@ -71,7 +71,7 @@ async def _invitation_landed(uow: UnitOfWork, invitation_id: int, dm: tuple[int,
 @use_case
 async def dropped(uow: UnitOfWork, message: OutgoingMessage) -> None:
     """What the row was about is gone (e.g. a merged contact): nothing is sent."""
-    await uow.outbox.failed(message.id, "nothing to send: its subject is gone")
+    await uow.outbox.failed(message, "nothing to send: its subject is gone")
     await uow.commit()
 
 
@@ -80,7 +80,7 @@ async def undeliverable(uow: UnitOfWork, message: OutgoingMessage, error: str,
                         now: datetime, unreachable: bool) -> Unreachable | None:
     """The message failed for good. If Telegram said the person is out of reach (blocked,
     never started the bot), they are marked unreachable and their pending offer withdrawn."""
-    await uow.outbox.failed(message.id, error)
+    await uow.outbox.failed(message, error)
     if message.purpose == Purpose.RELAY_OUT and message.ref_id:
         await _tell_relay_sender(uow, message.ref_id, now)
     if message.purpose == Purpose.RELAY_IN and message.ref_id:

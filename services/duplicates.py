@@ -5,7 +5,7 @@ from datetime import datetime
 from domain.contacts import Contact, ContactDetails
 from domain.duplicates import DISMISSED, PENDING, Match, Strength, Suspect, areas_like, detect
 from domain.errors import NoLongerAvailable, NotFound
-from domain.identity import KEYS_VERSION, keys_for
+from domain.identity import KEYS_VERSION, identifiers, keys_for
 from domain.members import Member
 from domain.roles import DISPATCH_ROLES
 from domain.settings import DUPLICATE_KEYS
@@ -14,6 +14,15 @@ from services.card_queue import changed, show
 from services.cards import CardView
 from services.ports import UnitOfWork
 from services.transaction import use_case
+
+
+async def hold_identifiers(uow: UnitOfWork, details: ContactDetails) -> None:
+    """Two arrivals of one person at the same instant (the web form and an operator's /new)
+    take turns from here to their commit, so the second finds the first and is attached to
+    it as a touch instead of becoming a second contact nobody flags."""
+    keys = keys_for(details.name, details.phone, details.email, details.tg_username,
+                    details.tg_user_id, details.area)
+    await uow.contacts.lock_identifiers(identifiers(keys))
 
 
 async def matches_for(uow: UnitOfWork, details: ContactDetails,

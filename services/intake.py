@@ -24,7 +24,7 @@ from services.access import require
 from services.areas import resolve_contact_place
 from services.card_queue import changed, show
 from services.cards import CardView
-from services.duplicates import matches_for, record_suspects
+from services.duplicates import hold_identifiers, matches_for, record_suspects
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
@@ -63,6 +63,7 @@ async def create_contact(
     details = clean_details(details)
     if not (details.phone or details.tg_username or details.email or details.tg_user_id):
         raise InvalidInput("reach")
+    await hold_identifiers(uow, details)
     matches = await matches_for(uow, details)
     exact = exact_match(matches)
     if exact is not None:

@@ -34,7 +34,7 @@ from domain.members import Member, Profile
 from domain.merge import MergeRecord
 from domain.milestones import Milestone, Reached
 from domain.offers import Offer, OfferStatus, Release
-from domain.outbox import Enqueue
+from domain.outbox import Enqueue, OutgoingMessage
 from domain.pool import Invitation, InvitationState
 from domain.reliability import Track
 from domain.reports import (
@@ -123,6 +123,10 @@ class Members(Protocol):
 
 
 class Contacts(Protocol):
+    async def lock_identifiers(self, identifiers: list[str]) -> None:
+        """Until the commit, a second arrival with one of these identifiers waits for us."""
+        ...
+
     async def add(self, details: ContactDetails, created_by: int | None,
                   now: datetime) -> Contact: ...
 
@@ -324,9 +328,12 @@ class Outbox(Protocol):
         """False if a message with the same dedupe key was queued before (a job re-run)."""
         ...
 
-    async def sent(self, message_id: int, tg_message_id: int | None, now: datetime) -> None: ...
+    async def sent(self, message: OutgoingMessage, tg_message_id: int | None,
+                   now: datetime) -> None:
+        """Only by the replica whose claim it is (a takeover makes a late one change nothing)."""
+        ...
 
-    async def failed(self, message_id: int, error: str) -> None: ...
+    async def failed(self, message: OutgoingMessage, error: str) -> None: ...
 
     async def cancel(self, purpose: str, ref_id: int) -> None:
         """A message not yet sent whose reason went away stays unsent."""

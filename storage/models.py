@@ -369,6 +369,10 @@ class OutboxRow(Base):
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     tg_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A 'sending' row's claim: the replica sending it and until when (renewed while it
+    # works); another replica takes the row over only once the lease has run out.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ConversationRow(Base):

@@ -13,6 +13,7 @@ from domain.contact_filters import ContactFilter
 from domain.contacts import ASSIGNED_STATUSES, Contact, ContactDetails, Status
 from domain.duplicates import Stored
 from domain.identity import IdentityKeys
+from storage import locks
 from storage.models import BatchRow, CardRow, ContactRow
 from storage.repositories.mapping import (
     batch_from_row,
@@ -68,6 +69,16 @@ AREA_LISTS = _AreaLists()
 class ContactRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def lock_identifiers(self, identifiers: list[str]) -> None:
+        """PostgreSQL: each identifier is held to the end of the transaction, so a second
+        arrival of the same person at the same instant waits, then finds the first one.
+        SQLite runs one writer at a time (BEGIN IMMEDIATE) already."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        for name in sorted(set(identifiers)):
+            await self.session.execute(
+                select(func.pg_advisory_xact_lock(locks.IDENTITY, locks.text_key(name))))
 
     async def add(self, details: ContactDetails, created_by: int | None, now: datetime) -> Contact:
         row = ContactRow(

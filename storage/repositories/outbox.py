@@ -1,12 +1,18 @@
-"""The outbox: queued -> sending -> sent | failed, with attempts and the last error."""
+"""The outbox: queued -> sending -> sent | failed, with attempts and the last error.
 
+A 'sending' row carries its sender's lease (claimed_by, lease_until): several replicas
+drain one outbox, each chat through one replica at a time, and a row whose sender died is
+taken over once its lease runs out (README: running several replicas)."""
+
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.delivery import DEFAULT_PRIORITY, PRIORITY
 from domain.outbox import Enqueue, OutgoingMessage
+from storage import locks
 from storage.models import OutboxRow
 
 
@@ -39,42 +45,95 @@ class OutboxRepository:
         self._added += 1
         return True
 
-    async def due(self, now: datetime, limit: int, per_chat: int) -> list[OutgoingMessage]:
-        """Queued rows due now, most urgent first (domain.delivery.PRIORITY, then queue order),
-        at most `per_chat` of each chat: one busy chat's backlog never fills the batch."""
+    async def due(self, now: datetime, limit: int, per_chat: int,
+                  owner: str) -> list[OutgoingMessage]:
+        """Rows to claim now, most urgent first (domain.delivery.PRIORITY, then queue order),
+        at most `per_chat` of each chat: one busy chat's backlog never fills the batch.
+        Queued rows that are due, and rows whose sender's lease ran out (it died mid-send);
+        none of a chat another replica holds a live lease in (one sender per chat)."""
         order = (_priority(), OutboxRow.id)
         place = func.row_number().over(partition_by=OutboxRow.chat_id, order_by=order)
         waiting = (select(OutboxRow.id, place.label("place"))
-                   .where(OutboxRow.status == "queued", OutboxRow.not_before <= now)
+                   .where(_claimable(now), OutboxRow.chat_id.not_in(_held_by_others(owner, now)))
                    .subquery())
         rows = await self.session.scalars(
             select(OutboxRow).join(waiting, waiting.c.id == OutboxRow.id)
             .where(waiting.c.place <= per_chat).order_by(*order).limit(limit))
-        return [
-            OutgoingMessage(r.id, r.chat_id, r.member_id, r.text, r.reply_markup,
-                            r.edit_message_id, r.purpose, r.ref_id, r.attempts, r.kind, r.file_id)
-            for r in rows
-        ]
+        return [_message(r) for r in rows]
 
-    async def claim(self, message_id: int) -> bool:
-        """queued -> sending, committed before the Bot API call (see README: delivery)."""
-        return await self._move(message_id, "queued", status="sending")
+    async def claim(self, rows: list[OutgoingMessage], owner: str, now: datetime,
+                    lease_until: datetime) -> list[OutgoingMessage]:
+        """queued (or lease run out) -> sending under `owner`'s lease, committed before the
+        Bot API call (see README: delivery). Returns the rows this replica got, in order.
 
-    async def sent(self, message_id: int, tg_message_id: int | None, now: datetime) -> None:
-        await self._move(message_id, "sending", status="sent", sent_at=now,
+        On PostgreSQL each chat is first locked for this transaction (skipped if another
+        replica is claiming it right now), so the check that no other replica holds the chat
+        and the claim are one step; the rows themselves are locked with SKIP LOCKED. SQLite's
+        BEGIN IMMEDIATE makes the whole transaction one writer's already."""
+        chats = {row.chat_id for row in rows}
+        if chats and self.session.get_bind().dialect.name == "postgresql":
+            chats = await self._lock_chats(chats)
+        if chats:
+            chats -= set(await self.session.scalars(
+                _held_by_others(owner, now).where(OutboxRow.chat_id.in_(chats))))
+        wanted = [row.id for row in rows if row.chat_id in chats]
+        if not wanted:
+            return []
+        free = (select(OutboxRow.id).where(OutboxRow.id.in_(wanted), _claimable(now))
+                .with_for_update(skip_locked=True))
+        got = set(await self.session.scalars(
+            update(OutboxRow).where(OutboxRow.id.in_(free.scalar_subquery()))
+            .values(status="sending", claimed_by=owner, lease_until=lease_until)
+            .returning(OutboxRow.id).execution_options(synchronize_session=False)))
+        return [replace(row, claimed_by=owner) for row in rows if row.id in got]
+
+    async def _lock_chats(self, chats: set[int]) -> set[int]:
+        """The chats no other transaction is claiming right now, locked to the end of ours
+        (one statement: a try-lock per chat)."""
+        ordered = sorted(chats)
+        got = await self.session.execute(
+            text("SELECT chat FROM unnest(CAST(:chats AS bigint[]), CAST(:keys AS int[])) "
+                 "AS wanted(chat, key) WHERE pg_try_advisory_xact_lock(:space, key)"),
+            {"chats": ordered, "keys": [locks.int4(c) for c in ordered], "space": locks.CHAT})
+        return {row.chat for row in got}
+
+    async def renew(self, owner: str, ids: list[int], lease_until: datetime) -> int:
+        """Extend the lease of the rows this replica still holds (it is alive); a row it let
+        go keeps its old lease, which runs out, and is taken over."""
+        if not ids:
+            return 0
+        result = await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.status == "sending",
+                                    OutboxRow.claimed_by == owner)
+            .values(lease_until=lease_until).execution_options(synchronize_session=False))
+        return result.rowcount
+
+    async def end_leases(self, owner: str) -> int:
+        """Every other sender's lease runs out now: a process that knows it is alone (no
+        REDIS_URL) takes over at once what a killed predecessor left 'sending'."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status == "sending", OutboxRow.claimed_by.is_distinct_from(owner))
+            .values(lease_until=None).execution_options(synchronize_session=False))
+        return result.rowcount
+
+    async def sent(self, message: OutgoingMessage, tg_message_id: int | None,
+                   now: datetime) -> None:
+        await self._move(message, status="sent", sent_at=now, lease_until=None,
                          tg_message_id=tg_message_id, attempts=OutboxRow.attempts + 1)
 
-    async def retry(self, message_id: int, error: str, not_before: datetime) -> None:
-        await self._move(message_id, "sending", status="queued", last_error=error,
-                         not_before=not_before, attempts=OutboxRow.attempts + 1)
+    async def retry(self, message: OutgoingMessage, error: str, not_before: datetime) -> None:
+        await self._move(message, status="queued", last_error=error, not_before=not_before,
+                         claimed_by=None, lease_until=None, attempts=OutboxRow.attempts + 1)
 
-    async def failed(self, message_id: int, error: str) -> None:
-        await self._move(message_id, "sending", status="failed", last_error=error,
+    async def failed(self, message: OutgoingMessage, error: str) -> None:
+        await self._move(message, status="failed", last_error=error, lease_until=None,
                          attempts=OutboxRow.attempts + 1)
 
-    async def release(self, message_id: int, not_before: datetime) -> None:
+    async def release(self, message: OutgoingMessage, not_before: datetime) -> None:
         """Back to the queue unattempted, e.g. behind a throttled message to the same chat."""
-        await self._move(message_id, "sending", status="queued", not_before=not_before)
+        await self._move(message, status="queued", not_before=not_before, claimed_by=None,
+                         lease_until=None)
 
     async def cancel(self, purpose: str, ref_id: int) -> None:
         """A message not yet sent whose reason went away (e.g. a withdrawn offer) stays unsent."""
@@ -85,21 +144,37 @@ class OutboxRepository:
             .values(status="cancelled")
         )
 
-    async def requeue_interrupted(self) -> int:
-        """Rows left 'sending' by a killed process go out again (at least once)."""
-        result = await self.session.execute(
-            update(OutboxRow).where(OutboxRow.status == "sending").values(status="queued")
-        )
-        return result.rowcount
-
-    async def _move(self, message_id: int, expected: str, **values: object) -> bool:
+    async def _move(self, message: OutgoingMessage, **values: object) -> bool:
+        """Out of 'sending', only by the replica whose claim it is: a replica whose lease
+        ran out (and whose row another one took over) changes nothing."""
         result = await self.session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == message_id, OutboxRow.status == expected)
+            .where(OutboxRow.id == message.id, OutboxRow.status == "sending",
+                   OutboxRow.claimed_by.is_not_distinct_from(message.claimed_by))
             .values(**values)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
+
+
+def _claimable(now: datetime):  # type: ignore[no-untyped-def]
+    """Queued and due, or being sent under a lease that ran out (its sender died)."""
+    return or_(and_(OutboxRow.status == "queued", OutboxRow.not_before <= now),
+               and_(OutboxRow.status == "sending",
+                    or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now)))
+
+
+def _held_by_others(owner: str, now: datetime):  # type: ignore[no-untyped-def]
+    """Chats another replica is sending to under a live lease."""
+    return select(OutboxRow.chat_id).where(
+        OutboxRow.status == "sending", OutboxRow.claimed_by.is_distinct_from(owner),
+        OutboxRow.lease_until >= now)
+
+
+def _message(r: OutboxRow) -> OutgoingMessage:
+    return OutgoingMessage(r.id, r.chat_id, r.member_id, r.text, r.reply_markup,
+                           r.edit_message_id, r.purpose, r.ref_id, r.attempts, r.kind,
+                           r.file_id, r.claimed_by)
 
 
 def _priority():  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -54,6 +55,20 @@ class Team:
         link = await self.admin.wait_reply(contains="start=")
         token = re.search(r"start=(\S+)", link.text or "").group(1)
         await user.ask(f"/start {token}", contains=welcome)
+
+@pytest.fixture(autouse=True)
+async def fresh_redis() -> AsyncIterator[None]:
+    """With REDIS_URL (shared mode, as .ci/run runs this tier) each test starts from an empty
+    Redis: dialog state and flood budgets are keyed by bot and chat, which tests reuse."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        from storage.shared import connect
+
+        redis = connect(url)
+        await redis.flushdb()
+        await redis.aclose()
+    yield
+
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:

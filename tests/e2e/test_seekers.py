@@ -569,6 +569,11 @@ async def test_satisfaction_check_after_met_and_a_no_raises_a_team_note(team: Te
     assert note.buttons == [["Find someone else"]] and "maria_p" not in note.text
     again = await maria.press_data(question, Satisfied(conversation_id=1, helped=True).pack())
     assert again.show_alert  # answered once
+    ivan = team.fake.user(602, "Ivan")  # another seeker forges Maria's answer
+    greeting = await ivan.ask("Hello", contains=GREETING)
+    forged = await ivan.press_data(greeting, Satisfied(conversation_id=1, helped=False).pack())
+    assert forged.show_alert
+    assert len([m for m in team.group.bot_messages if "did not help" in (m.text or "")]) == 1
     seq = team.fake.seq
     await team.admin.press(note, "Find someone else")
     await team.fake.wait_for(team.group.id, lambda m: m.has_button("Yes, take it from Anna"),

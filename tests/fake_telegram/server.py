@@ -182,6 +182,8 @@ class BotApiServer:
             fake.call_started()
         try:
             failure = fake.take_failure(method, params)
+            if failure is None and fake.flood is not None:
+                failure = fake.flood.check(method, params)
             if failure is not None:
                 fake.refused_counts[method] += 1
                 raise failure  # before the implementation: a refused call changes nothing

@@ -143,6 +143,9 @@ class FakeMessage:
     edit_date: int | None = None
     deleted: bool = False
     seq: int = 0  # FakeTelegram.seq at this message's last change
+    # as first sent, before any edit (what a duplicate send would repeat)
+    sent_text: str | None = None
+    sent_markup: dict[str, Any] | None = None
 
     @property
     def chat_id(self) -> int:

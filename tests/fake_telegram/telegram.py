@@ -22,6 +22,7 @@ from aiogram.types import Update
 
 from .actors import DEFAULT_TIMEOUT as WAIT
 from .actors import FakeUser
+from .flood import FloodRules
 from .methods import METHODS
 from .server import BotApiServer
 from .session import LocalAiohttpSession
@@ -35,6 +36,7 @@ from .state import (
     bad_request,
 )
 from .updates import Pulse, UpdateQueue
+from .webhook import WebhookPusher
 
 T = TypeVar("T")
 
@@ -161,6 +163,8 @@ class FakeTelegram:
         self._callback_counter = 0
         self._file_counter = 0
         self._server = BotApiServer(self)
+        self.flood: FloodRules | None = None  # Telegram's flood limits, when enforced
+        self.pusher: WebhookPusher | None = None  # delivers updates to the webhook, if asked
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -171,7 +175,22 @@ class FakeTelegram:
     async def stop(self) -> None:
         """Release pending long polls and shut the server down."""
         self.updates.close()
+        if self.pusher is not None:
+            await self.pusher.stop()
         await self._server.stop()
+
+    def enforce_flood_limits(self, clock: Callable[[], float] = time.monotonic) -> FloodRules:
+        """From now on answer 429 (with retry_after) to a new message that breaks Telegram's
+        flood limits: 30/s overall, 1/s per private chat, 20/min per group (see flood.py)."""
+        self.flood = FloodRules(clock)
+        return self.flood
+
+    def deliver_to_webhook(self, **options: Any) -> WebhookPusher:
+        """Like Telegram with a webhook set: POST each queued update to the URL the bot
+        registered with setWebhook, with its secret token header, until answered 2xx."""
+        self.pusher = WebhookPusher(self, self._pulse, **options)
+        self.pusher.start()
+        return self.pusher
 
     async def __aenter__(self) -> FakeTelegram:
         await self.start()
@@ -603,6 +622,8 @@ class FakeTelegram:
             date=self.now(),
             text=text,
             html=text if html is None else html,
+            sent_text=text,
+            sent_markup=fields.get("reply_markup"),
             **fields,
         )
         chat.messages.append(message)

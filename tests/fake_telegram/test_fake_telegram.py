@@ -689,3 +689,69 @@ async def test_media_replies_and_resending_media_by_file_id(
     assert got[-3].photo == b"PHOTO" and got[-3].text == "from Alice"
     assert got[-2].voice_bytes == b"OggS"
     assert got[-1].document_bytes == b"DOC" and got[-1].document["file_name"] == "a.pdf"
+
+
+# ---------------------------------------------------------------------- scale-out modes
+
+
+async def test_flood_limits_answer_429_with_retry_after(fake: FakeTelegram, alice: FakeUser) -> None:
+    now = [1000.0]
+    rules = fake.enforce_flood_limits(clock=lambda: now[0])
+    group = fake.group(GROUP_ID, "Team")
+    others = [fake.user(2000 + n, f"U{n}") for n in range(40)]
+    url = f"{fake.base_url}/bot{TOKEN}/"
+    async with aiohttp.ClientSession() as http:
+        async def send(chat_id: int, method: str = "sendMessage", **extra: Any) -> int:
+            async with http.post(url + method, json={"chat_id": chat_id, **extra}) as answer:
+                body = await answer.json()
+                return body.get("parameters", {}).get("retry_after", 0) if answer.status == 429 \
+                    else answer.status
+
+        assert [await send(alice.id, text="a"), await send(alice.id, text="b")] == [200, 1]
+        message_id = alice.chat.messages[-1].message_id  # an edit is not a new message
+        assert await send(alice.id, "editMessageText", message_id=message_id, text="c") == 200
+        assert [await send(GROUP_ID, text=str(n)) for n in range(21)][-2:] == [200, 60]
+        statuses = [await send(user.id, text="x") for user in others]
+        now[0] += 1.0  # a second later the overall window is free again, the group's is not
+        later = [await send(alice.id, text="d"), await send(GROUP_ID, text="late")]
+    assert statuses.count(200) == 30 - 21 and statuses[9:] == [1] * 31  # 1 + 20 + 9 = 30
+    assert later == [200, 59]
+    assert rules.refused == {"private": 1, "group": 2, "overall": 31}
+    assert len(group.messages) == 20
+
+
+async def test_updates_are_pushed_to_the_webhook_until_answered(
+    fake: FakeTelegram, bot: Bot, alice: FakeUser
+) -> None:
+    from aiohttp import web
+
+    seen: list[tuple[str | None, str]] = []
+    refuse = {"second": 2}  # the second update is answered 500 twice, then accepted
+
+    async def hook(request: web.Request) -> web.Response:
+        update = await request.json()
+        text = update["message"]["text"]
+        seen.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), text))
+        if refuse.get(text):
+            refuse[text] -= 1
+            return web.Response(status=500)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="s3")
+        fake.deliver_to_webhook(retry_pause=0.05)
+        for text in ("first", "second", "third"):
+            await alice.send(text)
+        await fake.wait_until(lambda: fake.updates.drained, timeout=5, what="all delivered")
+    finally:
+        await runner.cleanup()
+    assert seen == [("s3", "first"), ("s3", "second"), ("s3", "second"), ("s3", "second"),
+                    ("s3", "third")]  # one chat: in order, the third waits for the second
+    assert fake.pusher is not None and fake.pusher.answers == {200: 3, 500: 2}

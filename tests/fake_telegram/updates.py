@@ -47,6 +47,8 @@ class Pulse:
 class _Pending:
     update: dict[str, Any]
     delivered: bool = False
+    pushing: bool = False  # a webhook delivery is under way (webhook.py)
+    not_before: float = 0.0  # monotonic time of the next webhook attempt after a failure
 
     @property
     def update_id(self) -> int:
@@ -111,6 +113,17 @@ class UpdateQueue:
         if batch:
             self._pulse.notify()
         return [p.update for p in batch]
+
+    def queued(self) -> list[_Pending]:
+        """The updates not yet confirmed, in order (the webhook pusher reads them)."""
+        return list(self._pending)
+
+    def remove(self, pending: _Pending) -> None:
+        """Confirmed by a 2xx answer to its webhook delivery."""
+        if pending in self._pending:
+            self._pending.remove(pending)
+            self.delivered_total += 1
+            self._pulse.notify()
 
     def drop_all(self) -> None:
         """Forget every pending update (deleteWebhook with drop_pending_updates)."""

@@ -31,7 +31,7 @@ from domain.members import Member, NotifyMode, Profile
 from domain.merge import MergeRecord
 from domain.milestones import Milestone, Reached
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
-from domain.outbox import Enqueue
+from domain.outbox import Enqueue, OutgoingMessage
 from domain.reliability import HISTORY, AnsweredOffer, Track, build_track
 from domain.errors import AlreadyDone
 from domain.reports import Period
@@ -207,6 +207,9 @@ class FakeTracks(_Repository):
 
 
 class FakeContacts(_Repository):
+    async def lock_identifiers(self, identifiers: list[str]) -> None:
+        """One event loop, no awaits between read and write: nothing to wait for."""
+
     def _write(self, contact_id: int, fields: dict[str, object]) -> None:
         contact = self.t.contacts[contact_id]
         core = {k: v for k, v in fields.items() if k in _CONTACT_FIELDS}
@@ -480,11 +483,12 @@ class FakeOutbox(_Repository):
         self.t.outbox = [replace(r, status=to) if r.id == message_id and r.status == expected
                          else r for r in self.t.outbox]
 
-    async def sent(self, message_id: int, tg_message_id: int | None, now: datetime) -> None:
-        self._move(message_id, "sending", "sent")
+    async def sent(self, message: OutgoingMessage, tg_message_id: int | None,
+                   now: datetime) -> None:
+        self._move(message.id, "sending", "sent")
 
-    async def failed(self, message_id: int, error: str) -> None:
-        self._move(message_id, "sending", "failed")
+    async def failed(self, message: OutgoingMessage, error: str) -> None:
+        self._move(message.id, "sending", "failed")
 
     async def cancel(self, purpose: str, ref_id: int) -> None:
         self.t.outbox = [replace(r, status="cancelled")

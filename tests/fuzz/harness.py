@@ -141,7 +141,7 @@ async def consistency(db: AsyncEngine) -> list[str]:
         offers = await q("select id, contact_id, multiplier_id, status from offers order by id")
         audit = await q("select contact_id, action, after from ("
                         "select entity_id as contact_id, action, after, id from audit_log "
-                        "where entity = 'contact') order by id")
+                        "where entity = 'contact') as entries order by id")
         merged_from = await q("select merged_into, id from contacts where merged_into is not null")
     problems: list[str] = []
     problems += _statuses(contacts, offers)

@@ -76,3 +76,12 @@ def test_keys_for_collects_every_key() -> None:
                     "Podil")
     assert (keys.email, keys.tg_username, keys.phone_suffix, keys.name_key, keys.area) == (
         "mivanova@gmail.com", "maria_k", "1234567", "ivanova maria", "podil")
+
+
+def test_identifiers_are_the_normalised_exact_ones_in_one_order() -> None:
+    from domain.identity import identifiers
+
+    keys = keys_for("Maria", "+380671234567", "Maria.K@Gmail.com", "@MariaK", 77, "Podil")
+    assert identifiers(keys) == sorted(["email:mariak@gmail.com", "phone:+380671234567",
+                                        "telegram:77", "username:mariak"])
+    assert identifiers(keys_for("Maria", None, None, None, None, "")) == []
