@@ -32,7 +32,7 @@ async def write_in(factory, clock, text: str) -> int:  # type: ignore[no-untyped
 
 async def relay_row(factory, clock):  # type: ignore[no-untyped-def]
     async with UnitOfWork(factory) as uow:
-        [row] = [r for r in await uow.outbox.due(clock.now(), 50, 50)
+        [row] = [r for r in await uow.outbox.due(clock.now(), 50, 50, "test")
                  if r.purpose == Purpose.RELAY_IN]
     return row
 

@@ -265,7 +265,7 @@ def test_chart_survives_dollar_signs_in_names() -> None:
 async def _offer_row(factory, offer_id: int):  # type: ignore[no-untyped-def]
     """The offer's message as the sender holds it while it travels."""
     async with UnitOfWork(factory) as uow:
-        [row] = [r for r in await uow.outbox.due(NOW + timedelta(days=1), 50, 50)
+        [row] = [r for r in await uow.outbox.due(NOW + timedelta(days=1), 50, 50, "test")
                  if r.purpose == Purpose.OFFER and r.ref_id == offer_id]
     return row
 

@@ -2,6 +2,8 @@
 delivered late, after the reopening (a clean-clone CI run saw the new request drawn over the
 old card: the old post's delivery pointed the reset card back at the old message)."""
 
+from datetime import timedelta
+
 from domain.conversations import Kind, TriageAction
 from domain.delivery import Purpose
 from domain.roles import Role
@@ -15,9 +17,9 @@ TEAM_CHAT = -100500
 async def claimed_row(factory, clock):  # type: ignore[no-untyped-def]
     """The triage row due now, claimed by the sender (in flight)."""
     async with UnitOfWork(factory) as uow:
-        [row] = [r for r in await uow.outbox.due(clock.now(), 10, 10)
+        [row] = [r for r in await uow.outbox.due(clock.now(), 10, 10, "test")
                  if r.purpose == Purpose.TRIAGE]
-        assert await uow.outbox.claim(row.id)
+        assert await uow.outbox.claim([row], "test", clock.now(), clock.now() + timedelta(minutes=5))
         await uow.commit()
     return row
 
