@@ -9,8 +9,10 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
 from domain.clock import Clock
+from domain.contacts import Contact
 from domain.errors import AlreadyDone, DomainError, NoLongerAvailable, NotFound
 from domain.members import Member
+from domain.offers import Offer
 from domain.roles import Role
 from services import answers, pool, relay
 from services.options import Options
@@ -38,12 +40,7 @@ async def answer(query: CallbackQuery, callback_data: Answer, member: Member, uo
             await _drop_buttons(query)  # a double tap keeps the winner's buttons
         return
     if callback_data.yes:
-        await query.answer(_("Thank you! The details are below."))
-        await edit_pressed(query,
-            texts.details(done.contact, done.offer, member.timezone or settings.team_timezone),
-            reply_markup=keyboards.stages(done.contact.id, done.contact.status))
-        handoff = for_reader(ct.handoff) if settings.seeker_handoff_notice else None
-        await _introduce(bot, uow, done.contact.id, member, clock.now(), handoff)
+        await _holding(query, done.contact, done.offer, member, uow, clock, bot, settings)
     else:
         await query.answer(_("Thanks for the quick answer."))
         await edit_pressed(query, _("You declined. What was the reason?"),
@@ -69,12 +66,18 @@ async def pool_answer(query: CallbackQuery, callback_data: PoolTake, member: Mem
         await query.answer(_("Thanks for the quick answer."))
         await edit_pressed(query, pool_texts.passed(passed.contact))
         return
+    await _holding(query, taken.contact, taken.offer, member, uow, clock, bot, settings)
+
+
+async def _holding(query: CallbackQuery, contact: Contact, offer: Offer, member: Member,
+                   uow: UnitOfWork, clock: Clock, bot: Bot, settings: Options) -> None:
+    """After a Yes or a won Take: the details and stage buttons, then the conversation."""
     await query.answer(_("Thank you! The details are below."))
     await edit_pressed(query,
-        texts.details(taken.contact, taken.offer, member.timezone or settings.team_timezone),
-        reply_markup=keyboards.stages(taken.contact.id, taken.contact.status))
+        texts.details(contact, offer, member.timezone or settings.team_timezone),
+        reply_markup=keyboards.stages(contact.id, contact.status))
     handoff = for_reader(ct.handoff) if settings.seeker_handoff_notice else None
-    await _introduce(bot, uow, taken.contact.id, member, clock.now(), handoff)
+    await _introduce(bot, uow, contact.id, member, clock.now(), handoff)
 
 
 async def why(query: CallbackQuery, callback_data: Why, member: Member, uow: UnitOfWork,
