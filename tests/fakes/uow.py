@@ -391,6 +391,10 @@ class FakeOffers(_Repository):
                     if o.status is OfferStatus.ACCEPTED]
         return accepted[-1] if accepted else None
 
+    async def accepted_for_contacts(self, contact_ids: list[int]) -> dict[int, Offer]:
+        found = {i: await self.accepted_for(i) for i in contact_ids}
+        return {i: offer for i, offer in found.items() if offer is not None}
+
     async def dm(self, offer_id: int) -> tuple[int, int] | None:
         return self.t.offer_dms.get(offer_id)
 
