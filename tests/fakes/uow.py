@@ -285,6 +285,9 @@ class FakeContacts(_Repository):
         return sorted((c for c in self.t.contacts.values() if c.status in wanted),
                       key=lambda c: (c.waiting_since, c.id))
 
+    async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
+        return [c for c in await self.with_status(statuses) if c.undispatched_alarm_at is None]
+
     async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
         wanted = set(statuses)
         return sorted((c for c in self.t.contacts.values()
