@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.areas import AreaMap
-from domain.contacts import Contact
+from domain.contacts import Contact, Status
 from domain.duplicates import Suspect
 from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serves
 from domain.members import Member
@@ -16,6 +16,9 @@ from services.transaction import use_case
 
 #: Offers that rule a multiplier out for this seeker: they said no, or let it lapse.
 ASKED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)
+#: Seekers whose card ranks the team for them: those nobody holds yet (a NEW card shows its
+#: suggestions; an offered seeker may be declined any moment, one on hold resumed).
+RANKED = frozenset({Status.NEW, Status.ON_HOLD, Status.OFFERED})
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,10 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
     assert contact is not None
     offers = await uow.offers.for_contact(contact_id)
     areas, policy = await uow.areas.map(), await uow.settings.match_policy()
-    candidates = await uow.members.multiplier_candidates(now)
+    # The whole team's loads and track records are read only for a seeker waiting for
+    # dispatch: no other card shows suggestions, and most cards drawn are of held seekers.
+    candidates = (await uow.members.multiplier_candidates(now)
+                  if contact.status in RANKED else [])
     place = Place(contact.area_key, areas)
     eligible = rank(contact.details, place, candidates, now, policy, exclude=asked(offers),
                     limit=None, **history(offers))

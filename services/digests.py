@@ -124,8 +124,9 @@ async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
             if contact:
                 d.pending.append((offer, contact))
     mine = await uow.contacts.assigned_to(member.id, ASSIGNED_STATUSES)
+    accepted = await uow.offers.accepted_for_contacts([c.id for c in mine])
     for contact in mine:
-        offer = await uow.offers.accepted_for(contact.id)
+        offer = accepted.get(contact.id)
         overdue = nag_action(contact, 0, None, False, offer.days if offer else 1, policy, now)
         if overdue is not NagAction.NONE or contact.nag_count > 0:
             d.need_update.append(contact)

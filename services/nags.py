@@ -28,8 +28,10 @@ class Due:
 @use_case
 async def due_nags(uow: UnitOfWork, policy: NagPolicy, now: datetime) -> list[Due]:
     result = []
-    for contact in await uow.contacts.with_status(ASSIGNED_STATUSES):
-        offer = await uow.offers.accepted_for(contact.id)
+    held = await uow.contacts.with_status(ASSIGNED_STATUSES)
+    accepted = await uow.offers.accepted_for_contacts([c.id for c in held])
+    for contact in held:
+        offer = accepted.get(contact.id)
         action = nag_action(contact, contact.nag_count, contact.last_nag_at,
                             contact.escalated_at is not None, offer.days if offer else 1,
                             policy, now)

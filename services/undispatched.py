@@ -38,8 +38,8 @@ async def forgotten(uow: UnitOfWork, limit: timedelta, quiet: notify.Quiet,
 async def due(uow: UnitOfWork, limit: timedelta, quiet: notify.Quiet,
               now: datetime) -> list[Contact]:
     """Contacts to raise now: waited too long and never raised before."""
-    found = [c for c in await forgotten(uow, limit, quiet, now)
-             if c.undispatched_alarm_at is None]
+    found = [c for c in await uow.contacts.unalarmed(OFFERABLE)
+             if waited_too_long(c, limit, quiet, now)]
     await uow.commit()
     return found
 

@@ -18,8 +18,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
-from sqlalchemy import event, select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import select
 
 from domain.areas import Area
 from domain.clock import Clock
@@ -47,9 +46,9 @@ from scheduler.jobs import (
 )
 from services import answers, dispatch, escalations, followup, intake, team
 from services.options import Options
+from simulation.database import one_connection
 from simulation.fake_bot import fake_bot
 from simulation.people import ANSWER, PACE, PACE_DEFAULT, AREAS, Behaviour, Cast, Fate, awake
-from storage.engine import tune_sqlite
 from storage.engine import create_session_factory
 from storage.migrate import upgrade
 from storage.models import ContactRow, OutboxRow
@@ -140,7 +139,7 @@ class World:
                  start: datetime, days: int, db_path: str) -> None:
         self.cast, self.variant, self.seed = cast, variant, seed
         self.start, self.end = start, start + timedelta(days=days)
-        self.url = f"sqlite+aiosqlite:///{db_path}"
+        self.url, self.db_path = f"sqlite+aiosqlite:///{db_path}", db_path
         self.clock = VirtualClock(start)
         self.zone = ZoneInfo(TEAM_ZONE)
         self.settings = assembly.settings(
@@ -168,7 +167,7 @@ class World:
 
     async def run(self) -> Log:
         await asyncio.to_thread(upgrade, self.url)
-        engine = one_connection(self.url)
+        engine = one_connection(self.db_path)
         self.factory = create_session_factory(engine)
         bot = fake_bot(self.clock)
         sender = OutboxSender(bot, self.factory, self.clock, FloodLimits(1e9, 1e-9, 1e-9))
@@ -499,20 +498,6 @@ class World:
             for contact in sorted(contacts, key=lambda c: c.id):
                 self.log.final[contact.id] = (contact.status, contact.assignee_id)
                 self.log.offers.extend(await uow.offers.for_contact(contact.id))
-
-
-def one_connection(url: str) -> AsyncEngine:
-    """The bot's SQLite engine, with one connection: the sender's chat workers queue for it
-    instead of meeting SQLite's write lock and sleeping in its busy handler (real seconds
-    that would dwarf the virtual ones). The database is thrown away: no waiting for the disk."""
-    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0)
-    tune_sqlite(engine)
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-        dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-    return engine
 
 
 def _next_stage(status: Status, fate: Fate) -> Status | None:

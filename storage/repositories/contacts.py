@@ -257,6 +257,17 @@ class ContactRepository:
         )
         return [contact_from_row(r) for r in rows]
 
+    async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
+        """with_status(), less those the undispatched alarm raised already (its job reads
+        these every run; the raised ones stay waiting and would be read for nothing)."""
+        rows = await self.session.scalars(
+            select(ContactRow)
+            .where(ContactRow.status.in_([s.value for s in statuses]),
+                   ContactRow.undispatched_alarm_at.is_(None))
+            .order_by(ContactRow.waiting_since, ContactRow.id)
+        )
+        return [contact_from_row(r) for r in rows]
+
     async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
         rows = await self.session.scalars(
             select(ContactRow)

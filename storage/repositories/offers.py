@@ -97,6 +97,16 @@ class OfferRepository:
         )
         return offer_from_row(row) if row else None
 
+    async def accepted_for_contacts(self, contact_ids: list[int]) -> dict[int, Offer]:
+        """accepted_for() of many contacts in one statement (a job reads every held one)."""
+        rows = await self.session.scalars(
+            select(OfferRow)
+            .where(OfferRow.contact_id.in_(contact_ids),
+                   OfferRow.status == OfferStatus.ACCEPTED.value)
+            .order_by(OfferRow.id)
+        )
+        return {r.contact_id: offer_from_row(r) for r in rows}  # the latest one wins
+
     async def dm(self, offer_id: int) -> tuple[int, int] | None:
         row = await self.session.get(OfferRow, offer_id)
         if row is None or row.dm_chat_id is None or row.dm_message_id is None:

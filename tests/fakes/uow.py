@@ -290,6 +290,9 @@ class FakeContacts(_Repository):
         return sorted((c for c in self.t.contacts.values() if c.status in wanted),
                       key=lambda c: (c.waiting_since, c.id))
 
+    async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
+        return [c for c in await self.with_status(statuses) if c.undispatched_alarm_at is None]
+
     async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
         wanted = set(statuses)
         return sorted((c for c in self.t.contacts.values()
@@ -395,6 +398,10 @@ class FakeOffers(_Repository):
         accepted = [o for o in await self.for_contact(contact_id)
                     if o.status is OfferStatus.ACCEPTED]
         return accepted[-1] if accepted else None
+
+    async def accepted_for_contacts(self, contact_ids: list[int]) -> dict[int, Offer]:
+        found = {i: await self.accepted_for(i) for i in contact_ids}
+        return {i: offer for i, offer in found.items() if offer is not None}
 
     async def dm(self, offer_id: int) -> tuple[int, int] | None:
         return self.t.offer_dms.get(offer_id)

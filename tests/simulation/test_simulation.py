@@ -43,6 +43,16 @@ async def test_same_seed_prints_the_same_table(tmp_path) -> None:  # type: ignor
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
 
 
+async def test_the_real_time_twin_runs_beside_and_tells_the_same_people() -> None:
+    """The twin runs in a forked process: its column comes back, for the same seekers."""
+    _text, columns = await simulate(ASSEMBLY, days=1, seed=7, compare=[], chart_path=None,
+                                    realtime=True)
+    (_name, digest, twin), = columns
+    assert twin is not None
+    assert twin.seekers == digest.seekers
+    assert twin.dispatcher_messages_day > 0
+
+
 def test_compare_makes_one_variant_per_value() -> None:
     found = variants(["auto_dispatch=on,off", "offer_ttl=12"])
     assert [v.name for v in found] == ["auto_dispatch=on", "auto_dispatch=off", "offer_ttl=12"]
