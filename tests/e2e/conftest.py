@@ -91,7 +91,9 @@ async def team(fake: FakeTelegram, db_url: str, clock: FakeClock, request) -> As
         admin_ids=[ADMIN_ID],
         log_format="text",
         job_interval_seconds=86_400,  # tests run the jobs themselves, with the fake clock
-        **{"send_group_interval": 0.2,  # team cards go through the outbox: keep tests quick
+        # team cards go through the outbox, and with REDIS_URL every direct answer waits for
+        # its chat's turn too: keep tests quick (the fake enforces no flood limit here)
+        **{"send_group_interval": 0.2, "send_private_interval": 0.2,
            **getattr(request, "param", {})},
     )
     await asyncio.to_thread(upgrade, url)
