@@ -79,6 +79,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     fake.check()
 
 
+SHARED_SPACING = {"send_private_interval": 0.2} if os.environ.get("REDIS_URL") else {}
+
+
 @pytest.fixture
 async def team(fake: FakeTelegram, db_url: str, clock: FakeClock, request) -> AsyncIterator[Team]:  # type: ignore[no-untyped-def]
     """The running bot. Parametrize indirectly with a dict to override settings."""
@@ -91,10 +94,9 @@ async def team(fake: FakeTelegram, db_url: str, clock: FakeClock, request) -> As
         admin_ids=[ADMIN_ID],
         log_format="text",
         job_interval_seconds=86_400,  # tests run the jobs themselves, with the fake clock
-        # team cards go through the outbox, and with REDIS_URL every direct answer waits for
-        # its chat's turn too: keep tests quick (the fake enforces no flood limit here)
-        **{"send_group_interval": 0.2, "send_private_interval": 0.2,
-           **getattr(request, "param", {})},
+        # team cards go through the outbox: keep tests quick (the fake enforces no flood
+        # limit here); with REDIS_URL every direct answer waits for its chat's turn too
+        **{"send_group_interval": 0.2, **SHARED_SPACING, **getattr(request, "param", {})},
     )
     await asyncio.to_thread(upgrade, url)
     ready: asyncio.Future[JobContext] = asyncio.get_running_loop().create_future()
