@@ -48,7 +48,10 @@ LEADER_LEASE = 6
 #: the fake Bot API times arrivals, and on two busy cores three replicas, PostgreSQL, Redis
 #: and this process delay a send after its turn by tens of milliseconds, more for one than
 #: for the next (see README, several replicas). The budgets themselves: test_shared.py.
-OVERALL_RATE = 25
+#: A chat's spacing is also kept from each send's return (Budgets.sent); the overall line is
+#: not, so its margin must absorb that lag: at 25/s a loaded run saw 31 sends in a second
+#: once (1 in 4 follower runs), hence 22/s.
+OVERALL_RATE = 22
 PRIVATE_INTERVAL = 1.2
 
 
