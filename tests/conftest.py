@@ -5,6 +5,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import text
@@ -26,6 +27,17 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (.ci/run runs the PostgreSQL + Redis tier on several workers) each
+    worker gets a Redis database of its own: tests empty theirs at the start, and the flood
+    budgets and dialogs are keyed by chats that every test reuses."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("REDIS_URL")
+    if worker and url:
+        index = 1 + int(worker.removeprefix("gw")) % 15
+        os.environ["REDIS_URL"] = urlsplit(url)._replace(path=f"/{index}").geturl()
 
 
 @pytest.fixture
