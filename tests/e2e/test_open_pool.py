@@ -116,3 +116,44 @@ async def test_a_seeker_taken_from_the_pool_hears_who_will_contact_them(team: Te
     assert "→ Hello, I saw your ad" in intro.text
     told = await maria.wait_reply(contains="from our team will contact you", after=seq)
     assert told.text.startswith("Good news: Anna from our team will contact you within 2 days.")
+
+
+async def test_not_me_closes_one_invitation_and_closing_the_pool_stops_every_take(
+        team: Team) -> None:
+    """"Not me" closes the presser's invitation only (marked on the card); a stranger's press
+    is refused; a dispatcher closing the pool by hand edits the remaining invitation, and its
+    Take, pressed late, changes nothing."""
+    fake = team.fake
+    anna, olga, oper = await kyiv_team(team)
+    await team.admin.ask("/matching pool on", contains="Open pool: on")
+    await enter_maria(team, oper)
+    card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
+    seq = fake.seq
+    await team.admin.press(card, "🙋 Open to all nearby")
+    invites = {u.first_name: await u.wait_reply(contains="Open to all nearby", after=seq)
+               for u in (anna, olga)}
+    anna_take = invites["Anna"].button_data("Take")
+
+    stranger = await anna.press_data(invites["Anna"], invites["Olga"].button_data("Not me"))
+    assert stranger.text == "This button is not for you."
+    seq = fake.seq
+    assert (await olga.press(invites["Olga"], "Not me")).text == "Thanks for the quick answer."
+    passed = await olga.wait_reply(contains="You passed on Maria", after=seq)
+    assert passed.message_id == invites["Olga"].message_id and passed.buttons == []
+    card = await fake.wait_for(team.group.id, lambda m: "Olga ✖" in (m.text or ""), after=seq)
+    assert ["🙋 Close the open pool"] in card.buttons
+
+    seq = fake.seq
+    assert (await team.admin.press(card, "🙋 Close the open pool")).text == (
+        "The open pool is closed; the contact waits for dispatch.")
+    closed = await anna.wait_reply(contains="No longer open", after=seq)
+    assert closed.message_id == invites["Anna"].message_id and closed.buttons == []
+    await fake.wait_for(team.group.id, lambda m: "🙋 Open to all nearby" in sum(m.buttons, []),
+                        after=seq)
+    late = await anna.press_data(invites["Anna"], anna_take)
+    assert late.text.startswith("This seeker is no longer open to all") and late.show_alert
+    assert await scalar(team, "select status from contacts") == "new"
+    assert await scalar(team, "select count(*) from offers") == 0
+    states = await rows(team, "select m.tg_user_id, i.state from pool_invitations i"
+                              " join members m on m.id = i.member_id")
+    assert dict(states) == {anna.id: "withdrawn", olga.id: "passed"}
