@@ -22,6 +22,7 @@ class InvitationState(StrEnum):
     LOST = "lost"  # someone else took it first
     PASSED = "passed"  # the invitee pressed "Not me"
     WITHDRAWN = "withdrawn"  # the pool closed: offered, merged, closed, or a dispatcher closed it
+    EXPIRED = "expired"  # nobody took the seeker within an offer's time to answer
 
 
 class PoolTaken(NoLongerAvailable):
@@ -35,6 +36,13 @@ class PoolUnfit(NotAllowed):
     invitation went out: the others may still take the seeker."""
 
     code = "pool_unfit"
+
+
+class PoolLapsed(NoLongerAvailable):
+    """A Take after the pool lapsed: nobody took the seeker in an offer's time to answer,
+    and the dispatchers place them again."""
+
+    code = "pool_lapsed"
 
 
 class PoolClosed(NoLongerAvailable):
@@ -85,6 +93,8 @@ def check_can_take(invitation: Invitation, presser: Member, contact: Contact,
         raise AlreadyDone("already taken by you")
     if invitation.state is InvitationState.LOST:
         raise PoolTaken()
+    if invitation.state is InvitationState.EXPIRED:
+        raise PoolLapsed("invitation expired")
     if invitation.state is not InvitationState.PENDING or contact.status is not Status.NEW:
         raise PoolClosed(f"invitation is {invitation.state}, contact is {contact.status}")
     if unfit is not None:

@@ -14,6 +14,7 @@ from services import (
     duplicates,
     nags,
     notify,
+    pool,
     relay,
     satisfaction,
     undispatched,
@@ -31,6 +32,16 @@ async def expire_offers(ctx: JobContext) -> None:
     for offer in due:
         async with ctx.uow() as uow:
             await answers.expire_due(uow, offer, now, ctx.quiet)
+
+
+async def lapse_pools(ctx: JobContext) -> None:
+    """Open pools nobody took within an offer's time to answer end like unanswered offers."""
+    now, ttl = ctx.clock.now(), timedelta(hours=ctx.settings.offer_ttl_hours)
+    async with ctx.uow() as uow:
+        due = await pool.lapsing(uow, now, ttl)
+    for contact_id in due:
+        async with ctx.uow() as uow:
+            await pool.lapse(uow, contact_id, now, ttl)
 
 
 async def auto_dispatch(ctx: JobContext) -> None:

@@ -17,6 +17,7 @@ from scheduler.jobs import (
     expire_offers,
     find_missed_duplicates,
     forget_old_updates,
+    lapse_pools,
     nag_followups,
     satisfaction_checks,
     undispatched_alarms,
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JOBS = (expire_offers, find_missed_duplicates, auto_dispatch, nag_followups, auto_close,
-        conversation_statuses, satisfaction_checks, undispatched_alarms, send_digests, send_weekly_report, forget_old_updates)
+JOBS = (expire_offers, lapse_pools, find_missed_duplicates, auto_dispatch, nag_followups,
+        auto_close, conversation_statuses, satisfaction_checks, undispatched_alarms, send_digests,
+        send_weekly_report, forget_old_updates)
 
 
 def start_scheduler(ctx: JobContext, leadership: "Leadership | None" = None) -> AsyncIOScheduler:

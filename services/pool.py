@@ -149,6 +149,24 @@ async def pass_on(uow: UnitOfWork, actor: Member | None, invitation_id: int,
     return passed
 
 
+async def lapsing(uow: UnitOfWork, now: datetime, ttl: timedelta) -> list[int]:
+    """Contacts whose open pool nobody took within an offer's time to answer."""
+    return await uow.pool.lapsing(now - ttl)
+
+
+@use_case
+async def lapse(uow: UnitOfWork, contact_id: int, now: datetime, ttl: timedelta) -> bool:
+    """The pool ends as an unanswered offer would: its invitations expire (their messages say
+    so) and the card offers the pool again. The contact waits for dispatch, where the
+    undispatched alarm and the digests keep it in view. False if it moved on meanwhile."""
+    if contact_id not in await uow.pool.lapsing(now - ttl):
+        return False
+    await close_pool(uow, contact_id, now, None, to=InvitationState.EXPIRED)
+    await changed(uow, contact_id, now)
+    await uow.commit()
+    return True
+
+
 @use_case
 async def withdraw(uow: UnitOfWork, actor: Member | None, contact_id: int,
                    now: datetime) -> CardView:

@@ -594,6 +594,10 @@ class Pool(Protocol):
         """A member's invitations whose Take still works."""
         ...
 
+    async def lapsing(self, opened_before: datetime) -> list[int]:
+        """Contacts with an invitation still pending that went out before then."""
+        ...
+
     async def transition(self, invitation_id: int, expected: InvitationState,
                          to: InvitationState, now: datetime) -> bool:
         """Only from the expected state; False if someone was first."""

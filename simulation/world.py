@@ -41,6 +41,7 @@ from scheduler.jobs import (
     expire_offers,
     find_missed_duplicates,
     forget_old_updates,
+    lapse_pools,
     nag_followups,
     undispatched_alarms,
 )
@@ -62,7 +63,7 @@ TEAM_CHAT = -1001
 TICK = timedelta(minutes=30)
 #: Pings that make a real-time dispatcher look at the queue.
 PINGS = frozenset({"new_contact", "declined", "expired_ping", "auto_closed"})
-EVERY_TICK = (expire_offers, auto_dispatch, nag_followups, auto_close, undispatched_alarms)
+EVERY_TICK = (expire_offers, lapse_pools, auto_dispatch, nag_followups, auto_close, undispatched_alarms)
 HOUSEKEEPING = (find_missed_duplicates, conversation_statuses, forget_old_updates)
 IDS = re.compile(r"#(\d+)")
 

@@ -245,6 +245,8 @@ def error(exc: DomainError) -> str:
         "private_only": _("For privacy this works only in a private chat with me."),
         "pool_taken": _("Someone else took this seeker first. Thank you for being ready."),
         "pool_closed": _("This seeker is no longer open to all: the dispatchers placed them."),
+        "pool_lapsed": _("This invitation lapsed: nobody took the seeker in time, so the "
+                         "dispatchers will place them."),
         "pool_unfit": _("You cannot take this seeker now: you no longer fit the matching rules (your places are full, or you are away). The others still can."),
         "pool_empty": _("Nobody passes the matching rules for this seeker now: offer by hand or wait."),
     }.get(exc.code, _("Sorry, that cannot be done."))

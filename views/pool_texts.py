@@ -33,6 +33,9 @@ def closed(contact: Contact, state: InvitationState) -> str:
     if state is InvitationState.LOST:
         return _("Taken: another multiplier took {who} first. Thank you for being ready.").format(
             who=who)
+    if state is InvitationState.EXPIRED:
+        return _("No longer open: nobody took {who} in time; the dispatchers will place them.").format(
+            who=who)
     return _("No longer open: the dispatchers placed {who} otherwise.").format(who=who)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.clock import as_utc
 from domain.pool import Invitation, InvitationState
 from storage.models import PoolInvitationRow
 
@@ -15,7 +16,8 @@ def _invitation(row: PoolInvitationRow) -> Invitation:
         if row.dm_chat_id is not None and row.dm_message_id is not None else None
     return Invitation(id=row.id, contact_id=row.contact_id, member_id=row.member_id,
                       opened_by=row.opened_by, state=InvitationState(row.state), days=row.days,
-                      created_at=row.created_at, closed_at=row.closed_at, dm=dm)
+                      created_at=as_utc(row.created_at),
+                      closed_at=as_utc(row.closed_at) if row.closed_at else None, dm=dm)
 
 
 class PoolRepository:
@@ -47,6 +49,14 @@ class PoolRepository:
                 PoolInvitationRow.state == InvitationState.PENDING.value)
             .order_by(PoolInvitationRow.id).execution_options(populate_existing=True))
         return [_invitation(r) for r in rows]
+
+    async def lapsing(self, opened_before: datetime) -> list[int]:
+        rows = await self.session.scalars(
+            select(PoolInvitationRow.contact_id).where(
+                PoolInvitationRow.state == InvitationState.PENDING.value,
+                PoolInvitationRow.created_at < opened_before)
+            .distinct().order_by(PoolInvitationRow.contact_id))
+        return list(rows)
 
     async def transition(self, invitation_id: int, expected: InvitationState,
                          to: InvitationState, now: datetime) -> bool:

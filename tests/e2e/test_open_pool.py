@@ -157,3 +157,35 @@ async def test_not_me_closes_one_invitation_and_closing_the_pool_stops_every_tak
     states = await rows(team, "select m.tg_user_id, i.state from pool_invitations i"
                               " join members m on m.id = i.member_id")
     assert dict(states) == {anna.id: "withdrawn", olga.id: "passed"}
+
+
+async def test_a_pool_nobody_takes_lapses_like_an_unanswered_offer(team: Team) -> None:
+    """After an offer's time to answer (24 h), the invitations say nobody took the seeker in
+    time and lose their buttons, a late Take says the invitation lapsed, and the card offers
+    the pool again: the seeker waits for dispatch, not for a Take that will never come."""
+    fake = team.fake
+    anna, olga, oper = await kyiv_team(team)
+    await team.admin.ask("/matching pool on", contains="Open pool: on")
+    await enter_maria(team, oper)
+    card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
+    seq = fake.seq
+    await team.admin.press(card, "🙋 Open to all nearby")
+    invite = await anna.wait_reply(contains="Open to all nearby", after=seq)
+    take = invite.button_data("Take")
+    await olga.wait_reply(contains="Open to all nearby", after=seq)
+
+    team.clock.advance(hours=23)
+    await team.run_jobs()
+    assert await scalar(team, "select count(*) from pool_invitations where state='pending'") == 2
+    seq = fake.seq
+    team.clock.advance(hours=2)
+    await team.run_jobs()
+    lapsed = await anna.wait_reply(contains="nobody took Maria", after=seq)
+    assert lapsed.message_id == invite.message_id and lapsed.buttons == []
+    await olga.wait_reply(contains="nobody took Maria", after=seq)
+    card = await fake.wait_for(team.group.id, lambda m: "🙋 Open to all nearby" in sum(m.buttons, [])
+                               and "Open pool closed" in (m.text or ""), after=seq)
+    late = await anna.press_data(invite, take)
+    assert late.text.startswith("This invitation lapsed") and late.show_alert
+    assert await scalar(team, "select status from contacts") == "new"
+    assert await scalar(team, "select count(*) from pool_invitations where state='expired'") == 2

@@ -700,6 +700,10 @@ class FakePool(_Repository):
                        if i.member_id == member_id and i.state is InvitationState.PENDING),
                       key=lambda i: i.id)
 
+    async def lapsing(self, opened_before: datetime) -> list[int]:
+        return sorted({i.contact_id for i in self.t.invitations.values()
+                       if i.state is InvitationState.PENDING and i.created_at < opened_before})
+
     async def transition(self, invitation_id: int, expected: InvitationState,
                          to: InvitationState, now: datetime) -> bool:
         invitation = self.t.invitations.get(invitation_id)

@@ -17,6 +17,7 @@ from domain.pool import (
     Invitation,
     InvitationState,
     PoolClosed,
+    PoolLapsed,
     PoolTaken,
     PoolUnfit,
     check_can_open,
@@ -74,6 +75,7 @@ def test_a_pool_opens_only_when_on_for_a_waiting_contact_and_not_twice() -> None
     (InvitationState.TAKEN, Status.ACCEPTED, MAX, AlreadyDone),  # a second tap
     (InvitationState.LOST, Status.ACCEPTED, MAX, PoolTaken),  # someone was faster
     (InvitationState.WITHDRAWN, Status.OFFERED, MAX, PoolClosed),  # offered by hand
+    (InvitationState.EXPIRED, Status.NEW, MAX, PoolLapsed),  # nobody took it in time
     (InvitationState.PENDING, Status.CLOSED, MAX, PoolClosed),  # closed meanwhile
 ])
 def test_a_take_is_refused_with_what_happened(state: InvitationState, status: Status,
@@ -237,6 +239,31 @@ async def test_not_me_closes_one_invitation_and_the_pool_stays_open(db: FakeData
     assert (t.invitations[first.id].state, t.invitations[second.id].state) == (
         InvitationState.PASSED, InvitationState.PENDING)
     assert t.contacts[contact_id(db)].status is Status.NEW
+
+
+async def test_a_pool_nobody_took_in_an_offers_time_lapses_and_only_then(
+        db: FakeDatabase) -> None:
+    """Like an unanswered offer: every invitation expires, their messages that went out are
+    edited, the contact waits for dispatch again (its card offers the pool anew)."""
+    first, second = await opened(db)
+    delivered(db, first, 41)
+    ttl = timedelta(hours=24)
+    async with db.uow() as uow:
+        assert await pool.lapsing(uow, NOW + ttl, ttl) == []
+        assert await pool.lapse(uow, contact_id(db), NOW + ttl, ttl) is False
+    async with db.uow() as uow:
+        assert await pool.lapsing(uow, NOW + ttl + timedelta(minutes=1), ttl) == [contact_id(db)]
+        assert await pool.lapse(uow, contact_id(db), NOW + ttl + timedelta(minutes=1), ttl)
+    t = db.committed
+    assert {i.state for i in t.invitations.values()} == {InvitationState.EXPIRED}
+    assert t.contacts[contact_id(db)].status is Status.NEW
+    edits = [r for r in t.outbox if r.purpose == Purpose.POOL_CLOSED]
+    assert [r.ref_id for r in edits] == [first.id]  # the queued one is cancelled, not edited
+    assert [r.status for r in t.outbox if r.purpose == Purpose.POOL_INVITE
+            and r.ref_id == second.id] == ["cancelled"]
+    assert any(a.action == "pool_close" and "expired" in (a.after or "") for a in t.audit)
+    async with db.uow() as uow:  # a second run of the job finds nothing
+        assert await pool.lapse(uow, contact_id(db), NOW + ttl * 2, ttl) is False
 
 
 async def _invitee(db: FakeDatabase, invitation: Invitation) -> Member:
