@@ -83,7 +83,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
     try:
         print(run(Assembly(settings, build_i18n), args.days, args.seed, args.compare,
-                  Path(args.chart) if args.chart else None, not args.no_realtime, args.seekers))
+                  Path(args.chart) if args.chart else None, not args.no_realtime, args.seekers,
+                  args.explain))
     except ValueError as exc:
         return _fail(str(exc))
     return 0
@@ -111,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--chart", default="simulation.png", help="the PNG to write ('' for none)")
     sim.add_argument("--no-realtime", action="store_true",
                      help="skip the real-time twin run (messages per dispatcher in real-time mode)")
+    sim.add_argument("--explain", action="store_true",
+                     help="list the seekers who fell through the cracks: status changes, alarms")
     return parser
 
 

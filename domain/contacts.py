@@ -105,7 +105,8 @@ class Contact:
     #: opens or offers it, or auto-dispatch hands it over (services.card_queue).
     card_held: bool = False
     batch_id: int | None = None  # the arrival batch (an import, a minute of one API key)
-    #: When the team was told it waited too long for dispatch (once per contact, ever).
+    #: When the team was last told it waited too long for dispatch (once per wait: see
+    #: `alarmed_this_wait`).
     undispatched_alarm_at: datetime | None = None
     #: The follow-up record: the meeting the holder set (UTC) and where, and the short note
     #: (or the meeting's result) that came with the latest stage.
@@ -117,6 +118,15 @@ class Contact:
     def is_held(self) -> bool:
         """A multiplier holds it: they said Yes and it is on their path."""
         return self.is_assigned and self.assignee_id is not None
+
+    @property
+    def alarmed_this_wait(self) -> bool:
+        """The undispatched alarm named it since its waiting clock last started (entry, or a
+        holder letting it go). Once per wait: a seeker who comes back to dispatch after a
+        hand-back or a reassignment waits afresh and is raised again if nobody takes them;
+        one whose offers lapse or are declined is still in the same wait."""
+        at = self.undispatched_alarm_at
+        return at is not None and at >= self.waiting_since
 
     @property
     def is_assigned(self) -> bool:

@@ -88,7 +88,7 @@ async def auto_close(ctx: JobContext) -> None:
 
 
 async def undispatched_alarms(ctx: JobContext) -> None:
-    """The team chat's one alarm for each contact left waiting for dispatch too long."""
+    """The team chat's alarm for each contact left waiting for dispatch too long (once per wait)."""
     hours = ctx.settings.undispatched_alarm_hours
     if not hours:
         return

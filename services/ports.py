@@ -181,7 +181,8 @@ class Contacts(Protocol):
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]: ...
 
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
-        """with_status(), less those the undispatched alarm raised already."""
+        """with_status(), less those the undispatched alarm raised in their current wait
+        (Contact.alarmed_this_wait)."""
         ...
 
     async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]: ...

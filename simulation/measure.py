@@ -51,13 +51,31 @@ class Figures:
         return self.fallen_unheld + self.fallen_holder
 
 
+def fallen_unheld(log: Log) -> list[int]:
+    """The seekers left without a holder too long with no alarm naming them (domain.cracks)."""
+    alarms = _alarms_by_contact(log)
+    return [cid for cid in sorted(log.arrived)
+            if unheld_fall(unheld_spans(log.samples.get(cid, [])), alarms.get(cid, []), log.end)]
+
+
+def explain(log: Log) -> str:
+    """Who fell through the cracks and why: each fallen seeker's status changes and the
+    moments a dispatcher was told about them (UTC). A developer's listing, plain English."""
+    alarms = _alarms_by_contact(log)
+    lines = []
+    for cid in fallen_unheld(log) + sorted(log.held_falls & set(log.arrived)):
+        changes = [(at, status) for i, (at, status) in enumerate(log.samples.get(cid, []))
+                   if i == 0 or log.samples[cid][i - 1][1] is not status]
+        lines.append(f"#{cid} arrived {log.arrived[cid]:%m-%d %H:%M}")
+        lines.append("  status: " + ", ".join(f"{at:%m-%d %H:%M} {s.value}" for at, s in changes))
+        told = ", ".join(f"{at:%m-%d %H:%M}" for at in alarms.get(cid, [])) or "never"
+        lines.append(f"  told: {told}")
+    return "\n".join(lines)
+
+
 def figures(log: Log) -> Figures:
     days = (log.end - log.start) / timedelta(days=1)
     arrived = log.arrived
-    alarms = _alarms_by_contact(log)
-    fallen_unheld = sum(
-        unheld_fall(unheld_spans(log.samples.get(cid, [])), alarms.get(cid, []), log.end)
-        for cid in sorted(arrived))
     waits = sorted((log.attempted[c] - arrived[c]) / timedelta(hours=1)
                    for c in arrived if c in log.attempted)
     offers = log.offers
@@ -71,7 +89,7 @@ def figures(log: Log) -> Figures:
     released = Counter(o.release for o in offers if o.release is not None)
     return Figures(
         seekers=len(arrived), duplicates=log.duplicates,
-        fallen_unheld=fallen_unheld, fallen_holder=len(log.held_falls & set(arrived)),
+        fallen_unheld=len(fallen_unheld(log)), fallen_holder=len(log.held_falls & set(arrived)),
         alarms_per_dispatcher_day=(team_alarms * n_disp + digest_alarms) / n_disp / days,
         undispatched_alarms=_keyed(log, "undispatched:"), handovers=_keyed(log, "auto-handover:"),
         first_attempt_median_h=percentile(waits, 50), first_attempt_p90_h=percentile(waits, 90),

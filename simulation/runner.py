@@ -12,7 +12,7 @@ from multiprocessing.connection import Connection
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulation.measure import Figures, figures
+from simulation.measure import Figures, explain, figures
 from simulation.people import draw
 from simulation.report import chart, table
 from simulation.world import Assembly, Log, Variant, World
@@ -54,10 +54,13 @@ async def one(assembly: Assembly, variant: Variant, seed: int, days: int, seeker
 
 async def simulate(assembly: Assembly, days: int, seed: int, compare: list[str],
                    chart_path: Path | None, realtime: bool = True,
-                   seekers: int = 500) -> tuple[str, list[tuple[str, Figures, Figures | None]]]:
+                   seekers: int = 500, explained: bool = False,
+                   ) -> tuple[str, list[tuple[str, Figures, Figures | None]]]:
     """Each variant, and beside it (in a forked process, on the other core) its real-time
-    twin: the two share nothing but the seed, so they need not take turns."""
+    twin: the two share nothing but the seed, so they need not take turns. `explained`: each
+    variant's fallen seekers listed under the table."""
     columns = []
+    listings = []
     first: Log | None = None
     for variant in variants(compare):
         twin = _Child(partial(_figures_of, assembly, replace(variant, realtime=True), seed,
@@ -65,9 +68,11 @@ async def simulate(assembly: Assembly, days: int, seed: int, compare: list[str],
         log = await one(assembly, variant, seed, days, seekers)
         first = first or log
         columns.append((variant.name, figures(log), twin.result() if twin else None))
+        if explained:
+            listings.append(f"\nfallen, {variant.name}:\n{explain(log) or 'none'}")
     if chart_path is not None and first is not None:
         chart(first, chart_path, f"{days} days, seed {seed}, {columns[0][0]}")
-    return table(columns), columns
+    return table(columns) + "".join(listings), columns
 
 
 def _figures_of(assembly: Assembly, variant: Variant, seed: int, days: int,
@@ -106,7 +111,7 @@ def _send(work: Callable[[], Figures], pipe: Connection) -> None:
 
 
 def run(assembly: Assembly, days: int, seed: int, compare: list[str], chart_path: Path | None,
-        realtime: bool = True, seekers: int = 500) -> str:
+        realtime: bool = True, seekers: int = 500, explained: bool = False) -> str:
     """The CLI's run. A month makes millions of short-lived rows and objects (freed by
     reference counting) and a long log: the collector's default pace (a pass every 700
     allocations, full passes over the whole log) cost more than a tenth of the run."""
@@ -114,7 +119,7 @@ def run(assembly: Assembly, days: int, seed: int, compare: list[str], chart_path
     gc.set_threshold(50_000, 20, 100)
     try:
         text, _ = asyncio.run(simulate(assembly, days, seed, compare, chart_path, realtime,
-                                       seekers))
+                                       seekers, explained))
     finally:
         gc.set_threshold(*before)
     return text

@@ -194,7 +194,8 @@ def undispatched_alarm(contact: Contact, hours: int) -> str:
         hours).format(id=contact.id, who=summary(contact.details), n=hours)
 
 
-#: Contacts named in one alarm for many; /queue lists them all.
+#: Contacts named in one alarm for many (services.undispatched.NAMED sends no more); /queue
+#: lists them all.
 ALARM_NAMES = 20
 
 

@@ -258,12 +258,14 @@ class ContactRepository:
         return [contact_from_row(r) for r in rows]
 
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
-        """with_status(), less those the undispatched alarm raised already (its job reads
-        these every run; the raised ones stay waiting and would be read for nothing)."""
+        """with_status(), less those the undispatched alarm raised in their current wait
+        (Contact.alarmed_this_wait; its job reads these every run, the raised ones stay
+        waiting and would be read for nothing)."""
         rows = await self.session.scalars(
             select(ContactRow)
             .where(ContactRow.status.in_([s.value for s in statuses]),
-                   ContactRow.undispatched_alarm_at.is_(None))
+                   or_(ContactRow.undispatched_alarm_at.is_(None),
+                       ContactRow.undispatched_alarm_at < ContactRow.waiting_since))
             .order_by(ContactRow.waiting_since, ContactRow.id)
         )
         return [contact_from_row(r) for r in rows]

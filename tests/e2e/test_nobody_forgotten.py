@@ -3,7 +3,14 @@ the digests), operators hear what became of the seekers they entered, and an off
 chosen per offer."""
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import anna_and_oleh, enter_contact, enter_maria, ready, scalar
+from tests.e2e.scenarios import (
+    anna_and_oleh,
+    enter_contact,
+    enter_maria,
+    offer_to_anna,
+    ready,
+    scalar,
+)
 
 
 def texts_in(team: Team, chat_id: int, needle: str) -> list[str]:
@@ -52,6 +59,44 @@ async def test_one_alarm_after_six_counted_hours_then_the_digests(team: Team) ->
     await team.run_jobs()
     assert len(texts_in(team, team.group.id, ALARM)) == 1
     assert await scalar(team, "select count(*) from audit_log where action='undispatched_alarm'") == 1
+
+
+async def test_a_seeker_handed_back_after_the_alarm_is_raised_again(team: Team) -> None:
+    """Alarmed at 15:00, then taken and handed back at 15:30: the hand-back starts a new
+    wait, and when nobody took them for six more counted hours (5 1/2 before the night, 1/2
+    after it) the team chat hears of them again. A lapsed offer does not start a wait: no
+    third alarm. (The simulator's month found seekers handed back or reassigned after their
+    one alarm, unheld for days and named nowhere.)"""
+    anna, _, card = await ready(team)  # 09:00
+    team.clock.advance(hours=6)
+    await team.run_jobs()
+    await team.fake.wait_for(team.group.id, lambda m: ALARM in (m.text or ""))
+    team.clock.advance(minutes=30)
+    offer = await offer_to_anna(team, anna, card)
+    seq = team.fake.seq
+    await anna.press(offer, "Yes")
+    details = await anna.wait_reply(contains="+380441234567", after=seq)
+    await anna.press(details, "Hand back to dispatcher")
+    await anna.wait_reply(contains="Why are you handing #1 back?")
+    await anna.ask("Moved to Lviv", contains="#1 is back with the dispatchers")
+    card = await team.fake.wait_for(team.group.id, lambda m: "Handed back: Moved" in (m.text or ""))
+
+    team.clock.advance(hours=16, minutes=59)  # 08:29 the next day
+    await team.run_jobs()
+    assert len(texts_in(team, team.group.id, ALARM)) == 1
+    seq = team.fake.seq
+    team.clock.advance(minutes=1)  # 08:30
+    await team.run_jobs()
+    again = await team.fake.wait_for(team.group.id, lambda m: ALARM in (m.text or ""), after=seq)
+    assert again.text.startswith("⏰ Nobody has dispatched #1 Maria (F, Russian, Podil)")
+
+    team.clock.advance(minutes=30)  # offered again; the offer lapses unanswered
+    await offer_to_anna(team, anna, card)
+    team.clock.advance(days=2)
+    await team.run_jobs()
+    assert await scalar(team, "select status from contacts") == "new"
+    assert len(texts_in(team, team.group.id, ALARM)) == 2
+    assert await scalar(team, "select count(*) from audit_log where action='undispatched_alarm'") == 2
 
 
 async def test_a_contact_dispatched_in_time_raises_no_alarm(team: Team) -> None:

@@ -291,7 +291,7 @@ class FakeContacts(_Repository):
                       key=lambda c: (c.waiting_since, c.id))
 
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
-        return [c for c in await self.with_status(statuses) if c.undispatched_alarm_at is None]
+        return [c for c in await self.with_status(statuses) if not c.alarmed_this_wait]
 
     async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
         wanted = set(statuses)

@@ -3,13 +3,16 @@ invariants the rules promise, and the same seed giving the same table."""
 
 import functools
 import logging
+from datetime import timedelta
 
 import pytest
 
 from bot.app import build_i18n
 from bot.config import EXAMPLE_BOT_TOKEN, Settings
-from simulation.runner import simulate, variants
-from simulation.world import Assembly, Variant
+from domain.contacts import Status
+from simulation.measure import explain, fallen_unheld
+from simulation.runner import START, simulate, variants
+from simulation.world import Assembly, Log, Sent, Variant
 
 ASSEMBLY = Assembly(functools.partial(Settings, _env_file=None, bot_token=EXAMPLE_BOT_TOKEN,
                                       log_format="text"), build_i18n)
@@ -61,3 +64,19 @@ def test_compare_makes_one_variant_per_value() -> None:
     assert variants([]) == [Variant()]
     with pytest.raises(ValueError, match="--compare"):
         variants(["speed=fast"])
+
+
+def test_explain_names_each_fallen_seeker_with_its_statuses_and_alarms() -> None:
+    """`--explain`: who fell and why, from the run's log (no run needed)."""
+    t0 = START
+    hours = [t0 + timedelta(hours=h) for h in range(0, 80, 10)]
+    log = Log(t0, t0 + timedelta(days=4), "Europe/Kyiv", "")
+    log.arrived = {1: t0, 2: t0}
+    log.samples = {1: [(h, Status.NEW if i < 6 else Status.ACCEPTED) for i, h in enumerate(hours)],
+                   2: [(h, Status.NEW if i < 2 else Status.ACCEPTED) for i, h in enumerate(hours)]}
+    told = t0 + timedelta(hours=50)  # too late for #1
+    log.sent = [Sent(told, -1001, None, "alarm", None, "undispatched:1:0", (1,))]
+    assert fallen_unheld(log) == [1]
+    assert explain(log) == ("#1 arrived 03-01 22:00\n"
+                            "  status: 03-01 22:00 new, 03-04 10:00 accepted\n"
+                            "  told: 03-04 00:00")

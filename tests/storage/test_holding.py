@@ -66,3 +66,24 @@ async def test_a_hand_back_ranks_the_hand_backer_last(session_factory, clock) ->
         assert (await uow.offers.get(offer.id)).release is Release.HANDED_BACK
         view = await build_card(uow, contact.id, clock.now())
     assert [s.member.id for s in view.suggestions] == [olga.id, anna.id]
+
+
+async def test_a_contact_let_go_after_its_alarm_waits_unalarmed_again(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """One undispatched alarm per wait: the alarm's mark is older than the waiting clock a
+    reassignment restarts (a comparison of two stored moments, read in one statement)."""
+    boss, anna = await team(session_factory, clock)
+    contact = await new_contact(session_factory, boss, clock, "Podil")
+    clock.advance(hours=6)
+    async with UnitOfWork(session_factory) as uow:
+        await uow.contacts.set_fields(contact.id, undispatched_alarm_at=clock.now())
+        await uow.commit()
+    async with UnitOfWork(session_factory) as uow:
+        assert await uow.contacts.unalarmed([Status.NEW]) == []
+        made = await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL, COMPOSE)
+    async with UnitOfWork(session_factory) as uow:
+        await answers.accept(uow, anna, made.offer.id, clock.now())
+    clock.advance(hours=1)
+    async with UnitOfWork(session_factory) as uow:
+        await holding.reassign(uow, boss, contact.id, anna.id, clock.now())
+    async with UnitOfWork(session_factory) as uow:
+        assert [c.id for c in await uow.contacts.unalarmed([Status.NEW])] == [contact.id]

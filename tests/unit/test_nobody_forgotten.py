@@ -2,12 +2,13 @@
 skipped, across midnight and DST), what an operator hears about their seekers, the days
 an offer may promise."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.contacts import Contact, ContactDetails
+from domain.contacts import Contact, ContactDetails, Status
 from domain.delivery import Purpose
 from domain.errors import InvalidInput
 from domain.match_settings import apply_setting
@@ -20,6 +21,7 @@ from domain.settings import TEAM_CHAT
 from domain.timing import counted_wait_ends
 from services import digests, undispatched
 from services.notify import Quiet
+from services.release import back_to_dispatch
 from tests.fakes.uow import FakeDatabase
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -193,3 +195,60 @@ async def test_a_burst_left_waiting_gets_one_alarm_together() -> None:
         assert await undispatched.due(uow, SIX, NO_QUIET, later) == []
     alarms = [r.message.text for r in db.committed.outbox if r.purpose == Purpose.ALARM]
     assert alarms == [" ".join(f"#{c.id}" for c in contacts)]
+
+
+def test_one_alarm_per_wait_the_wait_restarting_when_a_holder_lets_go() -> None:
+    contact = Contact(1, ContactDetails(name="Maria"), Status.NEW, NOON, NOON)
+    assert not contact.alarmed_this_wait
+    alarmed = replace(contact, undispatched_alarm_at=NOON + SIX)
+    assert alarmed.alarmed_this_wait
+    assert not replace(alarmed, waiting_since=NOON + 2 * SIX).alarmed_this_wait
+
+
+async def test_a_seeker_let_go_after_the_alarm_is_raised_again_lapsed_offers_are_not() -> None:
+    db = FakeDatabase()
+    async with db.uow() as uow:
+        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
+        await uow.commit()
+    contact = await _waiting_contact(db, oper)
+    later = NOON + SIX
+    async with db.uow() as uow:
+        (due,) = await undispatched.due(uow, SIX, NO_QUIET, later)
+        assert await undispatched.raise_alarm(uow, due, 6, later, _alarm)
+    async with db.uow() as uow:  # offered, the offer lapsed: the same wait
+        await uow.contacts.transition(contact.id, [Status.NEW], Status.OFFERED)
+        await uow.contacts.transition(contact.id, [Status.OFFERED], Status.NEW)
+        await uow.commit()
+    async with db.uow() as uow:
+        assert await undispatched.due(uow, SIX, NO_QUIET, later + 4 * SIX) == []
+    back = later + 4 * SIX
+    async with db.uow() as uow:  # taken, then handed back: a fresh waiting clock
+        await uow.contacts.set_fields(contact.id, **back_to_dispatch(back))
+        await uow.commit()
+    async with db.uow() as uow:
+        assert await undispatched.due(uow, SIX, NO_QUIET, back + timedelta(hours=5)) == []
+        (due,) = await undispatched.due(uow, SIX, NO_QUIET, back + SIX)
+    async with db.uow() as uow:  # the first wait's stale read raises nothing
+        assert not await undispatched.raise_alarm(uow, contact, 6, back + SIX, _alarm)
+    for _ in range(2):
+        async with db.uow() as uow:
+            await undispatched.raise_alarm(uow, due, 6, back + SIX, _alarm)
+    alarms = [r.message.text for r in db.committed.outbox if r.purpose == Purpose.ALARM]
+    assert alarms == [f"[] #{contact.id} waited 6 h"] * 2
+    assert db.committed.contacts[contact.id].undispatched_alarm_at == back + SIX
+
+
+async def test_a_burst_bigger_than_one_message_names_every_contact_it_raises() -> None:
+    """25 due at once: two messages (20 and 5), none raised without being named."""
+    db = FakeDatabase()
+    async with db.uow() as uow:
+        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
+        await uow.commit()
+    contacts = [await _waiting_contact(db, oper) for _ in range(undispatched.NAMED + 5)]
+    async with db.uow() as uow:
+        due = await undispatched.due(uow, SIX, NO_QUIET, NOON + SIX)
+    async with db.uow() as uow:
+        assert await undispatched.raise_together(uow, due, 6, NOON + SIX, _alarms) == len(contacts)
+    alarms = [r.message.text for r in db.committed.outbox if r.purpose == Purpose.ALARM]
+    ids = [f"#{c.id}" for c in contacts]
+    assert alarms == [" ".join(ids[:undispatched.NAMED]), " ".join(ids[undispatched.NAMED:])]
