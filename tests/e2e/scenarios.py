@@ -201,6 +201,13 @@ async def accepted(team: Team):  # type: ignore[no-untyped-def]
     return anna, details
 
 
+async def hand_back(holder, details: FakeMessage, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """The holder presses Hand back on their details message and types why."""
+    await holder.press(details, "Hand back to dispatcher")
+    await holder.wait_reply(contains="Why are you handing")
+    await holder.ask(reason, contains="is back with the dispatchers")
+
+
 async def accepted_and_met(team: Team):  # type: ignore[no-untyped-def]
     """`cast_anna_olga_oleh`, Anna's profile (Russian, Podil); Oleh entered Maria (#1)
     and Lena (#2), both Podil; Anna was offered #1, accepted it 30 minutes later, reached

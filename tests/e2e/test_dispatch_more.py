@@ -4,7 +4,7 @@ any multiplier, hand back, /queue, and admins managing the team."""
 from sqlalchemy import text
 
 from tests.e2e.conftest import Team
-from tests.e2e.scenarios import offer_to_anna, ready, scalar
+from tests.e2e.scenarios import hand_back, offer_to_anna, ready, scalar
 
 
 def on_card(team: Team, needle: str, after: int):  # type: ignore[no-untyped-def]
@@ -67,10 +67,8 @@ async def test_hand_back_returns_the_contact_with_a_note(team: Team) -> None:
     seq = team.fake.seq
     await anna.press(offer, "Yes")
     details = await anna.wait_reply(contains="+380441234567", after=seq)
-    await anna.press(details, "Hand back to dispatcher")
-    await anna.wait_reply(contains="Why are you handing #1 back?")
     seq = team.fake.seq
-    await anna.ask("Moved to Lviv", contains="#1 is back with the dispatchers")
+    await hand_back(anna, details, "Moved to Lviv")
     card = await on_card(team, "Handed back: Moved to Lviv", seq)
     # nobody else can take her: Anna is still suggested, ranked after anyone who could
     assert "Status: waiting for dispatch" in card.text and "Offer to Anna" in str(card.buttons)

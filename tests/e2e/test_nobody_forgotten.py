@@ -7,6 +7,7 @@ from tests.e2e.scenarios import (
     anna_and_oleh,
     enter_contact,
     enter_maria,
+    hand_back,
     offer_to_anna,
     ready,
     scalar,
@@ -75,10 +76,8 @@ async def test_a_seeker_handed_back_after_the_alarm_is_raised_again(team: Team) 
     offer = await offer_to_anna(team, anna, card)
     seq = team.fake.seq
     await anna.press(offer, "Yes")
-    details = await anna.wait_reply(contains="+380441234567", after=seq)
-    await anna.press(details, "Hand back to dispatcher")
-    await anna.wait_reply(contains="Why are you handing #1 back?")
-    await anna.ask("Moved to Lviv", contains="#1 is back with the dispatchers")
+    await hand_back(anna, await anna.wait_reply(contains="+380441234567", after=seq),
+                    "Moved to Lviv")
     card = await team.fake.wait_for(team.group.id, lambda m: "Handed back: Moved" in (m.text or ""))
 
     team.clock.advance(hours=16, minutes=59)  # 08:29 the next day

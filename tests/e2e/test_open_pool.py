@@ -13,6 +13,24 @@ from tests.e2e.scenarios import (
     scalar,
     set_profile,
 )
+from tests.fake_telegram import FakeMessage, FakeUser
+
+
+async def open_to_anna_and_olga(team: Team) -> tuple[FakeUser, FakeUser, dict[str, FakeMessage],
+                                                     FakeMessage]:
+    """Maria entered by the Kyiv team's operator and opened to all nearby: Anna, Olga, their
+    invitations by first name, and the card once it lists them."""
+    anna, olga, oper = await kyiv_team(team)
+    await team.admin.ask("/matching pool on", contains="Open pool: on")
+    await enter_maria(team, oper)
+    card = await team.fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
+    seq = team.fake.seq
+    await team.admin.press(card, "🙋 Open to all nearby")
+    invites = {u.first_name: await u.wait_reply(contains="Open to all nearby", after=seq)
+               for u in (anna, olga)}
+    card = await team.fake.wait_for(
+        team.group.id, lambda m: "first to take it holds it" in (m.text or ""), after=seq)
+    return anna, olga, invites, card
 
 
 async def test_first_take_holds_the_seeker_and_the_others_see_taken(team: Team) -> None:
@@ -68,16 +86,9 @@ async def test_first_take_holds_the_seeker_and_the_others_see_taken(team: Team) 
 
 async def test_an_offer_by_hand_closes_the_pool(team: Team) -> None:
     fake = team.fake
-    anna, olga, oper = await kyiv_team(team)
-    await team.admin.ask("/matching pool on", contains="Open pool: on")
-    await enter_maria(team, oper)
-    card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
-    seq = fake.seq
-    await team.admin.press(card, "🙋 Open to all nearby")
-    invite = await olga.wait_reply(contains="Open to all nearby", after=seq)
+    anna, olga, invites, card = await open_to_anna_and_olga(team)
+    invite = invites["Olga"]
     take = invite.button_data("Take")
-    card = await fake.wait_for(team.group.id, lambda m: "first to take it holds it" in (m.text or ""),
-                               after=seq)
 
     seq = fake.seq
     await team.admin.press(card, "Offer to Anna")
@@ -124,14 +135,7 @@ async def test_not_me_closes_one_invitation_and_closing_the_pool_stops_every_tak
     is refused; a dispatcher closing the pool by hand edits the remaining invitation, and its
     Take, pressed late, changes nothing."""
     fake = team.fake
-    anna, olga, oper = await kyiv_team(team)
-    await team.admin.ask("/matching pool on", contains="Open pool: on")
-    await enter_maria(team, oper)
-    card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
-    seq = fake.seq
-    await team.admin.press(card, "🙋 Open to all nearby")
-    invites = {u.first_name: await u.wait_reply(contains="Open to all nearby", after=seq)
-               for u in (anna, olga)}
+    anna, olga, invites, _ = await open_to_anna_and_olga(team)
     anna_take = invites["Anna"].button_data("Take")
 
     stranger = await anna.press_data(invites["Anna"], invites["Olga"].button_data("Not me"))
@@ -164,15 +168,9 @@ async def test_a_pool_nobody_takes_lapses_like_an_unanswered_offer(team: Team) -
     time and lose their buttons, a late Take says the invitation lapsed, and the card offers
     the pool again: the seeker waits for dispatch, not for a Take that will never come."""
     fake = team.fake
-    anna, olga, oper = await kyiv_team(team)
-    await team.admin.ask("/matching pool on", contains="Open pool: on")
-    await enter_maria(team, oper)
-    card = await fake.wait_for(team.group.id, lambda m: (m.text or "").startswith("#1"))
-    seq = fake.seq
-    await team.admin.press(card, "🙋 Open to all nearby")
-    invite = await anna.wait_reply(contains="Open to all nearby", after=seq)
+    anna, olga, invites, _ = await open_to_anna_and_olga(team)
+    invite = invites["Anna"]
     take = invite.button_data("Take")
-    await olga.wait_reply(contains="Open to all nearby", after=seq)
 
     team.clock.advance(hours=23)
     await team.run_jobs()
@@ -183,9 +181,10 @@ async def test_a_pool_nobody_takes_lapses_like_an_unanswered_offer(team: Team) -
     lapsed = await anna.wait_reply(contains="nobody took Maria", after=seq)
     assert lapsed.message_id == invite.message_id and lapsed.buttons == []
     await olga.wait_reply(contains="nobody took Maria", after=seq)
-    card = await fake.wait_for(team.group.id, lambda m: "🙋 Open to all nearby" in sum(m.buttons, [])
-                               and "Open pool closed" in (m.text or ""), after=seq)
+    await fake.wait_for(team.group.id, lambda m: "🙋 Open to all nearby" in sum(m.buttons, [])
+                        and "Open pool closed" in (m.text or ""), after=seq)
     late = await anna.press_data(invite, take)
     assert late.text.startswith("This invitation lapsed") and late.show_alert
     assert await scalar(team, "select status from contacts") == "new"
     assert await scalar(team, "select count(*) from pool_invitations where state='expired'") == 2
+
