@@ -120,6 +120,15 @@ def _alarm(locale: str, contact: Contact, hours: int) -> tuple[str, str | None]:
     return f"[{locale}] #{contact.id} waited {hours} h", None
 
 
+async def _with_operator() -> tuple[FakeDatabase, Member]:
+    """An empty team but for Oleh, the operator who enters the seekers."""
+    db = FakeDatabase()
+    async with db.uow() as uow:
+        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
+        await uow.commit()
+    return db, oper
+
+
 async def _waiting_contact(db: FakeDatabase, operator: Member) -> Contact:
     async with db.uow() as uow:
         await uow.settings.set(TEAM_CHAT, "-100")
@@ -134,10 +143,7 @@ NO_QUIET = Quiet(None, None, "UTC")
 
 
 async def test_one_alarm_per_contact_however_often_the_job_runs() -> None:
-    db = FakeDatabase()
-    async with db.uow() as uow:
-        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
-        await uow.commit()
+    db, oper = await _with_operator()
     contact = await _waiting_contact(db, oper)
     async with db.uow() as uow:
         assert await undispatched.due(uow, SIX, NO_QUIET, NOON + timedelta(hours=5)) == []
@@ -181,10 +187,7 @@ def _alarms(locale: str, contacts: list[Contact], hours: int) -> tuple[str, str 
 
 
 async def test_a_burst_left_waiting_gets_one_alarm_together() -> None:
-    db = FakeDatabase()
-    async with db.uow() as uow:
-        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
-        await uow.commit()
+    db, oper = await _with_operator()
     contacts = [await _waiting_contact(db, oper) for _ in range(undispatched.BURST + 2)]
     later = NOON + SIX
     async with db.uow() as uow:
@@ -206,10 +209,7 @@ def test_one_alarm_per_wait_the_wait_restarting_when_a_holder_lets_go() -> None:
 
 
 async def test_a_seeker_let_go_after_the_alarm_is_raised_again_lapsed_offers_are_not() -> None:
-    db = FakeDatabase()
-    async with db.uow() as uow:
-        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
-        await uow.commit()
+    db, oper = await _with_operator()
     contact = await _waiting_contact(db, oper)
     later = NOON + SIX
     async with db.uow() as uow:
@@ -240,10 +240,7 @@ async def test_a_seeker_let_go_after_the_alarm_is_raised_again_lapsed_offers_are
 
 async def test_a_burst_bigger_than_one_message_names_every_contact_it_raises() -> None:
     """25 due at once: two messages (20 and 5), none raised without being named."""
-    db = FakeDatabase()
-    async with db.uow() as uow:
-        oper = await uow.members.add(3001, "Oleh", None, {Role.OPERATOR}, NOON)
-        await uow.commit()
+    db, oper = await _with_operator()
     contacts = [await _waiting_contact(db, oper) for _ in range(undispatched.NAMED + 5)]
     async with db.uow() as uow:
         due = await undispatched.due(uow, SIX, NO_QUIET, NOON + SIX)
