@@ -134,7 +134,9 @@ async def main(args: argparse.Namespace) -> None:
         await asyncio.to_thread(upgrade, url)
         engine = create_engine(url)
         factory = create_session_factory(engine)
-        settings = Settings(_env_file=None, bot_token="123456:BENCH", database_url=url)
+        # one process on SQLite, even where REDIS_URL is set (CI): shared mode is api_replicas'
+        settings = Settings(_env_file=None, bot_token="123456:BENCH", database_url=url,
+                            redis_url=None)
         boss = await seed(factory, args.team, Clock().now())
         await bench_csv(factory, settings, boss, args.rows)
         await bench_api(factory, settings, boss, args.requests, args.clients)

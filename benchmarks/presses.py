@@ -396,7 +396,8 @@ async def run_real(args: argparse.Namespace) -> dict[str, Any]:
         async with timed_fake() as fake:
             settings = Settings(_env_file=None, bot_token=TOKEN, bot_api_base_url=fake.base_url,
                                 database_url=url, admin_ids=[BOSS], log_format="text",
-                                log_level="WARNING", job_interval_seconds=86_400)
+                                log_level="WARNING", job_interval_seconds=86_400,
+                                redis_url=None)  # one process on SQLite, even if REDIS_URL is set
             ready: asyncio.Future = asyncio.get_running_loop().create_future()
             load = Load(fake, seeded, args.steps, args.users, DbLookups(path))
             task = asyncio.create_task(run(settings, handle_signals=False,
