@@ -7,7 +7,7 @@ it becomes an accepted offer at that moment. Every other invitation closes with 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.contacts import Contact, Status
@@ -99,6 +99,11 @@ def check_can_take(invitation: Invitation, presser: Member, contact: Contact,
         raise PoolClosed(f"invitation is {invitation.state}, contact is {contact.status}")
     if unfit is not None:
         raise PoolUnfit(unfit)
+
+
+def lapsed(invitation: Invitation, now: datetime, ttl: timedelta) -> bool:
+    """Still pending after an offer's time to answer: nobody took it, the pool ends."""
+    return invitation.state is InvitationState.PENDING and invitation.created_at < now - ttl
 
 
 def check_can_pass(invitation: Invitation, presser: Member) -> None:

@@ -23,6 +23,7 @@ from domain.pool import (
     check_can_pass,
     check_can_take,
     invitees,
+    lapsed,
     lost_race,
 )
 from domain.roles import DISPATCH_ROLES, Role
@@ -159,7 +160,7 @@ async def lapse(uow: UnitOfWork, contact_id: int, now: datetime, ttl: timedelta)
     """The pool ends as an unanswered offer would: its invitations expire (their messages say
     so) and the card offers the pool again. The contact waits for dispatch, where the
     undispatched alarm and the digests keep it in view. False if it moved on meanwhile."""
-    if contact_id not in await uow.pool.lapsing(now - ttl):
+    if not any(lapsed(i, now, ttl) for i in await uow.pool.for_contact(contact_id)):
         return False
     await close_pool(uow, contact_id, now, None, to=InvitationState.EXPIRED)
     await changed(uow, contact_id, now)
