@@ -1,6 +1,7 @@
 """Members, their roles and multiplier profiles."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -13,6 +14,16 @@ from domain.roles import Role
 from storage.models import ContactRow, MemberRoleRow, MemberRow, ProfileRow
 from storage.repositories.mapping import member_from_row, profile_to_row
 from storage.repositories.tracks import TrackRepository
+from storage.team_stamp import kept, wrote
+
+
+@dataclass(frozen=True)
+class _Team:
+    """Everyone, as one read of the members' tables gives them (kept: storage.team_stamp)."""
+
+    members: tuple[Member, ...]  # by name, then id
+    by_id: dict[int, Member] = field(default_factory=dict)
+    by_tg: dict[int, Member] = field(default_factory=dict)
 
 
 class MemberRepository:
@@ -20,20 +31,26 @@ class MemberRepository:
         self.session = session
 
     async def get(self, member_id: int) -> Member | None:
-        members = await self._load(select(MemberRow).where(MemberRow.id == member_id))
-        return members[0] if members else None
+        return (await self._team()).by_id.get(member_id)
 
     async def by_tg_user(self, tg_user_id: int) -> Member | None:
-        members = await self._load(select(MemberRow).where(MemberRow.tg_user_id == tg_user_id))
-        return members[0] if members else None
+        return (await self._team()).by_tg.get(tg_user_id)
 
     async def list_all(self) -> list[Member]:
-        return await self._load(select(MemberRow).order_by(MemberRow.name, MemberRow.id))
+        return list((await self._team()).members)
+
+    async def _team(self) -> _Team:
+        return await kept(self.session, "members", self._read_team)
+
+    async def _read_team(self) -> _Team:
+        members = await self._load(select(MemberRow).order_by(MemberRow.name, MemberRow.id))
+        return _Team(tuple(members), {m.id: m for m in members}, {m.tg_user_id: m for m in members})
 
     async def add(
         self, tg_user_id: int, name: str, username: str | None, roles: set[Role], now: datetime
     ) -> Member:
         row = MemberRow(tg_user_id=tg_user_id, name=name, username=username, created_at=now)
+        wrote(self.session)
         self.session.add(row)
         await self.session.flush()
         await self.set_roles(row.id, roles)
@@ -42,15 +59,18 @@ class MemberRepository:
         return member
 
     async def set_roles(self, member_id: int, roles: set[Role]) -> None:
+        wrote(self.session)
         await self.session.execute(delete(MemberRoleRow).where(MemberRoleRow.member_id == member_id))
         self.session.add_all(MemberRoleRow(member_id=member_id, role=r.value) for r in roles)
         await self.session.flush()
 
     async def update(self, member_id: int, **fields: object) -> None:
+        wrote(self.session)
         await self.session.execute(update(MemberRow).where(MemberRow.id == member_id).values(**fields))
 
     async def save_profile(self, member_id: int, profile: Profile) -> None:
         values = profile_to_row(member_id, profile)
+        wrote(self.session)
         row = await self.session.get(ProfileRow, member_id)
         if row is None:
             self.session.add(ProfileRow(**values))
@@ -61,10 +81,8 @@ class MemberRepository:
 
     async def multiplier_candidates(self, now: datetime) -> list[Candidate]:
         """Every active multiplier with the contacts they hold now and their track record."""
-        multipliers = select(MemberRoleRow.member_id).where(
-            MemberRoleRow.role == Role.MULTIPLIER.value)
-        members = [m for m in await self._load(select(MemberRow).where(
-            MemberRow.active.is_(True), MemberRow.id.in_(multipliers))) if m.is_multiplier]
+        members = sorted((m for m in (await self._team()).members if m.active and m.is_multiplier),
+                         key=lambda m: m.id)
         ids = [m.id for m in members]
         loads = await self.loads(ids)
         tracks = await TrackRepository(self.session).for_members(ids, now)

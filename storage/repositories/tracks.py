@@ -1,19 +1,20 @@
 """Multipliers' track records, read from their offers and the reminders the audit log holds.
 
 Reading every offer of the last 180 days of every multiplier for each card is what made a
-press slow (100,000 contacts: tens of thousands of rows per card). What the offers say is
-kept in memory per multiplier, keyed by the member's `track_stamp`, which every change to
+press slow (100,000 contacts: tens of thousands of rows per card). What a multiplier's
+offers say is kept in memory, keyed by the member's `track_stamp`, which every change to
 one of their offers renews in the same transaction (repositories.offers). Each read checks
 the stamps in the database (one small query), so a change made by another replica, a
 rolled-back change, or another database at the same place is never served from memory:
-only multipliers whose stamp moved are read again. What depends on the time alone (an offer
-leaving the 180 days, an accepted one coming due) is recomputed after KEEP of clock time,
-and the reminders (audit log, last 30 days) are read every time.
+only multipliers whose stamp moved are read again. The record itself is computed from the
+kept offers at each read, so what depends on the time alone (an offer leaving the 180
+days, an accepted one coming due) is always as of `now`; the reminders (audit log, last 30
+days) are read every time.
 """
 
 from collections import OrderedDict, defaultdict
-from dataclasses import replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,13 +23,27 @@ from domain.clock import as_utc
 from domain.reliability import HISTORY, RECENT, AnsweredOffer, Track, build_track
 from storage.models import AuditRow, MemberRow, OfferRow
 
-#: How long (clock time) a kept track record stands when no offer of the member changed.
-KEEP = timedelta(seconds=60)
-#: Track records kept per process, least recently used dropped first.
+#: Members whose offers are kept per process, least recently used dropped first.
 MOST = 20_000
 
-#: (database, member id) -> (stamp, computed at, track without reminders)
-_kept: OrderedDict[tuple[str, int], tuple[int, datetime, Track]] = OrderedDict()
+
+@dataclass(frozen=True)
+class _Offers:
+    """One member's offers as read at `read_at`: those created in the HISTORY before it."""
+
+    stamp: int
+    read_at: datetime
+    offers: tuple[AnsweredOffer, ...]
+    last_offer_at: datetime | None
+
+    def track(self, now: datetime) -> Track:
+        since = now - HISTORY
+        return build_track([o for o in self.offers if o.created_at >= since], 0, 0,
+                           self.last_offer_at, now)
+
+
+#: (database, member id) -> that member's offers
+_kept: OrderedDict[tuple[str, int], _Offers] = OrderedDict()
 
 
 class TrackRepository:
@@ -39,31 +54,30 @@ class TrackRepository:
         where = str(self.session.bind.url) if self.session.bind is not None else ""
         stamps = dict((await self.session.execute(
             select(MemberRow.id, MemberRow.track_stamp).where(MemberRow.id.in_(member_ids)))).all())
-        tracks: dict[int, Track] = {}
+        found: dict[int, _Offers] = {}
         stale = []
         for member_id in member_ids:
             kept = _kept.get((where, member_id))
-            if (kept and stamps.get(member_id) and kept[0] == stamps[member_id]
-                    and timedelta(0) <= now - kept[1] < KEEP):
-                tracks[member_id] = kept[2]
+            if kept and stamps.get(member_id) == kept.stamp and kept.read_at <= now:
+                found[member_id] = kept
                 _kept.move_to_end((where, member_id))
             else:
                 stale.append(member_id)
         if stale:
-            for member_id, track in (await self._from_offers(stale, now)).items():
-                tracks[member_id] = track
-                if stamps.get(member_id):  # zero: written before the stamps; not kept
-                    _kept[(where, member_id)] = (stamps[member_id], now, track)
+            for member_id, offers in (await self._read(stale, stamps, now)).items():
+                found[member_id] = offers
+                if offers.stamp:  # zero: written before the stamps; not kept
+                    _kept[(where, member_id)] = offers
             while len(_kept) > MOST:
                 _kept.popitem(last=False)
         reminders = await self._reminders(member_ids, now)
-        return {member_id: replace(tracks[member_id],
+        return {member_id: replace(found[member_id].track(now),
                                    recent_nags=reminders[member_id].get("nag", 0),
                                    recent_escalations=reminders[member_id].get("escalate", 0))
                 for member_id in member_ids}
 
-    async def _from_offers(self, member_ids: list[int], now: datetime) -> dict[int, Track]:
-        """The track records as the offers alone tell them (no reminders)."""
+    async def _read(self, member_ids: list[int], stamps: dict[int, int],
+                    now: datetime) -> dict[int, _Offers]:
         offers: dict[int, list[AnsweredOffer]] = defaultdict(list)
         rows = await self.session.execute(
             select(OfferRow.multiplier_id, OfferRow.status, OfferRow.created_at,
@@ -77,9 +91,8 @@ class TrackRepository:
             select(OfferRow.multiplier_id, func.max(OfferRow.created_at))
             .where(OfferRow.multiplier_id.in_(member_ids)).group_by(OfferRow.multiplier_id))).all())
         return {
-            member_id: build_track(
-                offers[member_id], 0, 0,
-                as_utc(last[member_id]) if last.get(member_id) else None, now)
+            member_id: _Offers(stamps.get(member_id) or 0, now, tuple(offers[member_id]),
+                               as_utc(last[member_id]) if last.get(member_id) else None)
             for member_id in member_ids
         }
 

@@ -25,7 +25,7 @@ async def test_unbound_groups_refuse_commands_and_only_admins_bind(team: Team) -
     await oper.wait_reply(contains="not the team chat", chat=other)
     await oper.send("/bind", chat=other)
     await oper.wait_reply(contains="Only an admin", chat=other)
-    assert await scalar(team, "select count(*) from settings") == 0
+    assert await scalar(team, "select count(*) from settings where key = 'team_chat_id'") == 0
 
 
 async def test_wrong_presser_is_refused(team: Team) -> None:

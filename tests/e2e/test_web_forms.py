@@ -5,7 +5,8 @@ import re
 
 import aiohttp
 import pytest
-from sqlalchemy import text
+from storage.engine import create_session_factory
+from storage.uow import UnitOfWork
 
 from bot.app import build_i18n
 from tests.e2e.conftest import Team
@@ -191,8 +192,10 @@ async def test_a_paused_form_or_one_whose_admin_left_is_closed(team: Team) -> No
         assert status == 200 and '<html lang="it">' in closed
         assert build_i18n().gettext("This form is closed", locale="it") in closed
         await team.admin.press(panel, "▶ Resume")
-        async with team.db.begin() as conn:  # Boss, the form's admin, is deactivated
-            await conn.execute(text("UPDATE members SET active = false"))
+        async with UnitOfWork(create_session_factory(team.db)) as uow:  # Boss, the form's admin, leaves
+            for member in await uow.members.list_all():
+                await uow.members.update(member.id, active=False)
+            await uow.commit()
         status, closed = await get(http)
         assert "This form is closed" in closed
         status, closed, _ = await fill(team, http, MARIA, page=page, url=italian)
