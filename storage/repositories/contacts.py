@@ -20,6 +20,7 @@ from storage.repositories.mapping import (
     contact_from_row,
     details_to_row,
     keys_to_row,
+    plain,
     stored_from_row,
 )
 
@@ -167,7 +168,7 @@ class ContactRepository:
 
     async def unchecked(self, limit: int) -> list[Contact]:
         """Contacts no duplicate check has seen yet (backfilled rows, or a failed intake)."""
-        rows = await self.session.scalars(
+        rows = await plain(self.session, ContactRow,
             select(ContactRow).where(ContactRow.dup_checked_at.is_(None))
             .order_by(ContactRow.id).limit(limit)
         )
@@ -181,8 +182,8 @@ class ContactRepository:
         AREA_LISTS.saw(self._engine(), values["area_norm"])
 
     async def get(self, contact_id: int) -> Contact | None:
-        row = await self.session.get(ContactRow, contact_id, populate_existing=True)
-        return contact_from_row(row) if row else None
+        rows = await plain(self.session, ContactRow, select(ContactRow).where(ContactRow.id == contact_id))
+        return contact_from_row(rows[0]) if rows else None
 
     async def transition(
         self, contact_id: int, expected: Iterable[Status], to: Status, **fields: object
@@ -250,7 +251,7 @@ class ContactRepository:
         return result.rowcount == 1
 
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]:
-        rows = await self.session.scalars(
+        rows = await plain(self.session, ContactRow,
             select(ContactRow)
             .where(ContactRow.status.in_([s.value for s in statuses]))
             .order_by(ContactRow.waiting_since, ContactRow.id)
@@ -261,7 +262,7 @@ class ContactRepository:
         """with_status(), less those the undispatched alarm raised in their current wait
         (Contact.alarmed_this_wait; its job reads these every run, the raised ones stay
         waiting and would be read for nothing)."""
-        rows = await self.session.scalars(
+        rows = await plain(self.session, ContactRow,
             select(ContactRow)
             .where(ContactRow.status.in_([s.value for s in statuses]),
                    or_(ContactRow.undispatched_alarm_at.is_(None),
@@ -271,7 +272,7 @@ class ContactRepository:
         return [contact_from_row(r) for r in rows]
 
     async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
-        rows = await self.session.scalars(
+        rows = await plain(self.session, ContactRow,
             select(ContactRow)
             .where(ContactRow.assignee_id == member_id)
             .where(ContactRow.status.in_([s.value for s in statuses]))
@@ -293,7 +294,7 @@ class ContactRepository:
 
     async def unmapped(self, statuses: Iterable[Status]) -> list[Contact]:
         """Contacts whose typed place is not (yet) a known area."""
-        rows = await self.session.scalars(
+        rows = await plain(self.session, ContactRow,
             select(ContactRow)
             .where(ContactRow.area_key.is_(None), ContactRow.area != "")
             .where(ContactRow.status.in_([s.value for s in statuses]))
@@ -302,7 +303,7 @@ class ContactRepository:
 
     async def for_supply(self, waiting: Iterable[Status], since: datetime) -> list[Contact]:
         """Waiting now, or new since the given time."""
-        rows = await self.session.scalars(
+        rows = await plain(self.session, ContactRow,
             select(ContactRow).where(or_(ContactRow.status.in_([s.value for s in waiting]),
                                          ContactRow.created_at >= since))
         )
@@ -335,7 +336,7 @@ class ContactRepository:
             where.append(c.batch_id == flt.batch_id)
         total = await self.session.scalar(select(func.count()).select_from(c).where(*where))
         order = c.id if flt.batch_id is not None else c.id.desc()
-        rows = await self.session.scalars(
+        rows = await plain(self.session, c,
             select(c).where(*where).order_by(order).offset(offset).limit(limit))
         return [contact_from_row(r) for r in rows], total or 0
 

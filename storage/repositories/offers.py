@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.offers import Offer, OfferStatus, Release
 from storage.models import MemberRow, OfferRow, new_stamp
-from storage.repositories.mapping import offer_from_row
+from storage.repositories.mapping import offer_from_row, plain
 
 
 class OfferRepository:
@@ -40,8 +40,8 @@ class OfferRepository:
         return offer_from_row(row)
 
     async def get(self, offer_id: int) -> Offer | None:
-        row = await self.session.get(OfferRow, offer_id, populate_existing=True)
-        return offer_from_row(row) if row else None
+        rows = await plain(self.session, OfferRow, select(OfferRow).where(OfferRow.id == offer_id))
+        return offer_from_row(rows[0]) if rows else None
 
     async def transition(
         self, offer_id: int, expected: OfferStatus, to: OfferStatus, **fields: object
@@ -68,19 +68,19 @@ class OfferRepository:
         return result.rowcount == 1
 
     async def for_contact(self, contact_id: int) -> list[Offer]:
-        rows = await self.session.scalars(
+        rows = await plain(self.session, OfferRow,
             select(OfferRow).where(OfferRow.contact_id == contact_id).order_by(OfferRow.id)
         )
         return [offer_from_row(r) for r in rows]
 
     async def pending(self) -> list[Offer]:
-        rows = await self.session.scalars(
+        rows = await plain(self.session, OfferRow,
             select(OfferRow).where(OfferRow.status == OfferStatus.PENDING.value).order_by(OfferRow.id)
         )
         return [offer_from_row(r) for r in rows]
 
     async def due_to_expire(self, now: datetime) -> list[Offer]:
-        rows = await self.session.scalars(
+        rows = await plain(self.session, OfferRow,
             select(OfferRow)
             .where(OfferRow.status == OfferStatus.PENDING.value, OfferRow.expires_at <= now)
             .order_by(OfferRow.id)
@@ -89,17 +89,18 @@ class OfferRepository:
 
     async def accepted_for(self, contact_id: int) -> Offer | None:
         """The offer the current assignee accepted: its promised days set the first deadline."""
-        row = await self.session.scalar(
+        rows = await plain(self.session, OfferRow,
             select(OfferRow)
             .where(OfferRow.contact_id == contact_id, OfferRow.status == OfferStatus.ACCEPTED.value)
             .order_by(OfferRow.id.desc())
             .limit(1)
         )
+        row = rows[0] if rows else None
         return offer_from_row(row) if row else None
 
     async def accepted_for_contacts(self, contact_ids: list[int]) -> dict[int, Offer]:
         """accepted_for() of many contacts in one statement (a job reads every held one)."""
-        rows = await self.session.scalars(
+        rows = await plain(self.session, OfferRow,
             select(OfferRow)
             .where(OfferRow.contact_id.in_(contact_ids),
                    OfferRow.status == OfferStatus.ACCEPTED.value)
