@@ -52,8 +52,9 @@ async def delivered(uow: UnitOfWork, message: OutgoingMessage, tg_message_id: in
             await uow.conversations.link(message.chat_id, tg_message_id, stored.conversation_id)
             if message.member_id is not None:  # read in private now: off the team's card
                 await uow.conversations.mark_relayed(stored.id, message.member_id)
-    if message.member_id:
-        await uow.members.update(message.member_id, unreachable_at=None)
+    member = await uow.members.get(message.member_id) if message.member_id else None
+    if member is not None and member.unreachable_at is not None:  # only a change is written:
+        await uow.members.update(member.id, unreachable_at=None)  # it renews the team's stamp
     await uow.commit()
     return stale
 

@@ -20,10 +20,9 @@ from domain.members import Member
 from domain.roles import INTAKE_ROLES
 from domain.seeker_privacy import hears_seeker
 from services import card_queue, notify
-from services.access import require
+from services.access import found, require
 from services.areas import resolve_contact_place
-from services.card_queue import changed, show
-from services.cards import CardView
+from services.card_queue import show
 from services.duplicates import hold_identifiers, matches_for, record_suspects
 from services.ports import UnitOfWork
 from services.transaction import use_case
@@ -37,14 +36,13 @@ _METHODS = ("phone", "email", "tg_username", "tg_user_id")
 
 @dataclass(frozen=True)
 class IntakeResult:
-    card: CardView  # the new contact's card, or the stored contact's when attached
+    """No card: none of intake's callers shows one (the team card is drawn when the outbox
+    sends it), and ranking the team for it was most of an import row's or a POST's cost."""
+
+    contact: Contact  # the new contact, or the stored one the arrival was attached to
     created: bool  # False: the arrival was attached to an existing contact as a touch
     match: Match | None = None  # the exact match it was attached by
     suspects: list[Match] = field(default_factory=list)  # fuzzy candidates on the new card
-
-    @property
-    def contact(self) -> Contact:
-        return self.card.contact
 
 
 @use_case
@@ -73,15 +71,16 @@ async def create_contact(
     await prepare_for_dispatch(uow, contact.id, details.area)
     held = arrival is not None and await card_queue.arrived(uow, contact.id, arrival, now)
     suspects = await record_suspects(uow, contact.id, matches, now)
-    card = await changed(uow, contact.id, now)
+    await show(uow, contact.id, now)
     for match in suspects:  # their cards show the new possible duplicate too
         await show(uow, match.contact_id, now)
     if ping and not held:
         await notify.to_realtime_dispatchers(uow, "", now, quiet or notify.NO_QUIET,
                                              purpose=Purpose.NEW_CONTACT, ref_id=contact.id)
     uow.effects.add(Effect.AUTODISPATCH)
+    contact = found(await uow.contacts.get(contact.id), "contact")  # as dispatch prepared it
     await uow.commit()
-    return IntakeResult(card, created=True, suspects=suspects)
+    return IntakeResult(contact, created=True, suspects=suspects)
 
 
 async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match: Match,
@@ -109,9 +108,10 @@ async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match
             await notify.to_member(uow, holder,
                                    lambda locale: compose(locale, stored, match, "assignee"), now,
                                    quiet or notify.NO_QUIET)
-    card = await changed(uow, stored.id, now)
+    await show(uow, stored.id, now)
+    stored = found(await uow.contacts.get(stored.id), "contact")
     await uow.commit()
-    return IntakeResult(card, created=False, match=match)
+    return IntakeResult(stored, created=False, match=match)
 
 
 async def prepare_for_dispatch(uow: UnitOfWork, contact_id: int, place: str) -> None:

@@ -40,6 +40,9 @@ class SettingsRepository:
         return await self.get(TEAM_LANGUAGE) or ""
 
     async def match_policy(self) -> MatchPolicy:
+        return await kept(self.session, "policy", self._read_policy)
+
+    async def _read_policy(self) -> MatchPolicy:
         return _policy(await self.get(MATCH_POLICY))
 
     async def save_match_policy(self, policy: MatchPolicy, read: MatchPolicy) -> bool:

@@ -18,6 +18,7 @@ from domain.offers import OfferStatus
 from domain.roles import Role
 from domain.settings import TEAM_CHAT
 from services import answers, dispatch, duplicates, intake, merge
+from services.cards import build_card
 from services.notify import Quiet
 from storage.models import AuditRow, ContactRow, OutboxRow, TouchRow
 from storage.uow import UnitOfWork
@@ -61,6 +62,12 @@ async def count(factory, row, *where) -> int:  # type: ignore[no-untyped-def]
         return await uow.session.scalar(select(func.count()).select_from(row).where(*where))
 
 
+async def card_now(factory, clock, contact_id):  # type: ignore[no-untyped-def]
+    """The contact's team card as it would be drawn now."""
+    async with UnitOfWork(factory) as uow:
+        return await build_card(uow, contact_id, clock.now())
+
+
 async def accept(factory, clock, boss, member, contact_id):  # type: ignore[no-untyped-def]
     async with UnitOfWork(factory) as uow:
         made = await dispatch.make_offer(uow, boss, contact_id, member.id, clock.now(), 2, TTL,
@@ -83,7 +90,7 @@ async def test_an_exact_identifier_match_attaches_a_touch_instead_of_a_second_co
     clock.advance(days=1)
     second = await enter(session_factory, clock, boss, source="web form", **again)
     assert (second.created, second.contact.id) == (False, first.contact.id)
-    assert second.card.touches == 1
+    assert (await card_now(session_factory, clock, second.contact.id)).touches == 1
     assert await count(session_factory, ContactRow) == 1
     async with UnitOfWork(session_factory) as uow:
         texts = list(await uow.session.scalars(select(OutboxRow.text).where(
@@ -109,8 +116,8 @@ async def test_a_family_phone_and_a_similar_name_make_suspects_not_touches(sessi
     fuzzy = await enter(session_factory, clock, boss, name="Мария Иванова",
                         phone="+380509999999", area="Подил")
     assert family.created and fuzzy.created
-    assert [s.reasons for s in family.card.suspects] == [(Reason.SAME_PHONE, Reason.DIFFERENT_NAME)]
-    assert [(s.other_id, s.reasons) for s in fuzzy.card.suspects] == [
+    assert [s.reasons for s in (await card_now(session_factory, clock, family.contact.id)).suspects] == [(Reason.SAME_PHONE, Reason.DIFFERENT_NAME)]
+    assert [(s.other_id, s.reasons) for s in (await card_now(session_factory, clock, fuzzy.contact.id)).suspects] == [
         (1, (Reason.SAME_NAME, Reason.SAME_AREA))]
 
 
@@ -118,7 +125,7 @@ async def test_not_a_duplicate_is_never_suggested_again(session_factory, clock) 
     boss, _, _ = await members(session_factory, clock)
     await enter(session_factory, clock, boss, phone="+380441234567", area="Podil")
     new = await enter(session_factory, clock, boss, phone="+380509999999", area="Podil")
-    [suspect] = new.card.suspects
+    [suspect] = (await card_now(session_factory, clock, new.contact.id)).suspects
     async with UnitOfWork(session_factory) as uow:
         view = await duplicates.dismiss(uow, boss, suspect.id, new.contact.id, clock.now())
     assert view.suspects == []
@@ -182,7 +189,7 @@ async def test_two_multipliers_are_both_told_and_the_dispatcher_chooses(session_
     await accept(session_factory, clock, boss, anna, 1)
     new = await enter(session_factory, clock, boss, phone="+380509999999", area="Podil")
     await accept(session_factory, clock, boss, olga, 2)
-    [suspect] = new.card.suspects
+    [suspect] = (await card_now(session_factory, clock, new.contact.id)).suspects
     async with UnitOfWork(session_factory) as uow:
         preview = await merge.preview(uow, boss, suspect.id, 2, clock.now())
     assert preview.holders == {anna.id: "Anna", olga.id: "Olga"}
@@ -210,7 +217,7 @@ async def test_two_merges_of_one_pair_at_once_make_one(session_factory, clock) -
     boss, _, _ = await members(session_factory, clock)
     await enter(session_factory, clock, boss, phone="+380441234567", area="Podil")
     new = await enter(session_factory, clock, boss, phone="+380509999999", area="Podil")
-    [suspect] = new.card.suspects
+    [suspect] = (await card_now(session_factory, clock, new.contact.id)).suspects
 
     async def press():  # type: ignore[no-untyped-def]
         async with UnitOfWork(session_factory) as uow:
@@ -357,7 +364,7 @@ async def test_an_edited_contact_is_checked_again(session_factory, clock) -> Non
     boss, _, _ = await members(session_factory, clock)
     await enter(session_factory, clock, boss, phone="+380441234567", area="Podil")
     other = await enter(session_factory, clock, boss, name="Oleg Petrenko", phone="+380509999999")
-    assert other.card.suspects == []
+    assert (await card_now(session_factory, clock, other.contact.id)).suspects == []
     async with UnitOfWork(session_factory) as uow:  # a later edit: now the same e-mail
         await uow.contacts.set_details(1, ContactDetails("Maria Ivanova", phone="+380441234567",
                                                          email="o.petrenko@gmail.com"))
