@@ -24,7 +24,6 @@ from domain.meetings import (
     parse_meeting,
 )
 from domain.members import Member
-from domain.offers import OfferStatus
 from domain.roles import Role
 from services import followup, notify, relay
 from services.options import Options
@@ -59,9 +58,7 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
             await edit_pressed(query, reply_markup=None)
         return
     await query.answer(_("Saved: {stage}").format(stage=labels.status(callback_data.stage)))
-    # None when a merge handed this record over: the Yes was given on the other record.
-    accepted = next((o for o in reversed(done.card.offers) if o.status is OfferStatus.ACCEPTED),
-                    None)
+    accepted = done.accepted
     tz = member.timezone or settings.team_timezone
     pressed = (query.message.chat.id, query.message.message_id) if query.message else None
     text = texts.details(done.contact, accepted, tz) \

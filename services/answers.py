@@ -14,17 +14,18 @@ from domain.outbox import Enqueue
 from domain.roles import Role
 from services import notify
 from services.access import found, require
-from services.card_queue import changed, show
-from services.cards import CardView
+from services.card_queue import show
 from services.ports import UnitOfWork
 from services.transaction import use_case
 
 
 @dataclass(frozen=True)
 class Answered:
+    """No card: the person who answered sees their offer's message, not the team card (its
+    redraw is queued; ranking the team for it was most of a press's cost)."""
+
     offer: Offer
     contact: Contact
-    card: CardView
 
 
 @use_case
@@ -151,6 +152,6 @@ async def _lost_race(uow: UnitOfWork, actor: Member, offer_id: int, now: datetim
 async def _finish(uow: UnitOfWork, offer_id: int, now: datetime) -> Answered:
     offer = found(await uow.offers.get(offer_id), "offer")
     contact = found(await uow.contacts.get(offer.contact_id), "contact")
-    card = await changed(uow, offer.contact_id, now)
+    await show(uow, offer.contact_id, now)
     await uow.commit()
-    return Answered(offer, contact, card)
+    return Answered(offer, contact)

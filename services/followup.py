@@ -8,12 +8,12 @@ from domain.errors import NoLongerAvailable
 from domain.lifecycle import check_can_hand_back, check_can_set_stage, check_holds
 from domain.meetings import NoteKind
 from domain.members import Member
+from domain.offers import Offer
 from domain.offers import Release
 from domain.reliability import REACHED_STAGES
 from domain.roles import Role
 from services.access import found, require
-from services.card_queue import changed
-from services.cards import CardView
+from services.card_queue import show
 from services.ports import UnitOfWork
 from services.release import NAGS_RESET, back_to_dispatch, let_go, released
 from services.transaction import use_case
@@ -22,7 +22,9 @@ from services.transaction import use_case
 @dataclass(frozen=True)
 class StageChanged:
     contact: Contact
-    card: CardView
+    #: The offer the holder said Yes to on this record (its days set the deadline the
+    #: details show); None when a merge handed the record over.
+    accepted: Offer | None
     #: Where the holder's message with the details is (their accepted offer's), if known: a
     #: stage pressed on a reminder leaves the reminder without them, so that letting the
     #: holder go later has one message to strip (services.release).
@@ -118,6 +120,7 @@ async def my_contacts(uow: UnitOfWork, actor: Member | None) -> list[Contact]:
 async def _finish(uow: UnitOfWork, contact_id: int, now: datetime,
                   details_at: tuple[int, int] | None = None) -> StageChanged:
     contact = found(await uow.contacts.get(contact_id), "contact")
-    card = await changed(uow, contact_id, now)
+    await show(uow, contact_id, now)
+    accepted = await uow.offers.accepted_for(contact_id)
     await uow.commit()
-    return StageChanged(contact, card, details_at)
+    return StageChanged(contact, accepted, details_at)

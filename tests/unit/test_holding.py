@@ -16,6 +16,7 @@ from domain.roles import Role
 from domain.settings import TEAM_CHAT
 from services import answers, dispatch, followup, holding, notify, team
 from services.leavers import LeaverWords
+from services.cards import build_card
 from tests.fakes.uow import FakeDatabase
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -199,7 +200,8 @@ async def test_a_hand_back_strips_the_message_without_telling(world: World) -> N
     assert world.t.offers[made.id].release is Release.HANDED_BACK
     assert len(world.queued(Purpose.RELEASED_EDIT)) == 1 and world.queued(Purpose.RELEASED) == []
     assert done.contact.dispatch_note == "moved away"
-    assert done.card.last_release is Release.HANDED_BACK
+    async with world.db.uow() as uow:
+        assert (await build_card(uow, contact_id, LATER)).last_release is Release.HANDED_BACK
 
 
 async def test_a_leaver_s_contacts_and_offers_go_back_with_one_team_message(world: World) -> None:
