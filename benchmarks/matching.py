@@ -132,7 +132,9 @@ async def bench_day(n_contacts: int, team_size: int) -> None:
             details = replace(details, phone=f"+38044{i:07d}", area=areas.name(key) if key else "")
             t0 = time.perf_counter()
             async with UnitOfWork(factory) as uow:
-                view = (await intake.create_contact(uow, boss, details, now)).card
+                contact = (await intake.create_contact(uow, boss, details, now)).contact
+            async with UnitOfWork(factory) as uow:  # the card, as the outbox draws it
+                view = await dispatch.card(uow, boss, contact.id, now)
             if view.suggestions:
                 best = view.suggestions[0].member
                 async with UnitOfWork(factory) as uow:
