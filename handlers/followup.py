@@ -58,10 +58,9 @@ async def stage(query: CallbackQuery, callback_data: Stage, member: Member, uow:
             await edit_pressed(query, reply_markup=None)
         return
     await query.answer(_("Saved: {stage}").format(stage=labels.status(callback_data.stage)))
-    accepted = done.accepted
     tz = member.timezone or settings.team_timezone
     pressed = (query.message.chat.id, query.message.message_id) if query.message else None
-    text = texts.details(done.contact, accepted, tz) \
+    text = texts.details(done.contact, done.accepted, tz) \
         if done.details_at in (None, pressed) else texts.stage_saved(done.contact)
     await edit_pressed(query, text,
                        reply_markup=keyboards.stages(done.contact.id, done.contact.status))

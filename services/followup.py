@@ -8,8 +8,7 @@ from domain.errors import NoLongerAvailable
 from domain.lifecycle import check_can_hand_back, check_can_set_stage, check_holds
 from domain.meetings import NoteKind
 from domain.members import Member
-from domain.offers import Offer
-from domain.offers import Release
+from domain.offers import Offer, Release
 from domain.reliability import REACHED_STAGES
 from domain.roles import Role
 from services.access import found, require

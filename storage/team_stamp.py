@@ -4,7 +4,7 @@ policy) kept in memory per process, behind a stamp in the database.
 Every card, and every update's member lookup, read the whole team, the areas and the
 settings: most of a press's statements, for data that changes a few times a day. The
 stamp (the `settings` row STAMP, a random number) is renewed in the same transaction as
-any write to those tables, just before it commits (`renew`, the transaction's last lock:
+any write to those tables, just before it commits (`_renew`, the transaction's last lock:
 no lock-order cycle with the rows it wrote). A transaction reads the stamp once, at its
 first use of kept data, and serves from memory only what was read under that same stamp;
 so a change by another replica or process, or one rolled back, is never served from

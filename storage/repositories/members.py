@@ -1,7 +1,7 @@
 """Members, their roles and multiplier profiles."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -22,8 +22,8 @@ class _Team:
     """Everyone, as one read of the members' tables gives them (kept: storage.team_stamp)."""
 
     members: tuple[Member, ...]  # by name, then id
-    by_id: dict[int, Member] = field(default_factory=dict)
-    by_tg: dict[int, Member] = field(default_factory=dict)
+    by_id: dict[int, Member]
+    by_tg: dict[int, Member]
 
 
 class MemberRepository:
