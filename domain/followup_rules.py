@@ -1,6 +1,7 @@
 """'Update needed': when a contact has sat too long in a stage, ask its multiplier; after
 K unanswered asks, escalate to the dispatchers. Care for each seeker, not policing."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -27,6 +28,15 @@ class NagPolicy:
         if status is Status.ACCEPTED:
             return timedelta(days=promised_days)
         return self.stage_limits.get(status)
+
+    def first_due(self, statuses: Iterable[Status], now: datetime) -> datetime:
+        """The latest stage clock (`stage_clock`) at which a contact in one of `statuses`
+        can be due for a reminder at `now`: the shortest wait of those stages has passed
+        since. A job reads only contacts whose stage started by then, not every held one.
+        An accepted offer promises at least one day (domain.offers.DAY_CHOICES, the team's
+        default is at least one)."""
+        waits = [self.limit(s, 1) for s in statuses]
+        return now - min((w for w in waits if w is not None), default=timedelta(0))
 
 
 def stage_clock(contact: Contact) -> datetime:

@@ -118,12 +118,14 @@ async def for_dispatcher(uow: UnitOfWork, since: datetime, now: datetime,
 async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
                          now: datetime) -> MultiplierDigest:
     d = MultiplierDigest()
-    for offer in await uow.offers.pending():
-        if offer.multiplier_id == member.id and offer.is_open(now):
+    for offer in await uow.offers.pending(member.id):
+        if offer.is_open(now):
             contact = await uow.contacts.get(offer.contact_id)
             if contact:
                 d.pending.append((offer, contact))
     mine = await uow.contacts.assigned_to(member.id, ASSIGNED_STATUSES)
+    if not mine:
+        return d
     accepted = await uow.offers.accepted_for_contacts([c.id for c in mine])
     for contact in mine:
         offer = accepted.get(contact.id)

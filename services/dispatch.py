@@ -31,9 +31,10 @@ from services.transaction import use_case
 
 @dataclass(frozen=True)
 class OfferMade:
+    """No card: the team's redraw is queued, and the dispatcher's answer needs none."""
+
     offer: Offer
     multiplier: Member
-    card: CardView
 
 
 #: Renders the multiplier's message for an offer, in their locale: (text, reply markup JSON).
@@ -61,9 +62,8 @@ async def make_offer(
     multiplier = found(await uow.members.get(multiplier_id), "member")
     offer = await place_offer(uow, actor.id, contact, multiplier, now, days, ttl, compose)
     await release(uow, contact_id, now)
-    card = await changed(uow, contact_id, now)
     await uow.commit()
-    return OfferMade(offer, multiplier, card)
+    return OfferMade(offer, multiplier)
 
 
 async def team_offer_days(uow: UnitOfWork, deployment_default: int) -> int:

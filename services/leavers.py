@@ -50,10 +50,9 @@ async def hand_over(uow: UnitOfWork, actor_id: int, member: Member, left_team: b
             await show(uow, contact.id, now)
             returned.append(contact.id)
     withdrawn = []
-    for offer in await uow.offers.pending():
-        if offer.multiplier_id == member.id:
-            await take_back(uow, actor_id, offer, now, "leaver")
-            withdrawn.append(offer.contact_id)
+    for offer in await uow.offers.pending(member.id):
+        await take_back(uow, actor_id, offer, now, "leaver")
+        withdrawn.append(offer.contact_id)
     await pool.leave(uow, member.id, now, actor_id)
     departure = Departure(member.name, left_team, tuple(returned), tuple(withdrawn))
     if returned or withdrawn:

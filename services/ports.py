@@ -180,6 +180,12 @@ class Contacts(Protocol):
 
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]: ...
 
+    async def nag_candidates(self, statuses: Iterable[Status], started_by: datetime,
+                             nagged_by: datetime) -> list[Contact]:
+        """with_status(), only those not escalated whose stage started by `started_by`
+        and not reminded after `nagged_by`: the ones a reminder may be due for."""
+        ...
+
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
         """with_status(), less those the undispatched alarm raised in their current wait
         (Contact.alarmed_this_wait)."""
@@ -246,7 +252,7 @@ class Offers(Protocol):
 
     async def for_contact(self, contact_id: int) -> list[Offer]: ...
 
-    async def pending(self) -> list[Offer]: ...
+    async def pending(self, multiplier_id: int | None = None) -> list[Offer]: ...
 
     async def accepted_for(self, contact_id: int) -> Offer | None:
         """The offer the current assignee accepted."""

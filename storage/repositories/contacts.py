@@ -258,6 +258,18 @@ class ContactRepository:
         )
         return [contact_from_row(r) for r in rows]
 
+    async def nag_candidates(self, statuses: Iterable[Status], started_by: datetime,
+                             nagged_by: datetime) -> list[Contact]:
+        rows = await plain(self.session, ContactRow,
+            select(ContactRow)
+            .where(ContactRow.status.in_([s.value for s in statuses]),
+                   ContactRow.escalated_at.is_(None),
+                   func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at) <= started_by,
+                   or_(ContactRow.last_nag_at.is_(None), ContactRow.last_nag_at <= nagged_by))
+            .order_by(ContactRow.waiting_since, ContactRow.id)
+        )
+        return [contact_from_row(r) for r in rows]
+
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
         """with_status(), less those the undispatched alarm raised in their current wait
         (Contact.alarmed_this_wait; its job reads these every run, the raised ones stay

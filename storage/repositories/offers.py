@@ -73,10 +73,12 @@ class OfferRepository:
         )
         return [offer_from_row(r) for r in rows]
 
-    async def pending(self) -> list[Offer]:
-        rows = await plain(self.session, OfferRow,
-            select(OfferRow).where(OfferRow.status == OfferStatus.PENDING.value).order_by(OfferRow.id)
-        )
+    async def pending(self, multiplier_id: int | None = None) -> list[Offer]:
+        """Offers waiting for an answer (`multiplier_id`: only that multiplier's)."""
+        query = select(OfferRow).where(OfferRow.status == OfferStatus.PENDING.value)
+        if multiplier_id is not None:
+            query = query.where(OfferRow.multiplier_id == multiplier_id)
+        rows = await plain(self.session, OfferRow, query.order_by(OfferRow.id))
         return [offer_from_row(r) for r in rows]
 
     async def due_to_expire(self, now: datetime) -> list[Offer]:

@@ -290,6 +290,12 @@ class FakeContacts(_Repository):
         return sorted((c for c in self.t.contacts.values() if c.status in wanted),
                       key=lambda c: (c.waiting_since, c.id))
 
+    async def nag_candidates(self, statuses: Iterable[Status], started_by: datetime,
+                             nagged_by: datetime) -> list[Contact]:
+        return [c for c in await self.with_status(statuses) if c.escalated_at is None
+                and (c.stage_changed_at or c.created_at) <= started_by
+                and (c.last_nag_at is None or c.last_nag_at <= nagged_by)]
+
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
         return [c for c in await self.with_status(statuses) if not c.alarmed_this_wait]
 
@@ -390,9 +396,9 @@ class FakeOffers(_Repository):
         return sorted((o for o in self.t.offers.values() if o.contact_id == contact_id),
                       key=lambda o: o.id)
 
-    async def pending(self) -> list[Offer]:
-        return sorted((o for o in self.t.offers.values() if o.status is OfferStatus.PENDING),
-                      key=lambda o: o.id)
+    async def pending(self, multiplier_id: int | None = None) -> list[Offer]:
+        return sorted((o for o in self.t.offers.values() if o.status is OfferStatus.PENDING
+                       and multiplier_id in (None, o.multiplier_id)), key=lambda o: o.id)
 
     async def accepted_for(self, contact_id: int) -> Offer | None:
         accepted = [o for o in await self.for_contact(contact_id)

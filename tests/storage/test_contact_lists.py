@@ -81,3 +81,33 @@ async def test_an_import_of_more_than_ten_rows_posts_one_summary_and_no_card(
         held, total = await uow.contacts.listing(ContactFilter(batch_id=1), 0, 20)
         assert total == 12 and all(c.card_held for c in held)
         assert [c.id for c in held] == report.imported  # in the order they arrived
+
+
+async def test_the_nag_jobs_first_cut_reads_only_who_may_be_due(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """Held, not escalated, the stage started by the cut (or created by it when no stage was
+    recorded), not reminded after the interval's start; boundaries included."""
+    now = clock.now()
+    started_by, nagged_by = now - timedelta(days=1), now - timedelta(hours=24)
+    async with UnitOfWork(session_factory) as uow:
+        anna = await uow.members.add(2, "Anna", None, {Role.MULTIPLIER}, now)
+        rows = {
+            "due": dict(stage_changed_at=started_by),
+            "fresh": dict(stage_changed_at=started_by + timedelta(seconds=1)),
+            "never staged": dict(stage_changed_at=None),
+            "nagged long ago": dict(stage_changed_at=started_by, last_nag_at=nagged_by),
+            "nagged lately": dict(stage_changed_at=started_by,
+                                  last_nag_at=nagged_by + timedelta(seconds=1)),
+            "escalated": dict(stage_changed_at=started_by, escalated_at=now),
+            "closed": dict(stage_changed_at=started_by, status=Status.CLOSED.value),
+        }
+        ids = {}
+        for name, fields in rows.items():
+            made = await uow.contacts.add(ContactDetails(name), None,
+                                          started_by if name == "never staged" else now)
+            await uow.contacts.set_fields(made.id, **{"status": Status.ACCEPTED.value,
+                                                      "assignee_id": anna.id, **fields})
+            ids[made.id] = name
+        await uow.commit()
+        found = await uow.contacts.nag_candidates([Status.ACCEPTED, Status.REACHED],
+                                                  started_by, nagged_by)
+    assert sorted(ids[c.id] for c in found) == ["due", "nagged long ago", "never staged"]

@@ -2,10 +2,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.contacts import Contact, ContactDetails, Status
 from domain.delivery import DeliveryOutcome, classify_failure, retry_delay
 from domain.errors import AlreadyAsked
+from domain.offers import DAY_CHOICES
 from domain.followup_rules import (
     NagAction,
     NagPolicy,
@@ -89,3 +92,30 @@ def test_retry_after_wins_and_backoff_is_capped() -> None:
     assert retry_delay(1, retry_after=7) == timedelta(seconds=7)
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3)] == [1, 2, 4]
     assert retry_delay(20) == timedelta(seconds=300)
+
+
+@given(status=st.sampled_from([Status.ACCEPTED, Status.MEETING_SCHEDULED, Status.ONGOING,
+                               Status.MET]),
+       hours_in_stage=st.integers(0, 24 * 20), meeting_hours=st.none() | st.integers(-240, 240),
+       nagged_hours=st.none() | st.integers(0, 72), nags=st.integers(0, 3),
+       promised=st.sampled_from(DAY_CHOICES))
+def test_nobody_due_is_left_out_by_the_jobs_first_cut(status, hours_in_stage, meeting_hours,  # type: ignore[no-untyped-def]
+                                                      nagged_hours, nags, promised) -> None:
+    """The nag job reads only contacts whose stage started by `first_due` and who were not
+    reminded within the interval: every contact `nag_action` would remind is among them."""
+    held = replace(contact(status, hours_in_stage / 24),
+                   meeting_at=None if meeting_hours is None else NOW + timedelta(hours=meeting_hours))
+    last = None if nagged_hours is None else NOW - timedelta(hours=nagged_hours)
+    if nag_action(held, nags, last, False, promised, POLICY, NOW) is NagAction.NONE:
+        return
+    statuses = [Status.ACCEPTED, Status.MEETING_SCHEDULED, Status.ONGOING, Status.MET]
+    assert held.stage_changed_at <= POLICY.first_due(statuses, NOW)
+    assert last is None or last <= NOW - POLICY.interval
+
+
+def test_the_first_cut_is_the_shortest_wait_of_the_stages_read() -> None:
+    assert POLICY.first_due([Status.ONGOING], NOW) == NOW - timedelta(days=14)
+    assert POLICY.first_due([Status.ONGOING, Status.MEETING_SCHEDULED], NOW) \
+        == NOW - timedelta(days=3)
+    assert POLICY.first_due([Status.ONGOING, Status.ACCEPTED], NOW) == NOW - timedelta(days=1)
+    assert POLICY.first_due([Status.MET], NOW) == NOW  # no limit: nothing to cut by
