@@ -27,6 +27,7 @@ from storage.models import SettingRow, new_stamp
 STAMP = "stamp:team"
 _READ = "team_stamp"  # session.info: the stamp this transaction read
 _WROTE = "team_wrote"  # session.info: this transaction wrote to the team's tables
+_STAMP = select(SettingRow.value).where(SettingRow.key == STAMP)  # built once: read by most transactions
 
 T = TypeVar("T")
 
@@ -40,7 +41,7 @@ async def kept(session: AsyncSession, what: str, load: Callable[[], Awaitable[T]
         return await load()
     stamp = session.info.get(_READ)
     if stamp is None:
-        stamp = await session.scalar(select(SettingRow.value).where(SettingRow.key == STAMP))
+        stamp = await session.scalar(_STAMP)
         if stamp is None:
             return await load()
         session.info[_READ] = stamp

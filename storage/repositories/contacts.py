@@ -5,7 +5,7 @@ import weakref
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, null, or_, select, text, union_all, update
+from sqlalchemy import bindparam, func, null, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bursts import BURST_WINDOW, Batch
@@ -20,9 +20,13 @@ from storage.repositories.mapping import (
     contact_from_row,
     details_to_row,
     keys_to_row,
+    columns,
     plain,
     stored_from_row,
 )
+
+_CONTACTS = columns(ContactRow)
+_BY_ID = _CONTACTS.where(ContactRow.id == bindparam("id"))
 
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
@@ -168,8 +172,8 @@ class ContactRepository:
 
     async def unchecked(self, limit: int) -> list[Contact]:
         """Contacts no duplicate check has seen yet (backfilled rows, or a failed intake)."""
-        rows = await plain(self.session, ContactRow,
-            select(ContactRow).where(ContactRow.dup_checked_at.is_(None))
+        rows = await plain(self.session,
+            _CONTACTS.where(ContactRow.dup_checked_at.is_(None))
             .order_by(ContactRow.id).limit(limit)
         )
         return [contact_from_row(r) for r in rows]
@@ -182,7 +186,7 @@ class ContactRepository:
         AREA_LISTS.saw(self._engine(), values["area_norm"])
 
     async def get(self, contact_id: int) -> Contact | None:
-        rows = await plain(self.session, ContactRow, select(ContactRow).where(ContactRow.id == contact_id))
+        rows = await plain(self.session, _BY_ID, {"id": contact_id})
         return contact_from_row(rows[0]) if rows else None
 
     async def transition(
@@ -251,8 +255,8 @@ class ContactRepository:
         return result.rowcount == 1
 
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]:
-        rows = await plain(self.session, ContactRow,
-            select(ContactRow)
+        rows = await plain(self.session,
+            _CONTACTS
             .where(ContactRow.status.in_([s.value for s in statuses]))
             .order_by(ContactRow.waiting_since, ContactRow.id)
         )
@@ -260,8 +264,8 @@ class ContactRepository:
 
     async def nag_candidates(self, statuses: Iterable[Status], started_by: datetime,
                              nagged_by: datetime) -> list[Contact]:
-        rows = await plain(self.session, ContactRow,
-            select(ContactRow)
+        rows = await plain(self.session,
+            _CONTACTS
             .where(ContactRow.status.in_([s.value for s in statuses]),
                    ContactRow.escalated_at.is_(None),
                    func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at) <= started_by,
@@ -274,8 +278,8 @@ class ContactRepository:
         """with_status(), less those the undispatched alarm raised in their current wait
         (Contact.alarmed_this_wait; its job reads these every run, the raised ones stay
         waiting and would be read for nothing)."""
-        rows = await plain(self.session, ContactRow,
-            select(ContactRow)
+        rows = await plain(self.session,
+            _CONTACTS
             .where(ContactRow.status.in_([s.value for s in statuses]),
                    or_(ContactRow.undispatched_alarm_at.is_(None),
                        ContactRow.undispatched_alarm_at < ContactRow.waiting_since))
@@ -284,8 +288,8 @@ class ContactRepository:
         return [contact_from_row(r) for r in rows]
 
     async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
-        rows = await plain(self.session, ContactRow,
-            select(ContactRow)
+        rows = await plain(self.session,
+            _CONTACTS
             .where(ContactRow.assignee_id == member_id)
             .where(ContactRow.status.in_([s.value for s in statuses]))
             .order_by(ContactRow.stage_changed_at, ContactRow.id)
@@ -306,8 +310,8 @@ class ContactRepository:
 
     async def unmapped(self, statuses: Iterable[Status]) -> list[Contact]:
         """Contacts whose typed place is not (yet) a known area."""
-        rows = await plain(self.session, ContactRow,
-            select(ContactRow)
+        rows = await plain(self.session,
+            _CONTACTS
             .where(ContactRow.area_key.is_(None), ContactRow.area != "")
             .where(ContactRow.status.in_([s.value for s in statuses]))
         )
@@ -315,8 +319,8 @@ class ContactRepository:
 
     async def for_supply(self, waiting: Iterable[Status], since: datetime) -> list[Contact]:
         """Waiting now, or new since the given time."""
-        rows = await plain(self.session, ContactRow,
-            select(ContactRow).where(or_(ContactRow.status.in_([s.value for s in waiting]),
+        rows = await plain(self.session,
+            _CONTACTS.where(or_(ContactRow.status.in_([s.value for s in waiting]),
                                          ContactRow.created_at >= since))
         )
         return [contact_from_row(r) for r in rows]
@@ -348,8 +352,8 @@ class ContactRepository:
             where.append(c.batch_id == flt.batch_id)
         total = await self.session.scalar(select(func.count()).select_from(c).where(*where))
         order = c.id if flt.batch_id is not None else c.id.desc()
-        rows = await plain(self.session, c,
-            select(c).where(*where).order_by(order).offset(offset).limit(limit))
+        rows = await plain(self.session,
+            _CONTACTS.where(*where).order_by(order).offset(offset).limit(limit))
         return [contact_from_row(r) for r in rows], total or 0
 
     async def new_batch(self, channel: str, now: datetime) -> Batch:

@@ -3,13 +3,22 @@
 import json
 from datetime import datetime
 
-from sqlalchemy import func, select, union_all, update
+from sqlalchemy import bindparam, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
 from domain.duplicates import PENDING, Match, Reason, Suspect
 from domain.merge import MergeRecord
 from storage.models import DuplicateSuspectRow, MergeRow, TouchRow
+
+#: The card's reads, built once (bound parameters): a card is drawn on every change.
+_PENDING_FOR = select(DuplicateSuspectRow).where(
+    DuplicateSuspectRow.status == PENDING,
+    (DuplicateSuspectRow.contact_id == bindparam("id")) | (DuplicateSuspectRow.other_id == bindparam("id")),
+).order_by(DuplicateSuspectRow.score.desc(), DuplicateSuspectRow.id)
+_LAST_MERGE = select(MergeRow).where(MergeRow.merged_id == bindparam("id"), MergeRow.undone_at.is_(None)) \
+    .order_by(MergeRow.id.desc()).limit(1)
+_TOUCHES = select(func.count()).select_from(TouchRow).where(TouchRow.contact_id == bindparam("id"))
 
 
 def _suspect(row: DuplicateSuspectRow) -> Suspect:
@@ -50,12 +59,7 @@ class DuplicateRepository:
         return _suspect(row) if row else None
 
     async def pending_for(self, contact_id: int) -> list[Suspect]:
-        rows = await self.session.scalars(
-            select(DuplicateSuspectRow).where(
-                DuplicateSuspectRow.status == PENDING,
-                (DuplicateSuspectRow.contact_id == contact_id)
-                | (DuplicateSuspectRow.other_id == contact_id),
-            ).order_by(DuplicateSuspectRow.score.desc(), DuplicateSuspectRow.id))
+        rows = await self.session.scalars(_PENDING_FOR, {"id": contact_id})
         return [_suspect(r) for r in rows]
 
     async def pending_counts(self, contact_ids: list[int]) -> dict[int, int]:
@@ -110,9 +114,7 @@ class DuplicateRepository:
         return _merge(row) if row else None
 
     async def last_merge_of(self, merged_id: int) -> MergeRecord | None:
-        row = await self.session.scalar(
-            select(MergeRow).where(MergeRow.merged_id == merged_id, MergeRow.undone_at.is_(None))
-            .order_by(MergeRow.id.desc()).limit(1))
+        row = await self.session.scalar(_LAST_MERGE, {"id": merged_id})
         return _merge(row) if row else None
 
     async def mark_undone(self, merge_id: int, actor_id: int | None, now: datetime) -> bool:
@@ -131,6 +133,4 @@ class DuplicateRepository:
         await self.session.flush()
 
     async def touches(self, contact_id: int) -> int:
-        rows = await self.session.scalars(
-            select(TouchRow.id).where(TouchRow.contact_id == contact_id))
-        return len(list(rows))
+        return await self.session.scalar(_TOUCHES, {"id": contact_id}) or 0

@@ -2,12 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.offers import Offer, OfferStatus, Release
 from storage.models import MemberRow, OfferRow, new_stamp
-from storage.repositories.mapping import offer_from_row, plain
+from storage.repositories.mapping import columns, offer_from_row, plain
+
+_OFFERS = columns(OfferRow)
+_BY_ID = _OFFERS.where(OfferRow.id == bindparam("id"))
+_OF_CONTACT = _OFFERS.where(OfferRow.contact_id == bindparam("contact_id")).order_by(OfferRow.id)
 
 
 class OfferRepository:
@@ -40,7 +44,7 @@ class OfferRepository:
         return offer_from_row(row)
 
     async def get(self, offer_id: int) -> Offer | None:
-        rows = await plain(self.session, OfferRow, select(OfferRow).where(OfferRow.id == offer_id))
+        rows = await plain(self.session, _BY_ID, {"id": offer_id})
         return offer_from_row(rows[0]) if rows else None
 
     async def transition(
@@ -68,22 +72,20 @@ class OfferRepository:
         return result.rowcount == 1
 
     async def for_contact(self, contact_id: int) -> list[Offer]:
-        rows = await plain(self.session, OfferRow,
-            select(OfferRow).where(OfferRow.contact_id == contact_id).order_by(OfferRow.id)
-        )
+        rows = await plain(self.session, _OF_CONTACT, {"contact_id": contact_id})
         return [offer_from_row(r) for r in rows]
 
     async def pending(self, multiplier_id: int | None = None) -> list[Offer]:
         """Offers waiting for an answer (`multiplier_id`: only that multiplier's)."""
-        query = select(OfferRow).where(OfferRow.status == OfferStatus.PENDING.value)
+        query = _OFFERS.where(OfferRow.status == OfferStatus.PENDING.value)
         if multiplier_id is not None:
             query = query.where(OfferRow.multiplier_id == multiplier_id)
-        rows = await plain(self.session, OfferRow, query.order_by(OfferRow.id))
+        rows = await plain(self.session, query.order_by(OfferRow.id))
         return [offer_from_row(r) for r in rows]
 
     async def due_to_expire(self, now: datetime) -> list[Offer]:
-        rows = await plain(self.session, OfferRow,
-            select(OfferRow)
+        rows = await plain(self.session,
+            _OFFERS
             .where(OfferRow.status == OfferStatus.PENDING.value, OfferRow.expires_at <= now)
             .order_by(OfferRow.id)
         )
@@ -91,8 +93,8 @@ class OfferRepository:
 
     async def accepted_for(self, contact_id: int) -> Offer | None:
         """The offer the current assignee accepted: its promised days set the first deadline."""
-        rows = await plain(self.session, OfferRow,
-            select(OfferRow)
+        rows = await plain(self.session,
+            _OFFERS
             .where(OfferRow.contact_id == contact_id, OfferRow.status == OfferStatus.ACCEPTED.value)
             .order_by(OfferRow.id.desc())
             .limit(1)
@@ -102,8 +104,8 @@ class OfferRepository:
 
     async def accepted_for_contacts(self, contact_ids: list[int]) -> dict[int, Offer]:
         """accepted_for() of many contacts in one statement (a job reads every held one)."""
-        rows = await plain(self.session, OfferRow,
-            select(OfferRow)
+        rows = await plain(self.session,
+            _OFFERS
             .where(OfferRow.contact_id.in_(contact_ids),
                    OfferRow.status == OfferStatus.ACCEPTED.value)
             .order_by(OfferRow.id)

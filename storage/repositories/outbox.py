@@ -7,13 +7,18 @@ taken over once its lease runs out (README: running several replicas)."""
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.delivery import DEFAULT_PRIORITY, PRIORITY
 from domain.outbox import Enqueue, OutgoingMessage
 from storage import locks
 from storage.models import OutboxRow
+
+#: Asked on every card redraw queued (services.card_queue.show), built once.
+_QUEUED = select(OutboxRow.id).where(OutboxRow.purpose == bindparam("purpose"),
+                                     OutboxRow.ref_id == bindparam("ref_id"),
+                                     OutboxRow.status == "queued").limit(1)
 
 
 class OutboxRepository:
@@ -29,9 +34,7 @@ class OutboxRepository:
     async def queued(self, purpose: str, ref_id: int) -> int | None:
         """The id of a row for this purpose and reference that waits to be sent (not yet
         claimed)."""
-        return await self.session.scalar(
-            select(OutboxRow.id).where(OutboxRow.purpose == purpose, OutboxRow.ref_id == ref_id,
-                                       OutboxRow.status == "queued").limit(1))
+        return await self.session.scalar(_QUEUED, {"purpose": purpose, "ref_id": ref_id})
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
         """False if a message with the same dedupe key was queued before (a job re-run)."""

@@ -3,12 +3,16 @@ in the state the caller read, so a Take and a closing pool never both win."""
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
 from domain.pool import Invitation, InvitationState
 from storage.models import PoolInvitationRow
+
+#: The card's reads, built once (bound parameters): a card is drawn on every change.
+_OF_CONTACT = select(PoolInvitationRow).where(PoolInvitationRow.contact_id == bindparam("id")) \
+    .order_by(PoolInvitationRow.id).execution_options(populate_existing=True)
 
 
 def _invitation(row: PoolInvitationRow) -> Invitation:
@@ -37,9 +41,7 @@ class PoolRepository:
         return _invitation(row) if row else None
 
     async def for_contact(self, contact_id: int) -> list[Invitation]:
-        rows = await self.session.scalars(
-            select(PoolInvitationRow).where(PoolInvitationRow.contact_id == contact_id)
-            .order_by(PoolInvitationRow.id).execution_options(populate_existing=True))
+        rows = await self.session.scalars(_OF_CONTACT, {"id": contact_id})
         return [_invitation(r) for r in rows]
 
     async def pending_for(self, member_id: int) -> list[Invitation]:
