@@ -114,28 +114,30 @@ async def for_dispatcher(uow: UnitOfWork, since: datetime, now: datetime,
     return d
 
 
-@use_case
-async def for_multiplier(uow: UnitOfWork, member: Member, policy: NagPolicy,
-                         now: datetime) -> MultiplierDigest:
-    d = MultiplierDigest()
-    for offer in await uow.offers.pending(member.id):
-        if offer.is_open(now):
+async def for_multipliers(uow: UnitOfWork, members: list[Member], policy: NagPolicy,
+                          now: datetime) -> dict[int, MultiplierDigest]:
+    """Each multiplier's digest, read for all of them at once (a round of digests reads
+    the offers and held contacts once, not once per multiplier)."""
+    found = {m.id: MultiplierDigest() for m in members}
+    if not found:
+        return found
+    for offer in await uow.offers.pending():
+        if offer.multiplier_id in found and offer.is_open(now):
             contact = await uow.contacts.get(offer.contact_id)
             if contact:
-                d.pending.append((offer, contact))
-    mine = await uow.contacts.assigned_to(member.id, ASSIGNED_STATUSES)
-    if not mine:
-        return d
-    accepted = await uow.offers.accepted_for_contacts([c.id for c in mine])
-    for contact in mine:
+                found[offer.multiplier_id].pending.append((offer, contact))
+    held = await uow.contacts.assigned_to(found, ASSIGNED_STATUSES)
+    accepted = await uow.offers.accepted_for_contacts([c.id for c in held]) if held else {}
+    talks = await uow.conversations.for_contacts([c.id for c in held]) if held else {}
+    for contact in held:
+        d = found[contact.assignee_id]  # type: ignore[index]
         offer = accepted.get(contact.id)
         overdue = nag_action(contact, 0, None, False, offer.days if offer else 1, policy, now)
         if overdue is not NagAction.NONE or contact.nag_count > 0:
             d.need_update.append(contact)
-    talks = await uow.conversations.for_contacts([c.id for c in mine])
-    d.seeker_replied = [(c, talks[c.id].relay_status) for c in mine if c.id in talks
-                        and talks[c.id].relay_status in OWED]
-    return d
+        if contact.id in talks and talks[contact.id].relay_status in OWED:
+            d.seeker_replied.append((contact, talks[contact.id].relay_status))
+    return found
 
 
 @use_case
@@ -184,33 +186,44 @@ async def readers(uow: UnitOfWork, default_times: str) -> Readers:
 
 #: Renders one person's digest in their locale from its parts (None: not theirs) ->
 #: (text, JSON markup); an empty text means there is nothing to say.
-ComposeDigest = Callable[[str, DispatcherDigest | None, MultiplierDigest | None,
+ComposeDigest = Callable[[str, Member, DispatcherDigest | None, MultiplierDigest | None,
                           OperatorDigest | None], tuple[str, str | None]]
 
 
+@dataclass(frozen=True)
+class Due:
+    """A reader whose digest time came: `slot` is the digest time that passed (None: a
+    newcomer, who starts from now, not with a backlog)."""
+
+    member: Member
+    slot: datetime | None
+
+
 @use_case
-async def send(uow: UnitOfWork, member: Member, slot: datetime | None, now: datetime,
-               policy: NagPolicy, quiet: notify.Quiet, compose: ComposeDigest,
-               alarm_hours: int = 0) -> None:
-    """The digest job's move for one person: their digest for `slot` (an empty one is not
-    sent), then the slot remembered. A newcomer (`slot` None) starts from now, not with a
-    backlog."""
-    if member.last_digest_at is None or slot is None:
-        await uow.members.update(member.id, last_digest_at=now)
-        await uow.commit()
-        return
-    dispatcher = (await for_dispatcher(uow, member.last_digest_at, now,
-                                       Forgotten(alarm_hours, quiet))
-                  if wants_dispatch_digest(member) else None)
-    multiplier = (await for_multiplier(uow, member, policy, now)
-                  if member.has(Role.MULTIPLIER) else None)
-    operator = (await for_operator(uow, member, member.last_digest_at)
-                if wants_operator_digest(member) else None)
-    locale = await languages.of_member(uow, member)
-    text, markup = compose(locale, dispatcher or None, multiplier or None, operator or None)
-    if text:
-        await notify.to_member(uow, member, text, now, quiet, reply_markup=markup,
-                               purpose=Purpose.DIGEST,
-                               dedupe_key=f"digest:{member.id}:{slot.isoformat()}")
-    await uow.members.update(member.id, last_digest_at=slot)
+async def send(uow: UnitOfWork, due: list[Due], now: datetime, policy: NagPolicy,
+               quiet: notify.Quiet, compose: ComposeDigest, alarm_hours: int = 0) -> None:
+    """The digest job's move for everyone due, in one transaction: each one's digest for
+    their slot (an empty one is not sent), then each slot remembered. The slots are written
+    last: writing a member renews the team's stamp (storage.team_stamp), and the digests
+    read the team."""
+    reading = [d for d in due if d.member.last_digest_at is not None and d.slot is not None]
+    read = {d.member.id for d in reading}
+    held = await for_multipliers(uow, [d.member for d in reading if d.member.has(Role.MULTIPLIER)],
+                                 policy, now)
+    for d in reading:
+        member, since = d.member, d.member.last_digest_at
+        assert since is not None and d.slot is not None
+        dispatcher = (await for_dispatcher(uow, since, now, Forgotten(alarm_hours, quiet))
+                      if wants_dispatch_digest(member) else None)
+        operator = (await for_operator(uow, member, since)
+                    if wants_operator_digest(member) else None)
+        locale = await languages.of_member(uow, member)
+        text, markup = compose(locale, member, dispatcher or None,
+                               held.get(member.id) or None, operator or None)
+        if text:
+            await notify.to_member(uow, member, text, now, quiet, reply_markup=markup,
+                                   purpose=Purpose.DIGEST,
+                                   dedupe_key=f"digest:{member.id}:{d.slot.isoformat()}")
+    for d in due:
+        await uow.members.update(d.member.id, last_digest_at=d.slot if d.member.id in read else now)
     await uow.commit()

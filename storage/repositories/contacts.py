@@ -287,10 +287,12 @@ class ContactRepository:
         )
         return [contact_from_row(r) for r in rows]
 
-    async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
+    async def assigned_to(self, member_id: int | Iterable[int],
+                          statuses: Iterable[Status]) -> list[Contact]:
+        ids = [member_id] if isinstance(member_id, int) else list(member_id)
         rows = await plain(self.session,
             _CONTACTS
-            .where(ContactRow.assignee_id == member_id)
+            .where(ContactRow.assignee_id.in_(ids))
             .where(ContactRow.status.in_([s.value for s in statuses]))
             .order_by(ContactRow.stage_changed_at, ContactRow.id)
         )

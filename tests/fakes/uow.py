@@ -299,10 +299,11 @@ class FakeContacts(_Repository):
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
         return [c for c in await self.with_status(statuses) if not c.alarmed_this_wait]
 
-    async def assigned_to(self, member_id: int, statuses: Iterable[Status]) -> list[Contact]:
-        wanted = set(statuses)
+    async def assigned_to(self, member_id: int | Iterable[int],
+                          statuses: Iterable[Status]) -> list[Contact]:
+        wanted, ids = set(statuses), {member_id} if isinstance(member_id, int) else set(member_id)
         return sorted((c for c in self.t.contacts.values()
-                       if c.assignee_id == member_id and c.status in wanted),
+                       if c.assignee_id in ids and c.status in wanted),
                       key=lambda c: (c.stage_changed_at is not None, c.stage_changed_at, c.id))
 
     async def card(self, contact_id: int) -> tuple[int, int] | None:
