@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.contacts import LOAD_STATUSES
@@ -24,6 +24,13 @@ class _Team:
     members: tuple[Member, ...]  # by name, then id
     by_id: dict[int, Member]
     by_tg: dict[int, Member]
+
+
+#: Read with every ranking (each card waiting for dispatch), so built once.
+_LOADS = select(ContactRow.assignee_id, func.count()) \
+    .where(ContactRow.assignee_id.in_(bindparam("ids", expanding=True))) \
+    .where(ContactRow.status.in_([s.value for s in LOAD_STATUSES])) \
+    .group_by(ContactRow.assignee_id)
 
 
 class MemberRepository:
@@ -89,12 +96,7 @@ class MemberRepository:
         return [Candidate(m, loads.get(m.id, 0), tracks[m.id]) for m in members]
 
     async def loads(self, member_ids: list[int]) -> dict[int, int]:
-        rows = await self.session.execute(
-            select(ContactRow.assignee_id, func.count())
-            .where(ContactRow.assignee_id.in_(member_ids))
-            .where(ContactRow.status.in_([s.value for s in LOAD_STATUSES]))
-            .group_by(ContactRow.assignee_id)
-        )
+        rows = await self.session.execute(_LOADS, {"ids": member_ids})
         return {member_id: count for member_id, count in rows.all()}
 
     async def _load(self, query) -> list[Member]:  # type: ignore[no-untyped-def]

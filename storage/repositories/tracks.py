@@ -16,7 +16,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
@@ -42,6 +42,18 @@ class _Offers:
                            self.last_offer_at, now)
 
 
+#: Read with every ranking (each card waiting for dispatch), so built once.
+_STAMPS = select(MemberRow.id, MemberRow.track_stamp) \
+    .where(MemberRow.id.in_(bindparam("ids", expanding=True)))
+_HOLDER = select(OfferRow.multiplier_id) \
+    .where(OfferRow.contact_id == AuditRow.entity_id, OfferRow.status == "accepted",
+           OfferRow.answered_at <= AuditRow.at) \
+    .order_by(OfferRow.answered_at.desc(), OfferRow.id.desc()).limit(1) \
+    .correlate(AuditRow).scalar_subquery()
+_REMINDERS = select(_HOLDER, AuditRow.action) \
+    .where(AuditRow.entity == "contact", AuditRow.action.in_(("nag", "escalate")),
+           AuditRow.at >= bindparam("since"))
+
 #: (database, member id) -> that member's offers
 _kept: OrderedDict[tuple[str, int], _Offers] = OrderedDict()
 
@@ -52,8 +64,7 @@ class TrackRepository:
 
     async def for_members(self, member_ids: list[int], now: datetime) -> dict[int, Track]:
         where = str(self.session.bind.url) if self.session.bind is not None else ""
-        stamps = dict((await self.session.execute(
-            select(MemberRow.id, MemberRow.track_stamp).where(MemberRow.id.in_(member_ids)))).all())
+        stamps = dict((await self.session.execute(_STAMPS, {"ids": member_ids})).all())
         found: dict[int, _Offers] = {}
         stale = []
         for member_id in member_ids:
@@ -99,15 +110,7 @@ class TrackRepository:
     async def _reminders(self, member_ids: list[int], now: datetime) -> dict[int, dict[str, int]]:
         """Reminders and escalations, each counted against whoever held the contact then
         (the multiplier of the last offer accepted before it), not whoever holds it now."""
-        holder = (select(OfferRow.multiplier_id)
-                  .where(OfferRow.contact_id == AuditRow.entity_id, OfferRow.status == "accepted",
-                         OfferRow.answered_at <= AuditRow.at)
-                  .order_by(OfferRow.answered_at.desc(), OfferRow.id.desc()).limit(1)
-                  .correlate(AuditRow).scalar_subquery())
-        rows = await self.session.execute(
-            select(holder, AuditRow.action)
-            .where(AuditRow.entity == "contact", AuditRow.action.in_(("nag", "escalate")),
-                   AuditRow.at >= now - RECENT))
+        rows = await self.session.execute(_REMINDERS, {"since": now - RECENT})
         wanted = set(member_ids)
         counts: dict[int, dict[str, int]] = defaultdict(dict)
         for member_id, action in rows:
