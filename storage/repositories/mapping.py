@@ -17,17 +17,21 @@ from storage.models import BatchRow, ContactRow, MemberRow, OfferRow, ProfileRow
 def columns(entity: type) -> Select:
     """A select of `entity`'s mapped columns, for `plain`. Built once per repository module:
     building a select coerces each of its columns, and a contact has forty."""
-    return select(*[getattr(entity, a.key) for a in entity.__mapper__.column_attrs])
+    return select(*[getattr(entity, a.key).label(a.key) for a in entity.__mapper__.column_attrs])
 
 
 async def plain(session: AsyncSession, query: Select,
                 params: dict[str, object] | None = None) -> list[Row]:
-    """`query` (from `columns`) as plain rows: no ORM objects, no identity map. Jobs and
-    cards read many contacts and offers to convert them at once, and building ORM objects
-    for them was most of that. The columns are the mapped attributes, so the select is still
-    the ORM's: pending changes are flushed first. The hottest reads are built once with
-    bound parameters (`params`): SQLAlchemy then neither builds nor keys them again."""
-    return list((await session.execute(query, params)).all())
+    """`query` (from `columns`) as plain rows: no ORM objects, no identity map, run on the
+    session's connection. Jobs and cards read many contacts and offers to convert them at
+    once, and the ORM's work per statement and per row was most of that. Pending changes are
+    flushed first, as the ORM's own execute would (its autoflush). The hottest reads are
+    built once with bound parameters (`params`): SQLAlchemy then neither builds nor keys
+    them again."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    connection = await session.connection()
+    return list((await connection.execute(query, params)).all())
 
 
 def _utc(value):  # type: ignore[no-untyped-def]
