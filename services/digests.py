@@ -143,19 +143,14 @@ async def for_multipliers(uow: UnitOfWork, members: list[Member], policy: NagPol
 @use_case
 async def for_operator(uow: UnitOfWork, member: Member, since: datetime) -> OperatorDigest:
     """Every contact event since `since` on the seekers `member` entered, in order."""
+    events = [(row.entity_id, happened) for row in await uow.audit.recent("contact", ACTIONS, since)
+              if (happened := event(row.action, row.after)) is not None]
+    contacts = await uow.contacts.get_many({contact_id for contact_id, _ in events})
     mine: dict[int, tuple[Contact, list[Event]]] = {}
-    others: set[int] = set()
-    for row in await uow.audit.recent("contact", ACTIONS, since):
-        happened = event(row.action, row.after)
-        if happened is None or row.entity_id in others:
-            continue
-        if row.entity_id not in mine:
-            contact = await uow.contacts.get(row.entity_id)
-            if contact is None or contact.created_by != member.id:
-                others.add(row.entity_id)
-                continue
-            mine[row.entity_id] = (contact, [])
-        mine[row.entity_id][1].append(happened)
+    for contact_id, happened in events:
+        contact = contacts.get(contact_id)
+        if contact is not None and contact.created_by == member.id:
+            mine.setdefault(contact_id, (contact, []))[1].append(happened)
     return OperatorDigest(list(mine.values()))
 
 

@@ -178,6 +178,10 @@ class Contacts(Protocol):
         auto-dispatch on, the same try)."""
         ...
 
+    async def get_many(self, contact_ids: Iterable[int]) -> dict[int, Contact]:
+        """The contacts of these ids that exist, by id."""
+        ...
+
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]: ...
 
     async def nag_candidates(self, statuses: Iterable[Status], started_by: datetime,

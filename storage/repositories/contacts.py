@@ -27,6 +27,7 @@ from storage.repositories.mapping import (
 
 _CONTACTS = columns(ContactRow)
 _BY_ID = _CONTACTS.where(ContactRow.id == bindparam("id"))
+_BY_IDS = _CONTACTS.where(ContactRow.id.in_(bindparam("ids", expanding=True)))
 
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
@@ -188,6 +189,11 @@ class ContactRepository:
     async def get(self, contact_id: int) -> Contact | None:
         rows = await plain(self.session, _BY_ID, {"id": contact_id})
         return contact_from_row(rows[0]) if rows else None
+
+    async def get_many(self, contact_ids: Iterable[int]) -> dict[int, Contact]:
+        ids = list(contact_ids)
+        rows = await plain(self.session, _BY_IDS, {"ids": ids}) if ids else []
+        return {r.id: contact_from_row(r) for r in rows}
 
     async def transition(
         self, contact_id: int, expected: Iterable[Status], to: Status, **fields: object

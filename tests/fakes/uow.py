@@ -285,6 +285,9 @@ class FakeContacts(_Repository):
         self._write(contact.id, fields)
         return True
 
+    async def get_many(self, contact_ids: Iterable[int]) -> dict[int, Contact]:
+        return {i: self.t.contacts[i] for i in contact_ids if i in self.t.contacts}
+
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]:
         wanted = set(statuses)
         return sorted((c for c in self.t.contacts.values() if c.status in wanted),

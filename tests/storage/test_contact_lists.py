@@ -111,3 +111,13 @@ async def test_the_nag_jobs_first_cut_reads_only_who_may_be_due(session_factory,
         found = await uow.contacts.nag_candidates([Status.ACCEPTED, Status.REACHED],
                                                   started_by, nagged_by)
     assert sorted(ids[c.id] for c in found) == ["due", "nagged long ago", "never staged"]
+
+
+async def test_many_contacts_are_read_by_id_at_once(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    async with UnitOfWork(session_factory) as uow:
+        a = await uow.contacts.add(ContactDetails("A"), None, clock.now())
+        b = await uow.contacts.add(ContactDetails("B"), None, clock.now())
+        await uow.commit()
+        found = await uow.contacts.get_many([b.id, a.id, b.id + 100])
+        assert {i: c.details.name for i, c in found.items()} == {a.id: "A", b.id: "B"}
+        assert await uow.contacts.get_many([]) == {}
