@@ -29,14 +29,13 @@ class NagPolicy:
             return timedelta(days=promised_days)
         return self.stage_limits.get(status)
 
-    def first_due(self, statuses: Iterable[Status], now: datetime) -> datetime:
-        """The latest stage clock (`stage_clock`) at which a contact in one of `statuses`
-        can be due for a reminder at `now`: the shortest wait of those stages has passed
-        since. A job reads only contacts whose stage started by then, not every held one.
-        An accepted offer promises at least one day (domain.offers.DAY_CHOICES, the team's
-        default is at least one)."""
-        waits = [self.limit(s, 1) for s in statuses]
-        return now - min((w for w in waits if w is not None), default=timedelta(0))
+    def first_due(self, statuses: Iterable[Status], now: datetime) -> dict[Status, datetime]:
+        """For each of `statuses` that has a limit, the latest stage clock (`stage_clock`)
+        at which a contact in it can be due for a reminder at `now`. A job reads only the
+        contacts whose stage started by then, not every held one. An accepted offer
+        promises at least one day (domain.offers.DAY_CHOICES; the team's default is at
+        least one)."""
+        return {s: now - wait for s in statuses if (wait := self.limit(s, 1)) is not None}
 
 
 def stage_clock(contact: Contact) -> datetime:

@@ -28,8 +28,7 @@ class Due:
 @use_case
 async def due_nags(uow: UnitOfWork, policy: NagPolicy, now: datetime) -> list[Due]:
     result = []
-    held = await uow.contacts.nag_candidates(ASSIGNED_STATUSES,
-                                             policy.first_due(ASSIGNED_STATUSES, now),
+    held = await uow.contacts.nag_candidates(policy.first_due(ASSIGNED_STATUSES, now),
                                              now - policy.interval)
     accepted = await uow.offers.accepted_for_contacts([c.id for c in held])
     for contact in held:

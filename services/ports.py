@@ -7,7 +7,7 @@ only the methods use cases call, with storage's signatures; the SQL, the races i
 (conditional updates, unique keys, row locks) and the migrations stay in storage.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
@@ -184,10 +184,11 @@ class Contacts(Protocol):
 
     async def with_status(self, statuses: Iterable[Status]) -> list[Contact]: ...
 
-    async def nag_candidates(self, statuses: Iterable[Status], started_by: datetime,
+    async def nag_candidates(self, started_by: Mapping[Status, datetime],
                              nagged_by: datetime) -> list[Contact]:
-        """with_status(), only those not escalated whose stage started by `started_by`
-        and not reminded after `nagged_by`: the ones a reminder may be due for."""
+        """Contacts in the statuses of `started_by` whose stage started by the time given
+        for their status, not escalated and not reminded after `nagged_by`: the ones a
+        reminder may be due for."""
         ...
 
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:

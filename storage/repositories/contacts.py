@@ -2,10 +2,10 @@
 
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, null, or_, select, text, union_all, update
+from sqlalchemy import and_, bindparam, func, null, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bursts import BURST_WINDOW, Batch
@@ -268,13 +268,16 @@ class ContactRepository:
         )
         return [contact_from_row(r) for r in rows]
 
-    async def nag_candidates(self, statuses: Iterable[Status], started_by: datetime,
+    async def nag_candidates(self, started_by: Mapping[Status, datetime],
                              nagged_by: datetime) -> list[Contact]:
+        if not started_by:
+            return []
+        clock = func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at)
         rows = await plain(self.session,
             _CONTACTS
-            .where(ContactRow.status.in_([s.value for s in statuses]),
+            .where(or_(*(and_(ContactRow.status == s.value, clock <= at)
+                         for s, at in started_by.items())),
                    ContactRow.escalated_at.is_(None),
-                   func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at) <= started_by,
                    or_(ContactRow.last_nag_at.is_(None), ContactRow.last_nag_at <= nagged_by))
             .order_by(ContactRow.waiting_since, ContactRow.id)
         )

@@ -13,7 +13,7 @@ a use case that reaches one is tested against storage instead.
 
 import copy
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from types import TracebackType
@@ -293,10 +293,10 @@ class FakeContacts(_Repository):
         return sorted((c for c in self.t.contacts.values() if c.status in wanted),
                       key=lambda c: (c.waiting_since, c.id))
 
-    async def nag_candidates(self, statuses: Iterable[Status], started_by: datetime,
+    async def nag_candidates(self, started_by: Mapping[Status, datetime],
                              nagged_by: datetime) -> list[Contact]:
-        return [c for c in await self.with_status(statuses) if c.escalated_at is None
-                and (c.stage_changed_at or c.created_at) <= started_by
+        return [c for c in await self.with_status(started_by) if c.escalated_at is None
+                and (c.stage_changed_at or c.created_at) <= started_by[c.status]
                 and (c.last_nag_at is None or c.last_nag_at <= nagged_by)]
 
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:

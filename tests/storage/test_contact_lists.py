@@ -99,6 +99,8 @@ async def test_the_nag_jobs_first_cut_reads_only_who_may_be_due(session_factory,
                                   last_nag_at=nagged_by + timedelta(seconds=1)),
             "escalated": dict(stage_changed_at=started_by, escalated_at=now),
             "closed": dict(stage_changed_at=started_by, status=Status.CLOSED.value),
+        "reached lately": dict(stage_changed_at=now + timedelta(seconds=1),
+                               status=Status.REACHED.value),
         }
         ids = {}
         for name, fields in rows.items():
@@ -108,9 +110,13 @@ async def test_the_nag_jobs_first_cut_reads_only_who_may_be_due(session_factory,
                                                       "assignee_id": anna.id, **fields})
             ids[made.id] = name
         await uow.commit()
-        found = await uow.contacts.nag_candidates([Status.ACCEPTED, Status.REACHED],
-                                                  started_by, nagged_by)
-    assert sorted(ids[c.id] for c in found) == ["due", "nagged long ago", "never staged"]
+        found = await uow.contacts.nag_candidates({Status.ACCEPTED: started_by,
+                                                   Status.REACHED: now}, nagged_by)
+        assert sorted(ids[c.id] for c in found) == ["due", "nagged long ago", "never staged"]
+        later = await uow.contacts.nag_candidates(  # each status by its own time
+            {Status.ACCEPTED: started_by - timedelta(seconds=1)}, nagged_by)
+        assert later == []
+        assert await uow.contacts.nag_candidates({}, nagged_by) == []
 
 
 async def test_many_contacts_are_read_by_id_at_once(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
