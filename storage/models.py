@@ -319,6 +319,8 @@ class CardRow(Base):
 
 class AuditRow(Base):
     __tablename__ = "audit_log"
+    #: The events of a kind since a moment (reminders counted in a ranking, a digest's news).
+    __table_args__ = (Index("ix_audit_log_entity_action_at", "entity", "action", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
