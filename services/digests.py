@@ -126,7 +126,7 @@ async def for_multipliers(uow: UnitOfWork, members: list[Member], policy: NagPol
             contact = await uow.contacts.get(offer.contact_id)
             if contact:
                 found[offer.multiplier_id].pending.append((offer, contact))
-    held = await uow.contacts.assigned_to(found, ASSIGNED_STATUSES)
+    held = await uow.contacts.assigned_to(list(found), ASSIGNED_STATUSES)
     accepted = await uow.offers.accepted_for_contacts([c.id for c in held]) if held else {}
     talks = await uow.conversations.for_contacts([c.id for c in held]) if held else {}
     for contact in held:
