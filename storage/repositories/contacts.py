@@ -17,10 +17,10 @@ from storage import locks
 from storage.models import BatchRow, CardRow, ContactRow
 from storage.repositories.mapping import (
     batch_from_row,
+    columns,
     contact_from_row,
     details_to_row,
     keys_to_row,
-    columns,
     plain,
     stored_from_row,
 )
@@ -332,7 +332,7 @@ class ContactRepository:
         """Waiting now, or new since the given time."""
         rows = await plain(self.session,
             _CONTACTS.where(or_(ContactRow.status.in_([s.value for s in waiting]),
-                                         ContactRow.created_at >= since))
+                                ContactRow.created_at >= since))
         )
         return [contact_from_row(r) for r in rows]
 
