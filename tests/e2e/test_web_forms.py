@@ -100,7 +100,7 @@ async def test_an_admin_makes_changes_pauses_and_deletes_a_form_with_buttons(tea
         status, html = await get(http)
         assert status == 404 and "There is no form at this address" in html
     assert await scalar(team, "SELECT count(*) FROM web_forms") == 0
-    actions = await rows(team, "SELECT action FROM audit_log WHERE entity = 'web_form'")
+    actions = await rows(team, "SELECT action FROM audit_log WHERE entity = 'web_form' ORDER BY id")
     assert [a for (a,) in actions] == ["create", "fields", "fields", "fields", "fields",
                                        "fields", "greeting", "source_tag", "pause", "resume",
                                        "delete"]

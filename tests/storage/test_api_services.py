@@ -136,7 +136,7 @@ async def test_exports_are_admin_only_and_recorded(session_factory, clock) -> No
     assert later == []
     assert [r[5] for r in audit_rows] == ["create", "create", "contacts"]
     async with UnitOfWork(session_factory) as uow:
-        recorded = await uow.session.scalars(select(AuditRow).where(AuditRow.entity == "export"))
+        recorded = await uow.session.scalars(select(AuditRow).where(AuditRow.entity == "export").order_by(AuditRow.id))
         assert [(r.action, json.loads(r.after)["rows"]) for r in recorded] == [
             ("contacts", 1), ("audit", 3), ("contacts", 0)]
 
