@@ -121,11 +121,11 @@ async def for_multipliers(uow: UnitOfWork, members: list[Member], policy: NagPol
     found = {m.id: MultiplierDigest() for m in members}
     if not found:
         return found
-    for offer in await uow.offers.pending():
-        if offer.multiplier_id in found and offer.is_open(now):
-            contact = await uow.contacts.get(offer.contact_id)
-            if contact:
-                found[offer.multiplier_id].pending.append((offer, contact))
+    offers = [o for o in await uow.offers.pending() if o.multiplier_id in found and o.is_open(now)]
+    offered = await uow.contacts.get_many({o.contact_id for o in offers})
+    for offer in offers:
+        if offer.contact_id in offered:
+            found[offer.multiplier_id].pending.append((offer, offered[offer.contact_id]))
     held = await uow.contacts.assigned_to(list(found), ASSIGNED_STATUSES)
     accepted = await uow.offers.accepted_for_contacts([c.id for c in held]) if held else {}
     talks = await uow.conversations.for_contacts([c.id for c in held]) if held else {}
