@@ -3,6 +3,7 @@
 Small histories are smoothed towards the middle (one declined offer does not make someone
 unreliable, one accepted one does not make them a star)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +12,8 @@ from domain.contacts import Status
 #: How far back the track record looks, and how far back reminders count against it.
 HISTORY = timedelta(days=180)
 RECENT = timedelta(days=30)
+#: What the audit log calls a reminder and an escalation (services.nags records them).
+REMINDER_ACTIONS = ("nag", "escalate")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,37 @@ class AnsweredOffer:
     answered_at: datetime | None
     days: int
     reached_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder or escalation a multiplier's contact got while they held it."""
+
+    at: datetime
+    action: str  # "nag" or "escalate"
+
+
+#: The smallest step of a stored time: a window's edge is inclusive, so one leaves it just after.
+_TICK = timedelta(microseconds=1)
+
+
+def track_as_of(offers: Sequence[AnsweredOffer], reminders: Sequence[Reminder],
+                last_offer_at: datetime | None, now: datetime) -> tuple[Track, datetime]:
+    """The record at `now` from a member's offers and reminders of any age (those out of
+    HISTORY and RECENT are left out here), and the first moment it may read otherwise with no
+    new offer or reminder: one leaving its window, or an accepted offer's days running out.
+    Until then a ranking may reuse it: it is read for every multiplier on every card."""
+    since = now - HISTORY
+    kept = [o for o in offers if o.created_at >= since]
+    recent = [r for r in reminders if r.at >= now - RECENT]
+    changes = [o.created_at + HISTORY + _TICK for o in kept]
+    changes += [r.at + RECENT + _TICK for r in recent]
+    changes += [o.answered_at + timedelta(days=o.days) for o in kept
+                if o.status == "accepted" and not o.reached_at and o.answered_at
+                and o.answered_at + timedelta(days=o.days) > now]
+    track = build_track(kept, sum(r.action == "nag" for r in recent),
+                        sum(r.action == "escalate" for r in recent), last_offer_at, now)
+    return track, min(changes, default=datetime.max.replace(tzinfo=now.tzinfo))
 
 
 def build_track(offers: list[AnsweredOffer], nags: int, escalations: int,

@@ -52,6 +52,7 @@ async def record_nag(uow: UnitOfWork, contact: Contact, now: datetime) -> bool:
         return False
     await uow.audit.record(now, None, "contact", contact.id, "nag", contact.nag_count,
                            contact.nag_count + 1)
+    await uow.tracks.reminded(contact.id, now)
     return True
 
 
@@ -60,6 +61,7 @@ async def escalate(uow: UnitOfWork, contact: Contact, now: datetime) -> CardView
     if not await uow.contacts.update_if_unchanged(contact, escalated_at=now):
         return None
     await uow.audit.record(now, None, "contact", contact.id, "escalate", None, "not_responding")
+    await uow.tracks.reminded(contact.id, now)
     return await changed(uow, contact.id, now)
 
 

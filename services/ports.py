@@ -380,6 +380,10 @@ class Areas(Protocol):
 class Tracks(Protocol):
     async def for_members(self, member_ids: list[int], now: datetime) -> dict[int, Track]: ...
 
+    async def reminded(self, contact_id: int, at: datetime) -> None:
+        """A reminder or escalation on this contact was recorded: its holder's record changed."""
+        ...
+
 
 class Milestones(Protocol):
     async def of(self, contact_id: int) -> list[Reached]: ...

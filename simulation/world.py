@@ -21,7 +21,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 
 from domain.areas import Area
-from domain.clock import Clock
+from domain.clock import Clock, as_utc
 from domain.contacts import ASSIGNED_STATUSES, ContactDetails, Status
 from domain.cracks import escalation_deadline
 from domain.errors import DomainError
@@ -387,39 +387,50 @@ class World:
         self._session_at.pop(member_id, None)
         now, actor = self.clock.now(), self.members[member_id]
         ttl = timedelta(hours=self.variant.offer_ttl_hours)
-        async with self.uow() as uow:
-            waiting = await uow.contacts.with_status([Status.NEW, Status.ON_HOLD])
-            escalated = [c for c in await uow.contacts.with_status(ASSIGNED_STATUSES)
-                         if c.escalated_at is not None]
-        for contact in sorted(waiting, key=lambda c: c.id):
-            if contact.auto_dispatch:
+        waiting, escalated = await self._queue()
+        for contact_id, auto, waiting_since in waiting:
+            if auto:
                 continue  # auto-dispatch still owns it: its hand-over will say when not
-            seen = self._nobody.get((member_id, contact.id))
-            if seen is not None and seen == contact.waiting_since and now - seen < timedelta(days=1):
+            seen = self._nobody.get((member_id, contact_id))
+            if seen is not None and seen == waiting_since and now - seen < timedelta(days=1):
                 continue
             try:
                 async with self.uow() as uow:
-                    card = await dispatch.card(uow, actor, contact.id, now)
+                    card = await dispatch.card(uow, actor, contact_id, now)
                 best = card.suggestions[:1] or list(card.nearest[:1])
                 if not best:
-                    self._nobody[(member_id, contact.id)] = contact.waiting_since
+                    self._nobody[(member_id, contact_id)] = waiting_since
                 else:
                     async with self.uow() as uow:
-                        await dispatch.make_offer(uow, actor, contact.id, best[0].member.id, now,
+                        await dispatch.make_offer(uow, actor, contact_id, best[0].member.id, now,
                                                   self.settings.offer_days, ttl,
                                                   for_reader(offer_message))
             except DomainError:
                 continue
-        for contact in sorted(escalated, key=lambda c: c.id):
+        for contact_id in escalated:
             action = "reassign" if self.rnd.random() < 0.6 else "remind"
             try:
                 async with self.uow() as uow:
-                    await escalations.answer(uow, actor, contact.id, action, now,
+                    await escalations.answer(uow, actor, contact_id, action, now,
                                              for_reader(_nag_text(now)))
             except DomainError:
                 continue
             if action == "reassign":
                 self.log.reassignments += 1
+
+    async def _queue(self) -> tuple[list[tuple[int, bool, datetime]], list[int]]:
+        """What a dispatcher's queue shows: the waiting seekers (id, handed to auto-dispatch,
+        waiting since) and the escalated ones, by id. Only these columns are read: a session
+        comes after every ping in real-time mode, and whole contacts cost most of it."""
+        c = ContactRow
+        async with self.factory() as session:
+            waiting = (await session.execute(
+                select(c.id, c.auto_dispatch, c.waiting_since)
+                .where(c.status.in_([Status.NEW.value, Status.ON_HOLD.value])).order_by(c.id))).all()
+            escalated = (await session.scalars(
+                select(c.id).where(c.status.in_([s.value for s in ASSIGNED_STATUSES]),
+                                   c.escalated_at.is_not(None)).order_by(c.id))).all()
+        return [(i, auto, as_utc(since)) for i, auto, since in waiting], list(escalated)
 
     def _plan_session(self, member_id: int, after: datetime) -> None:
         d = self.cast.dispatchers[member_id - min(self.log.dispatchers)]

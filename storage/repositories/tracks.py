@@ -13,33 +13,41 @@ days) are read every time.
 """
 
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
-from domain.reliability import HISTORY, RECENT, AnsweredOffer, Track, build_track
-from storage.models import AuditRow, MemberRow, OfferRow
+from domain.reliability import (
+    HISTORY, RECENT, REMINDER_ACTIONS, AnsweredOffer, Reminder, Track, track_as_of,
+)
+from storage.models import AuditRow, MemberRow, OfferRow, new_stamp
 
 #: Members whose offers are kept per process, least recently used dropped first.
 MOST = 20_000
 
 
-@dataclass(frozen=True)
-class _Offers:
-    """One member's offers as read at `read_at`: those created in the HISTORY before it."""
+@dataclass
+class _Kept:
+    """One member's offers and reminders as read at `read_at` (those created in the HISTORY,
+    and the RECENT, before it), and the last record computed from them with the span of time
+    it holds for."""
 
     stamp: int
     read_at: datetime
     offers: tuple[AnsweredOffer, ...]
+    reminders: tuple[Reminder, ...]
     last_offer_at: datetime | None
+    _computed: tuple[datetime, datetime, Track] | None = None
 
     def track(self, now: datetime) -> Track:
-        since = now - HISTORY
-        return build_track([o for o in self.offers if o.created_at >= since], 0, 0,
-                           self.last_offer_at, now)
+        if self._computed and self._computed[0] <= now < self._computed[1]:
+            return self._computed[2]
+        track, until = track_as_of(self.offers, self.reminders, self.last_offer_at, now)
+        self._computed = (now, until, track)
+        return track
 
 
 #: Read with every ranking (each card waiting for dispatch), so built once.
@@ -50,12 +58,17 @@ _HOLDER = select(OfferRow.multiplier_id) \
            OfferRow.answered_at <= AuditRow.at) \
     .order_by(OfferRow.answered_at.desc(), OfferRow.id.desc()).limit(1) \
     .correlate(AuditRow).scalar_subquery()
-_REMINDERS = select(_HOLDER, AuditRow.action) \
-    .where(AuditRow.entity == "contact", AuditRow.action.in_(("nag", "escalate")),
-           AuditRow.at >= bindparam("since"))
+#: The reminders of the RECENT past on contacts these members held (each then counted
+#: against whoever held it at the time).
+_REMINDERS = select(_HOLDER.label("holder"), AuditRow.action, AuditRow.at) \
+    .where(AuditRow.entity == "contact", AuditRow.action.in_(REMINDER_ACTIONS),
+           AuditRow.at >= bindparam("since"),
+           AuditRow.entity_id.in_(select(OfferRow.contact_id).where(
+               OfferRow.multiplier_id.in_(bindparam("ids", expanding=True)),
+               OfferRow.status == "accepted")))
 
 #: (database, member id) -> that member's offers
-_kept: OrderedDict[tuple[str, int], _Offers] = OrderedDict()
+_kept: OrderedDict[tuple[str, int], _Kept] = OrderedDict()
 
 
 class TrackRepository:
@@ -65,7 +78,7 @@ class TrackRepository:
     async def for_members(self, member_ids: list[int], now: datetime) -> dict[int, Track]:
         where = str(self.session.bind.url) if self.session.bind is not None else ""
         stamps = dict((await self.session.execute(_STAMPS, {"ids": member_ids})).all())
-        found: dict[int, _Offers] = {}
+        found: dict[int, _Kept] = {}
         stale = []
         for member_id in member_ids:
             kept = _kept.get((where, member_id))
@@ -81,14 +94,23 @@ class TrackRepository:
                     _kept[(where, member_id)] = offers
             while len(_kept) > MOST:
                 _kept.popitem(last=False)
-        reminders = await self._reminders(member_ids, now)
-        return {member_id: replace(found[member_id].track(now),
-                                   recent_nags=reminders[member_id].get("nag", 0),
-                                   recent_escalations=reminders[member_id].get("escalate", 0))
-                for member_id in member_ids}
+        return {member_id: found[member_id].track(now) for member_id in member_ids}
+
+    async def reminded(self, contact_id: int, at: datetime) -> None:
+        """A reminder or escalation on this contact was recorded at `at`: its holder then
+        (as `_HOLDER` reads it) gets a new stamp in this transaction, so kept records know."""
+        holder = await self.session.scalar(
+            select(OfferRow.multiplier_id)
+            .where(OfferRow.contact_id == contact_id, OfferRow.status == "accepted",
+                   OfferRow.answered_at <= at)
+            .order_by(OfferRow.answered_at.desc(), OfferRow.id.desc()).limit(1))
+        if holder is not None:
+            await self.session.execute(
+                update(MemberRow).where(MemberRow.id == holder)
+                .values(track_stamp=new_stamp()).execution_options(synchronize_session=False))
 
     async def _read(self, member_ids: list[int], stamps: dict[int, int],
-                    now: datetime) -> dict[int, _Offers]:
+                    now: datetime) -> dict[int, _Kept]:
         offers: dict[int, list[AnsweredOffer]] = defaultdict(list)
         rows = await self.session.execute(
             select(OfferRow.multiplier_id, OfferRow.status, OfferRow.created_at,
@@ -101,19 +123,21 @@ class TrackRepository:
         last = dict((await self.session.execute(
             select(OfferRow.multiplier_id, func.max(OfferRow.created_at))
             .where(OfferRow.multiplier_id.in_(member_ids)).group_by(OfferRow.multiplier_id))).all())
+        reminders = await self._reminders(member_ids, now)
         return {
-            member_id: _Offers(stamps.get(member_id) or 0, now, tuple(offers[member_id]),
-                               as_utc(last[member_id]) if last.get(member_id) else None)
+            member_id: _Kept(stamps.get(member_id) or 0, now, tuple(offers[member_id]),
+                             tuple(reminders[member_id]),
+                             as_utc(last[member_id]) if last.get(member_id) else None)
             for member_id in member_ids
         }
 
-    async def _reminders(self, member_ids: list[int], now: datetime) -> dict[int, dict[str, int]]:
+    async def _reminders(self, member_ids: list[int], now: datetime) -> dict[int, list[Reminder]]:
         """Reminders and escalations, each counted against whoever held the contact then
         (the multiplier of the last offer accepted before it), not whoever holds it now."""
-        rows = await self.session.execute(_REMINDERS, {"since": now - RECENT})
+        rows = await self.session.execute(_REMINDERS, {"since": now - RECENT, "ids": member_ids})
         wanted = set(member_ids)
-        counts: dict[int, dict[str, int]] = defaultdict(dict)
-        for member_id, action in rows:
-            if member_id in wanted:
-                counts[member_id][action] = counts[member_id].get(action, 0) + 1
-        return counts
+        found: dict[int, list[Reminder]] = defaultdict(list)
+        for holder, action, at in rows:
+            if holder in wanted:
+                found[holder].append(Reminder(as_utc(at), action))
+        return found

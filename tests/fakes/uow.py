@@ -205,6 +205,9 @@ class FakeTracks(_Repository):
             tracks[member_id] = build_track(answered, 0, 0, last, now)
         return tracks
 
+    async def reminded(self, contact_id: int, at: datetime) -> None:
+        """Nothing kept here: every read computes the record afresh."""
+
 
 class FakeContacts(_Repository):
     async def lock_identifiers(self, identifiers: list[str]) -> None:

@@ -143,3 +143,40 @@ async def test_supply_counts_demand_capacity_unserved_and_idle(session_factory, 
     assert [c.details.name for c in report.unserved] == ["A B", "C D"]
     assert [c.member.name for c in report.idle] == ["Anna"]
     assert names["lviv"] == "Lviv"
+
+
+async def test_a_kept_track_record_follows_reminders_and_the_clock(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """Records are kept between cards: a new reminder, an escalation, promised days running
+    out and a reminder leaving the 30 days each show at the next read."""
+    boss, anna = await team(session_factory, clock)
+    contact = await new_contact(session_factory, boss, clock, "Podil")
+    async with UnitOfWork(session_factory) as uow:
+        offer = (await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL,
+                                           COMPOSE)).offer
+    async with UnitOfWork(session_factory) as uow:
+        await answers.accept(uow, anna, offer.id, clock.now())
+
+    async def read():  # type: ignore[no-untyped-def]
+        async with UnitOfWork(session_factory) as uow:
+            t = (await uow.tracks.for_members([anna.id], clock.now()))[anna.id]
+        return t.judged, t.recent_nags, t.recent_escalations
+
+    assert await read() == (0, 0, 0)
+    clock.advance(days=2, seconds=1)  # the promised days ran out: judged, not in time
+    assert await read() == (1, 0, 0)
+    async with UnitOfWork(session_factory) as uow:
+        assert await nags.record_nag(uow, await uow.contacts.get(contact.id), clock.now())
+        await uow.commit()
+    assert await read() == (1, 1, 0)
+    async with UnitOfWork(session_factory) as uow:  # a rolled-back reminder is never counted
+        assert await nags.record_nag(uow, await uow.contacts.get(contact.id), clock.now())
+        assert (await uow.tracks.for_members([anna.id], clock.now()))[anna.id].recent_nags == 2
+        await uow.rollback()
+    assert await read() == (1, 1, 0)
+    clock.advance(days=1)
+    async with UnitOfWork(session_factory) as uow:
+        await nags.escalate(uow, await uow.contacts.get(contact.id), clock.now())
+        await uow.commit()
+    assert await read() == (1, 1, 1)
+    clock.advance(days=29, hours=23)  # the reminder is 30 days old and a bit: out
+    assert await read() == (1, 0, 1)
