@@ -6,10 +6,11 @@ offers say is kept in memory, keyed by the member's `track_stamp`, which every c
 one of their offers renews in the same transaction (repositories.offers). Each read checks
 the stamps in the database (one small query), so a change made by another replica, a
 rolled-back change, or another database at the same place is never served from memory:
-only multipliers whose stamp moved are read again. The record itself is computed from the
-kept offers at each read, so what depends on the time alone (an offer leaving the 180
-days, an accepted one coming due) is always as of `now`; the reminders (audit log, last 30
-days) are read every time.
+only multipliers whose stamp moved are read again. The reminders and escalations their
+contacts got (audit log, last 30 days) are kept with the offers: recording one renews its
+holder's stamp (`reminded`). The record computed from what is kept is reused until what
+depends on the time alone would change it: an offer or reminder leaving its window, an
+accepted offer coming due (domain.reliability.track_as_of).
 """
 
 from collections import OrderedDict, defaultdict
@@ -67,7 +68,7 @@ _REMINDERS = select(_HOLDER.label("holder"), AuditRow.action, AuditRow.at) \
                OfferRow.multiplier_id.in_(bindparam("ids", expanding=True)),
                OfferRow.status == "accepted")))
 
-#: (database, member id) -> that member's offers
+#: (database, member id) -> that member's offers and reminders
 _kept: OrderedDict[tuple[str, int], _Kept] = OrderedDict()
 
 
@@ -88,10 +89,10 @@ class TrackRepository:
             else:
                 stale.append(member_id)
         if stale:
-            for member_id, offers in (await self._read(stale, stamps, now)).items():
-                found[member_id] = offers
-                if offers.stamp:  # zero: written before the stamps; not kept
-                    _kept[(where, member_id)] = offers
+            for member_id, read in (await self._read(stale, stamps, now)).items():
+                found[member_id] = read
+                if read.stamp:  # zero: written before the stamps; not kept
+                    _kept[(where, member_id)] = read
             while len(_kept) > MOST:
                 _kept.popitem(last=False)
         return {member_id: found[member_id].track(now) for member_id in member_ids}
