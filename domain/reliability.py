@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.contacts import Status
+from domain.followup_rules import NagAction
 
 #: How far back the track record looks, and how far back reminders count against it.
 HISTORY = timedelta(days=180)
 RECENT = timedelta(days=30)
 #: What the audit log calls a reminder and an escalation (services.nags records them).
-REMINDER_ACTIONS = ("nag", "escalate")
+REMINDER_ACTIONS = (NagAction.NAG.value, NagAction.ESCALATE.value)
 
 
 @dataclass(frozen=True)

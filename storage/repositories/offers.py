@@ -6,8 +6,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.offers import Offer, OfferStatus, Release
-from storage.models import MemberRow, OfferRow, new_stamp
+from storage.models import OfferRow
 from storage.repositories.mapping import columns, offer_from_row, plain
+from storage.repositories.tracks import restamp
 
 _OFFERS = columns(OfferRow)
 _BY_ID = _OFFERS.where(OfferRow.id == bindparam("id"))
@@ -155,8 +156,5 @@ class OfferRepository:
         return offer_from_row(row)
 
     async def _restamp(self, multiplier_id: object) -> None:
-        """What a track record reads changed (status, answer, reached, a new offer): a new
-        stamp, in this transaction, so that kept track records know (repositories.tracks)."""
-        await self.session.execute(
-            update(MemberRow).where(MemberRow.id == multiplier_id)
-            .values(track_stamp=new_stamp()).execution_options(synchronize_session=False))
+        """What a track record reads changed (status, answer, reached, a new offer)."""
+        await restamp(self.session, multiplier_id)

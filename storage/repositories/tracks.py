@@ -54,11 +54,18 @@ class _Kept:
 #: Read with every ranking (each card waiting for dispatch), so built once.
 _STAMPS = select(MemberRow.id, MemberRow.track_stamp) \
     .where(MemberRow.id.in_(bindparam("ids", expanding=True)))
-_HOLDER = select(OfferRow.multiplier_id) \
-    .where(OfferRow.contact_id == AuditRow.entity_id, OfferRow.status == "accepted",
-           OfferRow.answered_at <= AuditRow.at) \
-    .order_by(OfferRow.answered_at.desc(), OfferRow.id.desc()).limit(1) \
-    .correlate(AuditRow).scalar_subquery()
+
+
+def _holder(contact_id, at):  # type: ignore[no-untyped-def]
+    """Who held the contact at `at`: the multiplier of the last offer accepted before it."""
+    return select(OfferRow.multiplier_id) \
+        .where(OfferRow.contact_id == contact_id, OfferRow.status == "accepted",
+               OfferRow.answered_at <= at) \
+        .order_by(OfferRow.answered_at.desc(), OfferRow.id.desc()).limit(1)
+
+
+_HOLDER = _holder(AuditRow.entity_id, AuditRow.at).correlate(AuditRow).scalar_subquery()
+_HOLDER_AT = _holder(bindparam("contact"), bindparam("at"))
 #: The reminders of the RECENT past on contacts these members held (each then counted
 #: against whoever held it at the time).
 _REMINDERS = select(_HOLDER.label("holder"), AuditRow.action, AuditRow.at) \
@@ -70,6 +77,14 @@ _REMINDERS = select(_HOLDER.label("holder"), AuditRow.action, AuditRow.at) \
 
 #: (database, member id) -> that member's offers and reminders
 _kept: OrderedDict[tuple[str, int], _Kept] = OrderedDict()
+
+
+async def restamp(session: AsyncSession, member_id: object) -> None:
+    """What the member's track record reads changed: a new stamp, in the caller's
+    transaction, so that records kept in any process are read again."""
+    await session.execute(
+        update(MemberRow).where(MemberRow.id == member_id)
+        .values(track_stamp=new_stamp()).execution_options(synchronize_session=False))
 
 
 class TrackRepository:
@@ -100,15 +115,9 @@ class TrackRepository:
     async def reminded(self, contact_id: int, at: datetime) -> None:
         """A reminder or escalation on this contact was recorded at `at`: its holder then
         (as `_HOLDER` reads it) gets a new stamp in this transaction, so kept records know."""
-        holder = await self.session.scalar(
-            select(OfferRow.multiplier_id)
-            .where(OfferRow.contact_id == contact_id, OfferRow.status == "accepted",
-                   OfferRow.answered_at <= at)
-            .order_by(OfferRow.answered_at.desc(), OfferRow.id.desc()).limit(1))
+        holder = await self.session.scalar(_HOLDER_AT, {"contact": contact_id, "at": at})
         if holder is not None:
-            await self.session.execute(
-                update(MemberRow).where(MemberRow.id == holder)
-                .values(track_stamp=new_stamp()).execution_options(synchronize_session=False))
+            await restamp(self.session, holder)
 
     async def _read(self, member_ids: list[int], stamps: dict[int, int],
                     now: datetime) -> dict[int, _Kept]:
