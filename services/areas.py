@@ -108,11 +108,9 @@ async def resolve_places(uow: UnitOfWork, text: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-async def resolve_contact_place(uow: UnitOfWork, contact_id: int, place: str) -> None:
-    """Map a new contact's typed place when the match is sure. Not committed."""
-    key = (await uow.areas.map()).resolve(place).key
-    if key:
-        await uow.contacts.set_fields(contact_id, area_key=key)
+async def sure_area(uow: UnitOfWork, place: str) -> str | None:
+    """The known area a typed place means, when the match is sure."""
+    return (await uow.areas.map()).resolve(place).key
 
 
 async def _map_waiting(uow: UnitOfWork, actor: Member, now: datetime) -> int:

@@ -66,24 +66,38 @@ class Arrival:
     """How a contact that came as data joins its batch (services.intake.create_contact).
 
     `batch`: the import's own batch; None: the channel's open window (a new one if none).
-    `hold`: the caller knows already that the batch is a burst (an import of more than
-    BURST_SIZE rows), so no card of it is posted, not even the first ones."""
+    `hold`: the caller knows already that `batch` is a burst (an import of more than
+    BURST_SIZE rows), so no card of it is posted, not even the first ones: its contacts are
+    stored held (born_with)."""
 
     channel: str
     batch: Batch | None = None
     hold: bool = False
 
+    def __post_init__(self) -> None:
+        if self.hold and self.batch is None:
+            raise ValueError("a held arrival comes with its batch")
+
+
+def born_with(arrival: Arrival | None) -> dict[str, object]:
+    """The columns a new contact is stored with when its arrival is known to be held (an
+    import's burst): its batch and its hold, so neither costs a write, nor a card to cancel."""
+    if arrival is None or not arrival.hold or arrival.batch is None:
+        return {}
+    return {"batch_id": arrival.batch.id, "card_held": True}
+
 
 async def arrived(uow: UnitOfWork, contact_id: int, arrival: Arrival, now: datetime) -> bool:
     """Count the new contact into its batch; True if its card is held. The arrival that
     makes a window a burst holds the window's earlier cards not posted yet too, and queues
-    the summary for the end of the window (when the count is complete). Not committed."""
+    the summary for the end of the window (when the count is complete). A contact stored
+    with born_with(arrival) is only counted. Not committed."""
+    if arrival.hold and arrival.batch is not None:
+        await uow.contacts.count_into(arrival.batch.id)
+        return True
     batch = arrival.batch or await uow.contacts.open_batch(arrival.channel, now) \
         or await uow.contacts.new_batch(arrival.channel, now)
     count = await uow.contacts.join_batch(contact_id, batch.id)
-    if arrival.hold:
-        await hold(uow, contact_id)
-        return True
     if not is_burst(count):
         return False
     if count == BURST_SIZE + 1:

@@ -1,5 +1,5 @@
-"""Importing the accepted rows of a file, one transaction per row (a failing row never
-undoes the others). Each new contact reaches the team like one from /new (create_contact
+"""Importing the accepted rows of a file, CHUNK_ROWS to a transaction and each row in a
+savepoint of its own (a refused row never undoes the others). Each new contact reaches the team like one from /new (create_contact
 queues its card); real-time dispatchers hear once for the whole file. Shared by the bot
 (an admin sends a .csv) and `dispatchbot import`.
 
@@ -18,7 +18,7 @@ from datetime import datetime
 from domain.bursts import channel_of, is_burst
 from domain.contact_fields import FieldError
 from domain.contact_filters import ContactFilter
-from domain.csv_import import ImportPlan, Refused
+from domain.csv_import import Accepted, ImportPlan, Refused
 from domain.csv_table import Table
 from domain.errors import DomainError
 from domain.members import Member
@@ -36,6 +36,12 @@ Progress = Callable[[int, int], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 
+#: Rows committed together, each in a savepoint of its own so that a refused row never undoes
+#: the others. One transaction per row spent its time beginning and committing; a whole
+#: file in one would keep the write lock (SQLite's single writer) from presses for seconds.
+CHUNK_ROWS = 50
+
+
 @dataclass
 class ImportReport:
     file_name: str
@@ -45,6 +51,20 @@ class ImportReport:
     refused: list[Refused] = field(default_factory=list)
     suspected: list[int] = field(default_factory=list)  # new contacts: possible duplicates
 
+    def count(self, result: intake.IntakeResult) -> None:
+        if not result.created:
+            self.attached.append(result.contact.id)
+            return
+        self.imported.append(result.contact.id)
+        if result.suspects:
+            self.suspected.append(result.contact.id)
+
+    def add(self, part: "ImportReport") -> None:
+        self.imported += part.imported
+        self.attached += part.attached
+        self.refused += part.refused
+        self.suspected += part.suspected
+
 
 async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Table,
                      plan: ImportPlan, now: datetime, quiet: Quiet,
@@ -52,26 +72,24 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
                      progress: Progress | None = None, every: int = 200) -> ImportReport:
     report = ImportReport(file_name, len(table.rows), refused=list(plan.refused))
     arrival = await _arrival(uow, plan, now)
-    for done, row in enumerate(plan.accepted, start=1):
+    rows = plan.accepted
+
+    async def chunk(part: list[Accepted]) -> ImportReport:
+        return await _import_chunk(uow, actor, table, part, now, arrival, quiet, compose_touch)
+
+    for start in range(0, len(rows), CHUNK_ROWS):
         try:
-            result = await intake.create_contact(uow, actor, row.details, now,
-                                                 compose_touch=compose_touch,
-                                                 quiet=quiet, ping=False, arrival=arrival)
-        except DomainError as exc:  # e.g. the actor lost the role meanwhile
-            report.refused.append(_refused(table, row.line, exc.detail or exc.code))
-            continue
-        except Exception:  # the database failed: stop, but report what was and was not done
-            log.exception("import of %s stopped at line %d", file_name, row.line)
-            report.refused += [_refused(table, r.line, "not_imported")
-                               for r in plan.accepted[done - 1:]]
+            report.add(await chunk(rows[start:start + CHUNK_ROWS]))
+        except Exception as exc:  # the database failed: stop, but report what was and was not done
+            log.exception("import of %s stopped near line %d", file_name, rows[start].line)
+            failed = start + exc.index if isinstance(exc, _RowFailed) else start
+            kept = await _before_failure(chunk, rows[start:failed])
+            report.add(kept)
+            stopped = start + kept.rows
+            report.refused += [_refused(table, r.line, "not_imported") for r in rows[stopped:]]
             break
-        if not result.created:
-            report.attached.append(result.contact.id)
-            continue
-        report.imported.append(result.contact.id)
-        if result.suspects:
-            report.suspected.append(result.contact.id)
-        if progress and done % every == 0:
+        done = min(start + CHUNK_ROWS, len(rows))
+        if progress and done // every > start // every:
             await progress(done + len(plan.refused), report.rows)
     report.refused.sort(key=lambda r: r.line)
     if arrival and arrival.batch:
@@ -80,6 +98,48 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
         n = len(report.imported)
         await _ping(uow, lambda locale: compose_imported(locale, n, file_name), now, quiet)
     return report
+
+
+class _RowFailed(Exception):
+    """The database failed at the chunk's `index`-th row; the chunk was rolled back."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+async def _before_failure(chunk: Callable[[list[Accepted]], Awaitable[ImportReport]],
+                          rows: list[Accepted]) -> ImportReport:
+    """The rows of a failed chunk before the failing one, once more on their own: a file
+    keeps everything up to the row the database failed at, as when each row was its own
+    transaction. Nothing if the database fails again."""
+    try:
+        return await chunk(rows) if rows else ImportReport("", 0)
+    except Exception:
+        log.exception("the rows before the failure were not imported either")
+        return ImportReport("", 0)
+
+
+@use_case
+async def _import_chunk(uow: UnitOfWork, actor: Member, table: Table, chunk: list[Accepted],
+                        now: datetime, arrival: card_queue.Arrival | None, quiet: Quiet,
+                        compose_touch: ComposeTouch) -> ImportReport:
+    """The rows of one chunk, committed together; none of them if the database fails."""
+    part = ImportReport("", len(chunk))
+    for index, row in enumerate(chunk):
+        try:
+            async with uow.savepoint():
+                result = await intake.admit(uow, actor, row.details, now,
+                                            compose_touch=compose_touch, quiet=quiet,
+                                            ping=False, arrival=arrival)
+        except DomainError as exc:  # e.g. the actor lost the role meanwhile
+            part.refused.append(_refused(table, row.line, exc.detail or exc.code))
+            continue
+        except Exception as exc:
+            raise _RowFailed(index) from exc
+        part.count(result)
+    await uow.commit()
+    return part
 
 
 async def _arrival(uow: UnitOfWork, plan: ImportPlan,

@@ -21,7 +21,7 @@ from domain.roles import INTAKE_ROLES
 from domain.seeker_privacy import hears_seeker
 from services import card_queue, notify
 from services.access import found, require
-from services.areas import resolve_contact_place
+from services.areas import sure_area
 from services.card_queue import show
 from services.duplicates import hold_identifiers, matches_for, record_suspects
 from services.ports import UnitOfWork
@@ -57,6 +57,19 @@ async def create_contact(
     contact (an import tells them once for the whole file instead). `arrival`: the contact
     came as data (an import, the API) and counts into its source's batch; in a burst its
     card is held back and nobody is pinged for it (services.card_queue)."""
+    result = await admit(uow, actor, details, now, compose_touch=compose_touch, quiet=quiet,
+                         ping=ping, arrival=arrival)
+    await uow.commit()
+    return result
+
+
+async def admit(
+    uow: UnitOfWork, actor: Member | None, details: ContactDetails, now: datetime,
+    *, compose_touch: ComposeTouch | None = None, quiet: notify.Quiet | None = None,
+    ping: bool = True, arrival: card_queue.Arrival | None = None,
+) -> IntakeResult:
+    """create_contact's work, not committed: an import commits many rows at once, each in
+    its own savepoint (services.importing)."""
     actor = require(actor, *INTAKE_ROLES)
     details = clean_details(details)
     if not (details.phone or details.tg_username or details.email or details.tg_user_id):
@@ -66,20 +79,22 @@ async def create_contact(
     exact = exact_match(matches)
     if exact is not None:
         return await _attach(uow, actor, details, exact, now, compose_touch, quiet)
-    contact = await uow.contacts.add(details, actor.id, now)
+    born_held = card_queue.born_with(arrival)
+    contact = await uow.contacts.add(details, actor.id, now, dup_checked_at=now,
+                                     **await _dispatch_fields(uow, details.area), **born_held)
     await uow.audit.record(now, actor.id, "contact", contact.id, "create", None, asdict(details))
-    await prepare_for_dispatch(uow, contact.id, details.area)
     held = arrival is not None and await card_queue.arrived(uow, contact.id, arrival, now)
-    suspects = await record_suspects(uow, contact.id, matches, now)
-    await show(uow, contact.id, now)
+    suspects = await record_suspects(uow, contact.id, matches, now) if matches else []
+    if not held:
+        await show(uow, contact.id, now)
     for match in suspects:  # their cards show the new possible duplicate too
         await show(uow, match.contact_id, now)
     if ping and not held:
         await notify.to_realtime_dispatchers(uow, "", now, quiet or notify.NO_QUIET,
                                              purpose=Purpose.NEW_CONTACT, ref_id=contact.id)
     uow.effects.add(Effect.AUTODISPATCH)
-    contact = found(await uow.contacts.get(contact.id), "contact")  # as dispatch prepared it
-    await uow.commit()
+    if held and not born_held:  # the window's batch became a burst: it was held
+        contact = found(await uow.contacts.get(contact.id), "contact")
     return IntakeResult(contact, created=True, suspects=suspects)
 
 
@@ -110,15 +125,15 @@ async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match
                                    quiet or notify.NO_QUIET)
     await show(uow, stored.id, now)
     stored = found(await uow.contacts.get(stored.id), "contact")
-    await uow.commit()
     return IntakeResult(stored, created=False, match=match)
 
 
-async def prepare_for_dispatch(uow: UnitOfWork, contact_id: int, place: str) -> None:
-    """Map the typed place to a known area when sure, and hand the contact to auto-dispatch
-    when the team turned it on. Not committed."""
-    await resolve_contact_place(uow, contact_id, place)
+async def _dispatch_fields(uow: UnitOfWork, place: str) -> dict[str, object]:
+    """Where a new contact starts: at the known area its typed place surely means, and in
+    auto-dispatch's hands when the team turned it on."""
+    fields: dict[str, object] = {}
+    if key := await sure_area(uow, place):
+        fields["area_key"] = key
     if (await uow.settings.match_policy()).auto_dispatch:
-        await uow.contacts.set_fields(contact_id, auto_dispatch=True)
-
-
+        fields["auto_dispatch"] = True
+    return fields

@@ -8,6 +8,7 @@ only the methods use cases call, with storage's signatures; the SQL, the races i
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
@@ -128,7 +129,7 @@ class Contacts(Protocol):
         ...
 
     async def add(self, details: ContactDetails, created_by: int | None,
-                  now: datetime) -> Contact: ...
+                  now: datetime, **fields: object) -> Contact: ...
 
     async def rekey(self, after_id: int, limit: int) -> int | None:
         """Recompute the key columns of the next `limit` contacts after `after_id`; the last
@@ -231,6 +232,10 @@ class Contacts(Protocol):
 
     async def join_batch(self, contact_id: int, batch_id: int) -> int:
         """Count the contact into the batch; the batch's count with it."""
+        ...
+
+    async def count_into(self, batch_id: int) -> int:
+        """One more contact (stored with its batch_id) in the batch; the new count."""
         ...
 
     async def batch(self, batch_id: int) -> Batch | None: ...
@@ -680,3 +685,9 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A part of the transaction that fails alone: an exception inside undoes what it
+        wrote and propagates; the rest of the transaction stands. Effects and queued-row
+        counts it added are kept (they only wake jobs, which find nothing to do)."""
+        ...

@@ -61,7 +61,10 @@ def wrote(session: AsyncSession) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _renew(session: Session) -> None:
-    """Runs inside the async session's greenlet, so the statement can be emitted here."""
+    """Runs inside the async session's greenlet, so the statement can be emitted here. A
+    savepoint's release is no commit: the transaction, and what it knows, go on."""
+    if session.in_nested_transaction():
+        return
     if session.info.pop(_WROTE, False):
         session.execute(update(SettingRow).where(SettingRow.key == STAMP)
                         .values(value=str(new_stamp())))
@@ -70,6 +73,8 @@ def _renew(session: Session) -> None:
 @event.listens_for(Session, "after_commit")
 def _forget(session: Session) -> None:
     """The next transaction reads the stamp afresh."""
+    if session.in_nested_transaction():
+        return
     session.info.pop(_READ, None)
     session.info.pop(_WROTE, None)
 

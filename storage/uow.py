@@ -1,6 +1,7 @@
 """Unit of work: one session, the repositories over it, and nothing saved unless committed."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 
@@ -110,6 +111,12 @@ class UnitOfWork:
         self._wrote = False
         self.effects.discard()
         self.outbox.take_added()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """See services.ports.UnitOfWork.savepoint (SAVEPOINT / ROLLBACK TO on the session)."""
+        async with self.session.begin_nested():
+            yield
 
     def _flushed(self, *_args: object) -> None:
         """An ORM flush wrote rows (SQLAlchemy skips flushes with nothing to write)."""

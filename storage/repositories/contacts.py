@@ -86,9 +86,13 @@ class ContactRepository:
             await self.session.execute(
                 select(func.pg_advisory_xact_lock(locks.IDENTITY, locks.text_key(name))))
 
-    async def add(self, details: ContactDetails, created_by: int | None, now: datetime) -> Contact:
+    async def add(self, details: ContactDetails, created_by: int | None, now: datetime,
+                  **fields: object) -> Contact:
+        """`fields`: columns the new row starts with (its area, batch...), so that intake
+        does not write them again one UPDATE each."""
         row = ContactRow(
             **details_to_row(details),
+            **fields,
             status=Status.NEW.value,
             created_by=created_by,
             created_at=now,
@@ -385,6 +389,10 @@ class ContactRepository:
         """Count the contact into the batch; the batch's count with it (one atomic update, so
         concurrent arrivals are all counted)."""
         await self.set_fields(contact_id, batch_id=batch_id)
+        return await self.count_into(batch_id)
+
+    async def count_into(self, batch_id: int) -> int:
+        """One more contact in the batch (stored with its batch_id already); the new count."""
         count = await self.session.scalar(
             update(BatchRow).where(BatchRow.id == batch_id).values(count=BatchRow.count + 1)
             .returning(BatchRow.count).execution_options(synchronize_session=False))

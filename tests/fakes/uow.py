@@ -13,7 +13,8 @@ a use case that reaches one is tested against storage instead.
 
 import copy
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from types import TracebackType
@@ -222,11 +223,13 @@ class FakeContacts(_Repository):
         self.t.contact_columns.setdefault(contact_id, {}).update(
             {k: v for k, v in fields.items() if k not in _CONTACT_FIELDS})
 
-    async def add(self, details: ContactDetails, created_by: int | None, now: datetime) -> Contact:
+    async def add(self, details: ContactDetails, created_by: int | None, now: datetime,
+                  **fields: object) -> Contact:
         contact = Contact(self.t.next_id(), details, Status.NEW, now, now, created_by=created_by)
         self.t.contacts[contact.id] = contact
         self.t.contact_columns[contact.id] = {"dup_checked_at": None}
-        return contact
+        self._write(contact.id, fields)
+        return self.t.contacts[contact.id]
 
     async def rekey(self, after_id: int, limit: int) -> int | None:
         """Keys are computed when read here: only the cursor moves."""
@@ -349,6 +352,9 @@ class FakeContacts(_Repository):
 
     async def join_batch(self, contact_id: int, batch_id: int) -> int:
         self._write(contact_id, {"batch_id": batch_id})
+        return await self.count_into(batch_id)
+
+    async def count_into(self, batch_id: int) -> int:
         batch = self.t.batches[batch_id]
         self.t.batches[batch_id] = replace(batch, count=batch.count + 1)
         return batch.count + 1
@@ -798,6 +804,15 @@ class FakeUnitOfWork:
         self.added_rows = 0
         if effects:
             self.db.after_commit.append(effects)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        saved = copy.deepcopy(self.tables)
+        try:
+            yield
+        except BaseException:
+            self.tables = saved
+            raise
 
     async def rollback(self) -> None:
         self.tables = copy.deepcopy(self.db.committed)

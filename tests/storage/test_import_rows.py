@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from domain.csv_import import plan_import
 from domain.csv_table import read_table
+from domain.errors import InvalidInput
 from domain.roles import Role
 from services.importing import run_import
 from services.notify import NO_QUIET
@@ -57,10 +58,10 @@ async def test_a_database_error_keeps_the_report_and_names_the_rows_not_imported
     async with UnitOfWork(session_factory) as uow:
         add = uow.contacts.add
 
-        async def failing(details, *args):  # type: ignore[no-untyped-def]
+        async def failing(details, *args, **fields):  # type: ignore[no-untyped-def]
             if details.name == "Olga":
                 raise OSError("disk I/O error")
-            return await add(details, *args)
+            return await add(details, *args, **fields)
 
         monkeypatch.setattr(uow.contacts, "add", failing)
         report = await run_import(uow, boss, "leads.csv", table,
@@ -71,3 +72,46 @@ async def test_a_database_error_keeps_the_report_and_names_the_rows_not_imported
         (3, [("row", "not_imported")]), (4, [("row", "not_imported")])]
     async with UnitOfWork(session_factory) as uow:
         assert await uow.session.scalar(select(func.count()).select_from(ContactRow)) == 1
+
+
+async def _import_failing_at(factory, clock, monkeypatch, failures):  # type: ignore[no-untyped-def]
+    """A file of 120 rows (more than one chunk) whose rows named in `failures` fail after
+    their contact row was written (at the audit row)."""
+    async with UnitOfWork(factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
+        await uow.commit()
+    table = read_table(("name,phone\n" + "".join(
+        f"Seeker {i},+38044{1000000 + i:07d}\n" for i in range(1, 121))).encode())
+    async with UnitOfWork(factory) as uow:
+        record = uow.audit.record
+
+        async def failing(*args):  # type: ignore[no-untyped-def]
+            if isinstance(args[-1], dict) and args[-1].get("name") in failures:
+                raise failures[args[-1]["name"]]
+            return await record(*args)
+
+        monkeypatch.setattr(uow.audit, "record", failing)
+        report = await run_import(uow, boss, "leads.csv", table,
+                                  plan_import(table, "UA", "csv:leads.csv"), clock.now(),
+                                  NO_QUIET, touch, imported)
+    async with UnitOfWork(factory) as uow:
+        stored = await uow.session.scalar(select(func.count()).select_from(ContactRow))
+    return report, stored
+
+
+async def test_a_refused_row_in_a_chunk_undoes_only_itself(session_factory, clock,
+                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report, stored = await _import_failing_at(session_factory, clock, monkeypatch, {
+        "Seeker 7": InvalidInput("reach"), "Seeker 70": InvalidInput("reach")})
+    assert [(r.line, [e.code for e in r.errors]) for r in report.refused] == [
+        (8, ["reach"]), (71, ["reach"])]
+    assert len(report.imported) == stored == 118
+
+
+async def test_a_database_failure_keeps_every_row_before_it(session_factory, clock,
+                                                            monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report, stored = await _import_failing_at(session_factory, clock, monkeypatch, {
+        "Seeker 75": OSError("disk I/O error")})
+    assert len(report.imported) == stored == 74
+    assert [r.line for r in report.refused] == list(range(76, 122))
+    assert {e.code for r in report.refused for e in r.errors} == {"not_imported"}

@@ -76,3 +76,30 @@ async def test_only_a_write_through_the_repositories_renews_the_stamp(session_fa
     async with UnitOfWork(session_factory) as uow:
         assert (await uow.members.get(olga)).name == "Olha"
         assert await uow.settings.get("digest_times") == "09:00"
+
+
+
+async def test_a_savepoint_released_is_no_commit(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """An import commits many rows, each in a savepoint: releasing one must neither renew
+    the stamp before the commit nor make the transaction read the stamp again."""
+    olga = await _olga(session_factory, clock)
+    statements = _count_statements(session_factory)
+    async with UnitOfWork(session_factory) as uow:
+        for _ in range(3):
+            async with uow.savepoint():
+                assert (await uow.members.get(olga)).name == "Olga"
+    assert len([s for s in statements if "settings" in s and s.lstrip().startswith("SELECT")]) == 1
+
+    statements.clear()
+    async with UnitOfWork(session_factory) as uow:
+        await uow.members.update(olga, name="Olha")
+        async with uow.savepoint():
+            assert (await uow.members.get(olga)).name == "Olha"  # its own change
+        async with uow.savepoint():
+            assert (await uow.members.get(olga)).name == "Olha"
+        await uow.commit()
+    stamp_writes = [i for i, s in enumerate(statements) if s.startswith("UPDATE settings")]
+    releases = [i for i, s in enumerate(statements) if s.startswith("RELEASE SAVEPOINT")]
+    assert len(stamp_writes) == 1 and stamp_writes[0] > releases[-1]  # renewed at the commit
+    async with UnitOfWork(session_factory) as uow:
+        assert (await uow.members.get(olga)).name == "Olha"
