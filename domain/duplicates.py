@@ -66,9 +66,11 @@ class Match:
     reasons: tuple[Reason, ...]
 
 
+@lru_cache(maxsize=65536)
 def token_similarity(a: str, b: str) -> float:
     """Optimal string alignment: a swapped pair of letters is one typo, not two. A short form
-    or nickname is read as its full name ("masha" ~ "maria" is 1.0)."""
+    or nickname is read as its full name ("masha" ~ "maria" is 1.0). Kept per pair: given
+    names repeat, and an import compares each row with up to hundreds of namesakes."""
     if a == b or same_given_name(a, b):
         return 1.0
     similarity = OSA.normalized_similarity(a, b)
@@ -92,9 +94,10 @@ def name_similarity(a: str, b: str) -> float:
     remaining = list(long_)
     weakest = 1.0
     for token in short:
-        best = max(remaining, key=lambda t: token_similarity(token, t))
-        weakest = min(weakest, token_similarity(token, best))
-        remaining.remove(best)
+        similarities = [token_similarity(token, t) for t in remaining]
+        best = max(range(len(remaining)), key=similarities.__getitem__)  # the first best
+        weakest = min(weakest, similarities[best])
+        del remaining[best]
     return weakest
 
 

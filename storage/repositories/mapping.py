@@ -164,13 +164,14 @@ def keys_to_row(details: ContactDetails) -> dict:
 
 
 def stored_from_row(row) -> Stored:  # type: ignore[no-untyped-def]
-    """A candidate as detection scores it; a merged-away record stands for its keeper."""
-    keys = IdentityKeys(
-        phone=row.phone, email=row.email_norm, tg_username=row.tg_username_norm,
-        tg_user_id=row.tg_user_id, phone_suffix=row.phone_suffix, name_key=row.name_key,
-        area=row.area_norm,
-    )
-    return Stored(id=row.merged_into or row.id, keys=keys)
+    """A candidate as detection scores it; a merged-away record stands for its keeper. The
+    row is unpacked by position (the order of contacts' candidate columns): an import row
+    converts up to CANDIDATE_LIMIT of them, and reading a Row's fields by name cost more
+    than the rest of the conversion."""
+    id_, merged_into, phone, email, username, tg_user_id, suffix, name_key, area = row
+    keys = IdentityKeys(phone=phone, email=email, tg_username=username, tg_user_id=tg_user_id,
+                        phone_suffix=suffix, name_key=name_key, area=area)
+    return Stored(id=merged_into or id_, keys=keys)
 
 
 def offer_from_row(row: OfferRow) -> Offer:
