@@ -16,7 +16,7 @@ Latency is measured from the fake queuing the update to the fake receiving the a
 line). Then a bare aiogram bot that answers every update with one call (answerCallbackQuery
 or sendMessage) runs under the same load against the same fake: the framework's ceiling.
 Each bot runs in its own interpreter so that its peak RSS is its own (the fake and the load
-are in both). Prints per kind p50/p99, updates/s, peak RSS, and the ratios.
+are in both; the database is seeded by the parent process beforehand). Prints per kind p50/p99, updates/s, peak RSS, and the ratios.
 """
 
 import argparse
@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -378,38 +378,54 @@ class BareLookups:
         return self.contact.get(offer_id, offer_id)
 
 
+async def seed(args: argparse.Namespace, tmp: str) -> None:
+    """The database and what the load needs to know of it (`seeded.json`), in the parent:
+    seeding 100,000 rows in Python is not the bot's memory, and peak RSS cannot forget it."""
+    from storage.migrate import upgrade
+
+    path = f"{tmp}/presses.db"
+    t0 = time.perf_counter()
+    await asyncio.to_thread(upgrade, f"sqlite+aiosqlite:///{path}")
+    multipliers = await seed_team(f"sqlite+aiosqlite:///{path}", args.team, args.dispatchers)
+    seeded = seed_contacts(path, args.contacts, multipliers, boss_id=1)
+    seeded.dispatchers = [DISPATCHER_BASE + i for i in range(args.dispatchers)]
+    with open(f"{tmp}/seeded.json", "w") as out:
+        json.dump(asdict(seeded), out)
+    print(f"seeded {args.contacts:,} contacts, {args.team} multipliers, {args.dispatchers} "
+          f"dispatchers in {time.perf_counter() - t0:.1f} s (in the parent process)", flush=True)
+
+
+def load_seeded(tmp: str) -> Seeded:
+    with open(f"{tmp}/seeded.json") as kept:
+        data = json.load(kept)
+    return Seeded(data["dispatchers"], {int(k): v for k, v in data["multipliers"].items()},
+                  data["new"], [tuple(p) for p in data["pending"]],  # type: ignore[misc]
+                  [tuple(h) for h in data["held"]])  # type: ignore[misc]
+
+
 async def run_real(args: argparse.Namespace) -> dict[str, Any]:
     from bot.app import run
     from bot.config import Settings
-    from storage.migrate import upgrade
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = f"{tmp}/presses.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        t0 = time.perf_counter()
-        await asyncio.to_thread(upgrade, url)
-        multipliers = await seed_team(url, args.team, args.dispatchers)
-        seeded = seed_contacts(path, args.contacts, multipliers, boss_id=1)
-        seeded.dispatchers = [DISPATCHER_BASE + i for i in range(args.dispatchers)]
-        print(f"seeded {args.contacts:,} contacts, {args.team} multipliers, {args.dispatchers} "
-              f"dispatchers in {time.perf_counter() - t0:.1f} s", flush=True)
-        async with timed_fake() as fake:
-            settings = Settings(_env_file=None, bot_token=TOKEN, bot_api_base_url=fake.base_url,
-                                database_url=url, admin_ids=[BOSS], log_format="text",
-                                log_level="WARNING", job_interval_seconds=86_400,
-                                redis_url=None)  # one process on SQLite, even if REDIS_URL is set
-            ready: asyncio.Future = asyncio.get_running_loop().create_future()
-            load = Load(fake, seeded, args.steps, args.users, DbLookups(path))
-            task = asyncio.create_task(run(settings, handle_signals=False,
-                                           on_ready=ready.set_result))
-            try:
-                await asyncio.wait_for(ready, 30)
-                took = await load.run()
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                load.offer_id_of.db.close()
+    path = f"{args.data}/presses.db"
+    seeded = load_seeded(args.data)
+    async with timed_fake() as fake:
+        settings = Settings(_env_file=None, bot_token=TOKEN, bot_api_base_url=fake.base_url,
+                            database_url=f"sqlite+aiosqlite:///{path}", admin_ids=[BOSS],
+                            log_format="text", log_level="WARNING", job_interval_seconds=86_400,
+                            redis_url=None)  # one process on SQLite, even if REDIS_URL is set
+        ready: asyncio.Future = asyncio.get_running_loop().create_future()
+        load = Load(fake, seeded, args.steps, args.users, DbLookups(path))
+        task = asyncio.create_task(run(settings, handle_signals=False,
+                                       on_ready=ready.set_result))
+        try:
+            await asyncio.wait_for(ready, 30)
+            took = await load.run()
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            load.offer_id_of.db.close()
     return report(load, took)
 
 
@@ -460,8 +476,8 @@ def report(load: Load, took: float) -> dict[str, Any]:
 # ---------------------------------------------------------------------- the run
 
 
-def child(mode: str, args: argparse.Namespace) -> dict[str, Any]:
-    command = [sys.executable, "-m", "benchmarks.presses", "--mode", mode,
+def child(mode: str, args: argparse.Namespace, data: str = "") -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks.presses", "--mode", mode, "--data", data,
                "--contacts", str(args.contacts), "--team", str(args.team),
                "--dispatchers", str(args.dispatchers), "--users", str(args.users),
                "--steps", str(args.steps)]
@@ -493,6 +509,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--steps", type=int, default=2_000)
     parser.add_argument("--mode", choices=["real", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)  # the seeded database's directory
     args = parser.parse_args()
     if args.mode:
         result = asyncio.run(run_real(args) if args.mode == "real" else run_bare(args))
@@ -500,7 +517,9 @@ def main() -> int:
         return 0
     print(f"load: {args.users} people in a closed loop, {args.steps} steps (30 % offer, 30 % "
           f"accept, 10 % decline + reason, 30 % stage; /new every 20th step of each)")
-    real = child("real", args)
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(seed(args, tmp))
+        real = child("real", args, tmp)
     show("bot", real)
     bare = child("bare", args)
     show("bare aiogram", bare)
