@@ -1,8 +1,8 @@
 """A contact posted over HTTP: the idempotency key is honoured, then the ordinary intake.
 
-The idempotency row is claimed in the same transaction that creates the contact (the intake
-use case commits both), so a contact never exists without its key nor a key without its
-contact; the answer is stored right after. Two requests racing with one key: the database
+The idempotency row is claimed, the contact created and the answer stored in one
+transaction, so a contact never exists without its key and its answer, nor a key without
+its contact. Two requests racing with one key: the database
 lets one claim it, the other is told the request is in progress.
 
 Each contact posted counts into its key's arrival batch (the key's channel, "api:<name>"):
@@ -59,9 +59,8 @@ async def submit(uow: UnitOfWork, key: ApiKey, owner: Member | None, details: Co
             if earlier is None:  # claimed and gone again: cannot be, but never guess
                 raise IdempotencyConflict("in_flight") from None
             return earlier
-    result = await intake.create_contact(uow, owner, details, now,
-                                         compose_touch=compose_touch, quiet=quiet,
-                                         arrival=Arrival(channel_of(details.source)))
+    result = await intake.admit(uow, owner, details, now, compose_touch=compose_touch,
+                                quiet=quiet, arrival=Arrival(channel_of(details.source)))
     contact = result.contact
     if result.created:
         body = {"id": contact.id, "status": str(contact.status), "source": contact.details.source}
@@ -70,7 +69,7 @@ async def submit(uow: UnitOfWork, key: ApiKey, owner: Member | None, details: Co
     status = 201 if result.created else 200
     if idempotency_key:
         await uow.idempotency.complete(key.id, idempotency_key, status, json.dumps(body))
-        await uow.commit()
+    await uow.commit()
     return Outcome(status, body, result)
 
 

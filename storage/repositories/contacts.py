@@ -5,7 +5,18 @@ import weakref
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, null, or_, select, text, union_all, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bursts import BURST_WINDOW, Batch
@@ -28,6 +39,8 @@ from storage.repositories.mapping import (
 _CONTACTS = columns(ContactRow)
 _BY_ID = _CONTACTS.where(ContactRow.id == bindparam("id"))
 _BY_IDS = _CONTACTS.where(ContactRow.id.in_(bindparam("ids", expanding=True)))
+#: A new contact as one INSERT ... RETURNING its row: no ORM object for the session to flush.
+_ADD = insert(ContactRow).returning(*_CONTACTS.selected_columns)
 
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
@@ -90,16 +103,9 @@ class ContactRepository:
                   **fields: object) -> Contact:
         """`fields`: columns the new row starts with (its area, batch...), so that intake
         does not write them again one UPDATE each."""
-        row = ContactRow(
-            **details_to_row(details),
-            **fields,
-            status=Status.NEW.value,
-            created_by=created_by,
-            created_at=now,
-            waiting_since=now,
-        )
-        self.session.add(row)
-        await self.session.flush()
+        row = (await self.session.execute(_ADD, {
+            **details_to_row(details), "status": Status.NEW.value, "created_by": created_by,
+            "created_at": now, "waiting_since": now, **fields})).one()
         AREA_LISTS.saw(self._engine(), row.area_norm)
         return contact_from_row(row)
 
