@@ -67,11 +67,11 @@ async def test_a_database_error_keeps_the_report_and_names_the_rows_not_imported
         report = await run_import(uow, boss, "leads.csv", table,
                                   plan_import(table, "UA", "csv:leads.csv"), clock.now(),
                                   NO_QUIET, touch, imported)
-    assert report.imported == [1]
     assert [(r.line, [(e.field, e.code) for e in r.errors]) for r in report.refused] == [
         (3, [("row", "not_imported")]), (4, [("row", "not_imported")])]
-    async with UnitOfWork(session_factory) as uow:
-        assert await uow.session.scalar(select(func.count()).select_from(ContactRow)) == 1
+    async with UnitOfWork(session_factory) as uow:  # Maria, imported again after the rollback
+        stored = (await uow.session.execute(select(ContactRow.id, ContactRow.name))).all()
+    assert [(i, name) for i, name in stored] == [(report.imported[0], "Maria")]
 
 
 async def _import_failing_at(factory, clock, monkeypatch, failures):  # type: ignore[no-untyped-def]
