@@ -17,6 +17,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from domain.clock import Clock
@@ -60,11 +61,12 @@ class DedupeMiddleware(BaseMiddleware):
         for pause in self.retry_pauses:
             try:
                 return await self._once(handler, event, data, claim)
-            except OperationalError as exc:
+            except (OperationalError, PoolTimeout) as exc:  # locked, or no free connection
                 if claim.held:
                     raise
                 log.warning("update retried after a database error",
-                            extra={"update_id": event.update_id, "error": str(exc.orig)})
+                            extra={"update_id": event.update_id,
+                                   "error": str(getattr(exc, "orig", exc))})
                 await asyncio.sleep(pause)
         return await self._once(handler, event, data, claim)
 
@@ -84,5 +86,5 @@ class DedupeMiddleware(BaseMiddleware):
         means a redelivery would be answered again, so the handler's success stands."""
         try:
             await claim_update(self.session_factory, claim)
-        except OperationalError:
+        except (OperationalError, PoolTimeout):
             log.warning("handled update not recorded", extra={"update_id": claim.update_id})

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from handlers import csv_import
 from services import seekers
@@ -55,15 +56,17 @@ def seeker_update(team: Team, text: str) -> dict:
     }
 
 
-def database_locked_at_first(monkeypatch: pytest.MonkeyPatch, failures: int) -> None:
-    """The seeker's use case meets SQLite's writer lock `failures` times, then works."""
+def database_locked_at_first(monkeypatch: pytest.MonkeyPatch, failures: int,
+                             error: Exception | None = None) -> None:
+    """The seeker's use case meets SQLite's writer lock (or `error`) `failures` times, then
+    works."""
     real, left = seekers.receive, [failures]
 
     async def flaky(uow, *args, **kwargs):  # type: ignore[no-untyped-def]
         if left[0] > 0:
             left[0] -= 1
-            raise OperationalError("INSERT INTO conversation_messages", {},
-                                   sqlite3.OperationalError("database is locked"))
+            raise error or OperationalError("INSERT INTO conversation_messages", {},
+                                            sqlite3.OperationalError("database is locked"))
         return await real(uow, *args, **kwargs)
 
     monkeypatch.setattr(seekers, "receive", flaky)
@@ -88,6 +91,18 @@ async def test_a_handler_failing_once_is_handled_and_a_redelivery_has_no_second_
     team.fake.inject_update(update)  # Telegram delivers it again
     await stored_once(team, "Hello, I saw your ad")
     assert not [m for m in team.fake.chat(501).bot_messages if "Sorry" in (m.text or "")]
+
+
+async def test_no_free_connection_in_time_is_retried_like_a_locked_database(
+        team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's pool is small (storage.engine.POOL_SIZE): under a burst an update can wait out
+    the pool's timeout before its transaction began; it is tried again, not lost."""
+    await cast_with_seeker(team)
+    database_locked_at_first(monkeypatch, failures=1, error=PoolTimeout("QueuePool limit"))
+    update = seeker_update(team, "Hello, I saw your ad")
+    team.fake.inject_update(update)
+    await team.fake.wait_for(501, lambda m: GREETING in (m.text or ""))
+    await stored_once(team, "Hello, I saw your ad")
 
 
 async def test_an_update_whose_handling_failed_is_handled_on_the_next_delivery(
