@@ -79,6 +79,18 @@ class Arrival:
             raise ValueError("a held arrival comes with its batch")
 
 
+async def in_window(uow: UnitOfWork, arrival: Arrival, now: datetime) -> Arrival:
+    """The arrival with its channel's open batch, read before the contact is stored: in a
+    window that is a burst already the new card is held from the start (born_with), as an
+    import's are. A count only grows, so a window read as a burst stays one."""
+    if arrival.batch is not None:
+        return arrival
+    batch = await uow.contacts.open_batch(arrival.channel, now)
+    if batch is None:
+        return arrival
+    return Arrival(arrival.channel, batch, hold=is_burst(batch.count))
+
+
 def born_with(arrival: Arrival | None) -> dict[str, object]:
     """The columns a new contact is stored with when its arrival is known to be held (an
     import's burst): its batch and its hold, so neither costs a write, nor a card to cancel."""

@@ -79,6 +79,8 @@ async def admit(
     exact = exact_match(matches)
     if exact is not None:
         return await _attach(uow, actor, details, exact, now, compose_touch, quiet)
+    if arrival is not None:
+        arrival = await card_queue.in_window(uow, arrival, now)
     born_held = card_queue.born_with(arrival)
     contact = await uow.contacts.add(details, actor.id, now, dup_checked_at=now,
                                      **await _dispatch_fields(uow, details.area), **born_held)

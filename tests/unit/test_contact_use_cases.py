@@ -192,6 +192,8 @@ async def test_the_eleventh_arrival_in_a_minute_holds_the_cards_and_queues_one_s
     batch = team.t.batches[summary.ref_id]
     assert (summary.chat_id, batch.count, batch.channel) == (TEAM_CHAT_ID, 12, "api:web")
     assert summary.message.not_before == NOW + BURST_WINDOW  # counted when the minute is over
+    # the twelfth found the window a burst already: stored held in the batch, as it says
+    assert (twelfth.card_held, twelfth.batch_id) == (True, batch.id)
 
     later = await team.enter("Late Comer", "+380441230099", arrival, NOW + timedelta(minutes=2))
     assert [r.ref_id for r in team.queued(Purpose.CARD)] == [later.id]  # a new window
