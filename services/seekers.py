@@ -9,7 +9,6 @@ from enum import StrEnum
 from domain.contacts import Status
 from domain.conversations import (
     EDIT_MARK,
-    Conversation,
     Direction,
     FloodVerdict,
     Kind,
@@ -25,7 +24,7 @@ from domain.outbox import Enqueue
 from domain.seeker_privacy import hears_request, hears_seeker
 from services.ports import UnitOfWork
 from services.transaction import use_case
-from services.triage import TriageCard, show_card, triage_card
+from services.triage import show_card
 
 FLOOD_WINDOW = timedelta(minutes=1)
 
@@ -54,12 +53,14 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Received:
+    """What the handler answers from. No triage card: the outbox draws it when it sends, and
+    building it here was a third of a message's statements."""
+
     outcome: Outcome
-    conversation: Conversation
+    conversation_id: int
     created: bool = False  # first message ever: greet
     fresh: bool = False  # a new request (first message, or reopened): post a new card
     relay_to: Member | None = None
-    card: TriageCard | None = None
 
 
 @use_case
@@ -74,14 +75,14 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
     if conv.triage is Triage.SPAM:
         await convs.count_dropped(conv.id)
         await uow.commit()
-        return Received(Outcome.MUTED, conv)
+        return Received(Outcome.MUTED, conv.id)
     recent = await convs.count_messages(conv.id, Direction.IN, since=now - FLOOD_WINDOW)
     verdict = flood_verdict(recent, flood_limit, conv.slowed_at, now - FLOOD_WINDOW)
     if verdict is not FloodVerdict.ACCEPT:
         slowed = {"slowed_at": now} if verdict is FloodVerdict.WARN else {}
         await convs.count_dropped(conv.id, **slowed)
         await uow.commit()
-        return Received(Outcome.SLOW_DOWN if slowed else Outcome.DROPPED, conv)
+        return Received(Outcome.SLOW_DOWN if slowed else Outcome.DROPPED, conv.id)
     contact = await uow.contacts.get(conv.contact_id) if conv.contact_id else None
     reopened = False
     if reopens_triage(conv, contact is not None and contact.status is not Status.CLOSED):
@@ -111,7 +112,6 @@ async def receive(uow: UnitOfWork, msg: Inbound, flood_limit: int, now: datetime
                                      purpose=Purpose.RELAY_IN, ref_id=message_id), now)
     else:
         await show_card(uow, conv.id, now, fresh=created or reopened)
-    card = await triage_card(uow, conv.id)
     await uow.commit()
     outcome = Outcome.RELAY if relay_to else Outcome.STORED
-    return Received(outcome, card.conversation, created, created or reopened, relay_to, card)
+    return Received(outcome, conv.id, created, created or reopened, relay_to)

@@ -24,7 +24,7 @@ async def setup(factory, clock):  # type: ignore[no-untyped-def]
         got = await seekers.receive(
             uow, Inbound(601, "Ivan", None, Kind.TEXT, "Hi, I live in Obolon", None,
                          language="ru"), 10, clock.now())
-    return oleh, olga, got.conversation.id
+    return oleh, olga, got.conversation_id
 
 
 async def step(factory, fn, *args):  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ async def write_in(factory, clock, text: str) -> int:  # type: ignore[no-untyped
     async with UnitOfWork(factory) as uow:
         got = await seekers.receive(uow, Inbound(601, "Ivan", None, Kind.TEXT, text, None),
                                     10, clock.now())
-    return got.conversation.id
+    return got.conversation_id
 
 
 async def relay_row(factory, clock):  # type: ignore[no-untyped-def]

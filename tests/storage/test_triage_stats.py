@@ -16,7 +16,7 @@ async def write_in(factory, clock, tg_id: int, text: str) -> int:  # type: ignor
     async with UnitOfWork(factory) as uow:
         got = await seekers.receive(uow, Inbound(tg_id, f"Seeker {tg_id}", None, Kind.TEXT,
                                                  text, None), 10, clock.now())
-    return got.conversation.id
+    return got.conversation_id
 
 
 async def test_triaged_count_median_time_and_spam_share(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
