@@ -16,22 +16,15 @@ def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
-    pool: dict[str, object] = {}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        pool = {"pool_size": POOL_SIZE, "max_overflow": 0, "pool_timeout": BUSY_SECONDS}
-    engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS}, **pool)
+    engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS})
     tune_sqlite(engine)
     return engine
 
 
 #: How long a transaction waits for SQLite's write lock (in process and in SQLite itself).
 BUSY_SECONDS = 30
-#: Connections to an SQLite file. Its transactions run one at a time (WriteQueue), so more
-#: only wait with their own page cache and thread: twenty presses at once opened fifteen
-#: (SQLAlchemy's default 5 + 10 overflow), 30 MB of the bot's peak memory. The rest wait
-#: for a connection, in order, as they waited for the write lock.
-POOL_SIZE = 2
 
 
 class WriteQueue:

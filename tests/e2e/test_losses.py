@@ -95,8 +95,8 @@ async def test_a_handler_failing_once_is_handled_and_a_redelivery_has_no_second_
 
 async def test_no_free_connection_in_time_is_retried_like_a_locked_database(
         team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SQLite's pool is small (storage.engine.POOL_SIZE): under a burst an update can wait out
-    the pool's timeout before its transaction began; it is tried again, not lost."""
+    """Under a burst an update can wait out the connection pool's timeout before its
+    transaction began: nothing happened yet, so it is tried again, not lost."""
     await cast_with_seeker(team)
     database_locked_at_first(monkeypatch, failures=1, error=PoolTimeout("QueuePool limit"))
     update = seeker_update(team, "Hello, I saw your ad")
