@@ -2,8 +2,8 @@
 
 The idempotency row is claimed, the contact created and the answer stored in one
 transaction, so a contact never exists without its key and its answer, nor a key without
-its contact. Two requests racing with one key: the database
-lets one claim it, the other is told the request is in progress.
+its contact. Two requests racing with one key: the database lets one claim it, the other
+is told the request is in progress.
 
 Each contact posted counts into its key's arrival batch (the key's channel, "api:<name>"):
 a client cannot say how many more will follow, so a burst is noticed as it happens. The

@@ -1,7 +1,7 @@
 """Importing the accepted rows of a file, CHUNK_ROWS to a transaction and each row in a
-savepoint of its own (a refused row never undoes the others). Each new contact reaches the team like one from /new (create_contact
-queues its card); real-time dispatchers hear once for the whole file. Shared by the bot
-(an admin sends a .csv) and `dispatchbot import`.
+savepoint of its own (a refused row never undoes the others). Each new contact reaches the
+team like one from /new (intake queues its card); real-time dispatchers hear once for the
+whole file. Shared by the bot (an admin sends a .csv) and `dispatchbot import`.
 
 A file is a burst when it has more than BURST_SIZE rows to import (domain.bursts): it knows
 so before the first row, so its contacts join one batch of their own with their cards held
