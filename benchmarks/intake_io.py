@@ -6,6 +6,11 @@
    row by row as `dispatchbot import` does (a burst: cards held, one summary queued).
 2. HTTP API: R POSTs to /api/v1/contacts over real HTTP from C concurrent clients, each with
    its own Idempotency-Key, against the API server of api (no Telegram involved).
+
+Names are drawn from 40 given and 60 family names (so namesakes occur, as in a real
+campaign). `--one-name` names everyone "Seeker N" / "Api N" instead (digits are not part of
+a name): every row has all earlier rows of its area as namesakes, the duplicate check's
+worst case, which the figures before this option measured.
 """
 
 import argparse
@@ -46,16 +51,36 @@ class Clock:
         return datetime.now(UTC)
 
 
-def csv_file(rows: int, rnd: random.Random) -> bytes:
+GIVEN = ("Maria Olena Iryna Natalia Oksana Tetiana Svitlana Anna Yulia Kateryna Olha Viktoria "
+         "Daria Alina Sofia Larysa Halyna Liudmyla Nadia Vira Ivan Oleksandr Serhii Andrii "
+         "Dmytro Mykola Volodymyr Petro Vasyl Yurii Oleh Maksym Artem Taras Bohdan Roman Ihor "
+         "Pavlo Denys Vitalii").split()
+FAMILY = ("Shevchenko Kovalenko Bondarenko Tkachenko Kravchenko Melnyk Koval Boiko Oliinyk "
+          "Shevchuk Polishchuk Lysenko Marchenko Rudenko Savchenko Petrenko Ivanenko Moroz "
+          "Pavlenko Kharchenko Levchenko Karpenko Klymenko Ponomarenko Tkachuk Kovalchuk "
+          "Savchuk Romanenko Vasylenko Hrytsenko Zinchenko Sydorenko Yakovenko Mazur Kuzmenko "
+          "Shapoval Dzhus Fedorenko Prykhodko Kostenko Yurchenko Lytvynenko Nazarenko Hordiienko "
+          "Demchenko Ostapenko Humeniuk Symonenko Babenko Kushnir Danylenko Ishchenko Semenko "
+          "Vlasenko Korol Zhuk Slobodian Andriienko Chornyi Verbytskyi").split()
+
+
+def a_name(i: int, prefix: str, one_name: bool, rnd: random.Random) -> str:
+    return f"{prefix} {i}" if one_name else f"{rnd.choice(GIVEN)} {rnd.choice(FAMILY)}"
+
+
+def csv_file(rows: int, rnd: random.Random, one_name: bool = False) -> bytes:
     lines = ["name;phone;gender;language;city;notes"]
+    name = ""
     for i in range(rows):
         phone = f"+38044{1000000 + i:07d}"
         roll = rnd.random()
         if roll < 0.05:
             phone = "12"  # broken
         elif roll < 0.07 and i:
-            phone = f"+38044{1000000 + i - 1:07d}"  # repeats the row before
-        lines.append(f"Seeker {i};{phone};{rnd.choice('mf')};{rnd.choice(['ru', 'uk'])};"
+            phone = f"+38044{1000000 + i - 1:07d}"  # the person of the row before, again
+        else:
+            name = a_name(i, "Seeker", one_name, rnd)
+        lines.append(f"{name};{phone};{rnd.choice('mf')};{rnd.choice(['ru', 'uk'])};"
                      f"Area {rnd.randint(0, 9)};from the spring campaign")
     return ("\n".join(lines) + "\n").encode()
 
@@ -73,8 +98,9 @@ async def seed(factory, team: int, now: datetime):  # type: ignore[no-untyped-de
     return boss
 
 
-async def bench_csv(factory, settings: Settings, boss, rows: int) -> None:  # type: ignore[no-untyped-def]
-    data = csv_file(rows, random.Random(7))
+async def bench_csv(factory, settings: Settings, boss, rows: int,  # type: ignore[no-untyped-def]
+                    one_name: bool = False) -> None:
+    data = csv_file(rows, random.Random(7), one_name)
     start = time.perf_counter()
     table = read_table(data)
     plan = plan_import(table, "UA", "csv:bench.csv")
@@ -93,7 +119,8 @@ async def bench_csv(factory, settings: Settings, boss, rows: int) -> None:  # ty
           f"{len(report.refused)} refused")
 
 
-async def bench_api(factory, settings: Settings, boss, requests: int, clients: int) -> None:  # type: ignore[no-untyped-def]
+async def bench_api(factory, settings: Settings, boss, requests: int, clients: int,  # type: ignore[no-untyped-def]
+                    one_name: bool = False) -> None:
     bot = Bot("123456:BENCH")
     i18n = build_i18n()
     sender = build_sender(bot, factory, Clock(), settings)
@@ -105,11 +132,13 @@ async def bench_api(factory, settings: Settings, boss, requests: int, clients: i
     port = runner.addresses[0][1]
     latencies: list[float] = []
     queue = list(range(requests))
+    rnd = random.Random(11)
 
     async def client(http: aiohttp.ClientSession) -> None:
         while queue:
             i = queue.pop()
-            body = {"name": f"Api {i}", "phone": f"+38067{2000000 + i:07d}", "language": "uk"}
+            body = {"name": a_name(i, "Api", one_name, rnd), "phone": f"+38067{2000000 + i:07d}",
+                    "language": "uk"}
             t = time.perf_counter()
             async with http.post(f"http://127.0.0.1:{port}/api/v1/contacts", json=body, headers={
                     "Authorization": f"Bearer {secret}", "Idempotency-Key": uuid.uuid4().hex}) as r:
@@ -138,8 +167,8 @@ async def main(args: argparse.Namespace) -> None:
         settings = Settings(_env_file=None, bot_token="123456:BENCH", database_url=url,
                             redis_url=None)
         boss = await seed(factory, args.team, Clock().now())
-        await bench_csv(factory, settings, boss, args.rows)
-        await bench_api(factory, settings, boss, args.requests, args.clients)
+        await bench_csv(factory, settings, boss, args.rows, args.one_name)
+        await bench_api(factory, settings, boss, args.requests, args.clients, args.one_name)
         await engine.dispose()
 
 
@@ -149,4 +178,6 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--team", type=int, default=50)
+    parser.add_argument("--one-name", action="store_true",
+                        help="everyone named alike: the duplicate check's worst case")
     asyncio.run(main(parser.parse_args()))
