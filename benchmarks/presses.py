@@ -16,7 +16,8 @@ Latency is measured from the fake queuing the update to the fake receiving the a
 line). Then a bare aiogram bot that answers every update with one call (answerCallbackQuery
 or sendMessage) runs under the same load against the same fake: the framework's ceiling.
 Each bot runs in its own interpreter so that its peak RSS is its own (the fake and the load
-are in both; the database is seeded by the parent process beforehand). Prints per kind p50/p99, updates/s, peak RSS, and the ratios.
+are in both; the database is seeded by the parent process beforehand). Prints per kind
+p50/p99, updates/s, peak RSS, and the ratios.
 """
 
 import argparse

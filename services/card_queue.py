@@ -100,15 +100,15 @@ def born_with(arrival: Arrival | None) -> dict[str, object]:
 
 
 async def arrived(uow: UnitOfWork, contact_id: int, arrival: Arrival, now: datetime) -> bool:
-    """Count the new contact into its batch; True if its card is held. The arrival that
-    makes a window a burst holds the window's earlier cards not posted yet too, and queues
-    the summary for the end of the window (when the count is complete). A contact stored
-    with born_with(arrival) is only counted. Not committed."""
+    """Count the new contact into its batch; True if its card is held. `arrival` is as
+    in_window() returned it: without a batch, no window is open and a new one starts. The
+    arrival that makes a window a burst holds the window's earlier cards not posted yet too,
+    and queues the summary for the end of the window (when the count is complete). A contact
+    stored with born_with(arrival) is only counted. Not committed."""
     if arrival.hold and arrival.batch is not None:
         await uow.contacts.count_into(arrival.batch.id)
         return True
-    batch = arrival.batch or await uow.contacts.open_batch(arrival.channel, now) \
-        or await uow.contacts.new_batch(arrival.channel, now)
+    batch = arrival.batch or await uow.contacts.new_batch(arrival.channel, now)
     count = await uow.contacts.join_batch(contact_id, batch.id)
     if not is_burst(count):
         return False
