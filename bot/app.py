@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
@@ -29,6 +28,7 @@ from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.dialog_steps import DialogStepMiddleware
 from bot.middlewares.locale import ReaderLocaleMiddleware
 from bot.middlewares.member import MemberMiddleware
+from bot.telegram_session import TelegramSession
 from domain.clock import Clock, SystemClock
 from handlers import get_routers
 from scheduler.context import JobContext
@@ -57,7 +57,7 @@ LOCALES = __file__.rsplit("/", 1)[0] + "/locales"
 
 def build_bot(settings: Settings) -> Bot:
     """The Bot API base URL is a setting: Telegram's, a self-hosted server, or a test fake."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_base_url))
+    session = TelegramSession(api=TelegramAPIServer.from_base(settings.bot_api_base_url))
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,

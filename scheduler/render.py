@@ -29,6 +29,11 @@ from views import (
 )
 
 
+#: Rows whose rendering may write (the triage card, a relayed message); the others only read,
+#: so on SQLite they are drawn without the write lock (storage.engine.read_only).
+_WRITING = frozenset({Purpose.TRIAGE, Purpose.RELAY_IN, Purpose.RELAY_FAILED})
+
+
 class Renderer:
     def __init__(self, session_factory: async_sessionmaker, clock: Clock, i18n: I18n) -> None:
         self.session_factory = session_factory
@@ -47,22 +52,29 @@ class Renderer:
             return message
         purpose, ref = Purpose(message.purpose), message.ref_id
         async with UnitOfWork(self.session_factory) as uow:
-            locale = await languages.of_recipient(uow, message.member_id, message.chat_id)
-            if purpose is Purpose.CARD:
-                return await self._card(uow, message, ref, locale)
-            if purpose is Purpose.TRIAGE:
-                return await self._triage(uow, message, ref, locale)
-            if purpose in (Purpose.RELAY_IN, Purpose.RELAY_FAILED):
-                return await self._relayed(uow, message, ref, locale)
-            if purpose is Purpose.BURST:
-                return await self._burst(uow, message, ref, locale)
-            if purpose in (Purpose.POOL_INVITE, Purpose.POOL_CLOSED):
-                return await self._pool(uow, message, ref, locale)
-            if purpose in (Purpose.WITHDRAWN, Purpose.EXPIRED):
-                with self.texts(locale):
-                    return replace(message, text=texts.offer_withdrawn_dm()
-                                   if purpose is Purpose.WITHDRAWN else texts.offer_expired_dm())
-            return await self._ping(uow, message, ref, locale)
+            if purpose in _WRITING:
+                return await self._render(uow, message, purpose, ref)
+            async with uow.reading():
+                return await self._render(uow, message, purpose, ref)
+
+    async def _render(self, uow: UnitOfWork, message: OutgoingMessage, purpose: Purpose,
+                      ref: int) -> OutgoingMessage | None:
+        locale = await languages.of_recipient(uow, message.member_id, message.chat_id)
+        if purpose is Purpose.CARD:
+            return await self._card(uow, message, ref, locale)
+        if purpose is Purpose.TRIAGE:
+            return await self._triage(uow, message, ref, locale)
+        if purpose in (Purpose.RELAY_IN, Purpose.RELAY_FAILED):
+            return await self._relayed(uow, message, ref, locale)
+        if purpose is Purpose.BURST:
+            return await self._burst(uow, message, ref, locale)
+        if purpose in (Purpose.POOL_INVITE, Purpose.POOL_CLOSED):
+            return await self._pool(uow, message, ref, locale)
+        if purpose in (Purpose.WITHDRAWN, Purpose.EXPIRED):
+            with self.texts(locale):
+                return replace(message, text=texts.offer_withdrawn_dm()
+                               if purpose is Purpose.WITHDRAWN else texts.offer_expired_dm())
+        return await self._ping(uow, message, ref, locale)
 
     async def _card(self, uow: UnitOfWork, message: OutgoingMessage,
                     contact_id: int, locale: str) -> OutgoingMessage:

@@ -3,6 +3,9 @@ queued in order within the process."""
 
 import asyncio
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event
@@ -64,6 +67,33 @@ class WriteQueue:
             lock.release()
 
 
+#: Set while the transactions begun are known to only read (`read_only`).
+_READ_ONLY: ContextVar[bool] = ContextVar("read_only", default=False)
+#: connection.info: the transaction in hand began as a reader.
+_READER = "reader"
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """Transactions begun in this block only read. On SQLite they begin deferred and skip the
+    write queue: in WAL mode a reader reads its snapshot beside the writer, so a member's
+    lookup or a card's drawing neither waits for the presses in line nor holds them up.
+    A write in such a transaction is a programming error and is refused before it runs
+    (it could meet a snapshot older than the last commit). Elsewhere this changes nothing."""
+    token = _READ_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READ_ONLY.reset(token)
+
+
+class WriteInReader(RuntimeError):
+    """A statement that writes ran in a transaction begun under `read_only`."""
+
+
+_READS = ("SELECT", "WITH", "BEGIN")
+
+
 def tune_sqlite(engine: AsyncEngine) -> None:
     """BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of failing.
 
@@ -88,11 +118,22 @@ def tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection):  # type: ignore[no-untyped-def]
+        if _READ_ONLY.get():
+            connection.info[_READER] = True
+            connection.exec_driver_sql("BEGIN")
+            return
+        connection.info.pop(_READER, None)
         queue.take(connection.info)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def only_reads(connection, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if connection.info.get(_READER) and not statement.lstrip()[:6].upper().startswith(_READS):
+            raise WriteInReader(statement)
+
     @event.listens_for(engine.sync_engine.pool, "checkin")
     def on_checkin(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info.pop(_READER, None)
         queue.give_back(record.info)
 
     @event.listens_for(engine.sync_engine.pool, "invalidate")

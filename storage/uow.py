@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState
 
 from domain.effects import Effect, Effects
+from storage.engine import read_only
 from storage.repositories.api_keys import ApiKeyRepository, IdempotencyRepository
 from storage.repositories.areas import AreaRepository
 from storage.repositories.audit import AuditRepository
@@ -111,6 +112,17 @@ class UnitOfWork:
         self._wrote = False
         self.effects.discard()
         self.outbox.take_added()
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[None]:
+        """A transaction of its own that only reads, ended when the block ends: on SQLite it
+        does not take the write lock (storage.engine.read_only)."""
+        assert not self.session.in_transaction(), "a reader begins its own transaction"
+        with read_only():
+            try:
+                yield
+            finally:
+                await self.session.commit()
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

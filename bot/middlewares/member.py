@@ -21,14 +21,14 @@ class MemberMiddleware(BaseMiddleware):
     ) -> Any:
         uow: UnitOfWork = data["uow"]
         user: User | None = data.get("event_from_user")
-        member = await uow.members.by_tg_user(user.id) if user else None
-        member = member if member and member.active else None
+        async with uow.reading():  # ended before the handler talks to Telegram
+            member = await uow.members.by_tg_user(user.id) if user else None
+            member = member if member and member.active else None
+            data["member"] = member
+            data["team_chat_id"] = await uow.settings.team_chat_id()
+            data["locale"] = await _reader(uow, event, data.get("event_chat"), user, member)
         if member is not None and user is not None:
             await languages.note_telegram_language(uow, member, user.language_code)
-        data["member"] = member
-        data["team_chat_id"] = await uow.settings.team_chat_id()
-        data["locale"] = await _reader(uow, event, data.get("event_chat"), user, member)
-        await uow.commit()  # end the read transaction before the handler talks to Telegram
         return await handler(event, data)
 
 

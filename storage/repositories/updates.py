@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.engine import read_only
 from storage.models import ProcessedUpdateRow
 
 
@@ -30,8 +31,9 @@ class UpdateClaim:
 
 async def handled(session_factory: async_sessionmaker, update_id: int) -> bool:
     """A delivery of this update committed before (this one is a repeat)."""
-    async with session_factory() as session:
-        return await session.get(ProcessedUpdateRow, update_id) is not None
+    with read_only():
+        async with session_factory() as session:
+            return await session.get(ProcessedUpdateRow, update_id) is not None
 
 
 async def hold(session: AsyncSession, claim: UpdateClaim) -> None:
