@@ -1,5 +1,5 @@
 """Engine and session factory. SQLite gets WAL, a busy timeout and write-locking transactions,
-queued in order within the process."""
+queued in order within the process; transactions known to only read skip the queue."""
 
 import asyncio
 import weakref
@@ -99,6 +99,7 @@ def tune_sqlite(engine: AsyncEngine) -> None:
 
     Without it a read-then-write transaction can hit SQLITE_BUSY when another writer commits
     in between, which the busy timeout does not cure. Services keep transactions short.
+    Under `read_only` a transaction begins deferred instead, outside the write queue.
     """
 
     @event.listens_for(engine.sync_engine, "connect")

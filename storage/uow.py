@@ -117,7 +117,8 @@ class UnitOfWork:
     async def reading(self) -> AsyncIterator[None]:
         """A transaction of its own that only reads, ended when the block ends: on SQLite it
         does not take the write lock (storage.engine.read_only)."""
-        assert not self.session.in_transaction(), "a reader begins its own transaction"
+        if self.session.in_transaction():
+            raise RuntimeError("a reader begins its own transaction: commit first")
         with read_only():
             try:
                 yield
