@@ -9,7 +9,7 @@ Two strengths:
   different name. Shown on the card for a dispatcher to merge or dismiss.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -30,6 +30,12 @@ AREA_TYPO_MIN_LEN = 5
 #: and at most this many stored seekers in the area carry it: a rare name carries weight alone.
 FAMILY_ALONE_MIN_LEN = 5
 FAMILY_ALONE_MAX = 2
+#: Stored rows one contact's candidate read returns at most (storage's read, cut there).
+CANDIDATE_LIMIT = 400
+#: Pending suspects a contact carries at most (on either side of a pair): the best by score.
+#: 148 namesakes in one area would otherwise pair everyone with everyone (10,878 suspects,
+#: each redrawing a card) inside an import's write transactions; five is what a dispatcher reads.
+MAX_SUSPECTS = 5
 
 
 class Reason(StrEnum):
@@ -52,10 +58,12 @@ class Strength(StrEnum):
 
 @dataclass(frozen=True)
 class Stored:
-    """A stored contact as detection sees it: its id, keys, and age (older keeps its id)."""
+    """A stored contact as detection sees it: its id, keys, and age (older keeps its id).
+    `row`: the stored row itself, where it was merged away (`id` is then its keeper's)."""
 
     id: int
     keys: IdentityKeys
+    row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,12 +88,14 @@ def token_similarity(a: str, b: str) -> float:
     return similarity
 
 
+@lru_cache(maxsize=65536)
 def name_similarity(a: str, b: str) -> float:
     """The weakest link after pairing each token with its best partner, order-insensitive.
 
     Using the weakest pair (not the average) keeps "Maria Ivanova" and "Oleg Ivanov" apart.
     A one-word name is compared with the best token of the other ("Maria" ~ "Maria Ivanova").
-    Short forms and nicknames are read as their full name ("masha" ~ "maria").
+    Short forms and nicknames are read as their full name ("masha" ~ "maria"). Kept per
+    pair: an import scores each row against dozens of namesakes, and names repeat.
     """
     ta, tb = a.split(), b.split()
     if not ta or not tb:
@@ -129,6 +139,18 @@ def areas_like(area: str, known: Iterable[str]) -> list[str]:
     if not area:
         return []
     return [area, *(k for k in known if k != area and area_match(area, k) is not None)]
+
+
+def is_candidate(new: IdentityKeys, places: Collection[str], old: IdentityKeys) -> bool:
+    """Whether storage's read of `new`'s candidates (ContactRepository.candidates) finds
+    `old`: a shared identifier or phone ending, or a shared name block in one of `places`.
+    An import reads a whole chunk's candidates at once and narrows them per row with this."""
+    if (new.phone and new.phone == old.phone) or (new.email and new.email == old.email) \
+            or (new.tg_username and new.tg_username == old.tg_username) \
+            or (new.tg_user_id and new.tg_user_id == old.tg_user_id) \
+            or (new.phone_suffix and new.phone_suffix == old.phone_suffix):
+        return True
+    return old.area in places and not set(new.name_blocks).isdisjoint(old.name_blocks)
 
 
 def _family_alone(a: str, b: str) -> bool:
@@ -197,6 +219,24 @@ def detect(new: IdentityKeys, stored: list[Stored], exclude: int | None = None) 
     if len({m.contact_id for m in alone}) <= FAMILY_ALONE_MAX:
         matches += alone
     return sorted(matches, key=lambda m: (m.strength is not Strength.EXACT, -m.score, m.contact_id))
+
+
+def best_per_contact(matches: list[Match]) -> list[Match]:
+    """detect()'s matches, the first (best) per stored seeker: a seeker found through two
+    branches of the candidate read, or a merged-away record and its keeper, count once."""
+    best: dict[int, Match] = {}
+    for match in matches:
+        best.setdefault(match.contact_id, match)
+    return list(best.values())
+
+
+def new_suspects(matches: list[Match], own: int, pending: Mapping[int, int]) -> list[Match]:
+    """The matches of a contact stored just now that become its pending suspects: the best
+    by score, as many as its `own` pending count leaves room for, skipping stored contacts
+    that carry MAX_SUSPECTS already (`pending`: their counts)."""
+    ranked = sorted(matches, key=lambda m: (-m.score, m.contact_id))
+    room = max(MAX_SUSPECTS - own, 0)
+    return [m for m in ranked if pending.get(m.contact_id, 0) < MAX_SUSPECTS][:room]
 
 
 def exact_match(matches: list[Match]) -> Match | None:

@@ -41,6 +41,15 @@ async def show(uow: UnitOfWork, contact_id: int, now: datetime) -> None:
     await uow.outbox.add(Enqueue(chat_id=chat_id, text="", purpose=Purpose.CARD, ref_id=contact_id), now)
 
 
+async def show_many(uow: UnitOfWork, contact_ids: list[int], now: datetime) -> None:
+    """show() of each, the held ones skipped after one read of all: a held card was never
+    posted (hold() holds only those), so show() would find nothing to do. Not committed."""
+    contacts = await uow.contacts.get_many(contact_ids)
+    for contact_id in contact_ids:
+        if contact_id in contacts and not contacts[contact_id].card_held:
+            await show(uow, contact_id, now)
+
+
 async def changed(uow: UnitOfWork, contact_id: int, now: datetime) -> CardView:
     """show(), then the card as the caller's answer may need it. Not committed."""
     await show(uow, contact_id, now)

@@ -3,7 +3,17 @@
 from datetime import datetime
 
 from domain.contacts import Contact, ContactDetails
-from domain.duplicates import DISMISSED, PENDING, Match, Strength, Suspect, areas_like, detect
+from domain.duplicates import (
+    DISMISSED,
+    MAX_SUSPECTS,
+    PENDING,
+    Match,
+    Strength,
+    Suspect,
+    areas_like,
+    best_per_contact,
+    detect,
+)
 from domain.errors import NoLongerAvailable, NotFound
 from domain.identity import KEYS_VERSION, identifiers, keys_for
 from domain.members import Member
@@ -34,17 +44,8 @@ async def matches_for(uow: UnitOfWork, details: ContactDetails,
     # number of index probes; a typo in an area's very first letter is not tolerated).
     areas = areas_like(keys.area, await uow.contacts.known_areas(keys.area[:1])) \
         if keys.name_blocks and keys.area else []
-    best: dict[int, Match] = {}
-    for match in detect(keys, await uow.contacts.candidates(keys, areas), exclude=exclude):
-        if match.contact_id != exclude:
-            best.setdefault(match.contact_id, match)
-    return list(best.values())
-
-
-#: Pending suspects a contact carries at most (on either side of a pair): the best by score.
-#: 148 namesakes in one area would otherwise pair everyone with everyone (10,878 suspects,
-#: each redrawing a card) inside an import's write transactions; five is what a dispatcher reads.
-MAX_SUSPECTS = 5
+    matches = detect(keys, await uow.contacts.candidates(keys, areas), exclude=exclude)
+    return best_per_contact([m for m in matches if m.contact_id != exclude])
 
 
 async def record_suspects(uow: UnitOfWork, contact_id: int, matches: list[Match],

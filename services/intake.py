@@ -83,7 +83,7 @@ async def admit(
         arrival = await card_queue.in_window(uow, arrival, now)
     born_held = card_queue.born_with(arrival)
     contact = await uow.contacts.add(details, actor.id, now, dup_checked_at=now,
-                                     **await _dispatch_fields(uow, details.area), **born_held)
+                                     **await dispatch_fields(uow, details.area), **born_held)
     await uow.audit.record(now, actor.id, "contact", contact.id, "create", None, asdict(details))
     held = arrival is not None and await card_queue.arrived(uow, contact.id, arrival, now)
     suspects = await record_suspects(uow, contact.id, matches, now) if matches else []
@@ -130,7 +130,7 @@ async def _attach(uow: UnitOfWork, actor: Member, details: ContactDetails, match
     return IntakeResult(stored, created=False, match=match)
 
 
-async def _dispatch_fields(uow: UnitOfWork, place: str) -> dict[str, object]:
+async def dispatch_fields(uow: UnitOfWork, place: str) -> dict[str, object]:
     """Where a new contact starts: at the known area its typed place surely means, and in
     auto-dispatch's hands when the team turned it on."""
     fields: dict[str, object] = {}

@@ -131,6 +131,11 @@ class Contacts(Protocol):
     async def add(self, details: ContactDetails, created_by: int | None,
                   now: datetime, **fields: object) -> Contact: ...
 
+    async def add_many(self, rows: list[tuple[ContactDetails, dict[str, object]]],
+                       created_by: int | None, now: datetime) -> list[Contact]:
+        """add() of each (details, fields), in one statement; returned in the order given."""
+        ...
+
     async def rekey(self, after_id: int, limit: int) -> int | None:
         """Recompute the key columns of the next `limit` contacts after `after_id`; the last
         id seen, or None when none is left."""
@@ -143,6 +148,16 @@ class Contacts(Protocol):
     async def candidates(self, keys: IdentityKeys, areas: list[str] | None = None) -> list[Stored]:
         """Stored contacts that may be the same seeker (closed ones left out); name blocks
         are looked up in `areas` (the typed area alone when not given)."""
+        ...
+
+    async def candidates_of_many(self, keys: list[IdentityKeys], blocks: list[tuple[str, str]],
+                                 limit: int) -> list[Stored]:
+        """Every live contact sharing an identifier or phone ending with one of `keys`, or an
+        (area, name block) of `blocks`; once each, with its name blocks; at most `limit`."""
+        ...
+
+    async def stored_rows(self, contact_ids: list[int]) -> list[Stored]:
+        """These live contacts as candidates_of_many() reads them."""
         ...
 
     async def set_details(self, contact_id: int, details: ContactDetails,
@@ -234,8 +249,8 @@ class Contacts(Protocol):
         """Count the contact into the batch; the batch's count with it."""
         ...
 
-    async def count_into(self, batch_id: int) -> int:
-        """One more contact (stored with its batch_id) in the batch; the new count."""
+    async def count_into(self, batch_id: int, n: int = 1) -> int:
+        """`n` more contacts (stored with their batch_id) in the batch; the new count."""
         ...
 
     async def batch(self, batch_id: int) -> Batch | None: ...
@@ -313,6 +328,11 @@ class Audit(Protocol):
         before: object = None,
         after: object = None,
     ) -> None: ...
+
+    async def record_many(self, at: datetime, actor_id: int | None, entity: str, action: str,
+                          changes: list[tuple[int, object]]) -> None:
+        """record() of one action on each (entity_id, after)."""
+        ...
 
     async def recent(self, entity: str, actions: list[str], since: datetime
                      ) -> Sequence[AuditEntry]:
@@ -509,6 +529,10 @@ class Conversations(Protocol):
 class Duplicates(Protocol):
     async def suspect(self, contact_id: int, match: Match, now: datetime) -> bool:
         """Record a pair once (either order); False if it is already known."""
+        ...
+
+    async def add_new(self, pairs: list[tuple[int, Match]], now: datetime) -> None:
+        """suspect() for each (contact stored in this transaction, its match): never known."""
         ...
 
     async def get(self, suspect_id: int) -> Suspect | None: ...

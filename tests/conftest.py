@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated SQLite database per test, a movable clock."""
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -48,11 +49,17 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def db_url(tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
     """A fresh SQLite file, or with TEST_DATABASE_URL (a PostgreSQL server) a fresh database."""
+    async with fresh_database(tmp_path) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
     server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
-        return
     name = f"test_{uuid.uuid4().hex[:12]}"
+    if not server:
+        yield f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
+        return
     admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
         await conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -35,6 +35,17 @@ class AuditRepository:
             "after": None if after is None else json.dumps(after, default=str),
         })
 
+    async def record_many(self, at: datetime, actor_id: int | None, entity: str, action: str,
+                          changes: list[tuple[int, object]]) -> None:
+        """record() of one action on many entities, `changes` as (entity_id, after): one
+        statement for an import's chunk."""
+        if changes:
+            await self.session.execute(_RECORD, [{
+                "at": at, "actor_id": actor_id, "entity": entity, "entity_id": entity_id,
+                "action": action, "before": None,
+                "after": None if after is None else json.dumps(after, default=str),
+            } for entity_id, after in changes])
+
     async def for_entity(self, entity: str, entity_id: int) -> list[AuditRow]:
         rows = await self.session.scalars(
             select(AuditRow)

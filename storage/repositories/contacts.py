@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.bursts import BURST_WINDOW, Batch
 from domain.contact_filters import ContactFilter
 from domain.contacts import ASSIGNED_STATUSES, Contact, ContactDetails, Status
-from domain.duplicates import Stored
+from domain.duplicates import CANDIDATE_LIMIT, Stored
 from domain.identity import IdentityKeys
 from storage import locks
 from storage.models import BatchRow, CardRow, ContactRow
@@ -34,6 +34,7 @@ from storage.repositories.mapping import (
     keys_to_row,
     plain,
     stored_from_row,
+    stored_with_blocks,
 )
 
 _CONTACTS = columns(ContactRow)
@@ -41,6 +42,12 @@ _BY_ID = _CONTACTS.where(ContactRow.id == bindparam("id"))
 _BY_IDS = _CONTACTS.where(ContactRow.id.in_(bindparam("ids", expanding=True)))
 #: A new contact as one INSERT ... RETURNING its row: no ORM object for the session to flush.
 _ADD = insert(ContactRow).returning(*_CONTACTS.selected_columns)
+#: Many at once, returned in the order given. SQLite numbers the rows of one INSERT in the
+#: order of its VALUES, so there they are sorted by id: asked to keep the order, SQLAlchemy
+#: would send one INSERT per row (SQLite does not promise the order RETURNING yields them in).
+_ADD_MANY = {"sqlite": insert(ContactRow).returning(*_CONTACTS.selected_columns)}
+_ADD_MANY_ORDERED = insert(ContactRow).returning(*_CONTACTS.selected_columns,
+                                                 sort_by_parameter_order=True)
 
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
@@ -52,7 +59,6 @@ _BLOCK_COLUMNS = (ContactRow.id, ContactRow.merged_into, null().label("phone"),
                   null().label("email_norm"), null().label("tg_username_norm"),
                   null().label("tg_user_id"), ContactRow.phone_suffix, ContactRow.name_key,
                   ContactRow.area_norm)
-CANDIDATE_LIMIT = 400
 #: How long a process reuses its list of stored areas (known_areas) before reading it again.
 #: Areas this process stores are added at once; another process's new area shows within this.
 AREA_LIST_SECONDS = 60.0
@@ -109,6 +115,22 @@ class ContactRepository:
         AREA_LISTS.saw(self._engine(), row.area_norm)
         return contact_from_row(row)
 
+    async def add_many(self, rows: list[tuple[ContactDetails, dict[str, object]]],
+                       created_by: int | None, now: datetime) -> list[Contact]:
+        """add() for many contacts in one statement, returned in the order given. Each row's
+        fields must name the same columns (one INSERT of many VALUES)."""
+        if not rows:
+            return []
+        dialect = self.session.get_bind().dialect.name
+        stored = (await self.session.execute(_ADD_MANY.get(dialect, _ADD_MANY_ORDERED), [{
+            **details_to_row(details), "status": Status.NEW.value, "created_by": created_by,
+            "created_at": now, "waiting_since": now, **fields} for details, fields in rows])).all()
+        if dialect in _ADD_MANY:
+            stored.sort(key=lambda row: row.id)
+        for row in stored:
+            AREA_LISTS.saw(self._engine(), row.area_norm)
+        return [contact_from_row(row) for row in stored]
+
     def _engine(self) -> object:
         bind = self.session.bind
         return getattr(bind, "engine", bind)
@@ -163,6 +185,40 @@ class ContactRepository:
         query = union_all(*parts) if len(parts) > 1 else parts[0]
         rows = (await self.session.execute(query.limit(CANDIDATE_LIMIT))).all()
         return [stored_from_row(r) for r in rows]
+
+    async def candidates_of_many(self, keys: list[IdentityKeys], blocks: list[tuple[str, str]],
+                                 limit: int) -> list[Stored]:
+        """Every stored contact that shares an identifier or phone ending with one of `keys`
+        or an (area, name block) of `blocks`, once each and with its name blocks, at most
+        `limit` of them: an import reads a chunk's candidates at once and narrows them per
+        row (domain.chunk_matching). Closed contacts are left out, as in candidates()."""
+        c = ContactRow
+        branches = [column.in_(sorted(values)) for column, values in (
+            (c.phone, {k.phone for k in keys if k.phone}),
+            (c.email_norm, {k.email for k in keys if k.email}),
+            (c.tg_username_norm, {k.tg_username for k in keys if k.tg_username}),
+            (c.tg_user_id, {k.tg_user_id for k in keys if k.tg_user_id}),
+            (c.phone_suffix, {k.phone_suffix for k in keys if k.phone_suffix})) if values]
+        by_area: dict[str, set[str]] = {}
+        for area, block in blocks:
+            by_area.setdefault(area, set()).add(block)
+        # per area, not (area, block) IN (...): SQLite scans the table for a row-value IN
+        branches += [and_(c.area_norm == area, column.in_(sorted(names)))
+                     for area, names in sorted(by_area.items())
+                     for column in (c.name_block_a, c.name_block_b)]
+        if not branches:
+            return []
+        rows = await plain(self.session, select(*_KEY_COLUMNS, c.name_block_a, c.name_block_b)
+                           .where(or_(*branches), c.status != Status.CLOSED.value).limit(limit))
+        return [stored_with_blocks(r) for r in rows]
+
+    async def stored_rows(self, contact_ids: list[int]) -> list[Stored]:
+        """These live contacts as candidates_of_many() reads them (one read again after a
+        change)."""
+        c = ContactRow
+        rows = await plain(self.session, select(*_KEY_COLUMNS, c.name_block_a, c.name_block_b)
+                           .where(c.id.in_(contact_ids), c.status != Status.CLOSED.value))
+        return [stored_with_blocks(r) for r in rows]
 
     async def rekey(self, after_id: int, limit: int) -> int | None:
         """Recompute the normalised key columns of the next `limit` contacts after `after_id`
@@ -397,10 +453,10 @@ class ContactRepository:
         await self.set_fields(contact_id, batch_id=batch_id)
         return await self.count_into(batch_id)
 
-    async def count_into(self, batch_id: int) -> int:
-        """One more contact in the batch (stored with its batch_id already); the new count."""
+    async def count_into(self, batch_id: int, n: int = 1) -> int:
+        """`n` more contacts in the batch (stored with its batch_id already); the new count."""
         count = await self.session.scalar(
-            update(BatchRow).where(BatchRow.id == batch_id).values(count=BatchRow.count + 1)
+            update(BatchRow).where(BatchRow.id == batch_id).values(count=BatchRow.count + n)
             .returning(BatchRow.count).execution_options(synchronize_session=False))
         return int(count or 0)
 

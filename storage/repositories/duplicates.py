@@ -3,7 +3,7 @@
 import json
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, union_all, update
+from sqlalchemy import bindparam, func, insert, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import as_utc
@@ -53,6 +53,15 @@ class DuplicateRepository:
             reasons=",".join(r.value for r in match.reasons), status=PENDING, created_at=now))
         await self.session.flush()
         return True
+
+    async def add_new(self, pairs: list[tuple[int, Match]], now: datetime) -> None:
+        """suspect() for pairs of a contact stored in this transaction (so never known yet)
+        and its match: one statement for an import's chunk."""
+        if pairs:
+            await self.session.execute(insert(DuplicateSuspectRow), [{
+                "contact_id": max(new, match.contact_id), "other_id": min(new, match.contact_id),
+                "score": match.score, "reasons": ",".join(r.value for r in match.reasons),
+                "status": PENDING, "created_at": now} for new, match in pairs])
 
     async def get(self, suspect_id: int) -> Suspect | None:
         row = await self.session.get(DuplicateSuspectRow, suspect_id, populate_existing=True)

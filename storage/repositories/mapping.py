@@ -171,7 +171,16 @@ def stored_from_row(row) -> Stored:  # type: ignore[no-untyped-def]
     id_, merged_into, phone, email, username, tg_user_id, suffix, name_key, area = row
     keys = IdentityKeys(phone=phone, email=email, tg_username=username, tg_user_id=tg_user_id,
                         phone_suffix=suffix, name_key=name_key, area=area)
-    return Stored(id=merged_into or id_, keys=keys)
+    return Stored(id=merged_into or id_, keys=keys, row=id_)
+
+
+def stored_with_blocks(row) -> Stored:  # type: ignore[no-untyped-def]
+    """stored_from_row() of a row that ends with the two name blocks (an import's read)."""
+    id_, merged_into, phone, email, username, tg_user_id, suffix, name_key, area, a, b = row
+    keys = IdentityKeys(phone=phone, email=email, tg_username=username, tg_user_id=tg_user_id,
+                        phone_suffix=suffix, name_key=name_key, area=area,
+                        name_blocks=(a, b) if a and b else (a,) if a else (b,) if b else ())
+    return Stored(id=merged_into or id_, keys=keys, row=id_)
 
 
 def offer_from_row(row: OfferRow) -> Offer:

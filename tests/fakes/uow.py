@@ -231,6 +231,10 @@ class FakeContacts(_Repository):
         self._write(contact.id, fields)
         return self.t.contacts[contact.id]
 
+    async def add_many(self, rows: list[tuple[ContactDetails, dict[str, object]]],
+                       created_by: int | None, now: datetime) -> list[Contact]:
+        return [await self.add(details, created_by, now, **fields) for details, fields in rows]
+
     async def rekey(self, after_id: int, limit: int) -> int | None:
         """Keys are computed when read here: only the cursor moves."""
         ids = sorted(i for i in self.t.contacts if i > after_id)[:limit]
@@ -244,6 +248,13 @@ class FakeContacts(_Repository):
         """Every live contact: detection scores them all (storage narrows them by index)."""
         return [Stored(c.merged_into or c.id, _keys(c.details))
                 for c in self.t.contacts.values() if c.status is not Status.CLOSED]
+
+    async def candidates_of_many(self, keys: list[IdentityKeys], blocks: list[tuple[str, str]],
+                                 limit: int) -> list[Stored]:
+        return (await self.candidates(IdentityKeys()))[:limit]
+
+    async def stored_rows(self, contact_ids: list[int]) -> list[Stored]:
+        return [s for s in await self.candidates(IdentityKeys()) if s.id in contact_ids]
 
     async def set_details(self, contact_id: int, details: ContactDetails,
                           **fields: object) -> None:
@@ -354,10 +365,10 @@ class FakeContacts(_Repository):
         self._write(contact_id, {"batch_id": batch_id})
         return await self.count_into(batch_id)
 
-    async def count_into(self, batch_id: int) -> int:
+    async def count_into(self, batch_id: int, n: int = 1) -> int:
         batch = self.t.batches[batch_id]
-        self.t.batches[batch_id] = replace(batch, count=batch.count + 1)
-        return batch.count + 1
+        self.t.batches[batch_id] = replace(batch, count=batch.count + n)
+        return batch.count + n
 
     async def batch(self, batch_id: int) -> Batch | None:
         return self.t.batches.get(batch_id)
@@ -450,6 +461,11 @@ class FakeAudit(_Repository):
                      action: str, before: object = None, after: object = None) -> None:
         self.t.audit.append(AuditEntry(at, actor_id, entity, entity_id, action, _json(before),
                                        _json(after)))
+
+    async def record_many(self, at: datetime, actor_id: int | None, entity: str, action: str,
+                          changes: list[tuple[int, object]]) -> None:
+        for entity_id, after in changes:
+            await self.record(at, actor_id, entity, entity_id, action, None, after)
 
     async def recent(self, entity: str, actions: list[str], since: datetime) -> list[AuditEntry]:
         return [a for a in self.t.audit
@@ -556,6 +572,10 @@ class FakeDuplicates(_Repository):
         suspect = Suspect(self.t.next_id(), high, low, match.score, match.reasons, PENDING)
         self.t.suspects[suspect.id] = suspect
         return True
+
+    async def add_new(self, pairs: list[tuple[int, Match]], now: datetime) -> None:
+        for contact_id, match in pairs:
+            await self.suspect(contact_id, match, now)
 
     async def get(self, suspect_id: int) -> Suspect | None:
         return self.t.suspects.get(suspect_id)

@@ -76,7 +76,8 @@ async def test_a_database_error_keeps_the_report_and_names_the_rows_not_imported
 
 async def _import_failing_at(factory, clock, monkeypatch, failures):  # type: ignore[no-untyped-def]
     """A file of 120 rows (more than one chunk) whose rows named in `failures` fail after
-    their contact row was written (at the audit row)."""
+    their contact row was written (at the audit row, whether rows are admitted one by one
+    or together)."""
     async with UnitOfWork(factory) as uow:
         boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
         await uow.commit()
@@ -90,7 +91,16 @@ async def _import_failing_at(factory, clock, monkeypatch, failures):  # type: ig
                 raise failures[args[-1]["name"]]
             return await record(*args)
 
+        record_many = uow.audit.record_many
+
+        async def failing_many(*args):  # type: ignore[no-untyped-def]
+            for _, after in args[-1]:
+                if after.get("name") in failures:
+                    raise failures[after["name"]]
+            return await record_many(*args)
+
         monkeypatch.setattr(uow.audit, "record", failing)
+        monkeypatch.setattr(uow.audit, "record_many", failing_many)
         report = await run_import(uow, boss, "leads.csv", table,
                                   plan_import(table, "UA", "csv:leads.csv"), clock.now(),
                                   NO_QUIET, touch, imported)
