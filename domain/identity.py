@@ -6,7 +6,7 @@ that let the database find fuzzy candidates through an index instead of a scan.
 """
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from domain.translit import to_latin
@@ -150,8 +150,10 @@ def same_given_name(a: str, b: str) -> bool:
                 and (first.short or second.short))
 
 
+@lru_cache(maxsize=16384)
 def name_tokens(name: str) -> tuple[str, ...]:
-    """Order-insensitive: 'Ivanova Maria' and 'Мария Иванова' give the same tokens."""
+    """Order-insensitive: 'Ivanova Maria' and 'Мария Иванова' give the same tokens. Kept per
+    name: names repeat, and intake keys each arrival more than once."""
     return tuple(sorted(_fold(t) for t in latin(name).split() if len(t) > 1))
 
 
@@ -168,6 +170,7 @@ def name_blocks(name: str) -> tuple[str, ...]:
     return tuple(t[:BLOCK_PREFIX] for t in tokens)
 
 
+@lru_cache(maxsize=4096)
 def normalise_area(area: str) -> str:
     return " ".join(latin(area).split())
 

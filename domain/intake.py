@@ -30,6 +30,8 @@ def strip_unsafe(text: str) -> str:
     a seeker's Telegram name): line breaks stay, other whitespace controls become spaces, the
     other invisible controls are dropped. Joiners (ZWJ, ZWNJ) stay: emoji and several
     scripts need them, and they reorder nothing."""
+    if text.isprintable():  # no controls, format characters or whitespace but the space
+        return text
     return "".join(c if c == "\n" else " " if c.isspace() else c
                    for c in text if c.isspace() or not _unsafe(c))
 

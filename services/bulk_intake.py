@@ -70,7 +70,8 @@ class Together:
                       start: int) -> list[Admissible]:
         """The leading rows from `start` on that become new contacts, matched, not stored.
         None when that row needs one-by-one intake (or the actor may not add contacts:
-        admit() says so), or when the chunk has more candidates than one read takes."""
+        admit() says so), and none at all when the chunk has more candidates than one read
+        takes."""
         rows = self.rows[start:]
         if not rows or actor is None or not actor.has(*INTAKE_ROLES):
             return []
@@ -122,8 +123,9 @@ async def admit_new(uow: UnitOfWork, actor: Member, rows: list[Admissible], now:
     if not arrival.hold or arrival.batch is None:
         raise ValueError("only a burst's rows are admitted together")
     born = card_queue.born_with(arrival)
+    where = {place: await dispatch_fields(uow, place) for place in {r.details.area for r in rows}}
     fields = [{"dup_checked_at": now, "area_key": None, "auto_dispatch": False,
-               **await dispatch_fields(uow, r.details.area), **born} for r in rows]
+               **where[r.details.area], **born} for r in rows]
     contacts = await uow.contacts.add_many(
         [(r.details, f) for r, f in zip(rows, fields)], actor.id, now)
     await uow.audit.record_many(now, actor.id, "contact", "create",
