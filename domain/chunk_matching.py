@@ -56,7 +56,7 @@ class ChunkMatcher:
         self.taken = []
         for keys in rows:
             places = _places(keys, self.known, self.taken)
-            pool = self.index.candidates(keys, places)
+            pool = self.index.candidates(keys, places, -(-self.read_limit // _COPIES))
             if _COPIES * len(pool) >= self.read_limit:
                 break
             matches = best_per_contact(detect(keys, pool))
@@ -126,10 +126,17 @@ class _Index:
         if stored is not None:
             self.add(stored)
 
-    def candidates(self, keys: IdentityKeys, places: list[str]) -> list[Stored]:
+    def candidates(self, keys: IdentityKeys, places: list[str], most: int) -> list[Stored]:
+        """A row's candidates, in the order they were read; no more than `most` (a crowded
+        row is told as soon as it is one: it may have thousands)."""
         found = {at for key in self._lookups(keys) for at in self.by.get(key, ())}
-        return [s for at in sorted(found)
-                if (s := self.stored[at]) is not None and is_candidate(keys, places, s.keys)]
+        out: list[tuple[int, Stored]] = []
+        for at in found:
+            if (s := self.stored[at]) is not None and is_candidate(keys, places, s.keys):
+                out.append((at, s))
+                if len(out) >= most:
+                    break
+        return [s for _, s in sorted(out, key=lambda pair: pair[0])]
 
     @staticmethod
     def _lookups(keys: IdentityKeys) -> list[tuple[str, object]]:
