@@ -65,20 +65,22 @@ class Together:
     def __init__(self, rows: list[Prepared]) -> None:
         self.rows = rows
         self.matcher: ChunkMatcher | None = None
+        self.read = False
 
     async def leading(self, uow: UnitOfWork, actor: Member | None,
                       start: int) -> list[Admissible]:
         """The leading rows from `start` on that become new contacts, matched, not stored.
-        None when that row needs one-by-one intake (or the actor may not add contacts:
-        admit() says so), and none at all when the chunk has more candidates than one read
+        Empty when that row needs one-by-one intake (or the actor may not add contacts:
+        admit() says so), and always when the chunk has more candidates than one read
         takes."""
         rows = self.rows[start:]
         if not rows or actor is None or not actor.has(*INTAKE_ROLES):
             return []
-        matcher = self.matcher or await self._read(uow)
-        if matcher is None:
+        if not self.read:
+            self.matcher, self.read = await self._read(uow), True
+        if self.matcher is None:
             return []
-        new = matcher.leading([r.keys for r in rows])
+        new = self.matcher.leading([r.keys for r in rows])
         return [Admissible(r.details, row) for r, row in zip(rows, new)]
 
     async def _read(self, uow: UnitOfWork) -> ChunkMatcher | None:
@@ -91,8 +93,7 @@ class Together:
                                                        CHUNK_READ_LIMIT)
         if len(stored) >= CHUNK_READ_LIMIT:
             return None
-        self.matcher = ChunkMatcher(stored, known, CANDIDATE_LIMIT)
-        return self.matcher
+        return ChunkMatcher(stored, known, CANDIDATE_LIMIT)
 
     async def admit(self, uow: UnitOfWork, actor: Member, rows: list[Admissible],
                     now: datetime, arrival: Arrival) -> list[IntakeResult]:

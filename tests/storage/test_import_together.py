@@ -119,14 +119,19 @@ async def import_into(url: str, clock, data: bytes):  # type: ignore[no-untyped-
         await engine.dispose()
 
 
-@pytest.mark.parametrize(("seed", "read_limit"), [(1, None), (2, None), (3, 12)])
+@pytest.mark.parametrize(("seed", "read_limit", "chunk_limit"),
+                         [(1, None, None), (2, None, None), (3, 12, None), (4, None, 60)])
 async def test_rows_admitted_together_store_what_one_by_one_intake_stores(
-        tmp_path, clock, monkeypatch, seed, read_limit) -> None:  # type: ignore[no-untyped-def]
+        tmp_path, clock, monkeypatch, seed, read_limit, chunk_limit) -> None:  # type: ignore[no-untyped-def]
     """`read_limit`: rows with more than a few candidates are taken one by one (as rows whose
-    own read would be cut are), and the rows after them are matched against them."""
+    own read would be cut are), and the rows after them are matched against them.
+    `chunk_limit`: the later chunks have more candidates than one read takes, and go one by
+    one."""
     data = a_file(seed, 240)
     if read_limit:
         monkeypatch.setattr(bulk_intake, "CANDIDATE_LIMIT", read_limit)
+    if chunk_limit:
+        monkeypatch.setattr(bulk_intake, "CHUNK_READ_LIMIT", chunk_limit)
     together = []
     admit = bulk_intake.admit_new
 
@@ -145,7 +150,9 @@ async def test_rows_admitted_together_store_what_one_by_one_intake_stores(
     async with fresh_database(tmp_path) as url:
         one_by_one, expected = await import_into(url, clock, data)
 
-    assert len(together) > (len(report.imported) // 2 if read_limit is None else 20)
+    assert len(together) > (len(report.imported) // 2 if not (read_limit or chunk_limit) else 20)
+    if chunk_limit:
+        assert len(together) < len(report.imported) // 2
     assert len(report.attached) > 5 and len(report.suspected) > 20  # the file meets the rules
     assert (report.imported, report.attached, report.suspected, report.refused) == \
         (one_by_one.imported, one_by_one.attached, one_by_one.suspected, one_by_one.refused)
