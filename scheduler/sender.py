@@ -105,8 +105,7 @@ class OutboxSender:
             while True:
                 self._wake.clear()
                 if not await self.fill():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                    await self._wait_for_wake()
         finally:
             renewing.cancel()
             waiting = [row for queue in self._chat_queues.values() for row in queue]
@@ -115,6 +114,14 @@ class OutboxSender:
             if waiting:  # not yet attempted: back to the queue for another replica at once
                 with contextlib.suppress(Exception):
                     await self._requeue(waiting, self.clock.now())
+
+    async def _wait_for_wake(self) -> None:
+        """Until woken or the poll interval passes. Not `asyncio.wait_for`: on Python 3.11
+        it swallows a cancellation that arrives just as the event is set, and the sender
+        outlived the stop that cancelled it (the bot's stop then waited forever)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.poll_seconds):
+                await self._wake.wait()
 
     async def _keep_leases(self) -> None:
         """Renew the lease of every row this replica holds, a third of a lease apart, so a

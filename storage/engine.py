@@ -55,7 +55,7 @@ class WriteQueue:
             return  # this connection holds it already (a second transaction before checkin)
         lock = self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
         try:
-            await_(asyncio.wait_for(lock.acquire(), BUSY_SECONDS))
+            await_(_acquire(lock))
         except TimeoutError:
             raise OperationalError("BEGIN IMMEDIATE", None,
                                    Exception("database is locked (in-process queue)")) from None
@@ -65,6 +65,14 @@ class WriteQueue:
         lock = info.pop(self.KEY, None)
         if lock is not None:
             lock.release()
+
+
+async def _acquire(lock: asyncio.Lock) -> None:
+    """Not `asyncio.wait_for`: on Python 3.11 it returns normally when the lock was got just
+    as the task was cancelled, and the cancelled task (an outbox sender being stopped) went
+    on as if never told. A bot's stop then waited for it forever."""
+    async with asyncio.timeout(BUSY_SECONDS):
+        await lock.acquire()
 
 
 #: Set while the transactions begun are known to only read (`read_only`).

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 
+pytest_plugins = ["tests.hang_watch"]
+
 
 class FakeClock:
     """Time only moves when a test says so."""
