@@ -2,7 +2,7 @@
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -10,17 +10,15 @@ from aiohttp import web
 from api import problems
 from api.bodies import read_limited
 from api.limits import Limits
+from api.post_groups import PostGroups
 from domain.api_keys import ApiKey, request_hash
 from domain.contact_fields import FieldError, check_contact, with_source
-from domain.contacts import ContactDetails
 from domain.errors import DomainError, NotAllowed
 from domain.members import Member
 from scheduler.context import JobContext
-from services import api_intake, api_keys
-from services.api_intake import IdempotencyConflict
+from services import api_keys
+from services.api_intake import IdempotencyConflict, Post
 from storage.uow import UnitOfWork
-from views import duplicate_texts
-from views.language import for_reader
 
 log = logging.getLogger(__name__)
 MAX_IDEMPOTENCY_KEY = 200
@@ -32,6 +30,10 @@ class ApiDeps:
 
     ctx: JobContext
     limits: Limits
+    posts: PostGroups = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.posts = PostGroups(self.ctx)
 
 
 API = web.AppKey("api", ApiDeps)
@@ -53,7 +55,7 @@ def _secret(request: web.Request) -> str:
 async def create_contact(request: web.Request) -> web.Response:
     deps = request.app[API]
     ctx, settings = deps.ctx, deps.ctx.settings
-    async with UnitOfWork(ctx.session_factory) as uow:
+    async with UnitOfWork(ctx.session_factory) as uow, uow.reading():  # beside the writer
         found = await api_keys.authenticate(uow, _secret(request))
     if found is None:
         return _errors(401, ("authorization", "missing, unknown or revoked API key"),
@@ -78,7 +80,7 @@ async def create_contact(request: web.Request) -> web.Response:
     if checked.details is None:
         return _errors(422, *checked.errors)
     details = with_source(checked.details, f"api:{key.name}")
-    return await _submit(deps, key, owner, details, idempotency_key, request_hash(raw))
+    return await _submit(deps, key, owner, Post(details, idempotency_key, request_hash(raw)))
 
 
 def _is_json(content_type: str) -> bool:
@@ -110,26 +112,18 @@ def _is_unicode(data: object) -> bool:
     return True
 
 
-async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, details: ContactDetails,
-                  idempotency_key: str | None, body_hash: str) -> web.Response:
-    ctx = deps.ctx
-    now = ctx.clock.now()
-    try:
-        async with ctx.uow() as uow:
-            with ctx.texts():
-                outcome = await api_intake.submit(
-                    uow, key, owner, details, idempotency_key, body_hash, now,
-                    compose_touch=for_reader(duplicate_texts.touch_notice), quiet=ctx.quiet)
-    except IdempotencyConflict as exc:
-        if exc.detail == "mismatch":
+async def _submit(deps: ApiDeps, key: ApiKey, owner: Member | None, post: Post) -> web.Response:
+    answer = await deps.posts.submit(key, owner, post)
+    if isinstance(answer, IdempotencyConflict):
+        if answer.detail == "mismatch":
             return _errors(422, ("Idempotency-Key", "already used with a different request"))
         return _errors(409, ("Idempotency-Key", "a request with this key is in progress"))
-    except NotAllowed:
+    if isinstance(answer, NotAllowed):
         return _errors(403, ("authorization", "the key's owner may no longer enter contacts"))
-    except DomainError as exc:
-        return _errors(422, ("contact", exc.detail or exc.code))
-    if outcome.result is not None:
-        log.info("api contact", extra={"contact_id": outcome.result.contact.id, "key": key.name,
-                                       "new_contact": outcome.result.created})
-    headers = {"Idempotent-Replayed": "true"} if outcome.status == 200 else {}
-    return web.json_response(outcome.body, status=outcome.status, headers=headers)
+    if isinstance(answer, DomainError):
+        return _errors(422, ("contact", answer.detail or answer.code))
+    if answer.result is not None:
+        log.info("api contact", extra={"contact_id": answer.result.contact.id, "key": key.name,
+                                       "new_contact": answer.result.created})
+    headers = {"Idempotent-Replayed": "true"} if answer.status == 200 else {}
+    return web.json_response(answer.body, status=answer.status, headers=headers)

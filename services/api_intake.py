@@ -1,9 +1,10 @@
 """A contact posted over HTTP: the idempotency key is honoured, then the ordinary intake.
 
-The idempotency row is claimed, the contact created and the answer stored in one
-transaction, so a contact never exists without its key and its answer, nor a key without
-its contact. Two requests racing with one key: the database lets one claim it, the other
-is told the request is in progress.
+The contact is created and its answer stored under the Idempotency-Key in one transaction,
+so a contact never exists without its key and its answer, nor a key without its contact.
+Two requests racing with one key: the database keeps one answer (the key is a primary
+key); the other is rolled back and answers what the first stored. Two posts with one key in
+one group (api.post_groups): the second is told the first is in progress.
 
 Each contact posted counts into its key's arrival batch (the key's channel, "api:<name>"):
 a client cannot say how many more will follow, so a burst is noticed as it happens. The
@@ -19,10 +20,10 @@ from domain.bursts import channel_of
 from domain.contacts import ContactDetails
 from domain.errors import DomainError
 from domain.members import Member
-from services import intake
+from services import bulk_intake, card_queue, intake
 from services.card_queue import Arrival
-from services.notify import Quiet
-from services.ports import UnitOfWork
+from services.notify import NO_QUIET, Quiet
+from services.ports import IdempotencyRecord, UnitOfWork
 from services.transaction import use_case
 
 
@@ -42,45 +43,102 @@ class Outcome:
     result: intake.IntakeResult | None
 
 
+@dataclass(frozen=True)
+class Post:
+    """One POST's contact, its Idempotency-Key (if sent) and the hash of its body."""
+
+    details: ContactDetails
+    idempotency_key: str | None
+    body_hash: str
+
+
 @use_case
-async def submit(uow: UnitOfWork, key: ApiKey, owner: Member | None, details: ContactDetails,
-                 idempotency_key: str | None, body_hash: str, now: datetime,
+async def submit(uow: UnitOfWork, key: ApiKey, owner: Member | None, post: Post, now: datetime,
                  compose_touch: intake.ComposeTouch | None = None,
                  quiet: Quiet | None = None) -> Outcome:
-    if idempotency_key:
-        earlier = await _earlier(uow, key, idempotency_key, body_hash)
-        if earlier:
-            return earlier
-        try:
-            await uow.idempotency.claim(key.id, idempotency_key, body_hash, now)
-        except IdempotencyKeyTaken:
-            await uow.rollback()
-            earlier = await _earlier(uow, key, idempotency_key, body_hash)
-            if earlier is None:  # claimed and gone again: cannot be, but never guess
-                raise IdempotencyConflict("in_flight") from None
-            return earlier
-    result = await intake.admit(uow, owner, details, now, compose_touch=compose_touch,
-                                quiet=quiet, arrival=Arrival(channel_of(details.source)))
+    """One post on its own; its refusal raised."""
+    [answer] = await submit_many(uow, key, owner, [post], now, compose_touch, quiet)
+    if isinstance(answer, DomainError):
+        raise answer
+    return answer
+
+
+@use_case
+async def submit_many(uow: UnitOfWork, key: ApiKey, owner: Member | None, posts: list[Post],
+                      now: datetime, compose_touch: intake.ComposeTouch | None = None,
+                      quiet: Quiet | None = None) -> list[Outcome | DomainError]:
+    """The posts of one key, in their order, as if each were the only one, committed at once
+    (several clients' POSTs that arrived together: api.post_groups). A refused post, its
+    DomainError in the list, undoes no other and stores no answer for its key. Raises if the
+    database fails: then nothing of them is stored."""
+    try:
+        return await _submit_all(uow, key, owner, posts, now, compose_touch, quiet)
+    except IdempotencyKeyTaken:  # another transaction answered one of the keys meanwhile
+        await uow.rollback()
+    if len(posts) > 1:
+        return [(await submit_many(uow, key, owner, [post], now, compose_touch, quiet))[0]
+                for post in posts]
+    stored = await uow.idempotency.answers(key.id, [posts[0].idempotency_key or ""])
+    return [_earlier(stored, posts[0], set()) or IdempotencyConflict("in_flight")]
+
+
+async def _submit_all(uow: UnitOfWork, key: ApiKey, owner: Member | None, posts: list[Post],
+                      now: datetime, compose_touch: intake.ComposeTouch | None,
+                      quiet: Quiet | None) -> list[Outcome | DomainError]:
+    stored = await uow.idempotency.answers(key.id, [p.idempotency_key for p in posts
+                                                    if p.idempotency_key])
+    in_hand: set[str] = set()
+    answers = [_earlier(stored, post, in_hand) for post in posts]
+    fresh = [i for i, answer in enumerate(answers) if answer is None]
+    if fresh:
+        arrival = await _arrival(uow, posts[fresh[0]].details.source, now)
+        results = await bulk_intake.admit_rows(
+            uow, owner, [posts[i].details for i in fresh], now, arrival, quiet=quiet or NO_QUIET,
+            compose_touch=compose_touch, ping=True)
+        for i, result in zip(fresh, results):
+            answers[i] = _answer(result)
+    await uow.idempotency.answered(key.id, [
+        (post.idempotency_key, post.body_hash, answer.status, json.dumps(answer.body))
+        for post, answer in zip(posts, answers)
+        if post.idempotency_key and isinstance(answer, Outcome) and answer.result is not None
+    ], now)
+    await uow.commit()
+    return [answer for answer in answers if answer is not None]
+
+
+async def _arrival(uow: UnitOfWork, source: str, now: datetime) -> Arrival:
+    """The key's channel; with its batch once its minute is a burst (then the new contacts
+    among the posts can be admitted together). Outside a burst each post reads the window
+    itself, as the post that makes the minute a burst holds the earlier cards."""
+    arrival = await card_queue.in_window(uow, Arrival(channel_of(source)), now)
+    return arrival if arrival.hold else Arrival(arrival.channel)
+
+
+def _earlier(stored: dict[str, IdempotencyRecord], post: Post,
+             in_hand: set[str]) -> Outcome | DomainError | None:
+    """The answer an earlier request with this post's Idempotency-Key got; a refusal if that
+    request had another body, or is the one before it in this group; None: admit the post."""
+    if not post.idempotency_key:
+        return None
+    row = stored.get(post.idempotency_key)
+    if row is None:
+        if post.idempotency_key in in_hand:
+            return IdempotencyConflict("in_flight")
+        in_hand.add(post.idempotency_key)
+        return None
+    if row.request_hash != post.body_hash:
+        return IdempotencyConflict("mismatch")
+    if row.response is None:
+        return IdempotencyConflict("in_flight")
+    return Outcome(200, json.loads(row.response), None)
+
+
+def _answer(result: intake.IntakeResult | DomainError) -> Outcome | DomainError:
+    if isinstance(result, DomainError):
+        return result
     contact = result.contact
     if result.created:
         body = {"id": contact.id, "status": str(contact.status), "source": contact.details.source}
     else:  # known already: say only that, not where they came from or how far they got
         body = {"attached": True}
-    status = 201 if result.created else 200
-    if idempotency_key:
-        await uow.idempotency.complete(key.id, idempotency_key, status, json.dumps(body))
-    await uow.commit()
-    return Outcome(status, body, result)
-
-
-async def _earlier(uow: UnitOfWork, key: ApiKey, idempotency_key: str,
-                   body_hash: str) -> Outcome | None:
-    row = await uow.idempotency.get(key.id, idempotency_key)
-    if row is None:
-        return None
-    await uow.commit()
-    if row.request_hash != body_hash:
-        raise IdempotencyConflict("mismatch")
-    if row.response is None:
-        raise IdempotencyConflict("in_flight")
-    return Outcome(200, json.loads(row.response), None)
+    return Outcome(201 if result.created else 200, body, result)

@@ -1,5 +1,6 @@
-"""An import's new contacts admitted together: one read of a chunk's candidates, one INSERT of
-its contacts, one of their audit rows and one of their possible duplicates, where one-by-one
+"""Rows of data admitted in one transaction (an import's chunk, a group of POSTs): in a burst,
+the new contacts among them together: one read of the rows' candidates, one INSERT of the
+contacts, one of their audit rows and one of their possible duplicates, where one-by-one
 intake (services.intake.admit) spends about six statements on each row.
 
 Only for rows that come out as admit() would store them, one after the other: which ones is
@@ -8,6 +9,7 @@ the importer hands that row to admit() and goes on). Only in a burst, whose card
 from the first row and whose rows ping nobody: a new contact there queues no card.
 """
 
+import logging
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
@@ -15,6 +17,7 @@ from domain.chunk_matching import PROVISIONAL, ChunkMatcher, NewRow, chunk_block
 from domain.contacts import Contact, ContactDetails
 from domain.duplicates import CANDIDATE_LIMIT, Match, Stored, new_suspects
 from domain.effects import Effect
+from domain.errors import DomainError
 from domain.identity import IdentityKeys, identifiers, keys_for
 from domain.intake import clean_details
 from domain.members import Member
@@ -22,8 +25,12 @@ from domain.roles import INTAKE_ROLES
 from services import card_queue
 from services.access import require
 from services.card_queue import Arrival, show_many
-from services.intake import IntakeResult, dispatch_fields
+from services import intake
+from services.intake import ComposeTouch, IntakeResult, dispatch_fields
+from services.notify import Quiet
 from services.ports import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 #: Stored candidates one chunk's read returns at most; beyond, its rows go one by one.
 CHUNK_READ_LIMIT = 2000
@@ -56,6 +63,71 @@ def prepare(rows: list[ContactDetails]) -> list[Prepared]:
                                               details.tg_username, details.tg_user_id,
                                               details.area)))
     return out
+
+
+class RowFailed(Exception):
+    """The database failed at the `index`-th row; the caller's transaction must roll back."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+async def admit_rows(uow: UnitOfWork, actor: Member, rows: list[ContactDetails], now: datetime,
+                     arrival: Arrival | None, *, quiet: Quiet, compose_touch: ComposeTouch,
+                     ping: bool) -> list[IntakeResult | DomainError]:
+    """Each row as admit() would store it, one after the other, in the caller's transaction,
+    each in a savepoint (a refused row, its DomainError in the list, undoes no other). In a
+    held burst the leading rows that become new contacts are admitted together; if that
+    fails, one by one. Raises RowFailed if the database fails. Not committed."""
+    out: list[IntakeResult | DomainError] = []
+    together = Together(prepare(rows)) if arrival is not None and arrival.hold else None
+    while len(out) < len(rows):
+        results = await _together(uow, actor, together, len(out), now, arrival) \
+            if together and arrival else None
+        if results is None:
+            together = None
+        elif results:
+            out += results
+            continue
+        index, result = len(out), None
+        try:
+            async with uow.savepoint():
+                result = await intake.admit(uow, actor, rows[index], now, ping=ping, quiet=quiet,
+                                            compose_touch=compose_touch, arrival=arrival)
+            out.append(result)
+        except DomainError as exc:
+            out.append(exc)
+        except Exception as exc:
+            raise RowFailed(index) from exc
+        together = await _after_one(uow, together, index, result)
+    return out
+
+
+async def _together(uow: UnitOfWork, actor: Member, together: "Together", start: int,
+                    now: datetime, arrival: Arrival) -> list[IntakeResult] | None:
+    """The leading rows from `start` on admitted together, in a savepoint; none if that row
+    needs intake one by one; None if it failed (the other rows go one by one)."""
+    try:
+        async with uow.savepoint():
+            new = await together.leading(uow, actor, start)
+            return await together.admit(uow, actor, new, now, arrival) if new else []
+    except Exception:
+        log.exception("rows not admitted together; one by one instead")
+        return None
+
+
+async def _after_one(uow: UnitOfWork, together: "Together | None", index: int,
+                     result: IntakeResult | None) -> "Together | None":
+    """The matcher told what intake did with a row; if that fails, one by one from here."""
+    if together is None:
+        return None
+    try:
+        await together.after_one(uow, index, result)
+        return together
+    except Exception:
+        log.exception("rows not admitted together; one by one instead")
+        return None
 
 
 class Together:

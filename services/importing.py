@@ -82,7 +82,7 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
             report.add(await chunk(rows[start:start + CHUNK_ROWS]))
         except Exception as exc:  # the database failed: stop, but report what was and was not done
             log.exception("import of %s stopped near line %d", file_name, rows[start].line)
-            failed = start + exc.index if isinstance(exc, _RowFailed) else start
+            failed = start + exc.index if isinstance(exc, bulk_intake.RowFailed) else start
             kept = await _before_failure(chunk, rows[start:failed])
             report.add(kept)
             stopped = start + kept.rows
@@ -98,14 +98,6 @@ async def run_import(uow: UnitOfWork, actor: Member, file_name: str, table: Tabl
         n = len(report.imported)
         await _ping(uow, lambda locale: compose_imported(locale, n, file_name), now, quiet)
     return report
-
-
-class _RowFailed(Exception):
-    """The database failed at the chunk's `index`-th row; the chunk was rolled back."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__(index)
-        self.index = index
 
 
 async def _before_failure(chunk: Callable[[list[Accepted]], Awaitable[ImportReport]],
@@ -124,63 +116,18 @@ async def _before_failure(chunk: Callable[[list[Accepted]], Awaitable[ImportRepo
 async def _import_chunk(uow: UnitOfWork, actor: Member, table: Table, chunk: list[Accepted],
                         now: datetime, arrival: card_queue.Arrival | None, quiet: Quiet,
                         compose_touch: ComposeTouch) -> ImportReport:
-    """The rows of one chunk, committed together; none of them if the database fails. In a
-    burst, the leading rows that become new contacts are admitted together, the others one
-    by one (services.bulk_intake); if admitting them together fails, one by one too."""
-    part, index = ImportReport("", len(chunk)), 0
-    together = bulk_intake.Together(bulk_intake.prepare([r.details for r in chunk])) \
-        if arrival is not None and arrival.hold else None
-    while index < len(chunk):
-        results = await _together(uow, actor, together, index, now, arrival) \
-            if together and arrival else None
-        if results is None:
-            together = None
-        elif results:
-            for admitted in results:
-                part.count(admitted)
-            index += len(results)
-            continue
-        result = None
-        try:
-            async with uow.savepoint():
-                result = await intake.admit(uow, actor, chunk[index].details, now,
-                                            compose_touch=compose_touch, quiet=quiet,
-                                            ping=False, arrival=arrival)
+    """The rows of one chunk, committed together; none of them if the database fails
+    (services.bulk_intake.admit_rows)."""
+    part = ImportReport("", len(chunk))
+    results = await bulk_intake.admit_rows(uow, actor, [r.details for r in chunk], now, arrival,
+                                           quiet=quiet, compose_touch=compose_touch, ping=False)
+    for row, result in zip(chunk, results):
+        if isinstance(result, DomainError):  # e.g. the actor lost the role meanwhile
+            part.refused.append(_refused(table, row.line, result.detail or result.code))
+        else:
             part.count(result)
-        except DomainError as exc:  # e.g. the actor lost the role meanwhile
-            part.refused.append(_refused(table, chunk[index].line, exc.detail or exc.code))
-        except Exception as exc:
-            raise _RowFailed(index) from exc
-        together = await _after_one(uow, together, index, result)
-        index += 1
     await uow.commit()
     return part
-
-
-async def _together(uow: UnitOfWork, actor: Member, together: bulk_intake.Together, start: int,
-                    now: datetime, arrival: card_queue.Arrival) -> list[intake.IntakeResult] | None:
-    """The leading rows from `start` on admitted together, in a savepoint; none if that row
-    needs intake one by one; None if it failed (the chunk's other rows go one by one)."""
-    try:
-        async with uow.savepoint():
-            new = await together.leading(uow, actor, start)
-            return await together.admit(uow, actor, new, now, arrival) if new else []
-    except Exception:
-        log.exception("rows not admitted together; one by one instead")
-        return None
-
-
-async def _after_one(uow: UnitOfWork, together: bulk_intake.Together | None, index: int,
-                     result: intake.IntakeResult | None) -> bulk_intake.Together | None:
-    """The matcher told what intake did with a row; if that fails, one by one from here."""
-    if together is None:
-        return None
-    try:
-        await together.after_one(uow, index, result)
-        return together
-    except Exception:
-        log.exception("rows not admitted together; one by one instead")
-        return None
 
 
 async def _arrival(uow: UnitOfWork, plan: ImportPlan,

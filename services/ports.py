@@ -582,14 +582,14 @@ class ApiKeys(Protocol):
 
 
 class Idempotency(Protocol):
-    async def get(self, api_key_id: int, key: str) -> IdempotencyRecord | None: ...
+    async def answers(self, api_key_id: int, keys: list[str]) -> dict[str, IdempotencyRecord]: ...
 
-    async def claim(self, api_key_id: int, key: str, body_hash: str, now: datetime) -> None:
-        """Raises domain.api_keys.IdempotencyKeyTaken if the key was claimed meanwhile (the
-        transaction must then be rolled back)."""
+    async def answered(self, api_key_id: int, answers: list[tuple[str, str, int, str]],
+                       now: datetime) -> None:
+        """(key, body hash, status, response) each. Raises domain.api_keys.IdempotencyKeyTaken
+        if another request stored one of the keys meanwhile (the transaction must then be
+        rolled back)."""
         ...
-
-    async def complete(self, api_key_id: int, key: str, status: int, response: str) -> None: ...
 
 
 class Exports(Protocol):

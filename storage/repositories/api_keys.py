@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,29 +47,29 @@ class ApiKeyRepository:
 
 
 class IdempotencyRepository:
-    """One row per (API key, Idempotency-Key): claimed with the request, completed with the
-    response. The primary key makes a concurrent second claim fail in the database."""
+    """One row per (API key, Idempotency-Key), stored with the request's answer in its
+    transaction. The primary key makes a concurrent second one fail in the database."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, api_key_id: int, key: str) -> IdempotencyRow | None:
-        return await self.session.get(IdempotencyRow, (api_key_id, key))
+    async def answers(self, api_key_id: int, keys: list[str]) -> dict[str, IdempotencyRow]:
+        if not keys:
+            return {}
+        rows = await self.session.scalars(select(IdempotencyRow).where(
+            IdempotencyRow.api_key_id == api_key_id, IdempotencyRow.key.in_(keys)))
+        return {row.key: row for row in rows}
 
-    async def claim(self, api_key_id: int, key: str, body_hash: str, now: datetime) -> None:
-        """Raises IdempotencyKeyTaken (on flush) if the key was claimed meanwhile; the
-        transaction is then unusable until rolled back."""
-        self.session.add(IdempotencyRow(api_key_id=api_key_id, key=key, request_hash=body_hash,
-                                        created_at=now))
+    async def answered(self, api_key_id: int, answers: list[tuple[str, str, int, str]],
+                       now: datetime) -> None:
+        """One INSERT for them all. Raises IdempotencyKeyTaken if another request stored one
+        of the keys meanwhile; the transaction is then unusable until rolled back."""
+        if not answers:
+            return
         try:
-            await self.session.flush()
+            await self.session.execute(insert(IdempotencyRow), [
+                {"api_key_id": api_key_id, "key": key, "request_hash": body_hash,
+                 "created_at": now, "status_code": status, "response": response}
+                for key, body_hash, status, response in answers])
         except IntegrityError as error:
-            raise IdempotencyKeyTaken(key) from error
-
-    async def complete(self, api_key_id: int, key: str, status: int, response: str) -> None:
-        await self.session.execute(
-            update(IdempotencyRow)
-            .where(IdempotencyRow.api_key_id == api_key_id, IdempotencyRow.key == key)
-            .values(status_code=status, response=response)
-            .execution_options(synchronize_session=False)
-        )
+            raise IdempotencyKeyTaken(answers[0][0]) from error
