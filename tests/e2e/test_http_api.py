@@ -1,6 +1,7 @@
 """The HTTP intake API over real HTTP against the running bot: keys made in Telegram, auth,
 field errors, idempotency, rate limit, and the contact's card in the team chat."""
 
+import asyncio
 import json
 import re
 
@@ -161,3 +162,38 @@ async def test_only_admins_manage_keys_and_only_in_private(team: Team) -> None:
     await team.admin.ask("/apikey list", contains="No API keys yet")
     await team.admin.ask("/apikey new bad name!", contains="1-40 letters")
     await team.admin.ask("/apikey", contains="Usage: /apikey new NAME")
+
+
+@pytest.mark.parametrize("team", [{"api_port": PORT}], indirect=True)
+async def test_many_clients_posting_at_once_each_get_their_own_answer(team: Team) -> None:
+    """Posts that arrive together are stored together (api.post_groups): each client still
+    gets its own contact's id, a retry its first answer, and the minute's burst one summary."""
+    await team.bind()
+    key = await make_key(team)
+    bodies = [{"name": f"Seeker {n}", "phone": f"+38044765{n:04d}", "area": "Podil"}
+              for n in range(30)]
+    async with aiohttp.ClientSession() as http:
+        answers = await asyncio.gather(*(post(http, body, key, {"Idempotency-Key": f"k{n}"})
+                                         for n, body in enumerate(bodies)))
+        assert [status for status, _, _ in answers] == [201] * 30
+        ids = [body["id"] for _, body, _ in answers]
+        assert sorted(ids) == list(range(1, 31))
+        retries = await asyncio.gather(*(post(http, body, key, {"Idempotency-Key": f"k{n}"})
+                                         for n, body in enumerate(bodies[:8])))
+        assert [(status, body["id"]) for status, body, _ in retries] == \
+            [(200, i) for i in ids[:8]]
+        same = {"name": "Olena", "phone": "+380447650999"}
+        racing = await asyncio.gather(*(post(http, same, key, {"Idempotency-Key": "once"})
+                                        for _ in range(4)))
+        assert sorted(status for status, _, _ in racing)[0] == 201
+        assert {status for status, _, _ in racing} <= {201, 200, 409}
+    async with team.db.connect() as conn:
+        stored = await conn.execute(text("select name, card_held from contacts order by id"))
+        rows = list(stored)
+    assert sorted(name for name, _ in rows) == sorted([b["name"] for b in bodies] + ["Olena"])
+    assert sum(1 for _, held in rows if held) >= 20  # the eleventh on: a burst, held
+    team.clock.advance(seconds=61)
+    await team.run_jobs()
+    summaries = [m for m in team.fake.chat(team.group.id).bot_messages
+                 if (m.text or "").startswith("📦")]
+    assert [m.text.split(" new contacts")[0] for m in summaries] == ["📦 31"]

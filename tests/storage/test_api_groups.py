@@ -135,3 +135,18 @@ async def test_a_key_answered_meanwhile_redoes_the_group_post_by_post(
     async with UnitOfWork(session_factory) as uow:
         names = await uow.session.execute(text("SELECT name FROM contacts ORDER BY id"))
         assert [n for (n,) in names] == ["Maria", "Olena"]
+
+
+async def test_one_key_twice_in_a_group_is_stored_once(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    async with UnitOfWork(session_factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
+        await uow.commit()
+        secret = await api_keys.create(uow, boss, "webform", clock.now())
+        key, owner = await api_keys.authenticate(uow, secret)
+    maria = Post(ContactDetails("Maria", phone="+380441234567", source="api:webform"), "k1", "h")
+    async with UnitOfWork(session_factory) as uow:
+        first, second = await api_intake.submit_many(uow, key, owner, [maria, maria], clock.now())
+    assert first.status == 201 and shown(second) == ("IdempotencyConflict", "in_flight")
+    async with UnitOfWork(session_factory) as uow:  # the client's retry gets the answer
+        assert (await api_intake.submit(uow, key, owner, maria, clock.now())).body == first.body
+        assert await uow.session.scalar(text("SELECT count(*) FROM contacts")) == 1
