@@ -16,8 +16,9 @@ from collections.abc import Iterator
 
 import pytest
 
-#: Generous: the slowest test (the month's simulation) takes under a minute on CI.
-HANG_SECONDS = float(os.environ.get("TEST_HANG_SECONDS", 300))
+#: Above the slowest test's own limit: the three-replica fault test may take up to its
+#: 600 s deadline (tests/scale, SCALE_DEADLINE) on a loaded machine, and reports then.
+HANG_SECONDS = float(os.environ.get("TEST_HANG_SECONDS", 900))
 
 
 class Hang(Exception):
