@@ -1,5 +1,5 @@
 """What admins configure (members with their roles and profiles, the area map, the match
-policy) kept in memory per process, behind a stamp in the database.
+policy, the API keys) kept in memory per process, behind a stamp in the database.
 
 Every card, and every update's member lookup, read the whole team, the areas and the
 settings: most of a press's statements, for data that changes a few times a day. The

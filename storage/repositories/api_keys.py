@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.api_keys import ApiKey, IdempotencyKeyTaken
 from storage.models import ApiKeyRow, IdempotencyRow
+from storage.team_stamp import kept, wrote
 
 
 def _key(row: ApiKeyRow) -> ApiKey:
@@ -19,6 +20,7 @@ class ApiKeyRepository:
         self.session = session
 
     async def add(self, name: str, secret_hash: str, created_by: int, now: datetime) -> ApiKey:
+        wrote(self.session)
         row = ApiKeyRow(name=name, key_hash=secret_hash, created_by=created_by, created_at=now)
         self.session.add(row)
         await self.session.flush()
@@ -29,14 +31,19 @@ class ApiKeyRepository:
         return _key(row) if row else None
 
     async def by_hash(self, secret_hash: str) -> ApiKey | None:
-        row = await self.session.scalar(select(ApiKeyRow).where(ApiKeyRow.key_hash == secret_hash))
-        return _key(row) if row else None
+        """Every POST asks: the keys (a handful, changed by admins now and then) are kept in
+        memory behind the team's stamp (storage.team_stamp), read again once it changed."""
+        return (await kept(self.session, "api_keys", self._by_hash)).get(secret_hash)
+
+    async def _by_hash(self) -> dict[str, ApiKey]:
+        return {row.key_hash: _key(row) for row in await self.session.scalars(select(ApiKeyRow))}
 
     async def list_all(self) -> list[ApiKey]:
         rows = await self.session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))
         return [_key(r) for r in rows]
 
     async def revoke(self, key_id: int, now: datetime) -> bool:
+        wrote(self.session)
         result = await self.session.execute(
             update(ApiKeyRow)
             .where(ApiKeyRow.id == key_id, ApiKeyRow.revoked_at.is_(None))

@@ -185,8 +185,8 @@ async def test_many_clients_posting_at_once_each_get_their_own_answer(team: Team
         same = {"name": "Olena", "phone": "+380447650999"}
         racing = await asyncio.gather(*(post(http, same, key, {"Idempotency-Key": "once"})
                                         for _ in range(4)))
-        assert sorted(status for status, _, _ in racing)[0] == 201
-        assert {status for status, _, _ in racing} <= {201, 200, 409}
+        statuses = [status for status, _, _ in racing]  # 200: a replay, 409: in the same group
+        assert statuses.count(201) == 1 and set(statuses) <= {201, 200, 409}
     async with team.db.connect() as conn:
         stored = await conn.execute(text("select name, card_held from contacts order by id"))
         rows = list(stored)

@@ -13,6 +13,7 @@ from domain.roles import Role
 from services import api_intake, api_keys, export
 from services.api_intake import IdempotencyConflict, Post
 from storage.models import ApiKeyRow, AuditRow, ContactRow
+from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
 
 MARIA = ContactDetails(name="Maria", phone="+380441234567", source="api:webform")
@@ -154,3 +155,23 @@ async def test_a_key_of_an_admin_demoted_to_operator_no_longer_enters_contacts(s
         with pytest.raises(NotAllowed):
             await api_intake.submit(uow, key, found[1], Post(MARIA, None, "h"), clock.now())
     assert await count(session_factory, ContactRow) == 0
+
+
+async def test_a_key_revoked_by_another_replica_is_refused_at_once(session_factory, db_url, clock) -> None:  # type: ignore[no-untyped-def]
+    """Keys are kept in memory behind the team's stamp: a revocation committed through
+    another engine (another replica) is seen by the next request, not served from memory."""
+    boss, _ = await admins(session_factory, clock)
+    secret, _, _ = await new_key(session_factory, clock, boss)
+    other = create_engine(db_url)
+    try:
+        async with UnitOfWork(create_session_factory(other)) as uow:
+            await api_keys.revoke(uow, boss, "webform", clock.now())
+    finally:
+        await other.dispose()
+    async with UnitOfWork(session_factory) as uow:
+        assert await api_keys.authenticate(uow, secret) is None
+    async with UnitOfWork(session_factory) as uow:  # and a new key is known at once
+        fresh = await api_keys.create(uow, boss, "crm", clock.now())
+    async with UnitOfWork(session_factory) as uow:
+        found = await api_keys.authenticate(uow, fresh)
+    assert found is not None and found[0].name == "crm"
