@@ -22,10 +22,9 @@ from domain.identity import IdentityKeys, identifiers, keys_for
 from domain.intake import clean_details
 from domain.members import Member
 from domain.roles import INTAKE_ROLES
-from services import card_queue
+from services import card_queue, intake
 from services.access import require
 from services.card_queue import Arrival, show_many
-from services import intake
 from services.intake import ComposeTouch, IntakeResult, dispatch_fields
 from services.notify import Quiet
 from services.ports import UnitOfWork
@@ -73,7 +72,7 @@ class RowFailed(Exception):
         self.index = index
 
 
-async def admit_rows(uow: UnitOfWork, actor: Member, rows: list[ContactDetails], now: datetime,
+async def admit_rows(uow: UnitOfWork, actor: Member | None, rows: list[ContactDetails], now: datetime,
                      arrival: Arrival | None, *, quiet: Quiet, compose_touch: ComposeTouch,
                      ping: bool) -> list[IntakeResult | DomainError]:
     """Each row as admit() would store it, one after the other, in the caller's transaction,
@@ -104,14 +103,14 @@ async def admit_rows(uow: UnitOfWork, actor: Member, rows: list[ContactDetails],
     return out
 
 
-async def _together(uow: UnitOfWork, actor: Member, together: "Together", start: int,
+async def _together(uow: UnitOfWork, actor: Member | None, together: "Together", start: int,
                     now: datetime, arrival: Arrival) -> list[IntakeResult] | None:
     """The leading rows from `start` on admitted together, in a savepoint; none if that row
     needs intake one by one; None if it failed (the other rows go one by one)."""
     try:
         async with uow.savepoint():
             new = await together.leading(uow, actor, start)
-            return await together.admit(uow, actor, new, now, arrival) if new else []
+            return await together.admit(uow, actor, new, now, arrival) if new and actor else []
     except Exception:
         log.exception("rows not admitted together; one by one instead")
         return None
