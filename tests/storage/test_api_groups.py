@@ -19,9 +19,11 @@ from storage.migrate import upgrade
 from storage.repositories.api_keys import IdempotencyRepository
 from storage.uow import UnitOfWork
 from tests.conftest import fresh_database
-from tests.storage.test_import_together import AREAS, COMPARED, FAMILY, GIVEN, SAME_IDS, stored_before
+from tests.storage.test_import_together import (AREAS, COMPARED, FAMILY, GIVEN, compared,
+                                                stored_before)
 
 GROUP = 8
+TABLES = (*COMPARED, "idempotency_keys")
 
 
 def posts(seed: int, n: int) -> list[Post]:
@@ -48,6 +50,15 @@ def posts(seed: int, n: int) -> list[Post]:
     return out
 
 
+async def webform_key(factory, clock):  # type: ignore[no-untyped-def]
+    """An admin's API key "webform", and its owner."""
+    async with UnitOfWork(factory) as uow:
+        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
+        await uow.commit()
+        secret = await api_keys.create(uow, boss, "webform", clock.now())
+        return await api_keys.authenticate(uow, secret)
+
+
 def shown(answer: Outcome | DomainError) -> object:
     if isinstance(answer, DomainError):
         return type(answer).__name__, answer.detail
@@ -62,26 +73,14 @@ async def post_into(url: str, clock, all_posts: list[Post], size: int):  # type:
     engine = create_engine(url)
     factory = create_session_factory(engine)
     try:
-        async with UnitOfWork(factory) as uow:
-            boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
-            await uow.commit()
-        await stored_before(factory, clock, boss)
-        async with UnitOfWork(factory) as uow:
-            secret = await api_keys.create(uow, boss, "webform", clock.now())
-            key, owner = await api_keys.authenticate(uow, secret)
+        key, owner = await webform_key(factory, clock)
+        await stored_before(factory, clock, owner)
         answers = []
         for start in range(0, len(all_posts), size):
             async with UnitOfWork(factory) as uow:
                 answers += await api_intake.submit_many(uow, key, owner,
                                                         all_posts[start:start + size], clock.now())
-        async with engine.connect() as conn:
-            tables = {}
-            for name in (*COMPARED, "idempotency_keys"):
-                rows = [dict(r._mapping) for r in await conn.execute(text(f"SELECT * FROM {name}"))]
-                if name not in SAME_IDS:
-                    rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
-                tables[name] = sorted(rows, key=repr)
-        return [shown(a) for a in answers], tables
+        return [shown(a) for a in answers], await compared(engine, TABLES)
     finally:
         await engine.dispose()
 
@@ -105,17 +104,13 @@ async def test_posts_stored_in_groups_store_what_posts_one_at_a_time_store(
     assert statuses.count(201) > 100 and statuses.count(200) > 5  # new, replayed, attached
     assert ("IdempotencyConflict", "mismatch") in alone and ("InvalidInput", "reach") in alone
     assert grouped == alone
-    for name in (*COMPARED, "idempotency_keys"):
+    for name in TABLES:
         assert tables[name] == expected[name], name
 
 
 async def test_a_key_answered_meanwhile_redoes_the_group_post_by_post(
         session_factory, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    async with UnitOfWork(session_factory) as uow:
-        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
-        await uow.commit()
-        secret = await api_keys.create(uow, boss, "webform", clock.now())
-        key, owner = await api_keys.authenticate(uow, secret)
+    key, owner = await webform_key(session_factory, clock)
     maria = Post(ContactDetails("Maria", phone="+380441234567", source="api:webform"), "k1", "h")
     async with UnitOfWork(session_factory) as uow:
         [first] = await api_intake.submit_many(uow, key, owner, [maria], clock.now())
@@ -138,11 +133,7 @@ async def test_a_key_answered_meanwhile_redoes_the_group_post_by_post(
 
 
 async def test_one_key_twice_in_a_group_is_stored_once(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
-    async with UnitOfWork(session_factory) as uow:
-        boss = await uow.members.add(1, "Boss", None, {Role.ADMIN}, clock.now())
-        await uow.commit()
-        secret = await api_keys.create(uow, boss, "webform", clock.now())
-        key, owner = await api_keys.authenticate(uow, secret)
+    key, owner = await webform_key(session_factory, clock)
     maria = Post(ContactDetails("Maria", phone="+380441234567", source="api:webform"), "k1", "h")
     async with UnitOfWork(session_factory) as uow:
         first, second = await api_intake.submit_many(uow, key, owner, [maria, maria], clock.now())

@@ -107,16 +107,21 @@ async def import_into(url: str, clock, data: bytes):  # type: ignore[no-untyped-
             report = await run_import(uow, boss, "leads.csv", table,
                                       plan_import(table, "UA", "csv:leads.csv"), clock.now(),
                                       NO_QUIET, touch, imported)
-        async with engine.connect() as conn:
-            tables = {}
-            for name in COMPARED:
-                rows = [dict(r._mapping) for r in await conn.execute(text(f"SELECT * FROM {name}"))]
-                if name not in SAME_IDS:
-                    rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
-                tables[name] = sorted(rows, key=repr)
-        return report, tables
+        return report, await compared(engine, COMPARED)
     finally:
         await engine.dispose()
+
+
+async def compared(engine, names: tuple[str, ...]) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
+    """Each table's rows, in an order that does not depend on how they were written."""
+    tables = {}
+    async with engine.connect() as conn:
+        for name in names:
+            rows = [dict(r._mapping) for r in await conn.execute(text(f"SELECT * FROM {name}"))]
+            if name not in SAME_IDS:
+                rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
+            tables[name] = sorted(rows, key=repr)
+    return tables
 
 
 @pytest.mark.parametrize(("seed", "read_limit", "chunk_limit"),
