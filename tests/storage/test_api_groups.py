@@ -12,7 +12,7 @@ from sqlalchemy import text
 from domain.contacts import ContactDetails
 from domain.errors import DomainError
 from domain.roles import Role
-from services import api_intake, api_keys, bulk_intake
+from services import api_intake, api_keys
 from services.api_intake import Outcome, Post
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -20,7 +20,7 @@ from storage.repositories.api_keys import IdempotencyRepository
 from storage.uow import UnitOfWork
 from tests.conftest import fresh_database
 from tests.storage.test_import_together import (AREAS, COMPARED, FAMILY, GIVEN, compared,
-                                                stored_before)
+                                                counted_together, stored_before)
 
 GROUP = 8
 TABLES = (*COMPARED, "idempotency_keys")
@@ -87,14 +87,7 @@ async def post_into(url: str, clock, all_posts: list[Post], size: int):  # type:
 
 async def test_posts_stored_in_groups_store_what_posts_one_at_a_time_store(
         tmp_path, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    sent, together = posts(5, 160), []
-    admit = bulk_intake.admit_new
-
-    async def counting(uow, actor, rows, now, arrival):  # type: ignore[no-untyped-def]
-        together.extend(rows)
-        return await admit(uow, actor, rows, now, arrival)
-
-    monkeypatch.setattr(bulk_intake, "admit_new", counting)
+    sent, together = posts(5, 160), counted_together(monkeypatch)
     async with fresh_database(tmp_path) as url:
         grouped, tables = await post_into(url, clock, sent, GROUP)
     assert len(together) > 60  # the minute became a burst: new contacts admitted together

@@ -112,6 +112,19 @@ async def import_into(url: str, clock, data: bytes):  # type: ignore[no-untyped-
         await engine.dispose()
 
 
+def counted_together(monkeypatch) -> list:  # type: ignore[no-untyped-def]
+    """The rows bulk_intake admits together from now on, as they are admitted."""
+    together: list = []
+    admit = bulk_intake.admit_new
+
+    async def counting(uow, actor, rows, now, arrival):  # type: ignore[no-untyped-def]
+        together.extend(rows)
+        return await admit(uow, actor, rows, now, arrival)
+
+    monkeypatch.setattr(bulk_intake, "admit_new", counting)
+    return together
+
+
 async def compared(engine, names: tuple[str, ...]) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
     """Each table's rows, in an order that does not depend on how they were written."""
     tables = {}
@@ -137,14 +150,7 @@ async def test_rows_admitted_together_store_what_one_by_one_intake_stores(
         monkeypatch.setattr(bulk_intake, "CANDIDATE_LIMIT", read_limit)
     if chunk_limit:
         monkeypatch.setattr(bulk_intake, "CHUNK_READ_LIMIT", chunk_limit)
-    together = []
-    admit = bulk_intake.admit_new
-
-    async def counting(uow, actor, rows, now, arrival):  # type: ignore[no-untyped-def]
-        together.extend(rows)
-        return await admit(uow, actor, rows, now, arrival)
-
-    monkeypatch.setattr(bulk_intake, "admit_new", counting)
+    together = counted_together(monkeypatch)
     async with fresh_database(tmp_path) as url:
         report, tables = await import_into(url, clock, data)
 
