@@ -53,17 +53,6 @@ class Post:
 
 
 @use_case
-async def submit(uow: UnitOfWork, key: ApiKey, owner: Member | None, post: Post, now: datetime,
-                 compose_touch: intake.ComposeTouch | None = None,
-                 quiet: Quiet | None = None) -> Outcome:
-    """One post on its own; its refusal raised."""
-    [answer] = await submit_many(uow, key, owner, [post], now, compose_touch, quiet)
-    if isinstance(answer, DomainError):
-        raise answer
-    return answer
-
-
-@use_case
 async def submit_many(uow: UnitOfWork, key: ApiKey, owner: Member | None, posts: list[Post],
                       now: datetime, compose_touch: intake.ComposeTouch | None = None,
                       quiet: Quiet | None = None) -> list[Outcome | DomainError]:

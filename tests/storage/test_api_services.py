@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from domain.api_keys import key_hash, request_hash
 from domain.contacts import ContactDetails
-from domain.errors import AlreadyDone, InvalidInput, NotAllowed
+from domain.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed
 from domain.roles import Role
 from services import api_intake, api_keys, export
 from services.api_intake import IdempotencyConflict, Post
@@ -17,6 +17,14 @@ from storage.engine import create_engine, create_session_factory
 from storage.uow import UnitOfWork
 
 MARIA = ContactDetails(name="Maria", phone="+380441234567", source="api:webform")
+
+
+async def submit(uow, key, owner, post: Post, now):  # type: ignore[no-untyped-def]
+    """One post on its own, its refusal raised."""
+    [answer] = await api_intake.submit_many(uow, key, owner, [post], now)
+    if isinstance(answer, DomainError):
+        raise answer
+    return answer
 
 
 async def admins(factory, clock):  # type: ignore[no-untyped-def]
@@ -80,7 +88,7 @@ async def test_an_owner_who_lost_the_admin_role_cannot_enter_contacts(session_fa
         await uow.commit()
         owner = await uow.members.get(boss.id)
         with pytest.raises(NotAllowed):
-            await api_intake.submit(uow, key, owner, Post(MARIA, "k1", "h"), clock.now())
+            await submit(uow, key, owner, Post(MARIA, "k1", "h"), clock.now())
     assert await count(session_factory, ContactRow) == 0
 
 
@@ -89,12 +97,12 @@ async def test_idempotency_replays_and_refuses_another_body(session_factory, clo
     _, key, owner = await new_key(session_factory, clock, boss)
     body = request_hash(b'{"name": "Maria"}')
     async with UnitOfWork(session_factory) as uow:
-        first = await api_intake.submit(uow, key, owner, Post(MARIA, "k1", body), clock.now())
-        again = await api_intake.submit(uow, key, owner, Post(MARIA, "k1", body), clock.now())
+        first = await submit(uow, key, owner, Post(MARIA, "k1", body), clock.now())
+        again = await submit(uow, key, owner, Post(MARIA, "k1", body), clock.now())
         with pytest.raises(IdempotencyConflict) as conflict:
-            await api_intake.submit(uow, key, owner, Post(MARIA, "k1", "other"), clock.now())
-        other_key = await api_intake.submit(uow, key, owner, Post(MARIA, "k2", body), clock.now())
-        unkeyed = await api_intake.submit(uow, key, owner, Post(MARIA, None, body), clock.now())
+            await submit(uow, key, owner, Post(MARIA, "k1", "other"), clock.now())
+        other_key = await submit(uow, key, owner, Post(MARIA, "k2", body), clock.now())
+        unkeyed = await submit(uow, key, owner, Post(MARIA, None, body), clock.now())
     assert (first.status, again.status) == (201, 200)
     assert again.body == first.body and again.result is None
     assert first.body == {"id": 1, "status": "new", "source": "api:webform"}
@@ -113,7 +121,7 @@ async def test_concurrent_requests_with_one_key_create_one_contact(session_facto
         async with UnitOfWork(session_factory) as uow:
             try:
                 post = Post(MARIA, "same", "h")
-                return (await api_intake.submit(uow, key, owner, post, clock.now())).status
+                return (await submit(uow, key, owner, post, clock.now())).status
             except IdempotencyConflict as exc:
                 return exc.detail
 
@@ -127,7 +135,7 @@ async def test_exports_are_admin_only_and_recorded(session_factory, clock) -> No
     boss, oper = await admins(session_factory, clock)
     _, key, owner = await new_key(session_factory, clock, boss)
     async with UnitOfWork(session_factory) as uow:
-        await api_intake.submit(uow, key, owner, Post(MARIA, None, "h"), clock.now())
+        await submit(uow, key, owner, Post(MARIA, None, "h"), clock.now())
         rows = await export.contacts(uow, boss, None, clock.now())
         with pytest.raises(NotAllowed):
             await export.audit(uow, oper, None, clock.now())
@@ -153,7 +161,7 @@ async def test_a_key_of_an_admin_demoted_to_operator_no_longer_enters_contacts(s
     assert found is not None and found[1] is None  # the key is known, its owner speaks no more
     async with UnitOfWork(session_factory) as uow:
         with pytest.raises(NotAllowed):
-            await api_intake.submit(uow, key, found[1], Post(MARIA, None, "h"), clock.now())
+            await submit(uow, key, found[1], Post(MARIA, None, "h"), clock.now())
     assert await count(session_factory, ContactRow) == 0
 
 
