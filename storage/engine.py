@@ -14,6 +14,8 @@ from sqlalchemy.util import await_
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from storage.malloc_arenas import limit_arenas
+
 
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
@@ -21,6 +23,7 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    limit_arenas()
     engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS})
     tune_sqlite(engine)
     return engine
