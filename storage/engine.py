@@ -1,11 +1,13 @@
 """Engine and session factory. SQLite gets WAL, a busy timeout and write-locking transactions,
-queued in order within the process; transactions known to only read skip the queue."""
+queued in order within the process, whose statements run in the event loop's thread once they
+hold the lock (storage.sqlite_connection); transactions known to only read skip the queue."""
 
 import asyncio
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import event
@@ -14,6 +16,7 @@ from sqlalchemy.util import await_
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from storage import sqlite_connection
 from storage.malloc_arenas import limit_arenas
 
 
@@ -23,8 +26,11 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    limit_arenas()
-    engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS})
+        limit_arenas()
+        connect = partial(sqlite_connection.connect, parsed.database, BUSY_SECONDS)
+        engine = create_async_engine(url, async_creator=connect)
+    else:
+        engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS})
     tune_sqlite(engine)
     return engine
 
@@ -137,6 +143,12 @@ def tune_sqlite(engine: AsyncEngine) -> None:
         connection.info.pop(_READER, None)
         queue.take(connection.info)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _run_inline(connection.connection.dbapi_connection, True)
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def on_end(connection):  # type: ignore[no-untyped-def]
+        _run_inline(connection.connection.dbapi_connection, False)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def only_reads(connection, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
@@ -144,13 +156,22 @@ def tune_sqlite(engine: AsyncEngine) -> None:
             raise WriteInReader(statement)
 
     @event.listens_for(engine.sync_engine.pool, "checkin")
-    def on_checkin(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+    def on_checkin(dbapi_connection, record):  # type: ignore[no-untyped-def]
+        _run_inline(dbapi_connection, False)
         record.info.pop(_READER, None)
         queue.give_back(record.info)
 
     @event.listens_for(engine.sync_engine.pool, "invalidate")
-    def on_invalidate(_dbapi_connection, record, _exc):  # type: ignore[no-untyped-def]
+    def on_invalidate(dbapi_connection, record, _exc):  # type: ignore[no-untyped-def]
+        _run_inline(dbapi_connection, False)
         queue.give_back(record.info)
+
+
+def _run_inline(dbapi_connection: object, inline: bool) -> None:
+    """See storage.sqlite_connection: a writer's statements between BEGIN and its end."""
+    driver = sqlite_connection.driver_connection(dbapi_connection)
+    if driver is not None:
+        driver.inline = inline
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:

@@ -1,0 +1,96 @@
+"""A writer's statements run in the event loop's thread; whatever may wait runs in the
+connection's own thread (storage.sqlite_connection)."""
+
+import asyncio
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.engine import create_engine, read_only
+from storage.sqlite_connection import driver_connection
+
+
+@pytest.fixture
+async def traced(tmp_path: Path):
+    """An engine whose connections note, for each statement, whether it ran in this thread."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    here = threading.get_ident()
+    ran: list[tuple[str, bool]] = []
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def trace(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        raw = driver_connection(dbapi_connection)._conn  # type: ignore[union-attr]
+        raw.set_trace_callback(
+            lambda sql: ran.append((sql.split()[0].upper(), threading.get_ident() == here)))
+
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    ran.clear()
+    yield engine, ran
+    await engine.dispose()
+
+
+async def test_a_writers_statements_run_here_and_its_begin_and_commit_do_not(traced) -> None:
+    engine, ran = traced
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO t VALUES (1)"))
+        await connection.execute(text("SELECT x FROM t"))
+    assert ran == [("BEGIN", False), ("INSERT", True), ("SELECT", True), ("COMMIT", False)]
+
+
+async def test_a_rolled_back_writer_ends_in_the_connections_thread(traced) -> None:
+    engine, ran = traced
+    with pytest.raises(RuntimeError):
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (1)"))
+            raise RuntimeError
+    assert ran == [("BEGIN", False), ("INSERT", True), ("ROLLBACK", False)]
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+
+
+async def test_a_readers_statements_stay_in_the_connections_thread(traced) -> None:
+    engine, ran = traced
+    with read_only():
+        async with engine.begin() as connection:
+            await connection.execute(text("SELECT x FROM t"))
+    assert [here for _, here in ran] == [False, False, False]
+
+
+async def test_waiting_for_another_process_lock_leaves_the_event_loop_free(
+        traced, tmp_path: Path) -> None:
+    """Another process (here a plain sqlite3 connection) holds the write lock: BEGIN waits for
+    it in the connection's thread while the event loop goes on, then the write lands."""
+    engine, _ran = traced
+    other = sqlite3.connect(tmp_path / "inline.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (2)"))
+
+    writing = asyncio.create_task(write())
+    started = time.monotonic()
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    assert time.monotonic() - started < 2  # the loop was not held in SQLite's busy wait
+    assert not writing.done()
+    other.execute("COMMIT")
+    await asyncio.wait_for(writing, 10)
+    other.close()
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT x FROM t"))).scalars().all() == [2]
+
+
+async def test_an_engine_in_memory_keeps_aiosqlites_connection() -> None:
+    engine: AsyncEngine = create_engine("sqlite+aiosqlite:///:memory:")
+    async with engine.begin() as connection:
+        assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+        raw = (await connection.get_raw_connection()).dbapi_connection
+        assert driver_connection(raw) is None
+    await engine.dispose()
