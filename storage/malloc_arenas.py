@@ -2,8 +2,8 @@
 
 aiosqlite runs each pooled connection in a thread of its own, and glibc gives a thread that
 meets another in malloc an arena of its own (up to eight per core), each keeping freed pages
-for itself. With a pool of fifteen connections under a burst that was 10 to 15 MB of a
-bot's memory (benchmarks.presses), for no speed: the threads mostly wait for SQLite, and
+for itself. With a pool of fifteen connections under a burst that was about 17 MB of a
+bot's peak memory (benchmarks.presses), for no speed: the threads mostly wait for SQLite, and
 Python code runs one thread at a time anyway. Two arenas is what glibc's
 MALLOC_ARENA_MAX=2 gives, the common setting for threaded Python servers; a
 MALLOC_ARENA_MAX set in the environment is left to glibc, and elsewhere (musl, macOS)

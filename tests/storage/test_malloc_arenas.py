@@ -39,9 +39,7 @@ def test_an_operators_setting_is_left_to_glibc(libc: FakeLibc,
     assert libc.calls == []
 
 
-def test_a_libc_without_mallopt_is_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_libc_without_mallopt_is_no_error(libc: FakeLibc,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(malloc_arenas.ctypes, "CDLL", lambda _name: object())
-    monkeypatch.setattr(malloc_arenas, "_done", False)
-    monkeypatch.setattr(sys, "platform", "linux")
-    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     malloc_arenas.limit_arenas()
