@@ -19,6 +19,17 @@ from storage.models import OutboxRow
 _QUEUED = select(OutboxRow.id).where(OutboxRow.purpose == bindparam("purpose"),
                                      OutboxRow.ref_id == bindparam("ref_id"),
                                      OutboxRow.status == "queued").limit(1)
+#: Asked for every message with a dedupe key queued (jobs, digests, nags), built once.
+_DEDUPED = select(OutboxRow.id).where(OutboxRow.dedupe_key == bindparam("key")).limit(1)
+#: Every delivered message's move (see `_move`), built once: building and keying an UPDATE
+#: cost more than running it, once per message sent.
+_SENT = (update(OutboxRow)
+         .where(OutboxRow.id == bindparam("row"), OutboxRow.status == "sending",
+                OutboxRow.claimed_by.is_not_distinct_from(bindparam("owner", type_=OutboxRow.claimed_by.type)))
+         .values(status="sent", sent_at=bindparam("at", type_=OutboxRow.sent_at.type),
+                 lease_until=None, tg_message_id=bindparam("tg_id", type_=OutboxRow.tg_message_id.type),
+                 attempts=OutboxRow.attempts + 1)
+         .execution_options(synchronize_session=False))
 
 
 class OutboxRepository:
@@ -38,9 +49,7 @@ class OutboxRepository:
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
         """False if a message with the same dedupe key was queued before (a job re-run)."""
-        if message.dedupe_key and await self.session.scalar(
-            select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
-        ):
+        if message.dedupe_key and await self.session.scalar(_DEDUPED, {"key": message.dedupe_key}):
             return False
         values = {**message.__dict__, "not_before": message.not_before or now}
         self.session.add(OutboxRow(created_at=now, status="queued", attempts=0, **values))
@@ -122,8 +131,8 @@ class OutboxRepository:
 
     async def sent(self, message: OutgoingMessage, tg_message_id: int | None,
                    now: datetime) -> None:
-        await self._move(message, status="sent", sent_at=now, lease_until=None,
-                         tg_message_id=tg_message_id, attempts=OutboxRow.attempts + 1)
+        await self.session.execute(_SENT, {"row": message.id, "owner": message.claimed_by,
+                                           "at": now, "tg_id": tg_message_id})
 
     async def retry(self, message: OutgoingMessage, error: str, not_before: datetime) -> None:
         await self._move(message, status="queued", last_error=error, not_before=not_before,
