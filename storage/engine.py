@@ -40,7 +40,7 @@ BUSY_SECONDS = 30
 #: SQLite's heap for the whole process, in bytes (a limit SQLite keeps to by reusing the
 #: least recently used page of any connection's cache instead of growing one). Each pooled
 #: connection (up to fifteen) may otherwise fill its own 2 MB page cache: under a burst of
-#: presses on 100,000 contacts that was ~8 MB of a peak RSS that kept growing with the run.
+#: presses on 100,000 contacts that was about 9 MB of a peak RSS that kept growing with the run.
 #: The pages come back from the operating system's file cache when read again.
 SOFT_HEAP_LIMIT = 8_000_000
 

@@ -25,10 +25,11 @@ _DEDUPED = select(OutboxRow.id).where(OutboxRow.dedupe_key == bindparam("key")).
 #: cost more than running it, once per message sent.
 _SENT = (update(OutboxRow)
          .where(OutboxRow.id == bindparam("row"), OutboxRow.status == "sending",
-                OutboxRow.claimed_by.is_not_distinct_from(bindparam("owner", type_=OutboxRow.claimed_by.type)))
-         .values(status="sent", sent_at=bindparam("at", type_=OutboxRow.sent_at.type),
-                 lease_until=None, tg_message_id=bindparam("tg_id", type_=OutboxRow.tg_message_id.type),
-                 attempts=OutboxRow.attempts + 1)
+                OutboxRow.claimed_by.is_not_distinct_from(
+                    bindparam("owner", type_=OutboxRow.claimed_by.type)))
+         .values(status="sent", lease_until=None, attempts=OutboxRow.attempts + 1,
+                 sent_at=bindparam("at", type_=OutboxRow.sent_at.type),
+                 tg_message_id=bindparam("tg_id", type_=OutboxRow.tg_message_id.type))
          .execution_options(synchronize_session=False))
 
 

@@ -107,6 +107,10 @@ async def test_two_senders_share_the_outbox_one_sender_per_chat(
     senders = [OutboxSender(bot, session_factory, clock,  # type: ignore[arg-type]
                             FloodLimits(1000, 0.001, 0.001), poll_seconds=0.05, batch=8,
                             owner=f"replica-{n}", alone=False) for n, bot in enumerate(bots)]
+    # each claims once before both run: left to the start-up race, a replica whose first
+    # claim came after the other's second found every chat held (one sender per chat) and
+    # sent nothing, which is allowed, but then this test showed no sharing
+    assert await senders[0].fill() and await senders[1].fill()
     running = [asyncio.create_task(s.run()) for s in senders]
     try:
         async with asyncio.timeout(60):
