@@ -42,6 +42,11 @@ class Leadership:
         try:
             while True:
                 await self.step()
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    # a stop's cancel that the Redis call swallowed: the bot's stop waits
+                    # for this task, and the loop would otherwise never end (seen in CI)
+                    raise asyncio.CancelledError
                 await asyncio.sleep(self.seconds / 3)
         finally:
             if self.leading():

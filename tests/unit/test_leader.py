@@ -81,3 +81,29 @@ def test_a_webhook_on_postgresql_without_redis_says_it_assumes_it_is_alone(caplo
     _warn_if_alone(settings(mode="webhook", database_url=pg, redis_url="redis://h"))
     _warn_if_alone(settings(mode="polling", redis_url=None))
     assert caplog.text == ""
+
+
+class SwallowingLease(FakeLease):
+    """A Redis call that catches the cancellation meant for its caller and returns."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = asyncio.Event()
+
+    async def hold(self) -> bool:
+        self.entered.set()
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            pass
+        return True
+
+
+async def test_a_stop_ends_the_leader_even_if_the_lease_call_swallows_the_cancel() -> None:
+    lease = SwallowingLease()
+    task = asyncio.create_task(Leadership(lease, seconds=30).run())  # type: ignore[arg-type]
+    await lease.entered.wait()
+    task.cancel()
+    async with asyncio.timeout(2):
+        await asyncio.gather(task, return_exceptions=True)
+    assert task.cancelled() and lease.released
