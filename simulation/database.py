@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.engine import tune_sqlite
+from storage.sqlite_connection import dbapi
 
 
 class _RunAtOnce:
@@ -39,6 +40,8 @@ class _RunAtOnce:
 class InlineConnection(Connection):
     """aiosqlite's connection API, each call run in the caller's thread."""
 
+    inline = True  # storage.sqlite_connection: SQLAlchemy uses the sqlite3 cursor directly
+
     def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
         super().__init__(connector, iter_chunk_size=64)
         self._tx = _RunAtOnce()  # type: ignore[assignment]
@@ -55,6 +58,7 @@ def one_connection(path: str) -> AsyncEngine:
     """The bot's SQLite engine (its pragmas and write queue) with one inline connection. The
     database is thrown away: no waiting for the disk."""
     engine = create_async_engine(f"sqlite+aiosqlite:///{path}", async_creator=partial(_connect, path),
+                                 module=dbapi(),
                                  pool_size=1, max_overflow=0)
     tune_sqlite(engine)
 

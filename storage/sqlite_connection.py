@@ -15,11 +15,19 @@ statement still go to the connection's thread, so the event loop never sleeps in
 """
 
 import sqlite3
+from collections import deque
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import aiosqlite
 from aiosqlite import Connection
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.util import await_
 
 
 class SplitConnection(Connection):
@@ -47,3 +55,61 @@ def driver_connection(dbapi_connection: Any) -> SplitConnection | None:
     """The aiosqlite connection inside SQLAlchemy's adapter, if it is one of these."""
     inner = getattr(dbapi_connection, "_connection", None)
     return inner if isinstance(inner, SplitConnection) else None
+
+
+class InlineCursor(AsyncAdapt_aiosqlite_cursor):
+    """SQLAlchemy's cursor for a connection whose calls run at once: the sqlite3 cursor used
+    directly. Through aiosqlite each statement was three awaited calls (cursor, execute with
+    its fetch, close), each a coroutine, a future and two greenlet switches: on this machine
+    most of the ~200 µs SQLAlchemy spent around a 10 µs statement."""
+
+    __slots__ = ()
+    _awaitable_cursor_close = False
+
+    def _make_new_cursor(self, connection: Any) -> Any:
+        return connection._conn.cursor()
+
+    def _aenter_cursor(self, cursor: Any) -> Any:
+        return cursor
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        await_(_yielded())  # SQLAlchemy's async API refuses a statement that never awaited
+        cursor = self._cursor
+        if parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        if cursor.description:
+            self._rows = deque(cursor.fetchall())
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        await_(_yielded())
+        self._cursor.executemany(operation, seq_of_parameters)
+
+
+async def _yielded() -> None:
+    """Awaited once a statement: one greenlet switch, not a trip to the event loop."""
+
+
+class _AdaptedConnection(AsyncAdapt_aiosqlite_connection):
+    """Hands out an InlineCursor while the aiosqlite connection runs its calls at once."""
+
+    __slots__ = ()
+
+    def cursor(self, server_side: bool = False) -> Any:
+        if not server_side and getattr(self._connection, "inline", False):
+            return InlineCursor(self)
+        return super().cursor(server_side)
+
+
+class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """SQLAlchemy's aiosqlite DB-API, its connections adapted as above (`module=` of the
+    engine; connections come from an `async_creator`)."""
+
+    def connect(self, *args: Any, **kwargs: Any) -> _AdaptedConnection:
+        creator = kwargs.pop("async_creator_fn")
+        return _AdaptedConnection(self, await_(creator(*args, **kwargs)))
+
+
+def dbapi() -> InlineDBAPI:
+    return InlineDBAPI(aiosqlite, sqlite3)

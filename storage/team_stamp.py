@@ -27,7 +27,8 @@ from storage.models import SettingRow, new_stamp
 STAMP = "stamp:team"
 _READ = "team_stamp"  # session.info: the stamp this transaction read
 _WROTE = "team_wrote"  # session.info: this transaction wrote to the team's tables
-_STAMP = select(SettingRow.value).where(SettingRow.key == STAMP)  # built once: read by most transactions
+#: Built once and run on the connection (not the ORM's execute): read by most transactions.
+_STAMP = select(SettingRow.value).where(SettingRow.key == STAMP)
 
 T = TypeVar("T")
 
@@ -41,7 +42,7 @@ async def kept(session: AsyncSession, what: str, load: Callable[[], Awaitable[T]
         return await load()
     stamp = session.info.get(_READ)
     if stamp is None:
-        stamp = await session.scalar(_STAMP)
+        stamp = (await (await session.connection()).execute(_STAMP)).scalar()
         if stamp is None:
             return await load()
         session.info[_READ] = stamp

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine, read_only
@@ -93,4 +94,42 @@ async def test_an_engine_in_memory_keeps_aiosqlites_connection() -> None:
         assert (await connection.execute(text("SELECT 1"))).scalar() == 1
         raw = (await connection.get_raw_connection()).dbapi_connection
         assert driver_connection(raw) is None
+    await engine.dispose()
+
+
+async def test_a_failed_statement_run_here_raises_sqlalchemys_error_and_rolls_back(traced) -> None:
+    """Run on the sqlite3 cursor directly, a writer's failing statement still arrives as the
+    error SQLAlchemy's callers expect, and the transaction's earlier writes are undone."""
+    engine, _ran = traced
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE UNIQUE INDEX t_x ON t (x)"))
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (1)"))
+            await connection.execute(text("INSERT INTO t VALUES (1)"))
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+
+
+async def test_a_begin_that_finds_the_lock_held_too_long_raises_sqlalchemys_error(
+        tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}")
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def impatient(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        driver_connection(dbapi_connection)._conn.execute("PRAGMA busy_timeout=50")  # type: ignore[union-attr]
+
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    other = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(OperationalError, match="locked"):
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (1)"))
+    other.execute("ROLLBACK")
+    other.close()
+    async with engine.begin() as connection:  # the connection it used is fine afterwards
+        await connection.execute(text("INSERT INTO t VALUES (1)"))
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 1
     await engine.dispose()
