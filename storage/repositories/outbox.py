@@ -7,13 +7,14 @@ taken over once its lease runs out (README: running several replicas)."""
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import Row, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.delivery import DEFAULT_PRIORITY, PRIORITY
 from domain.outbox import Enqueue, OutgoingMessage
 from storage import locks
 from storage.models import OutboxRow
+from storage.repositories.mapping import columns, plain
 
 #: Asked on every card redraw queued (services.card_queue.show), built once.
 _QUEUED = select(OutboxRow.id).where(OutboxRow.purpose == bindparam("purpose"),
@@ -64,14 +65,8 @@ class OutboxRepository:
         at most `per_chat` of each chat: one busy chat's backlog never fills the batch.
         Queued rows that are due, and rows whose sender's lease ran out (it died mid-send);
         none of a chat another replica holds a live lease in (one sender per chat)."""
-        order = (_priority(), OutboxRow.id)
-        place = func.row_number().over(partition_by=OutboxRow.chat_id, order_by=order)
-        waiting = (select(OutboxRow.id, place.label("place"))
-                   .where(_claimable(now), OutboxRow.chat_id.not_in(_held_by_others(owner, now)))
-                   .subquery())
-        rows = await self.session.scalars(
-            select(OutboxRow).join(waiting, waiting.c.id == OutboxRow.id)
-            .where(waiting.c.place <= per_chat).order_by(*order).limit(limit))
+        rows = await plain(self.session, _DUE, {"now": now, "owner": owner,
+                                                "per_chat": per_chat, "limit": limit})
         return [_message(r) for r in rows]
 
     async def claim(self, rows: list[OutgoingMessage], owner: str, now: datetime,
@@ -87,17 +82,14 @@ class OutboxRepository:
         if chats and self.session.get_bind().dialect.name == "postgresql":
             chats = await self._lock_chats(chats)
         if chats:
-            chats -= set(await self.session.scalars(
-                _held_by_others(owner, now).where(OutboxRow.chat_id.in_(chats))))
+            held = await plain(self.session, _HELD_AMONG,
+                               {"owner": owner, "now": now, "chats": sorted(chats)})
+            chats -= {chat for chat, in held}
         wanted = [row.id for row in rows if row.chat_id in chats]
         if not wanted:
             return []
-        free = (select(OutboxRow.id).where(OutboxRow.id.in_(wanted), _claimable(now))
-                .with_for_update(skip_locked=True))
-        got = set(await self.session.scalars(
-            update(OutboxRow).where(OutboxRow.id.in_(free.scalar_subquery()))
-            .values(status="sending", claimed_by=owner, lease_until=lease_until)
-            .returning(OutboxRow.id).execution_options(synchronize_session=False)))
+        got = {row_id for row_id, in await plain(self.session, _CLAIM, {
+            "wanted": wanted, "now": now, "claimer": owner, "lease": lease_until})}
         return [replace(row, claimed_by=owner) for row in rows if row.id in got]
 
     async def _lock_chats(self, chats: set[int]) -> set[int]:
@@ -170,27 +162,39 @@ class OutboxRepository:
         return result.rowcount == 1
 
 
-def _claimable(now: datetime):  # type: ignore[no-untyped-def]
-    """Queued and due, or being sent under a lease that ran out (its sender died)."""
-    return or_(and_(OutboxRow.status == "queued", OutboxRow.not_before <= now),
-               and_(OutboxRow.status == "sending",
-                    or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now)))
-
-
-def _held_by_others(owner: str, now: datetime):  # type: ignore[no-untyped-def]
-    """Chats another replica is sending to under a live lease."""
-    return select(OutboxRow.chat_id).where(
-        OutboxRow.status == "sending", OutboxRow.claimed_by.is_distinct_from(owner),
-        OutboxRow.lease_until >= now)
-
-
-def _message(r: OutboxRow) -> OutgoingMessage:
+def _message(r: Row) -> OutgoingMessage:
     return OutgoingMessage(r.id, r.chat_id, r.member_id, r.text, r.reply_markup,
                            r.edit_message_id, r.purpose, r.ref_id, r.attempts, r.kind,
                            r.file_id, r.claimed_by)
 
 
-def _priority():  # type: ignore[no-untyped-def]
-    """A row's send priority from its purpose, as SQL (no stored column to keep in step)."""
-    return case({str(p): n for p, n in PRIORITY.items()}, value=OutboxRow.purpose,
-                else_=DEFAULT_PRIORITY)
+# The sender's statements, built once with bound parameters (asked every few seconds by
+# every replica; building and keying them cost more than SQLite running them).
+_NOW = bindparam("now", type_=OutboxRow.not_before.type)
+#: Queued and due, or being sent under a lease that ran out (its sender died).
+_CLAIMABLE = or_(and_(OutboxRow.status == "queued", OutboxRow.not_before <= _NOW),
+                 and_(OutboxRow.status == "sending",
+                      or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < _NOW)))
+#: Chats another replica is sending to under a live lease.
+_HELD = select(OutboxRow.chat_id).where(
+    OutboxRow.status == "sending",
+    OutboxRow.claimed_by.is_distinct_from(bindparam("owner", type_=OutboxRow.claimed_by.type)),
+    OutboxRow.lease_until >= _NOW)
+_HELD_AMONG = _HELD.where(OutboxRow.chat_id.in_(bindparam("chats", expanding=True)))
+#: A row's send priority from its purpose, as SQL (no stored column to keep in step).
+_ORDER = (case({str(p): n for p, n in PRIORITY.items()}, value=OutboxRow.purpose,
+               else_=DEFAULT_PRIORITY), OutboxRow.id)
+_WAITING = (select(OutboxRow.id, func.row_number().over(partition_by=OutboxRow.chat_id,
+                                                        order_by=_ORDER).label("place"))
+            .where(_CLAIMABLE, OutboxRow.chat_id.not_in(_HELD)).subquery())
+_DUE = (columns(OutboxRow).join(_WAITING, _WAITING.c.id == OutboxRow.id)
+        .where(_WAITING.c.place <= bindparam("per_chat")).order_by(*_ORDER)
+        .limit(bindparam("limit")))
+_CLAIM = (update(OutboxRow)
+          .where(OutboxRow.id.in_(
+              select(OutboxRow.id)
+              .where(OutboxRow.id.in_(bindparam("wanted", expanding=True)), _CLAIMABLE)
+              .with_for_update(skip_locked=True).scalar_subquery()))
+          .values(status="sending", claimed_by=bindparam("claimer"),
+                  lease_until=bindparam("lease", type_=OutboxRow.lease_until.type))
+          .returning(OutboxRow.id))
