@@ -18,7 +18,6 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain import intake as rules
 from domain.clock import Clock
@@ -32,6 +31,7 @@ from storage.uow import UnitOfWork
 from views import duplicate_texts, labels
 from views.callbacks import IntakePick
 from views.filters import NOT_A_COMMAND, HasRole
+from views.keyboard_builder import Keyboard
 from views.replies import edit_pressed
 from views.language import for_reader
 
@@ -170,12 +170,12 @@ async def ask_next(message: Message, state: FSMContext, settings: Options) -> No
     elif step is IntakeForm.reach:
         await message.answer(_("How can we reach them? A phone number, a Telegram @username or an e-mail (several separated by commas)."))
     elif step is IntakeForm.gender:
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for gender in Gender:
             kb.button(text=labels.gender(gender), callback_data=IntakePick(field="gender", value=gender))
         await message.answer(_("Gender?"), reply_markup=kb.as_markup())
     elif step is IntakeForm.language:
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for code in settings.languages:
             kb.button(text=labels.language(code), callback_data=IntakePick(field="language", value=code))
         kb.button(text=_("Not known"), callback_data=IntakePick(field="language", value=SKIP))

@@ -11,7 +11,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.clock import Clock
 from domain.errors import DomainError
@@ -25,6 +24,7 @@ from storage.uow import UnitOfWork
 from views import labels
 from views.callbacks import ProfileEdit
 from views.filters import NOT_A_COMMAND, HasRole, InPrivate
+from views.keyboard_builder import Keyboard
 from views.replies import edit_pressed, reply_to_press
 
 
@@ -133,7 +133,7 @@ async def text(uow: UnitOfWork, member: Member) -> str:
 
 
 def keyboard(profile: Profile, settings: Options) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for gender in (Gender.FEMALE, Gender.MALE):
         mark = "✓ " if profile.gender is gender else ""
         kb.button(text=mark + labels.gender(gender), callback_data=ProfileEdit(field="gender", value=gender))

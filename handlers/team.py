@@ -8,7 +8,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.clock import Clock
 from domain.errors import DomainError
@@ -21,6 +20,7 @@ from storage.uow import UnitOfWork
 from views import holding_texts, labels, texts
 from views.callbacks import JOIN_PREFIX, InviteRole, MemberAction
 from views.filters import HasRole
+from views.keyboard_builder import Keyboard
 from views.language import for_reader
 from views.replies import edit_pressed, reply_to_press
 
@@ -33,7 +33,7 @@ async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:
     text = "\n".join([_("<b>Team</b>")] + [texts.member_line(m) for m in members])
     kb = None
     if member.has(Role.ADMIN):
-        builder = InlineKeyboardBuilder()
+        builder = Keyboard()
         for m in members:
             builder.button(text=m.name, callback_data=MemberAction(action="open", member_id=m.id))
         builder.adjust(2)
@@ -42,7 +42,7 @@ async def list_team(message: Message, member: Member, uow: UnitOfWork) -> None:
 
 
 async def invite(message: Message) -> None:
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     for role in Role:
         builder.button(text=labels.role(role).capitalize(), callback_data=InviteRole(role=role))
     builder.adjust(2)
@@ -83,7 +83,7 @@ async def member_action(query: CallbackQuery, callback_data: MemberAction, membe
 
 
 def _member_keyboard(target: Member):  # type: ignore[no-untyped-def]
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     for role in Role:
         mark = "✓ " if role in target.roles else "  "
         builder.button(text=mark + labels.role(role),

@@ -6,7 +6,6 @@ from html import escape
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.conversations import (
     KEEP,
@@ -37,6 +36,7 @@ from views.callbacks import (
     ShareContact,
     TriageAct,
 )
+from views.keyboard_builder import Keyboard
 from views.texts import fit, summary
 
 CAPTION_LIMIT = 1000  # Telegram: 1,024 characters of caption
@@ -147,7 +147,7 @@ def triage_keyboard(card: TriageCard) -> InlineKeyboardMarkup | None:
     conv = card.conversation
     if conv.triage not in OPEN_TRIAGE:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if conv.triage is Triage.NEW:
         kb.button(text=_("Claim"), callback_data=TriageAct(conversation_id=conv.id,
                                                            action=TriageAction.CLAIM))
@@ -190,7 +190,7 @@ def draft_text(conv: Conversation, draft: ContactDraft, step: DraftField | None)
 def draft_keyboard(conv_id: int, draft: ContactDraft, step: DraftField | None,
                    languages: list[str]) -> InlineKeyboardMarkup:
     """Each step can be left unknown; the last one sends the contact to dispatch."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
 
     def button(text: str, value: str) -> None:
         kb.button(text=text, callback_data=DraftPick(conversation_id=conv_id, field=step,
@@ -287,7 +287,7 @@ def handoff(holder_name: str, days: int, again: bool) -> str:
 
 
 def share_keyboard(conversation_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Share my contact"), callback_data=ShareContact(conversation_id=conversation_id))
     return kb.as_markup()
 
@@ -314,7 +314,7 @@ def relay_failed(conv: Conversation) -> str:
 
 def satisfaction_question(conversation_id: int) -> tuple[str, str]:
     """To the seeker, some days after they met someone from the team."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Yes, it helped"),
               callback_data=Satisfied(conversation_id=conversation_id, helped=True))
     kb.button(text=_("No"), callback_data=Satisfied(conversation_id=conversation_id,
@@ -332,7 +332,7 @@ def satisfaction_thanks(helped: bool) -> str:
 def unsatisfied_note(contact: Contact, holder: Member, silent: bool) -> tuple[str, str]:
     """To the team: the seeker said the meeting did not help, or never answered whether it
     did (`silent`). No details: the team chat reads it."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Find someone else"), callback_data=Held(
         step=HeldStep.REASSIGN, contact_id=contact.id, holder_id=holder.id))
     text = _("😕 #{id} {who} never answered whether the meeting with {name} helped.") if silent \

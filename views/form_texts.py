@@ -7,7 +7,6 @@ from html import escape
 import segno
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.errors import DomainError
 from domain.locales import SHIPPED
@@ -15,6 +14,7 @@ from domain.web_forms import TEXT_LIMITS, TEXTS, Field, WebForm, address
 from services.web_forms import Listed
 from views import labels
 from views.callbacks import FormAct
+from views.keyboard_builder import Keyboard
 
 #: How much of an admin's text the panel shows.
 PREVIEW = 120
@@ -80,7 +80,7 @@ def panel(form: WebForm, base: str) -> str:
 
 
 def panel_keyboard(form: WebForm) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for field in Field:
         mark = "✓ " if field in form.fields else ""
         kb.button(text=mark + field_name(field),
@@ -107,7 +107,7 @@ def forms_list(listed: Sequence[Listed]) -> str:
 
 
 def list_keyboard(listed: Sequence[Listed]) -> InlineKeyboardMarkup | None:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for item in listed:
         kb.button(text=item.form.slug, callback_data=FormAct(action="open", form_id=item.form.id))
     kb.adjust(2)
@@ -165,7 +165,7 @@ def delete_question(form: WebForm) -> str:
 
 
 def delete_keyboard(form: WebForm) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Yes, delete it"), callback_data=FormAct(action="delete_yes", form_id=form.id))
     kb.button(text=_("No, keep it"), callback_data=FormAct(action="open", form_id=form.id))
     return kb.as_markup()

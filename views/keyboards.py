@@ -7,7 +7,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.areas import key_tag
 from domain.contact_access import Action
@@ -22,6 +21,7 @@ from domain.offers import DAY_CHOICES, DeclineReason
 from services.cards import CardView
 from services.contact_lists import Listing
 from services.contact_screen import Screen
+from views.keyboard_builder import Keyboard
 from views import labels
 from views.callbacks import (
     Answer,
@@ -65,7 +65,7 @@ def card(view: CardView) -> InlineKeyboardMarkup | None:
     return kb.as_markup() if list(kb.buttons) else None
 
 
-def _duplicate_buttons(kb: InlineKeyboardBuilder, view: CardView) -> None:
+def _duplicate_buttons(kb: Keyboard, view: CardView) -> None:
     """A row per possible duplicate (Merge / Not a duplicate); Undo on a merged-away record."""
     contact_id = view.contact.id
     for suspect in view.suspects:
@@ -85,7 +85,7 @@ def _duplicate_buttons(kb: InlineKeyboardBuilder, view: CardView) -> None:
 def merge_choices(contact_id: int, suspect_id: int, keeper_id: int,
                   holders: dict[int, str]) -> InlineKeyboardMarkup:
     """Who keeps the seeker (two multipliers), else which values win where the records differ."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if holders:
         for member_id, name in holders.items():
             kb.button(text=_("Keep with {name}").format(name=name), callback_data=DupMerge(
@@ -101,9 +101,9 @@ def merge_choices(contact_id: int, suspect_id: int, keeper_id: int,
     return kb.as_markup()
 
 
-def _dispatch_buttons(view: CardView) -> InlineKeyboardBuilder:
+def _dispatch_buttons(view: CardView) -> Keyboard:
     contact = view.contact
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if contact.status is Status.NEW:
         for s in view.suggestions:
             kb.button(text=_("Offer to {name}").format(name=s.member.name),
@@ -131,7 +131,7 @@ def _dispatch_buttons(view: CardView) -> InlineKeyboardBuilder:
     return kb
 
 
-def _pool_button(kb: InlineKeyboardBuilder, view: CardView) -> bool:
+def _pool_button(kb: Keyboard, view: CardView) -> bool:
     """Open to all (the team turned the open pool on), or close the pool that is open."""
     if view.pool_open:
         text, opening = _("🙋 Close the open pool"), False
@@ -143,7 +143,7 @@ def _pool_button(kb: InlineKeyboardBuilder, view: CardView) -> bool:
     return True
 
 
-def _holder_buttons(kb: InlineKeyboardBuilder, contact_id: int, holder_id: int,
+def _holder_buttons(kb: Keyboard, contact_id: int, holder_id: int,
                     holder: str) -> None:
     """After Yes the dispatcher keeps control: each button names the holder it was drawn for."""
     def held(step: HeldStep) -> Held:
@@ -156,7 +156,7 @@ def _holder_buttons(kb: InlineKeyboardBuilder, contact_id: int, holder_id: int,
 
 
 def reassign_confirm(contact_id: int, holder_id: int, holder: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Yes, take it from {name}").format(name=holder), callback_data=Held(
         step=HeldStep.REASSIGN_YES, contact_id=contact_id, holder_id=holder_id))
     kb.button(text=_("« Back"), callback_data=CardAction(action="back", contact_id=contact_id))
@@ -166,7 +166,7 @@ def reassign_confirm(contact_id: int, holder_id: int, holder: str) -> InlineKeyb
 
 def held_close(contact_id: int, holder_id: int) -> InlineKeyboardMarkup:
     """Why a held contact is closed: its holder is told."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for reason in HELD_CLOSE_REASONS:
         kb.button(text=labels.close_reason(reason).capitalize(), callback_data=HeldClose(
             contact_id=contact_id, holder_id=holder_id, reason=reason))
@@ -176,7 +176,7 @@ def held_close(contact_id: int, holder_id: int) -> InlineKeyboardMarkup:
 
 
 def ask_without_note(contact_id: int, holder_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Send without note"), callback_data=Held(
         step=HeldStep.ASK_SEND, contact_id=contact_id, holder_id=holder_id))
     return kb.as_markup()
@@ -187,7 +187,7 @@ def other(contact_id: int, candidates: list[Candidate], declined: set[int],
     """Every active multiplier: the dispatcher may know better than the ranking (✋ declined;
     those reassigned away from this seeker, whom the ranking leaves out, say so). With
     `days` (chosen with *Offer…*) each button offers for that many days."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for c in candidates:
         mark = "✋ " if c.member.id in declined else ""
         text = f"{mark}{c.member.name} ({c.load}/{c.member.profile.capacity})"
@@ -203,7 +203,7 @@ def other(contact_id: int, candidates: list[Candidate], declined: set[int],
 
 def offer_days(contact_id: int) -> InlineKeyboardMarkup:
     """*Offer…*: how many days the multiplier gets to reach the seeker, then whom."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for days in DAY_CHOICES:
         kb.button(text=ngettext("{n} day", "{n} days", days).format(n=days),
                   callback_data=OfferDays(contact_id=contact_id, days=days))
@@ -213,7 +213,7 @@ def offer_days(contact_id: int) -> InlineKeyboardMarkup:
 
 
 def close(contact_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Spam"), callback_data=CloseAs(contact_id=contact_id, reason=CloseReason.SPAM))
     kb.button(text=_("Invalid"),
               callback_data=CloseAs(contact_id=contact_id, reason=CloseReason.INVALID))
@@ -223,14 +223,14 @@ def close(contact_id: int) -> InlineKeyboardMarkup:
 
 
 def offer(offer_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Yes"), callback_data=Answer(offer_id=offer_id, yes=True))
     kb.button(text=_("No"), callback_data=Answer(offer_id=offer_id, yes=False))
     return kb.as_markup()
 
 
 def why(offer_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for reason in DeclineReason:
         kb.button(text=labels.decline_reason(reason), callback_data=Why(offer_id=offer_id, reason=reason))
     kb.adjust(2)
@@ -238,7 +238,7 @@ def why(offer_id: int) -> InlineKeyboardMarkup:
 
 
 def stages(contact_id: int, current: Status) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for stage in FOLLOW_UP_STAGES:
         mark = "• " if stage is current else ""
         kb.button(text=mark + labels.status(stage).capitalize(),
@@ -250,14 +250,14 @@ def stages(contact_id: int, current: Status) -> InlineKeyboardMarkup:
 
 
 def skip(contact_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Skip"), callback_data=NoteSkip(contact_id=contact_id))
     return kb.as_markup()
 
 
 def meeting_days(contact_id: int, days: list[date]) -> InlineKeyboardMarkup:
     """Today, tomorrow, then the weekdays: a tap instead of typing a date."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for i, day in enumerate(days):
         text = {0: _("Today"), 1: _("Tomorrow")}.get(i) or labels.weekday(day)
         kb.button(text=text, callback_data=MeetDay(contact_id=contact_id, day=day.toordinal()))
@@ -267,7 +267,7 @@ def meeting_days(contact_id: int, days: list[date]) -> InlineKeyboardMarkup:
 
 
 def meeting_hours(contact_id: int, day: date) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for hour in MEETING_HOURS:
         kb.button(text=f"{hour:02d}:00",
                   callback_data=MeetAt(contact_id=contact_id, day=day.toordinal(), hour=hour))
@@ -278,7 +278,7 @@ def meeting_hours(contact_id: int, day: date) -> InlineKeyboardMarkup:
 def milestones(contact_id: int, reached: list[Reached]) -> InlineKeyboardMarkup:
     """Each milestone a toggle: ticked ones carry a mark."""
     ticked = {r.milestone for r in reached}
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for milestone in MILESTONES:
         mark = "✅ " if milestone in ticked else ""
         kb.button(text=mark + labels.milestone(milestone),
@@ -288,7 +288,7 @@ def milestones(contact_id: int, reached: list[Reached]) -> InlineKeyboardMarkup:
 
 
 def escalation(contact_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Reassign"), callback_data=Escalation(contact_id=contact_id, action="reassign"))
     kb.button(text=_("Remind again"), callback_data=Escalation(contact_id=contact_id, action="remind"))
     kb.button(text=_("Give more time"),
@@ -299,7 +299,7 @@ def escalation(contact_id: int) -> InlineKeyboardMarkup:
 
 def open_contact(contact_id: int) -> InlineKeyboardMarkup:
     """Under a team-chat alarm: the contact's screen (details only in a private chat)."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Open #{id}").format(id=contact_id),
               callback_data=ContactOpen(contact_id=contact_id))
     return kb.as_markup()
@@ -308,7 +308,7 @@ def open_contact(contact_id: int) -> InlineKeyboardMarkup:
 def open_cards(contact_ids: list[int]) -> InlineKeyboardMarkup | None:
     if not contact_ids:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for contact_id in contact_ids:
         kb.button(text=_("Open #{id}").format(id=contact_id), callback_data=OpenCard(contact_id=contact_id))
     kb.adjust(4)
@@ -322,13 +322,13 @@ def contact_screen(screen: Screen) -> InlineKeyboardMarkup | None:
     """The actions the viewer's role allows on the contact as it stands (screen.actions, from
     domain.contact_access.screen_actions), each a group of rows. A new action is one more
     entry in SCREEN_BUTTONS."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for action in screen.actions:
         kb.attach(SCREEN_BUTTONS[action](screen))
     return kb.as_markup() if list(kb.buttons) else None
 
 
-def _screen_dispatch(screen: Screen) -> InlineKeyboardBuilder:
+def _screen_dispatch(screen: Screen) -> Keyboard:
     """The card's own buttons, as a dispatcher has them on the team card."""
     kb = _dispatch_buttons(screen.card)
     _duplicate_buttons(kb, screen.card)
@@ -338,24 +338,24 @@ def _screen_dispatch(screen: Screen) -> InlineKeyboardBuilder:
     return kb
 
 
-def _screen_stages(screen: Screen) -> InlineKeyboardBuilder:
-    return InlineKeyboardBuilder.from_markup(stages(screen.contact.id, screen.contact.status))
+def _screen_stages(screen: Screen) -> Keyboard:
+    return Keyboard.from_markup(stages(screen.contact.id, screen.contact.status))
 
 
-def _screen_edit(screen: Screen) -> InlineKeyboardBuilder:
-    kb = InlineKeyboardBuilder()
+def _screen_edit(screen: Screen) -> Keyboard:
+    kb = Keyboard()
     kb.button(text=_("✏️ Edit details"), callback_data=EditContact(contact_id=screen.contact.id))
     return kb
 
 
-def _screen_show_card(screen: Screen) -> InlineKeyboardBuilder:
-    kb = InlineKeyboardBuilder()
+def _screen_show_card(screen: Screen) -> Keyboard:
+    kb = Keyboard()
     kb.button(text=_("📌 Show card in the team chat"),
               callback_data=ShowCard(contact_id=screen.contact.id))
     return kb
 
 
-SCREEN_BUTTONS: dict[Action, Callable[[Screen], InlineKeyboardBuilder]] = {
+SCREEN_BUTTONS: dict[Action, Callable[[Screen], Keyboard]] = {
     Action.DISPATCH: _screen_dispatch,
     Action.STAGES: _screen_stages,
     Action.EDIT: _screen_edit,
@@ -364,7 +364,7 @@ SCREEN_BUTTONS: dict[Action, Callable[[Screen], InlineKeyboardBuilder]] = {
 
 
 def edit_fields(contact_id: int, fields: Iterable[str]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for name in fields:
         kb.button(text=labels.contact_field(name).capitalize(),
                   callback_data=EditContact(contact_id=contact_id, field=name))
@@ -374,7 +374,7 @@ def edit_fields(contact_id: int, fields: Iterable[str]) -> InlineKeyboardMarkup:
 
 def edit_choices(contact_id: int, field: str, languages: Iterable[str]) -> InlineKeyboardMarkup:
     """Gender and language are picked, as in /new."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if field == "gender":
         for gender in Gender:
             kb.button(text=labels.gender(gender),
@@ -403,7 +403,7 @@ def _item(contact: Contact) -> InlineKeyboardButton:
 def _paged(contacts: list[Contact], page: int, pages: int,
            to: Callable[[int], CallbackData]) -> InlineKeyboardMarkup | None:
     """Each item opens its contact; ◀ ▶ move a page (the middle button redraws this one)."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for first in range(0, len(contacts), 2):
         kb.row(*(_item(c) for c in contacts[first:first + 2]))
     if pages > 1:
@@ -432,7 +432,7 @@ QUEUE_BUTTONS = 48
 
 def queue_open(contact_ids: list[int]) -> InlineKeyboardMarkup | None:
     """An *Open* button per /queue line: the contact's own screen."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for contact_id in contact_ids[:QUEUE_BUTTONS]:
         kb.button(text=_("Open #{id}").format(id=contact_id),
                   callback_data=ContactOpen(contact_id=contact_id))
@@ -441,6 +441,6 @@ def queue_open(contact_ids: list[int]) -> InlineKeyboardMarkup | None:
 
 
 def burst(batch_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("List them"), callback_data=BurstList(batch_id=batch_id))
     return kb.as_markup()

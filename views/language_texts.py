@@ -4,11 +4,11 @@ from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel import Locale
 
 from domain.locales import SHIPPED
 from views.callbacks import PickLanguage
+from views.keyboard_builder import Keyboard
 
 
 def native_name(code: str) -> str:
@@ -18,7 +18,7 @@ def native_name(code: str) -> str:
 
 
 def choices(current: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for code in SHIPPED:
         mark = "✅ " if code == current else ""
         kb.button(text=mark + native_name(code), callback_data=PickLanguage(code=code))

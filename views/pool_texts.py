@@ -4,12 +4,12 @@ contact details before taking), its end, and the dispatcher's answers."""
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.contacts import Contact
 from domain.pool import InvitationState
 from views import texts
 from views.callbacks import PoolTake
+from views.keyboard_builder import Keyboard
 
 
 def invitation(contact: Contact, days: int) -> str:
@@ -21,7 +21,7 @@ def invitation(contact: Contact, days: int) -> str:
 
 
 def invitation_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("Take"), callback_data=PoolTake(invitation_id=invitation_id, take=True))
     kb.button(text=_("Not me"), callback_data=PoolTake(invitation_id=invitation_id, take=False))
     return kb.as_markup()
