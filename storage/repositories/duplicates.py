@@ -10,13 +10,15 @@ from domain.clock import as_utc
 from domain.duplicates import PENDING, Match, Reason, Suspect
 from domain.merge import MergeRecord
 from storage.models import DuplicateSuspectRow, MergeRow, TouchRow
+from storage.repositories.mapping import columns, plain
 
-#: The card's reads, built once (bound parameters): a card is drawn on every change.
-_PENDING_FOR = select(DuplicateSuspectRow).where(
+#: The card's reads, built once (bound parameters) and read as plain rows (no ORM objects):
+#: a card is drawn on every change.
+_PENDING_FOR = columns(DuplicateSuspectRow).where(
     DuplicateSuspectRow.status == PENDING,
     (DuplicateSuspectRow.contact_id == bindparam("id")) | (DuplicateSuspectRow.other_id == bindparam("id")),
 ).order_by(DuplicateSuspectRow.score.desc(), DuplicateSuspectRow.id)
-_LAST_MERGE = select(MergeRow).where(MergeRow.merged_id == bindparam("id"), MergeRow.undone_at.is_(None)) \
+_LAST_MERGE = columns(MergeRow).where(MergeRow.merged_id == bindparam("id"), MergeRow.undone_at.is_(None)) \
     .order_by(MergeRow.id.desc()).limit(1)
 _TOUCHES = select(func.count()).select_from(TouchRow).where(TouchRow.contact_id == bindparam("id"))
 
@@ -68,7 +70,7 @@ class DuplicateRepository:
         return _suspect(row) if row else None
 
     async def pending_for(self, contact_id: int) -> list[Suspect]:
-        rows = await self.session.scalars(_PENDING_FOR, {"id": contact_id})
+        rows = await plain(self.session, _PENDING_FOR, {"id": contact_id})
         return [_suspect(r) for r in rows]
 
     async def pending_counts(self, contact_ids: list[int]) -> dict[int, int]:
@@ -123,8 +125,8 @@ class DuplicateRepository:
         return _merge(row) if row else None
 
     async def last_merge_of(self, merged_id: int) -> MergeRecord | None:
-        row = await self.session.scalar(_LAST_MERGE, {"id": merged_id})
-        return _merge(row) if row else None
+        rows = await plain(self.session, _LAST_MERGE, {"id": merged_id})
+        return _merge(rows[0]) if rows else None
 
     async def mark_undone(self, merge_id: int, actor_id: int | None, now: datetime) -> bool:
         result = await self.session.execute(
@@ -142,4 +144,4 @@ class DuplicateRepository:
         await self.session.flush()
 
     async def touches(self, contact_id: int) -> int:
-        return await self.session.scalar(_TOUCHES, {"id": contact_id}) or 0
+        return (await plain(self.session, _TOUCHES, {"id": contact_id}))[0][0]

@@ -10,9 +10,11 @@ from domain.clock import as_utc
 from domain.milestones import Milestone, Reached
 from domain.reports import Period
 from storage.models import ContactRow, MilestoneRow
+from storage.repositories.mapping import columns, plain
 
 #: The card's reads, built once (bound parameters): a card is drawn on every change.
-_OF_CONTACT = select(MilestoneRow).where(MilestoneRow.contact_id == bindparam("id"))
+#: Read by every team card, built once and read as plain rows (no ORM objects).
+_OF_CONTACT = columns(MilestoneRow).where(MilestoneRow.contact_id == bindparam("id"))
 
 
 class MilestoneRepository:
@@ -20,7 +22,7 @@ class MilestoneRepository:
         self.session = session
 
     async def of(self, contact_id: int) -> list[Reached]:
-        rows = await self.session.scalars(_OF_CONTACT, {"id": contact_id})
+        rows = await plain(self.session, _OF_CONTACT, {"id": contact_id})
         return [Reached(r.contact_id, Milestone(r.milestone), as_utc(r.reached_at), r.by)
                 for r in rows]
 

@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import as_utc
 from domain.pool import Invitation, InvitationState
 from storage.models import PoolInvitationRow
+from storage.repositories.mapping import columns, plain
 
 #: The card's reads, built once (bound parameters): a card is drawn on every change.
-_OF_CONTACT = select(PoolInvitationRow).where(PoolInvitationRow.contact_id == bindparam("id")) \
-    .order_by(PoolInvitationRow.id).execution_options(populate_existing=True)
+#: Read by every team card, built once and read as plain rows (no ORM objects).
+_OF_CONTACT = columns(PoolInvitationRow).where(PoolInvitationRow.contact_id == bindparam("id")) \
+    .order_by(PoolInvitationRow.id)
 
 
 def _invitation(row: PoolInvitationRow) -> Invitation:
@@ -41,7 +43,7 @@ class PoolRepository:
         return _invitation(row) if row else None
 
     async def for_contact(self, contact_id: int) -> list[Invitation]:
-        rows = await self.session.scalars(_OF_CONTACT, {"id": contact_id})
+        rows = await plain(self.session, _OF_CONTACT, {"id": contact_id})
         return [_invitation(r) for r in rows]
 
     async def pending_for(self, member_id: int) -> list[Invitation]:
