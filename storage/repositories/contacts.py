@@ -48,6 +48,8 @@ _ADD = insert(ContactRow).returning(*_CONTACTS.selected_columns)
 _ADD_MANY = {"sqlite": insert(ContactRow).returning(*_CONTACTS.selected_columns)}
 _ADD_MANY_ORDERED = insert(ContactRow).returning(*_CONTACTS.selected_columns,
                                                  sort_by_parameter_order=True)
+#: Where a contact's team card is (asked by every card drawn and every redraw queued).
+_CARD = select(CardRow.chat_id, CardRow.message_id).where(CardRow.contact_id == bindparam("id"))
 
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
@@ -374,8 +376,8 @@ class ContactRepository:
         return [contact_from_row(r) for r in rows]
 
     async def card(self, contact_id: int) -> tuple[int, int] | None:
-        row = await self.session.get(CardRow, contact_id)
-        return (row.chat_id, row.message_id) if row else None
+        rows = await plain(self.session, _CARD, {"id": contact_id})
+        return (rows[0].chat_id, rows[0].message_id) if rows else None
 
     async def save_card(self, contact_id: int, chat_id: int, message_id: int) -> None:
         row = await self.session.get(CardRow, contact_id)

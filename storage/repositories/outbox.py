@@ -47,11 +47,12 @@ class OutboxRepository:
     async def queued(self, purpose: str, ref_id: int) -> int | None:
         """The id of a row for this purpose and reference that waits to be sent (not yet
         claimed)."""
-        return await self.session.scalar(_QUEUED, {"purpose": purpose, "ref_id": ref_id})
+        rows = await plain(self.session, _QUEUED, {"purpose": purpose, "ref_id": ref_id})
+        return rows[0].id if rows else None
 
     async def add(self, message: Enqueue, now: datetime) -> bool:
         """False if a message with the same dedupe key was queued before (a job re-run)."""
-        if message.dedupe_key and await self.session.scalar(_DEDUPED, {"key": message.dedupe_key}):
+        if message.dedupe_key and await plain(self.session, _DEDUPED, {"key": message.dedupe_key}):
             return False
         values = {**message.__dict__, "not_before": message.not_before or now}
         self.session.add(OutboxRow(created_at=now, status="queued", attempts=0, **values))
