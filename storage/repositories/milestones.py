@@ -12,8 +12,8 @@ from domain.reports import Period
 from storage.models import ContactRow, MilestoneRow
 from storage.repositories.mapping import columns, plain
 
-#: The card's reads, built once (bound parameters): a card is drawn on every change.
-#: Read by every team card, built once and read as plain rows (no ORM objects).
+#: The card's reads, built once (bound parameters) and read as plain rows (no ORM objects):
+#: a card is drawn on every change.
 _OF_CONTACT = columns(MilestoneRow).where(MilestoneRow.contact_id == bindparam("id"))
 
 

@@ -89,8 +89,8 @@ class OutboxRepository:
         wanted = [row.id for row in rows if row.chat_id in chats]
         if not wanted:
             return []
-        got = {row_id for row_id, in await plain(self.session, _CLAIM, {
-            "wanted": wanted, "now": now, "claimer": owner, "lease": lease_until})}
+        got = set(await self.session.scalars(_CLAIM, {
+            "wanted": wanted, "now": now, "claimer": owner, "lease": lease_until}))
         return [replace(row, claimed_by=owner) for row in rows if row.id in got]
 
     async def _lock_chats(self, chats: set[int]) -> set[int]:
@@ -198,4 +198,4 @@ _CLAIM = (update(OutboxRow)
               .with_for_update(skip_locked=True).scalar_subquery()))
           .values(status="sending", claimed_by=bindparam("claimer"),
                   lease_until=bindparam("lease", type_=OutboxRow.lease_until.type))
-          .returning(OutboxRow.id))
+          .returning(OutboxRow.id).execution_options(synchronize_session=False))

@@ -11,8 +11,8 @@ from domain.pool import Invitation, InvitationState
 from storage.models import PoolInvitationRow
 from storage.repositories.mapping import columns, plain
 
-#: The card's reads, built once (bound parameters): a card is drawn on every change.
-#: Read by every team card, built once and read as plain rows (no ORM objects).
+#: The card's reads, built once (bound parameters) and read as plain rows (no ORM objects):
+#: a card is drawn on every change.
 _OF_CONTACT = columns(PoolInvitationRow).where(PoolInvitationRow.contact_id == bindparam("id")) \
     .order_by(PoolInvitationRow.id)
 
