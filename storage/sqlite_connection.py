@@ -21,7 +21,6 @@ from functools import partial
 from typing import Any
 
 import aiosqlite
-from aiosqlite import Connection
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
@@ -30,7 +29,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import await_
 
 
-class SplitConnection(Connection):
+class SplitConnection(aiosqlite.Connection):
     """An aiosqlite connection whose calls run in the caller's thread while `inline` is set."""
 
     inline = False
