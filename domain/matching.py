@@ -17,7 +17,7 @@ from functools import cached_property
 from domain.areas import AreaMap, Closeness
 from domain.contacts import ContactDetails
 from domain.members import Availability, Gender, Member
-from domain.reliability import Track, reliability
+from domain.reliability import Track
 
 
 class GenderRule(StrEnum):
@@ -82,9 +82,9 @@ class Candidate:
     load: int  # contacts this multiplier holds now
     track: Track = field(default_factory=Track)
 
-    @cached_property
+    @property
     def reliability(self) -> float:
-        return reliability(self.track)
+        return self.track.reliability
 
 
 @dataclass(frozen=True)
@@ -332,6 +332,33 @@ def rank(details: ContactDetails, place: Place, candidates: Iterable[Candidate],
          handed_back: frozenset[int] = frozenset()) -> list[Suggestion]:
     return Pool(candidates, policy).rank(details, place, now, exclude, limit,
                                          reassigned=reassigned, handed_back=handed_back)
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What a card shows of a ranking."""
+
+    top: tuple[Suggestion, ...]  # the best, at most `shown`
+    best_serving: Suggestion | None  # the best who works in or near the seeker's area
+    nearest: tuple[Suggestion, ...]  # nobody eligible serves the area: the closest ones
+
+
+def suggest(details: ContactDetails, place: Place, candidates: Iterable[Candidate],
+            now: datetime, policy: MatchPolicy, exclude: frozenset[int] = frozenset(), *,
+            reassigned: frozenset[int] = frozenset(), handed_back: frozenset[int] = frozenset(),
+            shown: int = 3) -> Suggestions:
+    """The pruned walk finds the exact top; everyone is ranked only when none of the top
+    serves the seeker's area (to find the best who does, or the nearest). The card is drawn
+    on every change of a waiting seeker, so this is most of its ranking."""
+    pool = Pool(candidates, policy)
+    past = {"reassigned": reassigned, "handed_back": handed_back}
+    top = pool.rank(details, place, now, exclude, shown, **past)
+    serving = top[0] if top and place.key is None else next((s for s in top if serves(s)), None)
+    if serving is not None or not top:
+        return Suggestions(tuple(top), serving, ())
+    everyone = pool.rank(details, place, now, exclude, None, **past)
+    serving = next((s for s in everyone if serves(s)), None)
+    return Suggestions(tuple(top), serving, () if serving else tuple(nearest(everyone)))
 
 
 def _order(s: Suggestion | None) -> tuple[float, int, int]:

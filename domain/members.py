@@ -71,8 +71,9 @@ class Member:
         return member_locale(self.locale, self.telegram_language, team)
 
     def has(self, *roles: Role) -> bool:
-        return self.active and any(role in self.roles for role in roles)
+        return self.active and not self.roles.isdisjoint(roles)
 
     @property
     def is_multiplier(self) -> bool:
-        return self.has(Role.MULTIPLIER)
+        """Asked of every member for every ranking: a set lookup, not `has`."""
+        return self.active and Role.MULTIPLIER in self.roles

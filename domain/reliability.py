@@ -4,6 +4,7 @@ Small histories are smoothed towards the middle (one declined offer does not mak
 unreliable, one accepted one does not make them a star)."""
 
 from collections.abc import Sequence
+from functools import cached_property
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +36,11 @@ class Track:
     @property
     def timeliness(self) -> float | None:
         return self.in_time / self.judged if self.judged else None
+
+    @cached_property
+    def reliability(self) -> float:
+        """Kept on the record: a record is reused by every ranking while it holds."""
+        return reliability(self)
 
 
 def reliability(track: Track) -> float:

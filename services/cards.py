@@ -6,7 +6,7 @@ from datetime import datetime
 from domain.areas import AreaMap
 from domain.contacts import Contact, Status
 from domain.duplicates import Suspect
-from domain.matching import MatchPolicy, Place, Suggestion, nearest, rank, serves
+from domain.matching import MatchPolicy, Place, Suggestion, rank, suggest
 from domain.members import Member
 from domain.milestones import Reached, in_order
 from domain.offers import Offer, OfferStatus, Release
@@ -100,8 +100,8 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
     candidates = (await uow.members.multiplier_candidates(now)
                   if contact.status in RANKED else [])
     place = Place(contact.area_key, areas)
-    eligible = rank(contact.details, place, candidates, now, policy, exclude=asked(offers),
-                    limit=None, **history(offers))
+    shown = suggest(contact.details, place, candidates, now, policy, exclude=asked(offers),
+                    **history(offers))
     names = {c.member.id: c.member.name for c in candidates}
     assignee = await uow.members.get(contact.assignee_id) if contact.assignee_id else None
     invitations = await uow.pool.for_contact(contact_id)
@@ -111,22 +111,21 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
             member = await uow.members.get(member_id)
             names[member_id] = member.name if member else "?"
     excluded = asked(offers) | released_by(offers, Release.REASSIGNED)
-    all_asked = not eligible and bool(excluded) and bool(
+    all_asked = not shown.top and bool(excluded) and bool(
         rank(contact.details, place, candidates, now, policy, limit=1))
-    serving = eligible if contact.area_key is None else [s for s in eligible if serves(s)]
     guesses = areas.resolve(contact.details.area).guesses if contact.area_key is None else ()
     return CardView(
         contact=contact,
         offers=offers,
         names=names,
-        suggestions=eligible[:3],
+        suggestions=list(shown.top),
         assignee=assignee,
         location=await uow.contacts.card(contact_id),
         areas=areas,
         policy=policy,
         area_guesses=guesses,
-        nearest=tuple(nearest(eligible)) if eligible and not serving else (),
-        best_serving=serving[0] if serving else None,
+        nearest=shown.nearest,
+        best_serving=shown.best_serving,
         suspects=await uow.duplicates.pending_for(contact_id),
         touches=await uow.duplicates.touches(contact_id),
         merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,

@@ -202,6 +202,8 @@ _COVER = (ContactRow.status, ContactRow.name_key, ContactRow.phone_suffix, Conta
 Index("ix_contacts_area_block_a", ContactRow.area_norm, ContactRow.name_block_a, *_COVER)
 Index("ix_contacts_area_block_b", ContactRow.area_norm, ContactRow.name_block_b, *_COVER)
 Index("ix_contacts_dup_unchecked", ContactRow.dup_checked_at)
+#: Every multiplier's load (repositories.members) read from the index alone.
+Index("ix_contacts_status_assignee", ContactRow.status, ContactRow.assignee_id)
 
 
 class DuplicateSuspectRow(Base):

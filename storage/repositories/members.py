@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.contacts import LOAD_STATUSES
@@ -12,7 +12,7 @@ from domain.matching import Candidate
 from domain.members import Member, Profile
 from domain.roles import Role
 from storage.models import ContactRow, MemberRoleRow, MemberRow, ProfileRow
-from storage.repositories.mapping import member_from_row, profile_to_row
+from storage.repositories.mapping import member_from_row, plain, profile_to_row
 from storage.repositories.tracks import TrackRepository
 from storage.team_stamp import kept, wrote
 
@@ -26,10 +26,12 @@ class _Team:
     by_tg: dict[int, Member]
 
 
-#: Read with every ranking (each card waiting for dispatch), so built once.
+#: Read with every ranking (each card waiting for dispatch), so built once. Everyone's
+#: count, not an IN list of the team: the list cost more to bind than the read (the
+#: covering index ix_contacts_status_assignee, migration 0022, answers it alone).
 _LOADS = select(ContactRow.assignee_id, func.count()) \
-    .where(ContactRow.assignee_id.in_(bindparam("ids", expanding=True))) \
-    .where(ContactRow.status.in_([s.value for s in LOAD_STATUSES])) \
+    .where(ContactRow.status.in_([s.value for s in LOAD_STATUSES]),
+           ContactRow.assignee_id.is_not(None)) \
     .group_by(ContactRow.assignee_id)
 
 
@@ -96,8 +98,9 @@ class MemberRepository:
         return [Candidate(m, loads.get(m.id, 0), tracks[m.id]) for m in members]
 
     async def loads(self, member_ids: list[int]) -> dict[int, int]:
-        rows = await self.session.execute(_LOADS, {"ids": member_ids})
-        return {member_id: count for member_id, count in rows.all()}
+        wanted = set(member_ids)
+        rows = await plain(self.session, _LOADS)
+        return {member_id: count for member_id, count in rows if member_id in wanted}
 
     async def _load(self, query) -> list[Member]:  # type: ignore[no-untyped-def]
         """`query` selects MemberRow; read as plain rows (the columns, no ORM objects): every

@@ -25,6 +25,7 @@ from domain.reliability import (
     HISTORY, RECENT, REMINDER_ACTIONS, AnsweredOffer, Reminder, Track, track_as_of,
 )
 from storage.models import AuditRow, MemberRow, OfferRow, new_stamp
+from storage.repositories.mapping import plain
 
 #: Members whose offers are kept per process, least recently used dropped first.
 MOST = 20_000
@@ -51,9 +52,9 @@ class _Kept:
         return track
 
 
-#: Read with every ranking (each card waiting for dispatch), so built once.
-_STAMPS = select(MemberRow.id, MemberRow.track_stamp) \
-    .where(MemberRow.id.in_(bindparam("ids", expanding=True)))
+#: Read with every ranking (each card waiting for dispatch), so built once: everyone's
+#: stamp, since an IN list of the team cost more to bind than reading the few extra rows.
+_STAMPS = select(MemberRow.id, MemberRow.track_stamp)
 
 
 def _holder(contact_id, at):  # type: ignore[no-untyped-def]
@@ -75,6 +76,15 @@ _REMINDERS = select(_HOLDER.label("holder"), AuditRow.action, AuditRow.at) \
                OfferRow.multiplier_id.in_(bindparam("ids", expanding=True)),
                OfferRow.status == "accepted")))
 
+#: What the records of these members read of their offers (HISTORY), and each one's last offer.
+_OFFERS = select(OfferRow.multiplier_id, OfferRow.status, OfferRow.created_at,
+                 OfferRow.answered_at, OfferRow.days, OfferRow.reached_at) \
+    .where(OfferRow.multiplier_id.in_(bindparam("ids", expanding=True)),
+           OfferRow.created_at >= bindparam("since"))
+_LAST = select(OfferRow.multiplier_id, func.max(OfferRow.created_at)) \
+    .where(OfferRow.multiplier_id.in_(bindparam("ids", expanding=True))) \
+    .group_by(OfferRow.multiplier_id)
+
 #: (database, member id) -> that member's offers and reminders
 _kept: OrderedDict[tuple[str, int], _Kept] = OrderedDict()
 
@@ -93,7 +103,7 @@ class TrackRepository:
 
     async def for_members(self, member_ids: list[int], now: datetime) -> dict[int, Track]:
         where = str(self.session.bind.url) if self.session.bind is not None else ""
-        stamps = dict((await self.session.execute(_STAMPS, {"ids": member_ids})).all())
+        stamps = dict(await plain(self.session, _STAMPS))
         found: dict[int, _Kept] = {}
         stale = []
         for member_id in member_ids:
@@ -122,17 +132,12 @@ class TrackRepository:
     async def _read(self, member_ids: list[int], stamps: dict[int, int],
                     now: datetime) -> dict[int, _Kept]:
         offers: dict[int, list[AnsweredOffer]] = defaultdict(list)
-        rows = await self.session.execute(
-            select(OfferRow.multiplier_id, OfferRow.status, OfferRow.created_at,
-                   OfferRow.answered_at, OfferRow.days, OfferRow.reached_at)
-            .where(OfferRow.multiplier_id.in_(member_ids), OfferRow.created_at >= now - HISTORY))
+        rows = await plain(self.session, _OFFERS, {"ids": member_ids, "since": now - HISTORY})
         for member_id, status, created, answered, days, reached in rows:
             offers[member_id].append(AnsweredOffer(
                 status, as_utc(created), as_utc(answered) if answered else None, days,
                 as_utc(reached) if reached else None))
-        last = dict((await self.session.execute(
-            select(OfferRow.multiplier_id, func.max(OfferRow.created_at))
-            .where(OfferRow.multiplier_id.in_(member_ids)).group_by(OfferRow.multiplier_id))).all())
+        last = dict(await plain(self.session, _LAST, {"ids": member_ids}))
         reminders = await self._reminders(member_ids, now)
         return {
             member_id: _Kept(stamps.get(member_id) or 0, now, tuple(offers[member_id]),
@@ -144,7 +149,7 @@ class TrackRepository:
     async def _reminders(self, member_ids: list[int], now: datetime) -> dict[int, list[Reminder]]:
         """Reminders and escalations, each counted against whoever held the contact then
         (the multiplier of the last offer accepted before it), not whoever holds it now."""
-        rows = await self.session.execute(_REMINDERS, {"since": now - RECENT, "ids": member_ids})
+        rows = await plain(self.session, _REMINDERS, {"since": now - RECENT, "ids": member_ids})
         wanted = set(member_ids)
         found: dict[int, list[Reminder]] = defaultdict(list)
         for holder, action, at in rows:

@@ -21,6 +21,8 @@ from domain.matching import (
     handed_back_penalty,
     nearest,
     rank,
+    serves,
+    suggest,
 )
 from domain.members import Availability, Gender, Member, Profile
 from domain.reliability import Track
@@ -197,6 +199,27 @@ def test_the_pruned_ranking_equals_the_full_explanation(seed: int) -> None:
             if v.suggestion][:limit]
     fast = rank(details, place, pool, NOW, policy, exclude, limit, **past)
     assert [(s.member.id, s.score) for s in fast] == [(s.member.id, s.score) for s in full]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_cards_suggestions_equal_those_of_ranking_everyone(seed: int) -> None:
+    """`suggest` ranks everyone only when the top serves nobody's area; what it shows must be
+    what ranking everyone shows: the top three, the best who serves, else the nearest."""
+    rnd = random.Random(seed)
+    pool = _random_pool(rnd, rnd.randint(0, 60))
+    place = Place(rnd.choice([*KYIV.areas, None]), KYIV)
+    details = replace(MARIA, language=rnd.choice(["ru", "uk", ""]))
+    exclude = frozenset(rnd.sample(range(60), 5))
+    past = {"reassigned": frozenset(rnd.sample(range(60), 3)),
+            "handed_back": frozenset(rnd.sample(range(60), 8))}
+    everyone = rank(details, place, pool, NOW, POLICY, exclude, None, **past)
+    serving = everyone if place.key is None else [s for s in everyone if serves(s)]
+    shown = suggest(details, place, pool, NOW, POLICY, exclude, **past)
+    assert [s.member.id for s in shown.top] == [s.member.id for s in everyone[:3]]
+    assert (shown.best_serving.member.id if shown.best_serving else None) == \
+        (serving[0].member.id if serving else None)
+    assert [s.member.id for s in shown.nearest] == \
+        ([s.member.id for s in nearest(everyone)] if everyone and not serving else [])
 
 
 # ---------------------------------------------------------------------- the seeker's history
