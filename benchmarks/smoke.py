@@ -26,7 +26,8 @@ TINY: dict[str, list[str]] = {
                  "--team", "10"],
     "duplicates": ["--stored", "2000", "--arrivals", "50"],
     "intake_io": ["--rows", "40", "--requests", "20", "--clients", "4", "--team", "5"],
-    "presses": ["--contacts", "1000", "--team", "20", "--users", "4", "--steps", "44"],
+    "presses": ["--contacts", "1000", "--team", "20", "--users", "4", "--steps", "44",
+                "--alone", "3"],
     "seeker_intake": ["--seekers", "10", "--messages", "2", "--flooders", "2"],
     # PostgreSQL + Redis: skipped (exit 0) without TEST_DATABASE_URL and REDIS_URL
     "api_replicas": ["--requests", "20", "--clients", "4", "--team", "5", "--runs", "shared:2"],

@@ -91,20 +91,28 @@ async def _acquire(lock: asyncio.Lock) -> None:
         await lock.acquire()
 
 
-#: Set while the transactions begun are known to only read (`read_only`).
-_READ_ONLY: ContextVar[bool] = ContextVar("read_only", default=False)
+#: Set while the transactions begun are known to only read (`read_only`); "inline": they
+#: are a few lookups by key, run in the caller's thread.
+_READ_ONLY: ContextVar[bool | str] = ContextVar("read_only", default=False)
 #: connection.info: the transaction in hand began as a reader.
 _READER = "reader"
 
 
 @contextmanager
-def read_only() -> Iterator[None]:
+def read_only(inline: bool = False) -> Iterator[None]:
     """Transactions begun in this block only read. On SQLite they begin deferred and skip the
     write queue: in WAL mode a reader reads its snapshot beside the writer, so a member's
     lookup or a card's drawing neither waits for the presses in line nor holds them up.
     A write in such a transaction is a programming error and is refused before it runs
-    (it could meet a snapshot older than the last commit). Elsewhere this changes nothing."""
-    token = _READ_ONLY.set(True)
+    (it could meet a snapshot older than the last commit). Elsewhere this changes nothing.
+
+    `inline`: the transaction is a few lookups by key (every update's repeat check and
+    member lookup), so BEGIN and its statements run in the caller's thread, like a writer's
+    (storage.sqlite_connection): the trips to the connection's thread and back were most of
+    their time, ~3 ms of an otherwise idle bot's press. A WAL reader never waits for a lock
+    (only for recovery after a crash, which the first connection does), so the event loop
+    cannot sleep in it."""
+    token = _READ_ONLY.set("inline" if inline else True)
     try:
         yield
     finally:
@@ -144,19 +152,25 @@ def tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection):  # type: ignore[no-untyped-def]
-        if _READ_ONLY.get():
-            connection.info[_READER] = True
+        dbapi_connection = connection.connection.dbapi_connection
+        reading = _READ_ONLY.get()
+        _run_inline(dbapi_connection, reading == "inline")
+        if reading:
+            connection.info[_READER] = reading
             _begin(connection, "BEGIN")
             return
         connection.info.pop(_READER, None)
         queue.take(connection.info)
         _begin(connection, "BEGIN IMMEDIATE")
-        _run_inline(connection.connection.dbapi_connection, True)
+        _run_inline(dbapi_connection, True)
 
     @event.listens_for(engine.sync_engine, "commit")
     @event.listens_for(engine.sync_engine, "rollback")
     def on_end(connection):  # type: ignore[no-untyped-def]
-        _run_inline(connection.connection.dbapi_connection, False)
+        """A writer's COMMIT may checkpoint the WAL file: in the connection's thread. A
+        reader's end only lets go of its snapshot, so an inline reader ends inline."""
+        if connection.info.get(_READER) != "inline":
+            _run_inline(connection.connection.dbapi_connection, False)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def only_reads(connection, _cursor, statement, *_args):  # type: ignore[no-untyped-def]

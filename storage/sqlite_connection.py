@@ -10,8 +10,10 @@ Once a transaction holds SQLite's write lock nothing can make its statements wai
 another connection, so from then until its end (storage.engine switches `inline` on after
 BEGIN IMMEDIATE and off before COMMIT or ROLLBACK) they run in the caller's thread: no round
 trip, no other task in between. BEGIN IMMEDIATE itself (which may wait for another process
-holding the lock), COMMIT (which may checkpoint the WAL file to disk) and every reader's
-statement still go to the connection's thread, so the event loop never sleeps in SQLite.
+holding the lock), COMMIT (which may checkpoint the WAL file to disk) and a reader's
+statements still go to the connection's thread, so the event loop never sleeps in SQLite.
+The exception are readers marked as a few lookups by key (`storage.engine.read_only`
+with `inline`): a WAL reader never waits for a lock, and ends by letting go of its snapshot.
 """
 
 import sqlite3

@@ -114,12 +114,12 @@ class UnitOfWork:
         self.outbox.take_added()
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[None]:
+    async def reading(self, inline: bool = False) -> AsyncIterator[None]:
         """A transaction of its own that only reads, ended when the block ends: on SQLite it
-        does not take the write lock (storage.engine.read_only)."""
+        does not take the write lock (storage.engine.read_only, and what `inline` means)."""
         if self.session.in_transaction():
             raise RuntimeError("a reader begins its own transaction: commit first")
-        with read_only():
+        with read_only(inline):
             try:
                 yield
             finally:

@@ -21,7 +21,9 @@ class MemberMiddleware(BaseMiddleware):
     ) -> Any:
         uow: UnitOfWork = data["uow"]
         user: User | None = data.get("event_from_user")
-        async with uow.reading():  # ended before the handler talks to Telegram
+        # Lookups by key, mostly answered from what storage.team_stamp keeps: inline. Ended
+        # before the handler talks to Telegram.
+        async with uow.reading(inline=True):
             member = await uow.members.by_tg_user(user.id) if user else None
             member = member if member and member.active else None
             data["member"] = member

@@ -31,7 +31,7 @@ class UpdateClaim:
 
 async def handled(session_factory: async_sessionmaker, update_id: int) -> bool:
     """A delivery of this update committed before (this one is a repeat)."""
-    with read_only():
+    with read_only(inline=True):
         async with session_factory() as session:
             return await session.get(ProcessedUpdateRow, update_id) is not None
 

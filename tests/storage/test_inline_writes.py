@@ -63,6 +63,28 @@ async def test_a_readers_statements_stay_in_the_connections_thread(traced) -> No
     assert [here for _, here in ran] == [False, False, False]
 
 
+async def test_a_reader_of_a_few_keys_runs_here_from_begin_to_end(traced) -> None:
+    engine, ran = traced
+    with read_only(inline=True):
+        async with engine.begin() as connection:
+            await connection.execute(text("SELECT x FROM t"))
+    assert ran == [("BEGIN", True), ("SELECT", True), ("COMMIT", True)]
+
+
+async def test_a_writer_after_an_inline_reader_on_the_same_connection_begins_in_its_thread(
+        traced) -> None:
+    """The connection kept between the two: BEGIN IMMEDIATE may wait, so never here."""
+    engine, ran = traced
+    async with engine.connect() as connection:
+        with read_only(inline=True):
+            await connection.execute(text("SELECT x FROM t"))
+            await connection.commit()
+        await connection.execute(text("INSERT INTO t VALUES (3)"))
+        await connection.commit()
+    assert ran == [("BEGIN", True), ("SELECT", True), ("COMMIT", True),
+                   ("BEGIN", False), ("INSERT", True), ("COMMIT", False)]
+
+
 async def test_waiting_for_another_process_lock_leaves_the_event_loop_free(
         traced, tmp_path: Path) -> None:
     """Another process (here a plain sqlite3 connection) holds the write lock: BEGIN waits for
