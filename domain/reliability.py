@@ -4,9 +4,9 @@ Small histories are smoothed towards the middle (one declined offer does not mak
 unreliable, one accepted one does not make them a star)."""
 
 from collections.abc import Sequence
-from functools import cached_property
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from domain.contacts import Status
 from domain.followup_rules import NagAction

@@ -128,7 +128,7 @@ class ContactRow(Base):
     area: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(24), index=True)
+    status: Mapped[str] = mapped_column(String(24))  # indexed with assignee_id, below
     close_reason: Mapped[str | None] = mapped_column(String(32))
     dispatch_note: Mapped[str] = mapped_column(Text, default="")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
@@ -202,7 +202,8 @@ _COVER = (ContactRow.status, ContactRow.name_key, ContactRow.phone_suffix, Conta
 Index("ix_contacts_area_block_a", ContactRow.area_norm, ContactRow.name_block_a, *_COVER)
 Index("ix_contacts_area_block_b", ContactRow.area_norm, ContactRow.name_block_b, *_COVER)
 Index("ix_contacts_dup_unchecked", ContactRow.dup_checked_at)
-#: Every multiplier's load (repositories.members) read from the index alone.
+#: Every multiplier's load (repositories.members) read from the index alone; it serves the
+#: lookups by status too (its first column), so status has no index of its own.
 Index("ix_contacts_status_assignee", ContactRow.status, ContactRow.assignee_id)
 
 
