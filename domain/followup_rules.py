@@ -42,9 +42,15 @@ def stage_clock(contact: Contact) -> datetime:
     """Where the reminder clock of the contact's stage starts. A scheduled meeting starts it
     at the meeting, not at the tap: nobody is asked before the meeting, and once it passed
     without "met" the stage's usual wait runs from it."""
-    if contact.status is Status.MEETING_SCHEDULED and contact.meeting_at is not None:
-        return max(contact.meeting_at, contact.stage_changed_at or contact.created_at)
-    return contact.stage_changed_at or contact.created_at
+    return stage_start(contact.status, contact.stage_changed_at or contact.created_at,
+                       contact.meeting_at)
+
+
+def stage_start(status: Status, changed_at: datetime, meeting_at: datetime | None) -> datetime:
+    """stage_clock() from the columns it reads (`changed_at`: when the stage was entered)."""
+    if status is Status.MEETING_SCHEDULED and meeting_at is not None:
+        return max(meeting_at, changed_at)
+    return changed_at
 
 
 def nag_action(

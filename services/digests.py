@@ -205,11 +205,13 @@ async def send(uow: UnitOfWork, due: list[Due], now: datetime, policy: NagPolicy
     read = {d.member.id for d in reading}
     held = await for_multipliers(uow, [d.member for d in reading if d.member.has(Role.MULTIPLIER)],
                                  policy, now)
+    dispatching: dict[datetime, DispatcherDigest] = {}  # by `since`: the team's shared view
     for d in reading:
         member, since = d.member, d.member.last_digest_at
         assert since is not None and d.slot is not None
-        dispatcher = (await for_dispatcher(uow, since, now, Forgotten(alarm_hours, quiet))
-                      if wants_dispatch_digest(member) else None)
+        if wants_dispatch_digest(member) and since not in dispatching:
+            dispatching[since] = await for_dispatcher(uow, since, now, Forgotten(alarm_hours, quiet))
+        dispatcher = dispatching[since] if wants_dispatch_digest(member) else None
         operator = (await for_operator(uow, member, since)
                     if wants_operator_digest(member) else None)
         locale = await languages.of_member(uow, member)

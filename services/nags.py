@@ -67,7 +67,7 @@ async def escalate(uow: UnitOfWork, contact: Contact, now: datetime) -> CardView
 
 @use_case
 async def due_auto_close(uow: UnitOfWork, after: timedelta, now: datetime) -> list[Contact]:
-    return [c for c in await uow.contacts.with_status([Status.COULD_NOT_REACH])
+    return [c for c in await uow.contacts.in_stage_since(Status.COULD_NOT_REACH, now - after)
             if auto_close_due(c, after, now)]
 
 

@@ -207,6 +207,11 @@ class Contacts(Protocol):
         reminder may be due for."""
         ...
 
+    async def in_stage_since(self, status: Status, before: datetime) -> list[Contact]:
+        """Contacts in `status` whose stage (stage_changed_at, else created_at) began at or
+        before `before`."""
+        ...
+
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
         """with_status(), less those the undispatched alarm raised in their current wait
         (Contact.alarmed_this_wait)."""

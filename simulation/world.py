@@ -25,7 +25,7 @@ from domain.clock import Clock, as_utc
 from domain.contacts import ASSIGNED_STATUSES, ContactDetails, Status
 from domain.cracks import escalation_deadline
 from domain.errors import DomainError
-from domain.followup_rules import stage_clock
+from domain.followup_rules import stage_start
 from domain.members import Availability, Member, NotifyMode, Profile, Role
 from domain.reliability import REACHED_STAGES
 from domain.timing import parse_times
@@ -156,9 +156,11 @@ class World:
         self._seq = itertools.count()
         self._plans: dict[int, int] = {}  # contact id -> the token of its holder's next step
         self._session_at: dict[int, datetime] = {}  # dispatcher member id -> planned session
-        #: (dispatcher, contact) -> the contact's waiting clock when nobody could be offered it:
-        #: a dispatcher does not reopen a card that had nobody until something changed.
-        self._nobody: dict[tuple[int, int], datetime] = {}
+        #: (dispatcher, contact) -> (the contact's waiting clock, when they looked) when nobody
+        #: could be offered it: a dispatcher reopens a card that had nobody once its wait
+        #: began anew, else the next day (not at every session: in real-time mode that is
+        #: after every ping, and an unserved place's backlog grows all month).
+        self._nobody: dict[tuple[int, int], tuple[datetime, datetime]] = {}
         self.members: dict[int, Member] = {}  # member id -> member
         self.multiplier_of: dict[int, int] = {}  # member id -> cast index
         self.contact_of: dict[int, int] = {}  # seeker index -> contact id
@@ -391,15 +393,15 @@ class World:
         for contact_id, auto, waiting_since in waiting:
             if auto:
                 continue  # auto-dispatch still owns it: its hand-over will say when not
-            seen = self._nobody.get((member_id, contact_id))
-            if seen is not None and seen == waiting_since and now - seen < timedelta(days=1):
+            since, looked = self._nobody.get((member_id, contact_id), (None, now))
+            if since == waiting_since and now - looked < timedelta(days=1):
                 continue
             try:
                 async with self.uow() as uow:
                     card = await dispatch.card(uow, actor, contact_id, now)
                 best = card.suggestions[:1] or list(card.nearest[:1])
                 if not best:
-                    self._nobody[(member_id, contact_id)] = waiting_since
+                    self._nobody[(member_id, contact_id)] = (waiting_since, now)
                 else:
                     async with self.uow() as uow:
                         await dispatch.make_offer(uow, actor, contact_id, best[0].member.id, now,
@@ -491,18 +493,25 @@ class World:
             self._plan_session(on_duty, tick)
 
     async def _check_holders(self, now: datetime) -> None:
-        """A holder who stopped answering must be escalated by the deadline (domain.cracks)."""
-        policy = self.ctx.nag_policy
-        async with self.uow() as uow:
-            held = await uow.contacts.with_status(ASSIGNED_STATUSES)
-        for contact in held:
-            limit = policy.limit(contact.status, self.settings.offer_days)
-            if limit is None or contact.status in (Status.COULD_NOT_REACH, Status.NOT_INTERESTED):
+        """A holder who stopped answering must be escalated by the deadline (domain.cracks).
+        Only the columns the rule reads are read: this runs every simulated hour."""
+        policy, c = self.ctx.nag_policy, ContactRow
+        watched = [s.value for s in ASSIGNED_STATUSES
+                   if s not in (Status.COULD_NOT_REACH, Status.NOT_INTERESTED)]
+        async with self.factory() as session:
+            held = (await session.execute(
+                select(c.id, c.status, c.stage_changed_at, c.created_at, c.meeting_at)
+                .where(c.status.in_(watched)).order_by(c.id))).all()
+        for contact_id, value, changed, created, meeting in held:
+            status = Status(value)
+            limit = policy.limit(status, self.settings.offer_days)
+            if limit is None:
                 continue
-            since = stage_clock(contact)
+            since = stage_start(status, as_utc(changed or created),
+                                as_utc(meeting) if meeting else None)
             due = escalation_deadline(since, limit, policy.interval, policy.max_nags)
-            if now > due and not any(at >= since for at in self.log.escalated.get(contact.id, [])):
-                self.log.held_falls.add(contact.id)
+            if now > due and not any(at >= since for at in self.log.escalated.get(contact_id, [])):
+                self.log.held_falls.add(contact_id)
 
     async def _final(self) -> None:
         async with self.uow() as uow:

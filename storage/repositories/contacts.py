@@ -351,6 +351,15 @@ class ContactRepository:
         )
         return [contact_from_row(r) for r in rows]
 
+    async def in_stage_since(self, status: Status, before: datetime) -> list[Contact]:
+        """Contacts in `status` whose stage began at or before `before` (a job's due ones:
+        the others in that status would be read only to be passed over)."""
+        clock = func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at)
+        rows = await plain(self.session,
+            _CONTACTS.where(ContactRow.status == status.value, clock <= before)
+            .order_by(ContactRow.waiting_since, ContactRow.id))
+        return [contact_from_row(r) for r in rows]
+
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
         """with_status(), less those the undispatched alarm raised in their current wait
         (Contact.alarmed_this_wait; its job reads these every run, the raised ones stay

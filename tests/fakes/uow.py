@@ -316,6 +316,10 @@ class FakeContacts(_Repository):
                 and (c.stage_changed_at or c.created_at) <= started_by[c.status]
                 and (c.last_nag_at is None or c.last_nag_at <= nagged_by)]
 
+    async def in_stage_since(self, status: Status, before: datetime) -> list[Contact]:
+        return [c for c in await self.with_status([status])
+                if (c.stage_changed_at or c.created_at) <= before]
+
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
         return [c for c in await self.with_status(statuses) if not c.alarmed_this_wait]
 
