@@ -221,6 +221,9 @@ async def send(uow: UnitOfWork, due: list[Due], now: datetime, policy: NagPolicy
             await notify.to_member(uow, member, text, now, quiet, reply_markup=markup,
                                    purpose=Purpose.DIGEST,
                                    dedupe_key=f"digest:{member.id}:{d.slot.isoformat()}")
+    by_slot: dict[datetime | None, list[int]] = {}
     for d in due:
-        await uow.members.update(d.member.id, last_digest_at=d.slot if d.member.id in read else now)
+        by_slot.setdefault(d.slot if d.member.id in read else now, []).append(d.member.id)
+    for slot, ids in by_slot.items():
+        await uow.members.update_many(ids, last_digest_at=slot)
     await uow.commit()

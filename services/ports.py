@@ -114,6 +114,10 @@ class Members(Protocol):
 
     async def update(self, member_id: int, **fields: object) -> None: ...
 
+    async def update_many(self, member_ids: Iterable[int], **fields: object) -> None:
+        """update() of each, the same values, in one statement."""
+        ...
+
     async def save_profile(self, member_id: int, profile: Profile) -> None: ...
 
     async def multiplier_candidates(self, now: datetime) -> list[Candidate]:

@@ -111,7 +111,7 @@ class Log:
     hand_backs: int = 0
     reassignments: int = 0
     sent: list[Sent] = field(default_factory=list)
-    samples: dict[int, list[tuple[datetime, Status]]] = field(default_factory=dict)
+    samples: dict[int, list[tuple[datetime, Status]]] = field(default_factory=dict)  # changes, at ticks
     held_falls: set[int] = field(default_factory=set)
     escalated: dict[int, list[datetime]] = field(default_factory=dict)
     daily: list[tuple[datetime, int, int, int]] = field(default_factory=list)  # waiting, held, met
@@ -162,6 +162,7 @@ class World:
         #: after every ping, and an unserved place's backlog grows all month).
         self._nobody: dict[tuple[int, int], tuple[datetime, datetime]] = {}
         self.members: dict[int, Member] = {}  # member id -> member
+        self._status: dict[int, str] = {}  # contact id -> its status when last sampled
         self.multiplier_of: dict[int, int] = {}  # member id -> cast index
         self.contact_of: dict[int, int] = {}  # seeker index -> contact id
         self.fate: dict[int, Fate] = {}  # contact id -> fate
@@ -455,8 +456,10 @@ class World:
                     ContactRow.status.notin_(["closed", "merged"])).order_by(ContactRow.id))).all()
         for row in rows:
             self._delivered(tick, row)
-        for contact_id, status in contacts:
-            self.log.samples.setdefault(contact_id, []).append((tick, Status(status)))
+        for contact_id, status in contacts:  # kept when it changed: the spans are the same
+            if self._status.get(contact_id) != status:
+                self._status[contact_id] = status
+                self.log.samples.setdefault(contact_id, []).append((tick, Status(status)))
         if tick.minute == 0:
             await self._check_holders(tick)
         local = tick.astimezone(self.zone)

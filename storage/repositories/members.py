@@ -1,6 +1,7 @@
 """Members, their roles and multiplier profiles."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,6 +77,12 @@ class MemberRepository:
     async def update(self, member_id: int, **fields: object) -> None:
         wrote(self.session)
         await self.session.execute(update(MemberRow).where(MemberRow.id == member_id).values(**fields))
+
+    async def update_many(self, member_ids: Iterable[int], **fields: object) -> None:
+        ids = list(member_ids)
+        if ids:
+            wrote(self.session)
+            await self.session.execute(update(MemberRow).where(MemberRow.id.in_(ids)).values(**fields))
 
     async def save_profile(self, member_id: int, profile: Profile) -> None:
         values = profile_to_row(member_id, profile)

@@ -175,6 +175,10 @@ class FakeMembers(_Repository):
             fields["notify_mode"] = NotifyMode(str(fields["notify_mode"]))
         self.t.members[member_id] = replace(self.t.members[member_id], **fields)  # type: ignore[arg-type]
 
+    async def update_many(self, member_ids: Iterable[int], **fields: object) -> None:
+        for member_id in member_ids:
+            await self.update(member_id, **fields)
+
     async def save_profile(self, member_id: int, profile: Profile) -> None:
         self.t.members[member_id] = replace(self.t.members[member_id], profile=profile)
 
