@@ -89,9 +89,19 @@ def history(offers: list[Offer]) -> dict[str, frozenset[int]]:
             "handed_back": released_by(offers, Release.HANDED_BACK)}
 
 
+async def _merge_to_undo(uow: UnitOfWork, contact: Contact) -> int | None:
+    """The merge a merged-away contact's card can undo (no other card has one)."""
+    if contact.status is not Status.MERGED:
+        return None
+    merge = await uow.duplicates.last_merge_of(contact.id)
+    return merge.id if merge else None
+
+
 @use_case
-async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardView:
-    contact = await uow.contacts.get(contact_id)
+async def build_card(uow: UnitOfWork, contact_id: int, now: datetime,
+                     contact: Contact | None = None) -> CardView:
+    """`contact`: the contact as this transaction already read it, if it did."""
+    contact = contact or await uow.contacts.get(contact_id)
     assert contact is not None
     offers = await uow.offers.for_contact(contact_id)
     areas, policy = await uow.areas.map(), await uow.settings.match_policy()
@@ -128,7 +138,7 @@ async def build_card(uow: UnitOfWork, contact_id: int, now: datetime) -> CardVie
         best_serving=shown.best_serving,
         suspects=await uow.duplicates.pending_for(contact_id),
         touches=await uow.duplicates.touches(contact_id),
-        merge_id=merge.id if (merge := await uow.duplicates.last_merge_of(contact_id)) else None,
+        merge_id=await _merge_to_undo(uow, contact),
         all_asked=all_asked,
         milestones=tuple(in_order(await uow.milestones.of(contact_id))),
         invitations=tuple(invitations),

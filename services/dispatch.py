@@ -184,8 +184,8 @@ async def close(
 @use_case
 async def card(uow: UnitOfWork, actor: Member | None, contact_id: int, now: datetime) -> CardView:
     """The card as it stands, e.g. to go back from the 'other multiplier' list."""
-    await _dispatchable(uow, actor, contact_id)
-    view = await build_card(uow, contact_id, now)
+    contact = await _dispatchable(uow, actor, contact_id)
+    view = await build_card(uow, contact_id, now, contact)
     await uow.commit()
     return view
 

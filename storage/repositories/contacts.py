@@ -50,6 +50,20 @@ _ADD_MANY_ORDERED = insert(ContactRow).returning(*_CONTACTS.selected_columns,
                                                  sort_by_parameter_order=True)
 #: Where a contact's team card is (asked by every card drawn and every redraw queued).
 _CARD = select(CardRow.chat_id, CardRow.message_id).where(CardRow.contact_id == bindparam("id"))
+#: Reads jobs make at every tick, built once.
+_STAGE_CLOCK = func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at)
+_IN_STAGE_SINCE = _CONTACTS.where(
+    ContactRow.status == bindparam("status"),
+    _STAGE_CLOCK <= bindparam("before", type_=ContactRow.created_at.type),
+).order_by(ContactRow.waiting_since, ContactRow.id)
+_UNALARMED = _CONTACTS.where(
+    ContactRow.status.in_(bindparam("statuses", expanding=True)),
+    or_(ContactRow.undispatched_alarm_at.is_(None),
+        ContactRow.undispatched_alarm_at < ContactRow.waiting_since),
+).order_by(ContactRow.waiting_since, ContactRow.id)
+_AUTO_WAITING = select(ContactRow.id).where(
+    ContactRow.auto_dispatch.is_(True), ContactRow.status == Status.NEW.value,
+).order_by(ContactRow.waiting_since, ContactRow.id)
 
 #: Columns detection reads: never whole rows, so a check stays a few index probes.
 _KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
@@ -354,23 +368,14 @@ class ContactRepository:
     async def in_stage_since(self, status: Status, before: datetime) -> list[Contact]:
         """Contacts in `status` whose stage began at or before `before` (a job's due ones:
         the others in that status would be read only to be passed over)."""
-        clock = func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at)
-        rows = await plain(self.session,
-            _CONTACTS.where(ContactRow.status == status.value, clock <= before)
-            .order_by(ContactRow.waiting_since, ContactRow.id))
+        rows = await plain(self.session, _IN_STAGE_SINCE, {"status": status.value, "before": before})
         return [contact_from_row(r) for r in rows]
 
     async def unalarmed(self, statuses: Iterable[Status]) -> list[Contact]:
         """with_status(), less those the undispatched alarm raised in their current wait
         (Contact.alarmed_this_wait; its job reads these every run, the raised ones stay
         waiting and would be read for nothing)."""
-        rows = await plain(self.session,
-            _CONTACTS
-            .where(ContactRow.status.in_([s.value for s in statuses]),
-                   or_(ContactRow.undispatched_alarm_at.is_(None),
-                       ContactRow.undispatched_alarm_at < ContactRow.waiting_since))
-            .order_by(ContactRow.waiting_since, ContactRow.id)
-        )
+        rows = await plain(self.session, _UNALARMED, {"statuses": [s.value for s in statuses]})
         return [contact_from_row(r) for r in rows]
 
     async def assigned_to(self, member_id: int | Iterable[int],
@@ -415,11 +420,7 @@ class ContactRepository:
 
     async def auto_waiting(self) -> list[int]:
         """Contacts auto-dispatch still owns and that wait for their next offer."""
-        return list(await self.session.scalars(
-            select(ContactRow.id)
-            .where(ContactRow.auto_dispatch.is_(True), ContactRow.status == Status.NEW.value)
-            .order_by(ContactRow.waiting_since, ContactRow.id)
-        ))
+        return [contact_id for (contact_id,) in await plain(self.session, _AUTO_WAITING)]
 
     async def listing(self, flt: ContactFilter, offset: int, limit: int
                       ) -> tuple[list[Contact], int]:

@@ -13,6 +13,15 @@ from storage.repositories.tracks import restamp
 _OFFERS = columns(OfferRow)
 _BY_ID = _OFFERS.where(OfferRow.id == bindparam("id"))
 _OF_CONTACT = _OFFERS.where(OfferRow.contact_id == bindparam("contact_id")).order_by(OfferRow.id)
+#: The reads jobs make at every tick, built once (SQLAlchemy neither builds nor keys them again).
+_DUE = _OFFERS.where(OfferRow.status == OfferStatus.PENDING.value,
+                     OfferRow.expires_at <= bindparam("now", type_=OfferRow.expires_at.type)
+                     ).order_by(OfferRow.id)
+_ACCEPTED = _OFFERS.where(OfferRow.status == OfferStatus.ACCEPTED.value)
+_ACCEPTED_FOR = _ACCEPTED.where(OfferRow.contact_id == bindparam("id")) \
+    .order_by(OfferRow.id.desc()).limit(1)
+_ACCEPTED_FOR_MANY = _ACCEPTED.where(OfferRow.contact_id.in_(bindparam("ids", expanding=True))) \
+    .order_by(OfferRow.id)
 
 
 class OfferRepository:
@@ -85,32 +94,17 @@ class OfferRepository:
         return [offer_from_row(r) for r in rows]
 
     async def due_to_expire(self, now: datetime) -> list[Offer]:
-        rows = await plain(self.session,
-            _OFFERS
-            .where(OfferRow.status == OfferStatus.PENDING.value, OfferRow.expires_at <= now)
-            .order_by(OfferRow.id)
-        )
+        rows = await plain(self.session, _DUE, {"now": now})
         return [offer_from_row(r) for r in rows]
 
     async def accepted_for(self, contact_id: int) -> Offer | None:
         """The offer the current assignee accepted: its promised days set the first deadline."""
-        rows = await plain(self.session,
-            _OFFERS
-            .where(OfferRow.contact_id == contact_id, OfferRow.status == OfferStatus.ACCEPTED.value)
-            .order_by(OfferRow.id.desc())
-            .limit(1)
-        )
-        row = rows[0] if rows else None
-        return offer_from_row(row) if row else None
+        rows = await plain(self.session, _ACCEPTED_FOR, {"id": contact_id})
+        return offer_from_row(rows[0]) if rows else None
 
     async def accepted_for_contacts(self, contact_ids: list[int]) -> dict[int, Offer]:
         """accepted_for() of many contacts in one statement (a job reads every held one)."""
-        rows = await plain(self.session,
-            _OFFERS
-            .where(OfferRow.contact_id.in_(contact_ids),
-                   OfferRow.status == OfferStatus.ACCEPTED.value)
-            .order_by(OfferRow.id)
-        )
+        rows = await plain(self.session, _ACCEPTED_FOR_MANY, {"ids": list(contact_ids)})
         return {r.contact_id: offer_from_row(r) for r in rows}  # the latest one wins
 
     async def dm(self, offer_id: int) -> tuple[int, int] | None:

@@ -15,6 +15,11 @@ from storage.repositories.mapping import columns, plain
 #: a card is drawn on every change.
 _OF_CONTACT = columns(PoolInvitationRow).where(PoolInvitationRow.contact_id == bindparam("id")) \
     .order_by(PoolInvitationRow.id)
+#: Read by a job at every tick: built once.
+_LAPSING = select(PoolInvitationRow.contact_id).where(
+    PoolInvitationRow.state == InvitationState.PENDING.value,
+    PoolInvitationRow.created_at < bindparam("before", type_=PoolInvitationRow.created_at.type)
+).distinct().order_by(PoolInvitationRow.contact_id)
 
 
 def _invitation(row: PoolInvitationRow) -> Invitation:
@@ -55,12 +60,8 @@ class PoolRepository:
         return [_invitation(r) for r in rows]
 
     async def lapsing(self, opened_before: datetime) -> list[int]:
-        rows = await self.session.scalars(
-            select(PoolInvitationRow.contact_id).where(
-                PoolInvitationRow.state == InvitationState.PENDING.value,
-                PoolInvitationRow.created_at < opened_before)
-            .distinct().order_by(PoolInvitationRow.contact_id))
-        return list(rows)
+        rows = await plain(self.session, _LAPSING, {"before": opened_before})
+        return [contact_id for (contact_id,) in rows]
 
     async def transition(self, invitation_id: int, expected: InvitationState,
                          to: InvitationState, now: datetime) -> bool:

@@ -127,3 +127,21 @@ async def test_many_contacts_are_read_by_id_at_once(session_factory, clock) -> N
         found = await uow.contacts.get_many([b.id, a.id, b.id + 100])
         assert {i: c.details.name for i, c in found.items()} == {a.id: "A", b.id: "B"}
         assert await uow.contacts.get_many([]) == {}
+
+
+async def test_the_auto_close_read_finds_the_stage_begun_by_the_bound(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """in_stage_since: the job's due contacts, read from the stage's clock (its change, else
+    the contact's creation), the bound included; other statuses and later stages left out."""
+    now = clock.now()
+    async with UnitOfWork(session_factory) as uow:
+        ids = [(await uow.contacts.add(ContactDetails(f"S{n}", phone=f"+38044123{n:04d}"),
+                                       None, now - timedelta(days=9))).id for n in range(4)]
+        cnr = Status.COULD_NOT_REACH.value
+        await uow.contacts.set_fields(ids[0], status=cnr, stage_changed_at=now - timedelta(days=7))
+        await uow.contacts.set_fields(ids[1], status=cnr, stage_changed_at=now - timedelta(days=6))
+        await uow.contacts.set_fields(ids[2], status=cnr)  # no stage time: created 9 days ago
+        await uow.contacts.set_fields(ids[3], status=Status.REACHED.value,
+                                      stage_changed_at=now - timedelta(days=8))
+        await uow.commit()
+        found = await uow.contacts.in_stage_since(Status.COULD_NOT_REACH, now - timedelta(days=7))
+        assert sorted(c.id for c in found) == [ids[0], ids[2]]
