@@ -50,8 +50,9 @@ _ADD_MANY_ORDERED = insert(ContactRow).returning(*_CONTACTS.selected_columns,
                                                  sort_by_parameter_order=True)
 #: Where a contact's team card is (asked by every card drawn and every redraw queued).
 _CARD = select(CardRow.chat_id, CardRow.message_id).where(CardRow.contact_id == bindparam("id"))
-#: Reads jobs make at every tick, built once.
+#: Where a stage's clock starts (domain.followup_rules.stage_clock, before a meeting).
 _STAGE_CLOCK = func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at)
+#: Reads jobs make at every tick, built once.
 _IN_STAGE_SINCE = _CONTACTS.where(
     ContactRow.status == bindparam("status"),
     _STAGE_CLOCK <= bindparam("before", type_=ContactRow.created_at.type),
@@ -354,10 +355,9 @@ class ContactRepository:
                              nagged_by: datetime) -> list[Contact]:
         if not started_by:
             return []
-        clock = func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at)
         rows = await plain(self.session,
             _CONTACTS
-            .where(or_(*(and_(ContactRow.status == s.value, clock <= at)
+            .where(or_(*(and_(ContactRow.status == s.value, _STAGE_CLOCK <= at)
                          for s, at in started_by.items())),
                    ContactRow.escalated_at.is_(None),
                    or_(ContactRow.last_nag_at.is_(None), ContactRow.last_nag_at <= nagged_by))
