@@ -135,10 +135,14 @@ def _share_within(log: Log, when: dict[int, datetime], limit: timedelta) -> floa
 
 
 def quiet_violations(log: Log) -> int:
+    """Messages held to quiet hours that the bot let go inside their reader's quiet hours.
+    Judged by when it let them go (`Sent.due`), not by the tick that delivered them: a ping
+    queued at 20:50 goes out at once in the bot, and only the simulator's 30-minute step
+    hands it over at 21:00."""
     if not log.quiet:
         return 0
     start, end = parse_quiet_hours(log.quiet)
     zone = ZoneInfo(log.zone)
     return sum(1 for s in log.sent
                if s.chat_id > 0 and held_to_quiet(s.purpose, s.dedupe_key)
-               and in_quiet_hours(s.at.astimezone(zone).time(), start, end))
+               and in_quiet_hours(s.due.astimezone(zone).time(), start, end))

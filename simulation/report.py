@@ -42,6 +42,7 @@ ROWS: list[tuple[str, object]] = [
     ("msgs/multiplier/day", lambda f, r: f"{f.multiplier_messages_day:.2f}"),
     ("team-chat posts per day", lambda f, r: f"{f.team_chat_posts_day:.1f}"),
     ("QUIET-HOUR VIOLATIONS", lambda f, r: str(f.quiet_violations)),
+    ("  in the real-time twin", lambda f, r: "-" if r is None else str(r.quiet_violations)),
     ("contacts in an inconsistent state", lambda f, r: str(f.inconsistent)),
 ]
 

@@ -61,17 +61,15 @@ async def simulate(assembly: Assembly, days: int, seed: int, compare: list[str],
     variant's fallen seekers listed under the table."""
     columns = []
     listings = []
-    first: Log | None = None
     for variant in variants(compare):
         twin = _Child(partial(_figures_of, assembly, replace(variant, realtime=True), seed,
                               days, seekers)) if realtime else None
         log = await one(assembly, variant, seed, days, seekers)
-        first = first or log
+        if chart_path is not None and not columns:  # the first variant's, while its twin runs
+            chart(log, chart_path, f"{days} days, seed {seed}, {variant.name}")
         columns.append((variant.name, figures(log), twin.result() if twin else None))
         if explained:
             listings.append(f"\nfallen, {variant.name}:\n{explain(log) or 'none'}")
-    if chart_path is not None and first is not None:
-        chart(first, chart_path, f"{days} days, seed {seed}, {columns[0][0]}")
     return table(columns) + "".join(listings), columns
 
 

@@ -84,7 +84,10 @@ class Variant:
 class Sent:
     """One message the in-process Bot API received, as the outbox recorded it."""
 
-    at: datetime
+    at: datetime  # the tick that delivered it
+    #: When the bot let it go (the row's not_before: when it was queued, or the end of its
+    #: reader's quiet hours): the real sender sends then, the simulator at the next tick.
+    due: datetime
     chat_id: int
     member_id: int | None
     purpose: str
@@ -474,8 +477,8 @@ class World:
         names = {int(n) for n in IDS.findall(row.text or "")}
         if key.startswith(("escalate:", "undispatched:")):
             names.add(int(key.split(":")[1].split("+")[0]))
-        sent = Sent(tick, row.chat_id, row.member_id, row.purpose, row.ref_id, row.dedupe_key,
-                    tuple(sorted(names)))
+        sent = Sent(tick, as_utc(row.not_before), row.chat_id, row.member_id, row.purpose,
+                    row.ref_id, row.dedupe_key, tuple(sorted(names)))
         self.log.sent.append(sent)
         if key.startswith("escalate:"):
             self.log.escalated.setdefault(sent.names[0], []).append(tick)

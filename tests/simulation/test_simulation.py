@@ -10,7 +10,7 @@ import pytest
 from bot.app import build_i18n
 from bot.config import EXAMPLE_BOT_TOKEN, Settings
 from domain.contacts import Status
-from simulation.measure import explain, fallen_unheld
+from simulation.measure import explain, fallen_unheld, quiet_violations
 from simulation.runner import START, simulate, variants
 from simulation.world import Assembly, Log, Sent, Variant
 
@@ -54,6 +54,24 @@ async def test_the_real_time_twin_runs_beside_and_tells_the_same_people() -> Non
     assert twin is not None
     assert twin.seekers == digest.seekers
     assert twin.dispatcher_messages_day > 0
+    assert twin.quiet_violations == 0  # its pings go to readers with quiet hours
+
+
+def test_quiet_hours_judge_when_the_bot_let_a_message_go_not_the_tick_that_delivered_it() -> None:
+    """21:00-08:00 in Kyiv (UTC+2 in March): a ping the bot let go at 20:50 is handed over at
+    the 21:00 tick and is no violation; one it let go at 21:10 is, as is a reminder at 03:00;
+    an alarm to the team chat is allowed at any hour."""
+    log = Log(START, START + timedelta(days=1), "Europe/Kyiv", "21:00-08:00")
+    evening = START + timedelta(hours=21)  # 21:00 local on 03-02 (START is 00:00 local)
+    log.sent = [
+        Sent(evening, evening - timedelta(minutes=10), 1001, 1, "new_contact", 5, None, ()),
+        Sent(evening + timedelta(minutes=30), evening + timedelta(minutes=10), 1001, 1,
+             "new_contact", 6, None, ()),
+        Sent(START + timedelta(hours=3), START + timedelta(hours=3), 3001, 9, "notice", 7,
+             "nag:7:1", ()),
+        Sent(evening, evening, -1001, None, "alarm", None, "undispatched:8:0", (8,)),
+    ]
+    assert quiet_violations(log) == 2
 
 
 def test_compare_makes_one_variant_per_value() -> None:
@@ -75,7 +93,7 @@ def test_explain_names_each_fallen_seeker_with_its_statuses_and_alarms() -> None
     log.samples = {1: [(h, Status.NEW if i < 6 else Status.ACCEPTED) for i, h in enumerate(hours)],
                    2: [(h, Status.NEW if i < 2 else Status.ACCEPTED) for i, h in enumerate(hours)]}
     told = t0 + timedelta(hours=50)  # too late for #1
-    log.sent = [Sent(told, -1001, None, "alarm", None, "undispatched:1:0", (1,))]
+    log.sent = [Sent(told, told, -1001, None, "alarm", None, "undispatched:1:0", (1,))]
     assert fallen_unheld(log) == [1]
     assert explain(log) == ("#1 arrived 03-01 22:00\n"
                             "  status: 03-01 22:00 new, 03-04 10:00 accepted\n"
