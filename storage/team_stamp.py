@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from storage.models import SettingRow, new_stamp
+from storage.repositories.mapping import connection
 
 STAMP = "stamp:team"
 _READ = "team_stamp"  # session.info: the stamp this transaction read
@@ -42,7 +43,7 @@ async def kept(session: AsyncSession, what: str, load: Callable[[], Awaitable[T]
         return await load()
     stamp = session.info.get(_READ)
     if stamp is None:
-        stamp = (await (await session.connection()).execute(_STAMP)).scalar()
+        stamp = (await (await connection(session)).execute(_STAMP)).scalar()
         if stamp is None:
             return await load()
         session.info[_READ] = stamp

@@ -8,10 +8,15 @@ from domain.identity import IdentityKeys, keys_for
 from domain.members import Availability, Gender, Member, NotifyMode, Profile
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.roles import Role
-from sqlalchemy import Row, Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, Select, event, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from storage.models import BatchRow, ContactRow, MemberRow, OfferRow, ProfileRow
+
+
+#: session.info: the connection of the transaction going on (`connection`).
+_CONNECTION = "connection"
 
 
 def columns(entity: type) -> Select:
@@ -30,8 +35,23 @@ async def plain(session: AsyncSession, query: Select,
     them again."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
-    connection = await session.connection()
-    return list((await connection.execute(query, params)).all())
+    return list((await (await connection(session)).execute(query, params)).all())
+
+
+async def connection(session: AsyncSession) -> AsyncConnection:
+    """The transaction's connection, asked of the session once per transaction: each ask
+    is a trip into SQLAlchemy's greenlet, and a card's drawing makes a dozen reads."""
+    found = session.info.get(_CONNECTION)
+    if found is None:
+        found = session.info[_CONNECTION] = await session.connection()
+    return found
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    """The next transaction may get another connection (a savepoint's end is no end)."""
+    if transaction.parent is None:
+        session.info.pop(_CONNECTION, None)
 
 
 def _utc(value):  # type: ignore[no-untyped-def]
