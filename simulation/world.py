@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, select
 
 from domain.areas import Area
 from domain.clock import Clock, as_utc
@@ -66,6 +66,24 @@ PINGS = frozenset({"new_contact", "declined", "expired_ping", "auto_closed"})
 EVERY_TICK = (expire_offers, lapse_pools, auto_dispatch, nag_followups, auto_close, undispatched_alarms)
 HOUSEKEEPING = (find_missed_duplicates, conversation_statuses, forget_old_updates)
 IDS = re.compile(r"#(\d+)")
+
+# The simulator's own reads of what the people see, built once: they run at every tick,
+# every hour, or every session (after every ping in real-time mode).
+_C, _O = ContactRow, OutboxRow
+#: What the Bot API got since the tick began (only what `_delivered` reads).
+_SENT_SINCE = select(_O.chat_id, _O.member_id, _O.purpose, _O.ref_id, _O.dedupe_key, _O.text,
+                     _O.not_before).where(
+    _O.status == "sent", _O.sent_at >= bindparam("tick", type_=_O.sent_at.type)).order_by(_O.id)
+_OPEN = select(_C.id, _C.status).where(_C.status.notin_(["closed", "merged"])).order_by(_C.id)
+_WAITING = select(_C.id, _C.auto_dispatch, _C.waiting_since).where(
+    _C.status.in_([Status.NEW.value, Status.ON_HOLD.value])).order_by(_C.id)
+_ESCALATED = select(_C.id).where(_C.status.in_([s.value for s in ASSIGNED_STATUSES]),
+                                 _C.escalated_at.is_not(None)).order_by(_C.id)
+#: Holders the rule of domain.cracks watches (those who said they could not reach the
+#: seeker, or that the seeker is not interested, are waiting for the auto-close).
+_WATCHED = select(_C.id, _C.status, _C.stage_changed_at, _C.created_at, _C.meeting_at).where(
+    _C.status.in_([s.value for s in ASSIGNED_STATUSES
+                   if s not in (Status.COULD_NOT_REACH, Status.NOT_INTERESTED)])).order_by(_C.id)
 
 
 @dataclass(frozen=True)
@@ -428,15 +446,14 @@ class World:
         """What a dispatcher's queue shows: the waiting seekers (id, handed to auto-dispatch,
         waiting since) and the escalated ones, by id. Only these columns are read: a session
         comes after every ping in real-time mode, and whole contacts cost most of it."""
-        c = ContactRow
+        waiting, escalated = await self._read(_WAITING, _ESCALATED)
+        return [(i, auto, as_utc(since)) for i, auto, since in waiting], [i for i, in escalated]
+
+    async def _read(self, *queries: Select, **params: object) -> list[list[Row]]:
+        """The simulator's own reads, on one connection in one transaction."""
         async with self.factory() as session:
-            waiting = (await session.execute(
-                select(c.id, c.auto_dispatch, c.waiting_since)
-                .where(c.status.in_([Status.NEW.value, Status.ON_HOLD.value])).order_by(c.id))).all()
-            escalated = (await session.scalars(
-                select(c.id).where(c.status.in_([s.value for s in ASSIGNED_STATUSES]),
-                                   c.escalated_at.is_not(None)).order_by(c.id))).all()
-        return [(i, auto, as_utc(since)) for i, auto, since in waiting], list(escalated)
+            connection = await session.connection()
+            return [list((await connection.execute(q, params or None)).all()) for q in queries]
 
     def _plan_session(self, member_id: int, after: datetime) -> None:
         d = self.cast.dispatchers[member_id - min(self.log.dispatchers)]
@@ -450,13 +467,7 @@ class World:
     # --- what was delivered --------------------------------------------------------------
 
     async def _observe(self, tick: datetime) -> None:
-        async with self.factory() as session:
-            rows = (await session.execute(
-                select(OutboxRow).where(OutboxRow.status == "sent", OutboxRow.sent_at >= tick)
-                .order_by(OutboxRow.id))).scalars().all()
-            contacts = (await session.execute(
-                select(ContactRow.id, ContactRow.status).where(
-                    ContactRow.status.notin_(["closed", "merged"])).order_by(ContactRow.id))).all()
+        rows, contacts = await self._read(_SENT_SINCE, _OPEN, tick=tick)
         for row in rows:
             self._delivered(tick, row)
         for contact_id, status in contacts:  # kept when it changed: the spans are the same
@@ -472,7 +483,7 @@ class World:
                                                for s in counts),
                                    sum(s in ASSIGNED_STATUSES for s in counts), len(self.log.met)))
 
-    def _delivered(self, tick: datetime, row: OutboxRow) -> None:
+    def _delivered(self, tick: datetime, row: Row) -> None:
         key = row.dedupe_key or ""
         names = {int(n) for n in IDS.findall(row.text or "")}
         if key.startswith(("escalate:", "undispatched:")):
@@ -501,13 +512,8 @@ class World:
     async def _check_holders(self, now: datetime) -> None:
         """A holder who stopped answering must be escalated by the deadline (domain.cracks).
         Only the columns the rule reads are read: this runs every simulated hour."""
-        policy, c = self.ctx.nag_policy, ContactRow
-        watched = [s.value for s in ASSIGNED_STATUSES
-                   if s not in (Status.COULD_NOT_REACH, Status.NOT_INTERESTED)]
-        async with self.factory() as session:
-            held = (await session.execute(
-                select(c.id, c.status, c.stage_changed_at, c.created_at, c.meeting_at)
-                .where(c.status.in_(watched)).order_by(c.id))).all()
+        policy = self.ctx.nag_policy
+        held, = await self._read(_WATCHED)
         for contact_id, value, changed, created, meeting in held:
             status = Status(value)
             limit = policy.limit(status, self.settings.offer_days)
