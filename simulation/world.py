@@ -53,6 +53,7 @@ from simulation.people import ANSWER, PACE, PACE_DEFAULT, AREAS, Behaviour, Cast
 from storage.engine import create_session_factory
 from storage.migrate import upgrade
 from storage.models import ContactRow, OutboxRow
+from storage.repositories.mapping import plain
 from storage.uow import UnitOfWork
 from views import keyboards, texts
 from views.language import for_reader
@@ -450,10 +451,9 @@ class World:
         return [(i, auto, as_utc(since)) for i, auto, since in waiting], [i for i, in escalated]
 
     async def _read(self, *queries: Select, **params: object) -> list[list[Row]]:
-        """The simulator's own reads, on one connection in one transaction."""
+        """The simulator's own reads, as plain rows in one transaction."""
         async with self.factory() as session:
-            connection = await session.connection()
-            return [list((await connection.execute(q, params or None)).all()) for q in queries]
+            return [await plain(session, q, params or None) for q in queries]
 
     def _plan_session(self, member_id: int, after: datetime) -> None:
         d = self.cast.dispatchers[member_id - min(self.log.dispatchers)]
