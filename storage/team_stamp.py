@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from storage.models import SettingRow, new_stamp
-from storage.repositories.mapping import connection
+from storage.repositories.mapping import plain
 
 STAMP = "stamp:team"
 _READ = "team_stamp"  # session.info: the stamp this transaction read
@@ -43,7 +43,8 @@ async def kept(session: AsyncSession, what: str, load: Callable[[], Awaitable[T]
         return await load()
     stamp = session.info.get(_READ)
     if stamp is None:
-        stamp = (await (await connection(session)).execute(_STAMP)).scalar()
+        found = await plain(session, _STAMP)
+        stamp = found[0][0] if found else None
         if stamp is None:
             return await load()
         session.info[_READ] = stamp

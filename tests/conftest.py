@@ -15,6 +15,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.repositories import direct
+
+#: Every read run directly on SQLite's cursor is checked against SQLAlchemy's own run of it.
+direct.VERIFY = True
 
 pytest_plugins = ["tests.hang_watch"]
 

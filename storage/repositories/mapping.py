@@ -12,6 +12,7 @@ from sqlalchemy import Row, Select, event, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
+from storage.repositories import direct
 from storage.models import BatchRow, ContactRow, MemberRow, OfferRow, ProfileRow
 
 
@@ -32,10 +33,17 @@ async def plain(session: AsyncSession, query: Select,
     once, and the ORM's work per statement and per row was most of that. Pending changes are
     flushed first, as the ORM's own execute would (its autoflush). The hottest reads are
     built once with bound parameters (`params`): SQLAlchemy then neither builds nor keys
-    them again."""
+    them again, and on SQLite they run on its own cursor (storage.repositories.direct)."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
-    return list((await (await connection(session)).execute(query, params)).all())
+    found = await connection(session)
+    read = direct.rows(found, query, params)
+    if read is None or direct.VERIFY:
+        through = list((await found.execute(query, params)).all())
+        if read is None:
+            return through
+        direct.verify(query, read, through)
+    return read
 
 
 async def connection(session: AsyncSession) -> AsyncConnection:
