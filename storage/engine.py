@@ -94,8 +94,8 @@ async def _acquire(lock: asyncio.Lock) -> None:
 #: Set while the transactions begun are known to only read (`read_only`); "inline": they
 #: are a few lookups by key, run in the caller's thread.
 _READ_ONLY: ContextVar[bool | str] = ContextVar("read_only", default=False)
-#: connection.info: the transaction in hand began as a reader.
-_READER = "reader"
+#: connection.info: the transaction in hand began as a reader (a write in it is refused).
+READER = "reader"
 
 
 @contextmanager
@@ -156,10 +156,10 @@ def tune_sqlite(engine: AsyncEngine) -> None:
         reading = _READ_ONLY.get()
         _run_inline(dbapi_connection, reading == "inline")
         if reading:
-            connection.info[_READER] = reading
+            connection.info[READER] = reading
             _begin(connection, "BEGIN")
             return
-        connection.info.pop(_READER, None)
+        connection.info.pop(READER, None)
         queue.take(connection.info)
         _begin(connection, "BEGIN IMMEDIATE")
         _run_inline(dbapi_connection, True)
@@ -169,18 +169,18 @@ def tune_sqlite(engine: AsyncEngine) -> None:
     def on_end(connection):  # type: ignore[no-untyped-def]
         """A writer's COMMIT may checkpoint the WAL file: in the connection's thread. A
         reader's end only lets go of its snapshot, so an inline reader ends inline."""
-        if connection.info.get(_READER) != "inline":
+        if connection.info.get(READER) != "inline":
             _run_inline(connection.connection.dbapi_connection, False)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def only_reads(connection, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
-        if connection.info.get(_READER) and not statement.lstrip()[:6].upper().startswith(_READS):
+        if connection.info.get(READER) and not statement.lstrip()[:6].upper().startswith(_READS):
             raise WriteInReader(statement)
 
     @event.listens_for(engine.sync_engine.pool, "checkin")
     def on_checkin(dbapi_connection, record):  # type: ignore[no-untyped-def]
         _run_inline(dbapi_connection, False)
-        record.info.pop(_READER, None)
+        record.info.pop(READER, None)
         queue.give_back(record.info)
 
     @event.listens_for(engine.sync_engine.pool, "invalidate")

@@ -27,6 +27,7 @@ from storage.repositories.pool import PoolRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.settings import SettingsRepository
 from storage.repositories.tracks import TrackRepository
+from storage.repositories.mapping import WROTE
 from storage.repositories.updates import UpdateClaim, hold
 from storage.repositories.web_forms import WebFormRepository
 
@@ -98,7 +99,8 @@ class UnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
-        claim = self._claim if self._wrote else None
+        wrote = self.session.info.pop(WROTE, False) or self._wrote
+        claim = self._claim if wrote else None
         if claim is not None and not claim.held:
             await hold(self.session, claim)
         await self.session.commit()
@@ -113,6 +115,7 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self.session.info.pop(WROTE, None)
         self._wrote = False
         self.effects.discard()
         self.outbox.take_added()

@@ -7,6 +7,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditRow
+from storage.repositories.mapping import write
 
 
 #: Every state change writes a row: an INSERT statement, not an ORM object the session flushes
@@ -28,7 +29,7 @@ class AuditRepository:
         before: object = None,
         after: object = None,
     ) -> None:
-        await self.session.execute(_RECORD, {
+        await write(self.session, _RECORD, {
             "at": at, "actor_id": actor_id, "entity": entity, "entity_id": entity_id,
             "action": action,
             "before": None if before is None else json.dumps(before, default=str),

@@ -2,10 +2,11 @@
 
 import time
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import (
+    Update,
     and_,
     bindparam,
     func,
@@ -35,6 +36,7 @@ from storage.repositories.mapping import (
     plain,
     stored_from_row,
     stored_with_blocks,
+    write,
 )
 
 _CONTACTS = columns(ContactRow)
@@ -282,32 +284,28 @@ class ContactRepository:
         self, contact_id: int, expected: Iterable[Status], to: Status, **fields: object
     ) -> bool:
         """Move the contact only if it is still in an expected status; False if someone was first."""
-        result = await self.session.execute(
-            update(ContactRow)
-            .where(ContactRow.id == contact_id)
-            .where(ContactRow.status.in_([s.value for s in expected]))
-            .values(status=to.value, **fields)
-            .execution_options(synchronize_session=False)
-        )
-        return result.rowcount == 1
+        expected_values = tuple(s.value for s in expected)
+        statement = _shaped(("transition", expected_values, *sorted(fields)), lambda: (
+            _set(update(ContactRow).where(ContactRow.id == bindparam("contact"),
+                                          ContactRow.status.in_(expected_values)),
+                 fields, status=bindparam("to"))))
+        return await write(self.session, statement,
+                           {"contact": contact_id, "to": to.value, **_new(fields)}) == 1
 
     async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
         """Write only while `holder_id` holds the contact (assigned to them, in an assigned
         status): a press on a stale card, or a second dispatcher, finds it moved on."""
-        result = await self.session.execute(
-            update(ContactRow)
-            .where(ContactRow.id == contact_id, ContactRow.assignee_id == holder_id,
-                   ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES]))
-            .values(**fields)
-            .execution_options(synchronize_session=False)
-        )
-        return result.rowcount == 1
+        statement = _shaped(("held", *sorted(fields)), lambda: _set(
+            update(ContactRow).where(
+                ContactRow.id == bindparam("contact"), ContactRow.assignee_id == bindparam("holder"),
+                ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES])), fields))
+        return await write(self.session, statement,
+                           {"contact": contact_id, "holder": holder_id, **_new(fields)}) == 1
 
     async def set_fields(self, contact_id: int, **fields: object) -> None:
-        await self.session.execute(
-            update(ContactRow).where(ContactRow.id == contact_id).values(**fields)
-            .execution_options(synchronize_session=False)
-        )
+        statement = _shaped(("set", *sorted(fields)), lambda: _set(
+            update(ContactRow).where(ContactRow.id == bindparam("contact")), fields))
+        await write(self.session, statement, {"contact": contact_id, **_new(fields)})
 
     async def update_if_unchanged(self, contact: Contact, **fields: object) -> bool:
         """Write only if the contact is as the caller read it (status, assignee, nags):
@@ -475,3 +473,27 @@ class ContactRepository:
     async def batch(self, batch_id: int) -> Batch | None:
         row = await self.session.get(BatchRow, batch_id, populate_existing=True)
         return batch_from_row(row) if row else None
+
+
+# The contact's writes by shape (which statuses it may be in, which columns it writes),
+# each built once with bound parameters: building and keying an UPDATE cost more than
+# running it, and presses, jobs and deliveries make a few each.
+_SHAPES: dict[tuple, Update] = {}
+
+
+def _shaped(shape: tuple, build: Callable[[], Update]) -> Update:
+    found = _SHAPES.get(shape)
+    if found is None:
+        found = _SHAPES[shape] = build()
+    return found
+
+
+def _set(statement: Update, fields: dict[str, object], **fixed: object) -> Update:
+    """`fields` as bound values named new_<column> (a bound name may not be a column's)."""
+    return statement.values(**fixed, **{
+        f: bindparam(f"new_{f}", type_=ContactRow.__table__.c[f].type) for f in fields
+    }).execution_options(synchronize_session=False)
+
+
+def _new(fields: dict[str, object]) -> dict[str, object]:
+    return {f"new_{f}": value for f, value in fields.items()}

@@ -20,23 +20,27 @@ that changes what is used here fails there first.
 import sqlite3
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Delete, Insert, Select, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from storage.engine import READER
+
 Processor = Callable[[Any], Any] | None
-#: The statement was seen once: planned if seen again.
-_SEEN_ONCE = object()
 #: The statement is SQLAlchemy's to run (see `_plan`).
 _NOT_HERE = object()
-_plans: "weakref.WeakKeyDictionary[Select, object]" = weakref.WeakKeyDictionary()
+#: statement -> {columns an INSERT was given (None for others): its plan}; an empty dict:
+#: the statement was seen once.
+_plans: "weakref.WeakKeyDictionary[object, dict[tuple[str, ...] | None, object]]" = (
+    weakref.WeakKeyDictionary())
 #: Set by the tests (tests/conftest.py): every direct read is also run through SQLAlchemy
-#: and must give the same rows (`verify`), so the whole suite checks this module.
+#: and must give the same rows, every direct write must be the SQL and arguments SQLAlchemy
+#: sends (`verify`, `verify_write`), so the whole suite checks this module.
 VERIFY = False
 
 
@@ -50,24 +54,73 @@ class _Plan:
     sql: str | None
     arguments: tuple[tuple[str | None, Any], ...]
     results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, processor) to convert
-    row: type
+    row: type | None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A statement ready for SQLite: the connection, the SQL, its arguments."""
+
+    database: sqlite3.Connection
+    plan: _Plan
+    sql: str
+    arguments: list[object]
 
 
 def rows(connection: AsyncConnection, query: object,
-         params: dict[str, object] | None) -> list[Any] | None:
+         params: Mapping[str, object] | None) -> list[Any] | None:
     """`query`'s rows, read directly; None when SQLAlchemy must run it."""
+    if not isinstance(query, Select):
+        return None
+    ready = prepare(connection, query, params or {})
+    if ready is None:
+        return None
+    found = ready.database.execute(ready.sql, ready.arguments).fetchall()
+    plan = ready.plan
+    if plan.results:
+        found = [_converted(r, plan.results) for r in found]
+    make = plan.row._make  # type: ignore[union-attr]
+    return [make(r) for r in found]
+
+
+def write(ready: Prepared) -> int:
+    """Run a prepared INSERT / UPDATE / DELETE; the rows it touched."""
+    return ready.database.execute(ready.sql, ready.arguments).rowcount
+
+
+def prepare(connection: AsyncConnection, statement: object,
+            params: Mapping[str, object]) -> Prepared | None:
+    """The statement as SQLite takes it, or None when SQLAlchemy must run it: another
+    database, a connection not running inline, a statement seen once so far, a write in a
+    reader, or a statement this does not cover (`_plan`)."""
     database = _inline_sqlite(connection)
-    if database is None or not isinstance(query, Select):
+    if database is None:
         return None
-    plan = _plans.get(query)
+    entry = _plans.get(statement)
+    if entry is None:
+        _plans[statement] = {}
+        return None
+    if isinstance(statement, Insert):
+        params = _orm_insert_values(statement, params)
+        columns: tuple[str, ...] | None = tuple(sorted(params))
+    else:
+        columns = None
+    plan = entry.get(columns)
     if plan is None:
-        _plans[query] = _SEEN_ONCE
-        return None
-    if plan is _SEEN_ONCE:
-        plan = _plans[query] = _plan(query, connection.dialect)
+        plan = entry[columns] = _plan(statement, connection.dialect, columns)
     if plan is _NOT_HERE or plan.dialect is not type(connection.dialect):  # type: ignore[union-attr]
         return None
-    return _run(plan, database, params or {})  # type: ignore[arg-type]
+    if not isinstance(statement, Select) and connection.sync_connection.info.get(READER):
+        return None
+    return Prepared(database, plan, *_bound(plan, params))  # type: ignore[arg-type]
+
+
+def _orm_insert_values(statement: Insert, params: Mapping[str, object]) -> Mapping[str, object]:
+    """An INSERT of a mapped class run by the ORM leaves out the columns given None (their
+    defaults apply), as its bulk insert does."""
+    if statement._propagate_attrs.get("compile_state_plugin") == "orm":
+        return {k: v for k, v in params.items() if v is not None}
+    return params
 
 
 def verify(query: object, read: list[Any], through: list[Any]) -> None:
@@ -76,6 +129,13 @@ def verify(query: object, read: list[Any], through: list[Any]) -> None:
     if [(r._fields, tuple(r)) for r in read] != [(tuple(r._fields), tuple(r)) for r in through]:
         raise AssertionError(f"a direct read differs from SQLAlchemy's: {query}\n"
                              f"direct: {read[:3]}\nSQLAlchemy: {through[:3]}")
+
+
+def verify_write(ready: Prepared, sent: list[tuple[str, object]]) -> None:
+    """A write prepared here must be the one statement SQLAlchemy sent (`VERIFY`)."""
+    if sent != [(ready.sql, tuple(ready.arguments))]:
+        raise AssertionError(f"a direct write differs from SQLAlchemy's:\n"
+                             f"direct: {ready.sql} {ready.arguments}\nSQLAlchemy: {sent}")
 
 
 def _inline_sqlite(connection: AsyncConnection) -> sqlite3.Connection | None:
@@ -89,30 +149,65 @@ def _inline_sqlite(connection: AsyncConnection) -> sqlite3.Connection | None:
     return database if isinstance(database, sqlite3.Connection) else None
 
 
-def _plan(query: Select, dialect: Dialect) -> object:
-    compiled = query.compile(dialect=dialect)
-    binds = compiled.bind_names
-    keys = [c.keyname for c in compiled._result_columns]
-    if (dialect.paramstyle != "qmark" or compiled.escaped_bind_names
-            or any(b.callable is not None for b in binds)
-            or len(set(keys)) != len(keys) or not all(k.isidentifier() for k in keys)
-            or any(k.startswith("_") for k in keys)):
+def _plan(statement: object, dialect: Dialect, columns: tuple[str, ...] | None) -> object:
+    if not _covered(statement) or dialect.paramstyle != "qmark":
         return _NOT_HERE
-    results = tuple((i, p) for i, c in enumerate(compiled._result_columns)
-                    if (p := c.type._cached_result_processor(dialect, None)) is not None)
-    row = namedtuple("Row", keys)  # type: ignore[misc]  # noqa: PYI024 (fields known at run time)
+    try:
+        compiled = statement.compile(dialect=dialect, column_keys=columns)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 (e.g. a column it does not have: SQLAlchemy says so)
+        return _NOT_HERE
+    binds = compiled.bind_names
+    if (compiled.escaped_bind_names or compiled.insert_prefetch or compiled.update_prefetch
+            or any(b.callable is not None for b in binds)):
+        return _NOT_HERE
+    results, row = _results(compiled, dialect) if isinstance(statement, Select) else ((), None)
+    if isinstance(statement, Select) and row is None:
+        return _NOT_HERE
     if any(b.required and b.expanding for b in binds):
         return _Plan(type(dialect), compiled, None, (), results, row)
     # the caller's parameters as placeholders: the SQL and the order do not depend on them
-    given = {b.key: None for b in binds if b.required}
-    state = compiled.construct_expanded_state(given)
+    required = {b.key for b in binds if b.required} | set(columns or ())
+    state = compiled.construct_expanded_state(dict.fromkeys(required))
     processors = _processors(compiled, state.processors)
-    caller = {binds[b]: b.key for b in binds if b.required}
+    caller = {name: b.key for b, name in binds.items() if b.required}
+    caller.update((c, c) for c in columns or ())
     arguments = tuple(
         (caller[name], processors.get(name)) if name in caller
         else (None, _processed(processors.get(name), state.parameters[name]))
         for name in state.positiontup or ())
     return _Plan(type(dialect), compiled, state.statement, arguments, results, row)
+
+
+def _covered(statement: object) -> bool:
+    """Selects; INSERTs; UPDATEs and DELETEs that leave the session's objects alone
+    (synchronize_session=False: the ORM would otherwise bring them in line). None returning
+    rows but the selects."""
+    if isinstance(statement, Select):
+        return True
+    if not isinstance(statement, Insert | Update | Delete) or statement._returning:
+        return False
+    return isinstance(statement, Insert) or (
+        statement.get_execution_options().get("synchronize_session") is False)
+
+
+def _results(compiled: SQLCompiler, dialect: Dialect) -> tuple[tuple, type | None]:
+    keys = [c.keyname for c in compiled._result_columns]
+    if (len(set(keys)) != len(keys) or not all(k.isidentifier() for k in keys)
+            or any(k.startswith("_") for k in keys)):
+        return (), None
+    results = tuple((i, p) for i, c in enumerate(compiled._result_columns)
+                    if (p := c.type._cached_result_processor(dialect, None)) is not None)
+    return results, namedtuple("Row", keys)  # type: ignore[misc]  # noqa: PYI024
+
+
+def _bound(plan: _Plan, params: Mapping[str, object]) -> tuple[str, list[object]]:
+    if plan.sql is None:
+        state = plan.compiled.construct_expanded_state(params)
+        processors = _processors(plan.compiled, state.processors)
+        return state.statement, [_processed(processors.get(n), state.parameters[n])
+                                 for n in state.positiontup or ()]
+    return plan.sql, [_processed(how, params[key]) if key is not None else how
+                      for key, how in plan.arguments]
 
 
 def _processors(compiled: SQLCompiler, expanded: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -123,24 +218,6 @@ def _processors(compiled: SQLCompiler, expanded: Mapping[str, Any]) -> Mapping[s
 
 def _processed(processor: Processor, value: object) -> object:
     return processor(value) if processor is not None else value
-
-
-def _run(plan: _Plan, database: sqlite3.Connection, params: dict[str, object]) -> list[Any]:
-    if plan.sql is None:
-        state = plan.compiled.construct_expanded_state(params)
-        sql = state.statement
-        processors = _processors(plan.compiled, state.processors)
-        arguments: Sequence[object] = [
-            _processed(processors.get(n), state.parameters[n]) for n in state.positiontup or ()]
-    else:
-        sql = plan.sql
-        arguments = [_processed(how, params[key]) if key is not None else how
-                     for key, how in plan.arguments]
-    found = database.execute(sql, arguments).fetchall()
-    if plan.results:
-        found = [_converted(r, plan.results) for r in found]
-    make = plan.row._make
-    return [make(r) for r in found]
 
 
 def _converted(row: tuple, results: tuple[tuple[int, Callable[[Any], Any]], ...]) -> list:

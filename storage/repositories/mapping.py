@@ -8,7 +8,7 @@ from domain.identity import IdentityKeys, keys_for
 from domain.members import Availability, Gender, Member, NotifyMode, Profile
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.roles import Role
-from sqlalchemy import Row, Select, event, select
+from sqlalchemy import CursorResult, Executable, Result, Row, Select, event, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -18,6 +18,9 @@ from storage.models import BatchRow, ContactRow, MemberRow, OfferRow, ProfileRow
 
 #: session.info: the connection of the transaction going on (`connection`).
 _CONNECTION = "connection"
+#: session.info: a `write` ran directly since the last commit or rollback (the ORM's
+#: events that tell the unit of work it wrote never saw it).
+WROTE = "wrote_directly"
 
 
 def columns(entity: type) -> Select:
@@ -44,6 +47,46 @@ async def plain(session: AsyncSession, query: Select,
             return through
         direct.verify(query, read, through)
     return read
+
+
+async def write(session: AsyncSession, statement: Executable,
+                params: dict[str, object] | None = None) -> int:
+    """A prebuilt INSERT, or an UPDATE / DELETE with synchronize_session=False, without
+    RETURNING; the rows it touched. On SQLite it runs on its own cursor once its plan is
+    known (storage.repositories.direct), else through the session as before. Either way
+    the session knows it wrote (`wrote`: the unit of work records a Telegram update as
+    handled with the first commit that changed something)."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    ready = direct.prepare(await connection(session), statement, params or {})
+    if ready is None:
+        return _touched(await session.execute(statement, params))
+    if direct.VERIFY:
+        count, sent = await _through_sqlalchemy(session, statement, params)
+        direct.verify_write(ready, sent)
+    else:
+        count = direct.write(ready)
+    session.info[WROTE] = True
+    return count
+
+
+def _touched(result: Result) -> int:
+    """The rows a write touched: the ORM's INSERT of one row does not say (it made one)."""
+    return result.rowcount if isinstance(result, CursorResult) else 1
+
+
+async def _through_sqlalchemy(session: AsyncSession, statement: Executable,
+                              params: dict[str, object] | None) -> tuple[int, list]:
+    """The write run by SQLAlchemy, and what it sent to SQLite (`direct.VERIFY`)."""
+    sent: list[tuple[str, object]] = []
+    sync = (await connection(session)).sync_connection
+    listener = lambda *a: sent.append((a[2], tuple(a[3])))  # noqa: E731
+    event.listen(sync, "before_cursor_execute", listener)
+    try:
+        count = _touched(await session.execute(statement, params))
+    finally:
+        event.remove(sync, "before_cursor_execute", listener)
+    return count, sent
 
 
 async def connection(session: AsyncSession) -> AsyncConnection:

@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.offers import Offer, OfferStatus, Release
 from storage.models import OfferRow
-from storage.repositories.mapping import columns, offer_from_row, plain
-from storage.repositories.tracks import restamp
+from storage.repositories.mapping import columns, offer_from_row, plain, write
+from storage.repositories.tracks import restamp, restamp_offers_holder
 
 _OFFERS = columns(OfferRow)
 _BY_ID = _OFFERS.where(OfferRow.id == bindparam("id"))
@@ -60,16 +60,12 @@ class OfferRepository:
     async def transition(
         self, offer_id: int, expected: OfferStatus, to: OfferStatus, **fields: object
     ) -> bool:
-        result = await self.session.execute(
-            update(OfferRow)
-            .where(OfferRow.id == offer_id, OfferRow.status == expected.value)
-            .values(status=to.value, **fields)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
+        moved = await write(self.session, _transition(tuple(sorted(fields))), {
+            "offer": offer_id, "expected": expected.value, "to": to.value,
+            **{f"new_{f}": v for f, v in fields.items()}})
+        if moved != 1:
             return False
-        await self._restamp(
-            select(OfferRow.multiplier_id).where(OfferRow.id == offer_id).scalar_subquery())
+        await restamp_offers_holder(self.session, offer_id)
         return True
 
     async def set_reason(self, offer_id: int, reason: str) -> bool:
@@ -114,21 +110,12 @@ class OfferRepository:
         return row.dm_chat_id, row.dm_message_id
 
     async def save_dm(self, offer_id: int, chat_id: int, message_id: int) -> None:
-        await self.session.execute(
-            update(OfferRow)
-            .where(OfferRow.id == offer_id)
-            .values(dm_chat_id=chat_id, dm_message_id=message_id)
-        )
+        await write(self.session, _SAVE_DM, {"offer": offer_id, "chat": chat_id, "message": message_id})
 
     async def mark_reached(self, contact_id: int, multiplier_id: int, now: datetime) -> None:
         """The first time the holder reports getting through: the promise is judged by it."""
-        await self.session.execute(
-            update(OfferRow)
-            .where(OfferRow.contact_id == contact_id, OfferRow.multiplier_id == multiplier_id,
-                   OfferRow.status == OfferStatus.ACCEPTED.value, OfferRow.reached_at.is_(None))
-            .values(reached_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        await write(self.session, _MARK_REACHED,
+                    {"contact": contact_id, "multiplier": multiplier_id, "at": now})
         await self._restamp(multiplier_id)
 
     async def release(self, contact_id: int, multiplier_id: int, how: Release,
@@ -149,6 +136,35 @@ class OfferRepository:
         await self.session.flush()
         return offer_from_row(row)
 
-    async def _restamp(self, multiplier_id: object) -> None:
+    async def _restamp(self, multiplier_id: int) -> None:
         """What a track record reads changed (status, answer, reached, a new offer)."""
         await restamp(self.session, multiplier_id)
+
+
+# Writes made at every offer's move, built once with bound parameters (building and keying
+# an UPDATE cost more than running it).
+_SAVE_DM = (update(OfferRow).where(OfferRow.id == bindparam("offer"))
+            .values(dm_chat_id=bindparam("chat"), dm_message_id=bindparam("message"))
+            .execution_options(synchronize_session=False))
+_MARK_REACHED = (
+    update(OfferRow)
+    .where(OfferRow.contact_id == bindparam("contact"),
+           OfferRow.multiplier_id == bindparam("multiplier"),
+           OfferRow.status == OfferStatus.ACCEPTED.value, OfferRow.reached_at.is_(None))
+    .values(reached_at=bindparam("at", type_=OfferRow.reached_at.type))
+    .execution_options(synchronize_session=False))
+#: The transition's UPDATE for each set of other columns it writes (a handful in all).
+_TRANSITIONS: dict[tuple[str, ...], Update] = {}
+
+
+def _transition(fields: tuple[str, ...]) -> Update:
+    found = _TRANSITIONS.get(fields)
+    if found is None:
+        found = _TRANSITIONS[fields] = (
+            update(OfferRow)
+            .where(OfferRow.id == bindparam("offer"), OfferRow.status == bindparam("expected"))
+            .values(status=bindparam("to"),  # a bound name may not be a column's
+                    **{f: bindparam(f"new_{f}", type_=OfferRow.__table__.c[f].type)
+                       for f in fields})
+            .execution_options(synchronize_session=False))
+    return found

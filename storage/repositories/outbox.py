@@ -14,7 +14,7 @@ from domain.delivery import DEFAULT_PRIORITY, PRIORITY
 from domain.outbox import Enqueue, OutgoingMessage
 from storage import locks
 from storage.models import OutboxRow
-from storage.repositories.mapping import columns, plain
+from storage.repositories.mapping import columns, plain, write
 
 #: Asked on every card redraw queued (services.card_queue.show), built once.
 _QUEUED = select(OutboxRow.id).where(OutboxRow.purpose == bindparam("purpose"),
@@ -57,7 +57,7 @@ class OutboxRepository:
         """False if a message with the same dedupe key was queued before (a job re-run)."""
         if message.dedupe_key and await plain(self.session, _DEDUPED, {"key": message.dedupe_key}):
             return False
-        await self.session.execute(_ADD, {**message.__dict__, "not_before": message.not_before or now,
+        await write(self.session, _ADD, {**message.__dict__, "not_before": message.not_before or now,
                                           "created_at": now, "status": "queued", "attempts": 0})
         self._added += 1
         return True
@@ -127,7 +127,7 @@ class OutboxRepository:
 
     async def sent(self, message: OutgoingMessage, tg_message_id: int | None,
                    now: datetime) -> None:
-        await self.session.execute(_SENT, {"row": message.id, "owner": message.claimed_by,
+        await write(self.session, _SENT, {"row": message.id, "owner": message.claimed_by,
                                            "at": now, "tg_id": tg_message_id})
 
     async def retry(self, message: OutgoingMessage, error: str, not_before: datetime) -> None:

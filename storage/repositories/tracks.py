@@ -25,7 +25,7 @@ from domain.reliability import (
     HISTORY, RECENT, REMINDER_ACTIONS, AnsweredOffer, Reminder, Track, track_as_of,
 )
 from storage.models import AuditRow, MemberRow, OfferRow, new_stamp
-from storage.repositories.mapping import plain
+from storage.repositories.mapping import plain, write
 
 #: Members whose offers are kept per process, least recently used dropped first.
 MOST = 20_000
@@ -89,12 +89,25 @@ _LAST = select(OfferRow.multiplier_id, func.max(OfferRow.created_at)) \
 _kept: OrderedDict[tuple[str, int], _Kept] = OrderedDict()
 
 
-async def restamp(session: AsyncSession, member_id: object) -> None:
+#: A member's new track stamp (`restamp`), by their id or by an offer of theirs: built once.
+_RESTAMP = (update(MemberRow).where(MemberRow.id == bindparam("member"))
+            .values(track_stamp=bindparam("stamp")).execution_options(synchronize_session=False))
+_RESTAMP_OF_OFFER = (
+    update(MemberRow)
+    .where(MemberRow.id == select(OfferRow.multiplier_id)
+           .where(OfferRow.id == bindparam("offer")).scalar_subquery())
+    .values(track_stamp=bindparam("stamp")).execution_options(synchronize_session=False))
+
+
+async def restamp(session: AsyncSession, member_id: int) -> None:
     """What the member's track record reads changed: a new stamp, in the caller's
     transaction, so that records kept in any process are read again."""
-    await session.execute(
-        update(MemberRow).where(MemberRow.id == member_id)
-        .values(track_stamp=new_stamp()).execution_options(synchronize_session=False))
+    await write(session, _RESTAMP, {"member": member_id, "stamp": new_stamp()})
+
+
+async def restamp_offers_holder(session: AsyncSession, offer_id: int) -> None:
+    """restamp() of the multiplier an offer was made to."""
+    await write(session, _RESTAMP_OF_OFFER, {"offer": offer_id, "stamp": new_stamp()})
 
 
 class TrackRepository:

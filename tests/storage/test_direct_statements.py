@@ -1,9 +1,10 @@
-"""Prebuilt selects read on SQLite's own cursor (storage.repositories.direct): the same rows
-as SQLAlchemy's, and only where the transaction's statements run in this thread anyway.
+"""Prebuilt statements run on SQLite's own cursor (storage.repositories.direct): the same
+rows as SQLAlchemy's, the same writes, and only where the transaction's statements run in
+this thread anyway.
 
 The suite runs with `direct.VERIFY` on (tests/conftest.py): every direct read anywhere in
-it is compared with SQLAlchemy's run of the same statement. These tests switch it off to
-see which way a read went."""
+it is compared with SQLAlchemy's run of the same statement, every direct write with what
+SQLAlchemy sends. These tests switch it off to see which way a statement went."""
 
 from collections import namedtuple
 from datetime import UTC, datetime, timedelta
@@ -12,10 +13,12 @@ import pytest
 from sqlalchemy import bindparam, event, select
 
 from domain.contacts import ContactDetails, Status
+from storage.engine import WriteInReader
 from storage.models import ContactRow
 from storage.repositories import direct
 from storage.repositories.contacts import _BY_ID, _BY_IDS
 from storage.repositories.mapping import connection, plain
+from storage.repositories.updates import UpdateClaim, handled
 from storage.uow import UnitOfWork
 
 _AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -87,6 +90,36 @@ async def test_a_select_built_per_call_or_a_reader_in_the_drivers_thread_goes_th
         for _ in range(3):
             assert direct.rows(conn, _BY_ID, {"id": maria}) is None
         assert (await uow.contacts.get(maria)).details.name == "Maria"
+
+
+async def test_a_repeated_write_goes_straight_to_sqlite_is_committed_and_claims_the_update(
+        session_factory, through_sqlalchemy) -> None:  # type: ignore[no-untyped-def]
+    maria, olha = await _two_contacts(session_factory)
+    async with UnitOfWork(session_factory) as uow:  # the statement's first sighting
+        assert await uow.contacts.transition(maria, [Status.NEW], Status.ON_HOLD)
+        await uow.commit()
+    through_sqlalchemy.clear()
+    claim = UpdateClaim(41, _AT)
+    async with UnitOfWork(session_factory, claim=claim) as uow:
+        assert await uow.contacts.transition(olha, [Status.NEW], Status.ON_HOLD)
+        assert not await uow.contacts.transition(olha, [Status.NEW], Status.ON_HOLD)
+        assert not [s for s in through_sqlalchemy if s.lstrip().startswith("UPDATE contacts")]
+        await uow.commit()
+    assert claim.held and await handled(session_factory, 41)  # the change and its update, together
+    async with UnitOfWork(session_factory) as uow:
+        assert (await uow.contacts.get(olha)).status is Status.ON_HOLD
+
+
+async def test_a_write_in_a_reader_still_reaches_sqlalchemys_refusal(
+        session_factory) -> None:  # type: ignore[no-untyped-def]
+    maria, _ = await _two_contacts(session_factory)
+    for _ in range(2):
+        async with UnitOfWork(session_factory) as uow:
+            await uow.contacts.set_fields(maria, notes="seen")
+            await uow.commit()
+    async with UnitOfWork(session_factory) as uow, uow.reading(inline=True):
+        with pytest.raises(WriteInReader):
+            await uow.contacts.set_fields(maria, notes="written by a reader")
 
 
 def test_verify_names_a_read_that_differs() -> None:
