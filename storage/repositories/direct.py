@@ -1,20 +1,21 @@
-"""A prebuilt select run on SQLite's own cursor, when its transaction's statements run in the
-caller's thread anyway (storage.sqlite_connection: a writer once it holds the lock, an
-inline reader, the simulator's connection).
+"""A statement built once (a select, an INSERT, an UPDATE or DELETE) run on SQLite's own
+cursor, when its transaction's statements run in the caller's thread anyway
+(storage.sqlite_connection: a writer once it holds the lock, an inline reader, the
+simulator's connection).
 
 SQLAlchemy spends ~150 µs around each statement (its execution context, events, cursor
-wrapper and result) where SQLite needs 3-25 µs, and a press, a card or a job makes a dozen
-such reads. For a select built once at import (`plain`'s hot reads), what SQLAlchemy works
-out anew each time is the same every time: the SQL, where each parameter goes, how each
-value is converted in and out. Here that is worked out once per statement, with SQLAlchemy's
-own compiler and type processors, and each run is the sqlite3 call and those conversions.
+wrapper and result) where SQLite needs 3-25 µs, and a press, a card or a job makes a dozen.
+For a statement built once with bound parameters (`mapping.plain`, `mapping.write`), what
+SQLAlchemy works out anew each time is the same every time: the SQL, where each parameter
+goes, how each value is converted in and out. Here that is worked out once per statement,
+with SQLAlchemy's own compiler and type processors, and each run is the sqlite3 call and
+those conversions.
 
-A statement is planned the second time it is seen (held weakly: a select built per call is
-seen once and never planned). Anything this does not cover (another database, a connection
-not running inline, a select whose parameters SQLAlchemy would compute at run time) returns
-None and the caller runs it through SQLAlchemy. tests/storage/test_direct_reads.py holds the
-rows of both ways equal for the repositories' reads, so an upgrade of SQLAlchemy (pinned)
-that changes what is used here fails there first.
+A statement is planned the second time it is seen (held weakly: one built per call is seen
+once and never planned). Anything this does not cover (another database, a connection not
+running inline, a write in a reader, a statement whose parameters SQLAlchemy would compute
+at run time) gets None and goes through SQLAlchemy. The test suite runs with `VERIFY` on,
+so an upgrade of SQLAlchemy (pinned) that changes what is used here fails there first.
 """
 
 import sqlite3

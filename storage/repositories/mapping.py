@@ -54,7 +54,7 @@ async def write(session: AsyncSession, statement: Executable,
     """A prebuilt INSERT, or an UPDATE / DELETE with synchronize_session=False, without
     RETURNING; the rows it touched. On SQLite it runs on its own cursor once its plan is
     known (storage.repositories.direct), else through the session as before. Either way
-    the session knows it wrote (`wrote`: the unit of work records a Telegram update as
+    the session knows it wrote (`WROTE`: the unit of work records a Telegram update as
     handled with the first commit that changed something)."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
