@@ -6,6 +6,7 @@ The suite runs with `direct.VERIFY` on (tests/conftest.py): every direct read an
 it is compared with SQLAlchemy's run of the same statement, every direct write with what
 SQLAlchemy sends. These tests switch it off to see which way a statement went."""
 
+import os
 from collections import namedtuple
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +23,10 @@ from storage.repositories.updates import UpdateClaim, handled
 from storage.uow import UnitOfWork
 
 _AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+ON_POSTGRESQL = bool(os.environ.get("TEST_DATABASE_URL"))
+#: Which way a statement went is SQLite's question: on PostgreSQL every one goes through
+#: SQLAlchemy (`test_on_postgresql_every_statement_goes_through_sqlalchemy`).
+sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="direct statements are SQLite's")
 #: Names, an IN list fixed in the statement, a datetime compared and read back.
 _SINCE = select(ContactRow.id, ContactRow.name, ContactRow.created_at).where(
     ContactRow.status.notin_(["closed", "merged"]),
@@ -48,6 +53,7 @@ async def _two_contacts(factory) -> list[int]:  # type: ignore[no-untyped-def]
     return ids
 
 
+@sqlite_only
 async def test_a_writers_second_read_of_a_prebuilt_select_skips_sqlalchemy(
         session_factory, through_sqlalchemy) -> None:  # type: ignore[no-untyped-def]
     maria, olha = await _two_contacts(session_factory)
@@ -62,6 +68,7 @@ async def test_a_writers_second_read_of_a_prebuilt_select_skips_sqlalchemy(
     assert [r.id for r in again] == [olha]
 
 
+@sqlite_only
 async def test_an_in_list_the_caller_passes_and_a_whole_contact(
         session_factory, through_sqlalchemy) -> None:  # type: ignore[no-untyped-def]
     maria, olha = await _two_contacts(session_factory)
@@ -77,6 +84,7 @@ async def test_an_in_list_the_caller_passes_and_a_whole_contact(
         assert sorted(r.name for r in both) == ["Maria", "Olha"]
 
 
+@sqlite_only
 async def test_a_select_built_per_call_or_a_reader_in_the_drivers_thread_goes_through_sqlalchemy(
         session_factory, through_sqlalchemy) -> None:  # type: ignore[no-untyped-def]
     maria, _ = await _two_contacts(session_factory)
@@ -92,6 +100,7 @@ async def test_a_select_built_per_call_or_a_reader_in_the_drivers_thread_goes_th
         assert (await uow.contacts.get(maria)).details.name == "Maria"
 
 
+@sqlite_only
 async def test_a_repeated_write_goes_straight_to_sqlite_is_committed_and_claims_the_update(
         session_factory, through_sqlalchemy) -> None:  # type: ignore[no-untyped-def]
     maria, olha = await _two_contacts(session_factory)
@@ -110,6 +119,7 @@ async def test_a_repeated_write_goes_straight_to_sqlite_is_committed_and_claims_
         assert (await uow.contacts.get(olha)).status is Status.ON_HOLD
 
 
+@sqlite_only
 async def test_a_write_in_a_reader_still_reaches_sqlalchemys_refusal(
         session_factory) -> None:  # type: ignore[no-untyped-def]
     maria, _ = await _two_contacts(session_factory)
@@ -120,6 +130,21 @@ async def test_a_write_in_a_reader_still_reaches_sqlalchemys_refusal(
     async with UnitOfWork(session_factory) as uow, uow.reading(inline=True):
         with pytest.raises(WriteInReader):
             await uow.contacts.set_fields(maria, notes="written by a reader")
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the PostgreSQL tier's")
+async def test_on_postgresql_every_statement_goes_through_sqlalchemy(
+        session_factory) -> None:  # type: ignore[no-untyped-def]
+    maria, _ = await _two_contacts(session_factory)
+    async with UnitOfWork(session_factory) as uow:
+        conn = await connection(uow.session)
+        for _ in range(3):
+            assert direct.rows(conn, _BY_ID, {"id": maria}) is None
+        assert await uow.contacts.transition(maria, [Status.NEW], Status.ON_HOLD)
+        assert direct.prepare(conn, _BY_ID, {"id": maria}) is None
+        await uow.commit()
+    async with UnitOfWork(session_factory) as uow:
+        assert (await uow.contacts.get(maria)).status is Status.ON_HOLD
 
 
 def test_verify_names_a_read_that_differs() -> None:
