@@ -2,11 +2,10 @@
 
 import time
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import (
-    Update,
     and_,
     bindparam,
     func,
@@ -33,7 +32,10 @@ from storage.repositories.mapping import (
     contact_from_row,
     details_to_row,
     keys_to_row,
+    new_values,
     plain,
+    set_bound,
+    shaped,
     stored_from_row,
     stored_with_blocks,
     write,
@@ -285,27 +287,29 @@ class ContactRepository:
     ) -> bool:
         """Move the contact only if it is still in an expected status; False if someone was first."""
         expected_values = tuple(s.value for s in expected)
-        statement = _shaped(("transition", expected_values, *sorted(fields)), lambda: (
-            _set(update(ContactRow).where(ContactRow.id == bindparam("contact"),
-                                          ContactRow.status.in_(expected_values)),
-                 fields, status=bindparam("to"))))
+        statement = shaped(("contact", expected_values, *sorted(fields)), lambda: set_bound(
+            update(ContactRow).where(ContactRow.id == bindparam("contact"),
+                                     ContactRow.status.in_(expected_values)),
+            ContactRow.__table__, fields, status=bindparam("to")))
         return await write(self.session, statement,
-                           {"contact": contact_id, "to": to.value, **_new(fields)}) == 1
+                           {"contact": contact_id, "to": to.value, **new_values(fields)}) == 1
 
     async def update_held(self, contact_id: int, holder_id: int, **fields: object) -> bool:
         """Write only while `holder_id` holds the contact (assigned to them, in an assigned
         status): a press on a stale card, or a second dispatcher, finds it moved on."""
-        statement = _shaped(("held", *sorted(fields)), lambda: _set(
+        statement = shaped(("contact held", *sorted(fields)), lambda: set_bound(
             update(ContactRow).where(
                 ContactRow.id == bindparam("contact"), ContactRow.assignee_id == bindparam("holder"),
-                ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES])), fields))
+                ContactRow.status.in_([s.value for s in ASSIGNED_STATUSES])),
+            ContactRow.__table__, fields))
         return await write(self.session, statement,
-                           {"contact": contact_id, "holder": holder_id, **_new(fields)}) == 1
+                           {"contact": contact_id, "holder": holder_id, **new_values(fields)}) == 1
 
     async def set_fields(self, contact_id: int, **fields: object) -> None:
-        statement = _shaped(("set", *sorted(fields)), lambda: _set(
-            update(ContactRow).where(ContactRow.id == bindparam("contact")), fields))
-        await write(self.session, statement, {"contact": contact_id, **_new(fields)})
+        statement = shaped(("contact set", *sorted(fields)), lambda: set_bound(
+            update(ContactRow).where(ContactRow.id == bindparam("contact")),
+            ContactRow.__table__, fields))
+        await write(self.session, statement, {"contact": contact_id, **new_values(fields)})
 
     async def update_if_unchanged(self, contact: Contact, **fields: object) -> bool:
         """Write only if the contact is as the caller read it (status, assignee, nags):
@@ -474,26 +478,3 @@ class ContactRepository:
         row = await self.session.get(BatchRow, batch_id, populate_existing=True)
         return batch_from_row(row) if row else None
 
-
-# The contact's writes by shape (which statuses it may be in, which columns it writes),
-# each built once with bound parameters: building and keying an UPDATE cost more than
-# running it, and presses, jobs and deliveries make a few each.
-_SHAPES: dict[tuple, Update] = {}
-
-
-def _shaped(shape: tuple, build: Callable[[], Update]) -> Update:
-    found = _SHAPES.get(shape)
-    if found is None:
-        found = _SHAPES[shape] = build()
-    return found
-
-
-def _set(statement: Update, fields: dict[str, object], **fixed: object) -> Update:
-    """`fields` as bound values named new_<column> (a bound name may not be a column's)."""
-    return statement.values(**fixed, **{
-        f: bindparam(f"new_{f}", type_=ContactRow.__table__.c[f].type) for f in fields
-    }).execution_options(synchronize_session=False)
-
-
-def _new(fields: dict[str, object]) -> dict[str, object]:
-    return {f"new_{f}": value for f, value in fields.items()}

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import Update, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.offers import Offer, OfferStatus, Release
 from storage.models import OfferRow
-from storage.repositories.mapping import columns, offer_from_row, plain, write
+from storage.repositories.mapping import (
+    columns, new_values, offer_from_row, plain, set_bound, shaped, write,
+)
 from storage.repositories.tracks import restamp, restamp_offers_holder
 
 _OFFERS = columns(OfferRow)
@@ -60,9 +62,12 @@ class OfferRepository:
     async def transition(
         self, offer_id: int, expected: OfferStatus, to: OfferStatus, **fields: object
     ) -> bool:
-        moved = await write(self.session, _transition(tuple(sorted(fields))), {
-            "offer": offer_id, "expected": expected.value, "to": to.value,
-            **{f"new_{f}": v for f, v in fields.items()}})
+        statement = shaped(("offer", *sorted(fields)), lambda: set_bound(
+            update(OfferRow).where(OfferRow.id == bindparam("offer"),
+                                   OfferRow.status == bindparam("expected")),
+            OfferRow.__table__, fields, status=bindparam("to")))
+        moved = await write(self.session, statement, {
+            "offer": offer_id, "expected": expected.value, "to": to.value, **new_values(fields)})
         if moved != 1:
             return False
         await restamp_offers_holder(self.session, offer_id)
@@ -153,18 +158,3 @@ _MARK_REACHED = (
            OfferRow.status == OfferStatus.ACCEPTED.value, OfferRow.reached_at.is_(None))
     .values(reached_at=bindparam("at", type_=OfferRow.reached_at.type))
     .execution_options(synchronize_session=False))
-#: The transition's UPDATE for each set of other columns it writes (a handful in all).
-_TRANSITIONS: dict[tuple[str, ...], Update] = {}
-
-
-def _transition(fields: tuple[str, ...]) -> Update:
-    found = _TRANSITIONS.get(fields)
-    if found is None:
-        found = _TRANSITIONS[fields] = (
-            update(OfferRow)
-            .where(OfferRow.id == bindparam("offer"), OfferRow.status == bindparam("expected"))
-            .values(status=bindparam("to"),  # a bound name may not be a column's
-                    **{f: bindparam(f"new_{f}", type_=OfferRow.__table__.c[f].type)
-                       for f in fields})
-            .execution_options(synchronize_session=False))
-    return found
