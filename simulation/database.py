@@ -59,7 +59,7 @@ def one_connection(path: str) -> AsyncEngine:
     database is thrown away: no waiting for the disk."""
     engine = create_async_engine(f"sqlite+aiosqlite:///{path}", async_creator=partial(_connect, path),
                                  module=dbapi(),
-                                 pool_size=1, max_overflow=0)
+                                 pool_size=1, max_overflow=0, pool_reset_on_return=None)
     tune_sqlite(engine)
 
     @event.listens_for(engine.sync_engine, "connect")

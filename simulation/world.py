@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, func, select
 
 from domain.areas import Area
 from domain.clock import Clock, as_utc
@@ -71,10 +71,17 @@ IDS = re.compile(r"#(\d+)")
 # The simulator's own reads of what the people see, built once: they run at every tick,
 # every hour, or every session (after every ping in real-time mode).
 _C, _O = ContactRow, OutboxRow
-#: What the Bot API got since the tick began (only what `_delivered` reads).
+#: What the Bot API got since the tick began (only what `_delivered` reads). Only rows from
+#: `floor` on: every older one was done with (sent, failed or cancelled) when last looked at,
+#: so the read stays a short range of the key, not a walk over a month of sent rows.
 _SENT_SINCE = select(_O.chat_id, _O.member_id, _O.purpose, _O.ref_id, _O.dedupe_key, _O.text,
                      _O.not_before).where(
-    _O.status == "sent", _O.sent_at >= bindparam("tick", type_=_O.sent_at.type)).order_by(_O.id)
+    _O.id >= bindparam("floor"), _O.sent_at >= bindparam("tick", type_=_O.sent_at.type),
+).order_by(_O.id)
+#: The next `floor`: the oldest row still to be sent, else the row after the last.
+_FLOOR = select(func.coalesce(
+    select(func.min(_O.id)).where(_O.status.in_(["queued", "sending"])).scalar_subquery(),
+    select(func.max(_O.id) + 1).scalar_subquery(), 0))
 _OPEN = select(_C.id, _C.status).where(_C.status.notin_(["closed", "merged"])).order_by(_C.id)
 _WAITING = select(_C.id, _C.auto_dispatch, _C.waiting_since).where(
     _C.status.in_([Status.NEW.value, Status.ON_HOLD.value])).order_by(_C.id)
@@ -185,6 +192,7 @@ class World:
         self._nobody: dict[tuple[int, int], tuple[datetime, datetime]] = {}
         self.members: dict[int, Member] = {}  # member id -> member
         self._status: dict[int, str] = {}  # contact id -> its status when last sampled
+        self._outbox_floor = 0  # no outbox row below it can be sent any more (_SENT_SINCE)
         self.multiplier_of: dict[int, int] = {}  # member id -> cast index
         self.contact_of: dict[int, int] = {}  # seeker index -> contact id
         self.fate: dict[int, Fate] = {}  # contact id -> fate
@@ -467,7 +475,9 @@ class World:
     # --- what was delivered --------------------------------------------------------------
 
     async def _observe(self, tick: datetime) -> None:
-        rows, contacts = await self._read(_SENT_SINCE, _OPEN, tick=tick)
+        rows, contacts, floor = await self._read(_SENT_SINCE, _OPEN, _FLOOR, tick=tick,
+                                                 floor=self._outbox_floor)
+        self._outbox_floor = floor[0][0]
         for row in rows:
             self._delivered(tick, row)
         for contact_id, status in contacts:  # kept when it changed: the spans are the same

@@ -29,9 +29,11 @@ def create_engine(url: str) -> AsyncEngine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         limit_arenas()
         connect = partial(sqlite_connection.connect, parsed.database, BUSY_SECONDS)
-        engine = create_async_engine(url, async_creator=connect, module=sqlite_connection.dbapi())
+        engine = create_async_engine(url, async_creator=connect, module=sqlite_connection.dbapi(),
+                                     pool_reset_on_return=None)  # tune_sqlite's on_reset
     else:
-        engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS})
+        engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS},
+                                     pool_reset_on_return=None)
     tune_sqlite(engine)
     return engine
 
@@ -71,7 +73,8 @@ class WriteQueue:
             return  # this connection holds it already (a second transaction before checkin)
         lock = self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
         try:
-            await_(_acquire(lock))
+            if not _taken_at_once(lock):
+                await_(_acquire(lock))
         except TimeoutError:
             raise OperationalError("BEGIN IMMEDIATE", None,
                                    Exception("database is locked (in-process queue)")) from None
@@ -81,6 +84,23 @@ class WriteQueue:
         lock = info.pop(self.KEY, None)
         if lock is not None:
             lock.release()
+
+
+def _taken_at_once(lock: asyncio.Lock) -> bool:
+    """A free lock taken without leaving SQLAlchemy's greenlet: its acquire() returns at
+    once when nobody waits, and the trip to the event loop (with the timeout's timer) cost
+    a tenth of a short transaction. If it would wait after all (a waiter just woken is
+    ahead), the attempt is closed, which takes it out of the queue again, and the caller
+    waits the usual way."""
+    if lock.locked():
+        return False
+    attempt = lock.acquire()
+    try:
+        attempt.send(None)
+    except StopIteration:
+        return True
+    attempt.close()  # it queued behind a waiter just woken: leaves the queue as it was
+    return False
 
 
 async def _acquire(lock: asyncio.Lock) -> None:
@@ -177,6 +197,17 @@ def tune_sqlite(engine: AsyncEngine) -> None:
         if connection.info.get(READER) and not statement.lstrip()[:6].upper().startswith(_READS):
             raise WriteInReader(statement)
 
+    @event.listens_for(engine.sync_engine.pool, "reset")
+    def on_reset(dbapi_connection, _record, state):  # type: ignore[no-untyped-def]
+        """The pool's reset on return (the engine's pool_reset_on_return=None hands it here):
+        a ROLLBACK only if a transaction is open. After every COMMIT SQLAlchemy's own reset
+        sent a ROLLBACK that had nothing to undo, a trip to the connection's thread each."""
+        if not state.asyncio_safe or state.transaction_was_reset:
+            return  # as the pool's own reset: it cannot await here, or nothing is open
+        database = getattr(dbapi_connection.driver_connection, "_connection", None)
+        if database is None or database.in_transaction:
+            dbapi_connection.rollback()
+
     @event.listens_for(engine.sync_engine.pool, "checkin")
     def on_checkin(dbapi_connection, record):  # type: ignore[no-untyped-def]
         _run_inline(dbapi_connection, False)
@@ -191,8 +222,17 @@ def tune_sqlite(engine: AsyncEngine) -> None:
 
 def _begin(connection, sql: str) -> None:  # type: ignore[no-untyped-def]
     """On the driver's cursor: SQLAlchemy's execution of a statement (its context, events and
-    result) cost ten times SQLite's BEGIN, once per transaction."""
-    cursor = connection.connection.dbapi_connection.cursor()
+    result) cost ten times SQLite's BEGIN, once per transaction. A connection running inline
+    takes it on the sqlite3 connection itself (no cursor, no trip out of the greenlet)."""
+    dbapi_connection = connection.connection.dbapi_connection
+    database = sqlite_connection.inline_sqlite(dbapi_connection)
+    if database is not None:
+        try:
+            database.execute(sql)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(sql, None, error, sqlite3.Error) from error
+        return
+    cursor = dbapi_connection.cursor()
     try:
         cursor.execute(sql)
     except sqlite3.Error as error:  # as SQLAlchemy's execute would raise it ("database is locked")

@@ -58,6 +58,16 @@ def driver_connection(dbapi_connection: Any) -> SplitConnection | None:
     return inner if isinstance(inner, SplitConnection) else None
 
 
+def inline_sqlite(adapted: Any) -> sqlite3.Connection | None:
+    """The sqlite3 connection under SQLAlchemy's adapter (or the pool's proxy of it), if
+    its calls run in the caller's thread now."""
+    driver = getattr(adapted, "driver_connection", None)
+    if not getattr(driver, "inline", False):
+        return None
+    database = getattr(driver, "_connection", None)
+    return database if isinstance(database, sqlite3.Connection) else None
+
+
 class InlineCursor(AsyncAdapt_aiosqlite_cursor):
     """SQLAlchemy's cursor for a connection whose calls run at once: the sqlite3 cursor used
     directly. Through aiosqlite each statement was three awaited calls (cursor, execute with
@@ -101,6 +111,22 @@ class _AdaptedConnection(AsyncAdapt_aiosqlite_connection):
         if not server_side and getattr(self._connection, "inline", False):
             return InlineCursor(self)
         return super().cursor(server_side)
+
+    def commit(self) -> None:
+        """Inline, on the sqlite3 connection: through aiosqlite it was a coroutine and a
+        trip out of SQLAlchemy's greenlet and back, once per transaction."""
+        database = inline_sqlite(self)
+        if database is None:
+            super().commit()
+        else:
+            database.commit()
+
+    def rollback(self) -> None:
+        database = inline_sqlite(self)
+        if database is None:
+            super().rollback()
+        else:
+            database.rollback()
 
 
 class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):

@@ -15,6 +15,7 @@ Without the stamp row (a database older than migration 0020 that was never upgra
 nothing is kept: every read goes to the database, as before.
 """
 
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -33,8 +34,9 @@ _STAMP = select(SettingRow.value).where(SettingRow.key == STAMP)
 
 T = TypeVar("T")
 
-#: (database, what) -> (stamp, value)
-_kept: dict[tuple[str, str], tuple[str, object]] = {}
+#: engine -> what -> (stamp, value)
+_kept: weakref.WeakKeyDictionary[object, dict[str, tuple[str, object]]] = (
+    weakref.WeakKeyDictionary())
 
 
 async def kept(session: AsyncSession, what: str, load: Callable[[], Awaitable[T]]) -> T:
@@ -48,12 +50,12 @@ async def kept(session: AsyncSession, what: str, load: Callable[[], Awaitable[T]
         if stamp is None:
             return await load()
         session.info[_READ] = stamp
-    key = (str(session.bind.url) if session.bind is not None else "", what)
-    found = _kept.get(key)
+    kept_here = _kept.setdefault(session.bind, {})
+    found = kept_here.get(what)
     if found is not None and found[0] == stamp:
         return found[1]  # type: ignore[return-value]
     value = await load()
-    _kept[key] = (stamp, value)
+    kept_here[what] = (stamp, value)
     return value
 
 

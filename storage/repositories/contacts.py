@@ -11,6 +11,7 @@ from sqlalchemy import (
     func,
     insert,
     null,
+    Select,
     or_,
     select,
     text,
@@ -66,6 +67,22 @@ _UNALARMED = _CONTACTS.where(
     or_(ContactRow.undispatched_alarm_at.is_(None),
         ContactRow.undispatched_alarm_at < ContactRow.waiting_since),
 ).order_by(ContactRow.waiting_since, ContactRow.id)
+_AT = ContactRow.created_at.type
+
+
+def _nag_candidates(statuses: tuple[Status, ...]) -> Select:
+    """Held contacts whose stage clock in its status began by `started_<status>`, not
+    escalated, not reminded after `nagged_by` (ContactRepository.nag_candidates)."""
+    return _CONTACTS.where(
+        or_(*(and_(ContactRow.status == s.value,
+                   _STAGE_CLOCK <= bindparam(f"started_{s.value}", type_=_AT))
+              for s in statuses)),
+        ContactRow.escalated_at.is_(None),
+        or_(ContactRow.last_nag_at.is_(None),
+            ContactRow.last_nag_at <= bindparam("nagged_by", type_=_AT)),
+    ).order_by(ContactRow.waiting_since, ContactRow.id)
+
+
 _AUTO_WAITING = select(ContactRow.id).where(
     ContactRow.auto_dispatch.is_(True), ContactRow.status == Status.NEW.value,
 ).order_by(ContactRow.waiting_since, ContactRow.id)
@@ -357,14 +374,10 @@ class ContactRepository:
                              nagged_by: datetime) -> list[Contact]:
         if not started_by:
             return []
-        rows = await plain(self.session,
-            _CONTACTS
-            .where(or_(*(and_(ContactRow.status == s.value, _STAGE_CLOCK <= at)
-                         for s, at in started_by.items())),
-                   ContactRow.escalated_at.is_(None),
-                   or_(ContactRow.last_nag_at.is_(None), ContactRow.last_nag_at <= nagged_by))
-            .order_by(ContactRow.waiting_since, ContactRow.id)
-        )
+        statuses = tuple(sorted(started_by))
+        query = shaped(("nag candidates", *statuses), lambda: _nag_candidates(statuses))
+        rows = await plain(self.session, query, {
+            "nagged_by": nagged_by, **{f"started_{s.value}": started_by[s] for s in statuses}})
         return [contact_from_row(r) for r in rows]
 
     async def in_stage_since(self, status: Status, before: datetime) -> list[Contact]:

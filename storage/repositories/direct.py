@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from storage.engine import READER
+from storage.sqlite_connection import inline_sqlite
 
 Processor = Callable[[Any], Any] | None
 #: The statement is SQLAlchemy's to run (see `_plan`).
@@ -142,12 +143,7 @@ def verify_write(ready: Prepared, sent: list[tuple[str, object]]) -> None:
 def _inline_sqlite(connection: AsyncConnection) -> sqlite3.Connection | None:
     """The sqlite3 connection, if the transaction's statements run in this thread now."""
     sync = connection.sync_connection
-    dbapi = getattr(sync, "_dbapi_connection", None) if sync is not None else None
-    driver = getattr(dbapi, "driver_connection", None)
-    if not getattr(driver, "inline", False):
-        return None
-    database = getattr(driver, "_connection", None)
-    return database if isinstance(database, sqlite3.Connection) else None
+    return inline_sqlite(getattr(sync, "_dbapi_connection", None) if sync is not None else None)
 
 
 def _plan(statement: object, dialect: Dialect, columns: tuple[str, ...] | None) -> object:

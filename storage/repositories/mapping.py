@@ -9,6 +9,7 @@ from domain.members import Availability, Gender, Member, NotifyMode, Profile
 from domain.offers import DeclineReason, Offer, OfferStatus, Release
 from domain.roles import Role
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from sqlalchemy import (
     CursorResult, Executable, Result, Row, Select, Table, Update, bindparam, event, select,
@@ -74,13 +75,15 @@ async def write(session: AsyncSession, statement: Executable,
     return count
 
 
-#: Writes built once per shape (`shaped`): which table, statuses and columns.
-_SHAPES: dict[tuple, Update] = {}
+#: Statements built once per shape (`shaped`): which table, statuses and columns.
+_SHAPES: dict[tuple, Executable] = {}
+S = TypeVar("S", bound=Executable)
 
 
-def shaped(shape: tuple, build: Callable[[], Update]) -> Update:
-    """An UPDATE whose columns vary by caller, built once per shape with bound parameters:
-    building and keying one cost more than running it (~400 µs on this machine)."""
+def shaped(shape: tuple, build: Callable[[], S]) -> S:
+    """A statement whose columns or conditions vary by caller, built once per shape with
+    bound parameters: building and keying an UPDATE cost more than running it (~400 µs on
+    this machine)."""
     found = _SHAPES.get(shape)
     if found is None:
         found = _SHAPES[shape] = build()
