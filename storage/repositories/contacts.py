@@ -11,6 +11,7 @@ from sqlalchemy import (
     func,
     insert,
     null,
+    CompoundSelect,
     Select,
     or_,
     select,
@@ -55,6 +56,11 @@ _ADD_MANY_ORDERED = insert(ContactRow).returning(*_CONTACTS.selected_columns,
                                                  sort_by_parameter_order=True)
 #: Where a contact's team card is (asked by every card drawn and every redraw queued).
 _CARD = select(CardRow.chat_id, CardRow.message_id).where(CardRow.contact_id == bindparam("id"))
+_MOVE_CARD = (update(CardRow).where(CardRow.contact_id == bindparam("id"))
+              .values(chat_id=bindparam("chat"), message_id=bindparam("message"))
+              .execution_options(synchronize_session=False))
+_PLACE_CARD = insert(CardRow).values(contact_id=bindparam("id"), chat_id=bindparam("chat"),
+                                     message_id=bindparam("message"))
 #: Where a stage's clock starts (domain.followup_rules.stage_clock, before a meeting).
 _STAGE_CLOCK = func.coalesce(ContactRow.stage_changed_at, ContactRow.created_at)
 #: Reads jobs make at every tick, built once.
@@ -68,6 +74,26 @@ _UNALARMED = _CONTACTS.where(
         ContactRow.undispatched_alarm_at < ContactRow.waiting_since),
 ).order_by(ContactRow.waiting_since, ContactRow.id)
 _AT = ContactRow.created_at.type
+#: The identifier columns candidates() looks up (`key_<column>`), in IdentityKeys' order.
+_IDENTIFIERS = ("phone", "email_norm", "tg_username_norm", "tg_user_id", "phone_suffix")
+
+
+def _candidates(identifiers: tuple[str, ...], by_block: bool) -> Select | CompoundSelect:
+    """ContactRepository.candidates' read for the identifiers it was given, and the name
+    blocks (`places` x `blocks`) if any."""
+    c = ContactRow
+    live = c.status != Status.CLOSED.value
+    parts = [select(*_KEY_COLUMNS).where(or_(*(
+        getattr(c, name) == bindparam(f"key_{name}", type_=getattr(c, name).type)
+        for name in identifiers)), live)] if identifiers else []
+    if by_block:
+        parts += [select(*_BLOCK_COLUMNS).where(
+            c.area_norm.in_(bindparam("places", expanding=True)),
+            block.in_(bindparam("blocks", expanding=True)), live)
+            for block in (c.name_block_a, c.name_block_b)]
+    query = union_all(*parts) if len(parts) > 1 else parts[0]
+    return query.limit(CANDIDATE_LIMIT)
+
 
 
 def _nag_candidates(statuses: tuple[Status, ...]) -> Select:
@@ -205,23 +231,18 @@ class ContactRepository:
         index probes (SQLite's OR-by-union, PostgreSQL's bitmap OR), never a scan. Closed
         contacts are left out: a seeker closed as spam or unreachable who comes back is new.
         """
-        c = ContactRow
-        live = c.status != Status.CLOSED.value
-        branches = [column == value for column, value in (
-            (c.phone, keys.phone), (c.email_norm, keys.email),
-            (c.tg_username_norm, keys.tg_username), (c.tg_user_id, keys.tg_user_id),
-            (c.phone_suffix, keys.phone_suffix)) if value]
-        parts = [select(*_KEY_COLUMNS).where(or_(*branches), live)] if branches else []
+        values = {f"key_{name}": value for name, value in zip(_IDENTIFIERS, (
+            keys.phone, keys.email, keys.tg_username, keys.tg_user_id, keys.phone_suffix),
+            strict=True) if value}
         places = areas if areas is not None else [keys.area] if keys.area else []
-        if places and keys.name_blocks:
-            blocks = list(keys.name_blocks)
-            parts += [select(*_BLOCK_COLUMNS).where(c.area_norm.in_(places), block.in_(blocks),
-                                                    live)
-                      for block in (c.name_block_a, c.name_block_b)]
-        if not parts:
+        by_block = bool(places and keys.name_blocks)
+        if not values and not by_block:
             return []
-        query = union_all(*parts) if len(parts) > 1 else parts[0]
-        rows = (await self.session.execute(query.limit(CANDIDATE_LIMIT))).all()
+        shape = tuple(name for name in _IDENTIFIERS if f"key_{name}" in values)
+        query = shaped(("candidates", by_block, *shape), lambda: _candidates(shape, by_block))
+        if by_block:
+            values |= {"places": places, "blocks": list(keys.name_blocks)}
+        rows = await plain(self.session, query, values)
         return [stored_from_row(r) for r in rows]
 
     async def candidates_of_many(self, keys: list[IdentityKeys], blocks: list[tuple[str, str]],
@@ -409,12 +430,9 @@ class ContactRepository:
         return (rows[0].chat_id, rows[0].message_id) if rows else None
 
     async def save_card(self, contact_id: int, chat_id: int, message_id: int) -> None:
-        row = await self.session.get(CardRow, contact_id)
-        if row is None:
-            self.session.add(CardRow(contact_id=contact_id, chat_id=chat_id, message_id=message_id))
-        else:
-            row.chat_id, row.message_id = chat_id, message_id
-        await self.session.flush()
+        where = {"id": contact_id, "chat": chat_id, "message": message_id}
+        if not await write(self.session, _MOVE_CARD, where):
+            await write(self.session, _PLACE_CARD, where)
 
     async def unmapped(self, statuses: Iterable[Status]) -> list[Contact]:
         """Contacts whose typed place is not (yet) a known area."""

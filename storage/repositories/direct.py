@@ -25,13 +25,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Delete, Insert, Select, Update
+from sqlalchemy import CompoundSelect, Delete, Insert, Select, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from storage.engine import READER
 from storage.sqlite_connection import inline_sqlite
+
+#: Statements that read: their rows come back (a UNION too).
+_READS = (Select, CompoundSelect)
 
 Processor = Callable[[Any], Any] | None
 #: The statement is SQLAlchemy's to run (see `_plan`).
@@ -72,7 +75,7 @@ class Prepared:
 def rows(connection: AsyncConnection, query: object,
          params: Mapping[str, object] | None) -> list[Any] | None:
     """`query`'s rows, read directly; None when SQLAlchemy must run it."""
-    if not isinstance(query, Select):
+    if not isinstance(query, _READS):
         return None
     ready = prepare(connection, query, params or {})
     if ready is None:
@@ -112,7 +115,8 @@ def prepare(connection: AsyncConnection, statement: object,
         plan = entry[columns] = _plan(statement, connection.dialect, columns)
     if plan is _NOT_HERE or plan.dialect is not type(connection.dialect):  # type: ignore[union-attr]
         return None
-    if not isinstance(statement, Select) and connection.sync_connection.info.get(READER):
+    if not isinstance(statement, _READS) and \
+            connection.sync_connection.info.get(READER):
         return None
     return Prepared(database, plan, *_bound(plan, params))  # type: ignore[arg-type]
 
@@ -157,8 +161,8 @@ def _plan(statement: object, dialect: Dialect, columns: tuple[str, ...] | None) 
     if (compiled.escaped_bind_names or compiled.insert_prefetch or compiled.update_prefetch
             or any(b.callable is not None for b in binds)):
         return _NOT_HERE
-    results, row = _results(compiled, dialect) if isinstance(statement, Select) else ((), None)
-    if isinstance(statement, Select) and row is None:
+    results, row = _results(compiled, dialect) if isinstance(statement, _READS) else ((), None)
+    if isinstance(statement, _READS) and row is None:
         return _NOT_HERE
     if any(b.required and b.expanding for b in binds):
         return _Plan(type(dialect), compiled, None, (), results, row)
@@ -179,7 +183,7 @@ def _covered(statement: object) -> bool:
     """Selects; INSERTs; UPDATEs and DELETEs that leave the session's objects alone
     (synchronize_session=False: the ORM would otherwise bring them in line). None returning
     rows but the selects."""
-    if isinstance(statement, Select):
+    if isinstance(statement, _READS):
         return True
     if not isinstance(statement, Insert | Update | Delete) or statement._returning:
         return False

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from sqlalchemy import (
-    CursorResult, Executable, Result, Row, Select, Table, Update, bindparam, event, select,
+    CompoundSelect, CursorResult, Executable, Result, Row, Select, Table, Update, bindparam, event, select,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
@@ -34,7 +34,7 @@ def columns(entity: type) -> Select:
     return select(*[getattr(entity, a.key).label(a.key) for a in entity.__mapper__.column_attrs])
 
 
-async def plain(session: AsyncSession, query: Select,
+async def plain(session: AsyncSession, query: Select | CompoundSelect,
                 params: dict[str, object] | None = None) -> list[Row]:
     """`query` (from `columns`) as plain rows: no ORM objects, no identity map, run on the
     session's connection. Jobs and cards read many contacts and offers to convert them at

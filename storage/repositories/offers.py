@@ -109,10 +109,10 @@ class OfferRepository:
         return {r.contact_id: offer_from_row(r) for r in rows}  # the latest one wins
 
     async def dm(self, offer_id: int) -> tuple[int, int] | None:
-        row = await self.session.get(OfferRow, offer_id)
-        if row is None or row.dm_chat_id is None or row.dm_message_id is None:
+        rows = await plain(self.session, _DM, {"offer": offer_id})
+        if not rows or rows[0].dm_chat_id is None or rows[0].dm_message_id is None:
             return None
-        return row.dm_chat_id, row.dm_message_id
+        return rows[0].dm_chat_id, rows[0].dm_message_id
 
     async def save_dm(self, offer_id: int, chat_id: int, message_id: int) -> None:
         await write(self.session, _SAVE_DM, {"offer": offer_id, "chat": chat_id, "message": message_id})
@@ -148,6 +148,7 @@ class OfferRepository:
 
 # Writes made at every offer's move, built once with bound parameters (building and keying
 # an UPDATE cost more than running it).
+_DM = select(OfferRow.dm_chat_id, OfferRow.dm_message_id).where(OfferRow.id == bindparam("offer"))
 _SAVE_DM = (update(OfferRow).where(OfferRow.id == bindparam("offer"))
             .values(dm_chat_id=bindparam("chat"), dm_message_id=bindparam("message"))
             .execution_options(synchronize_session=False))

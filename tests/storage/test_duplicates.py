@@ -22,6 +22,7 @@ from services.cards import build_card
 from services.notify import Quiet
 from storage.models import AuditRow, ContactRow, OutboxRow, TouchRow
 from storage.uow import UnitOfWork
+from storage.repositories import contacts as contacts_repository
 
 TTL = timedelta(hours=24)
 QUIET = Quiet(None, None, "UTC")
@@ -231,7 +232,8 @@ async def test_two_merges_of_one_pair_at_once_make_one(session_factory, clock) -
     assert await count(session_factory, AuditRow, AuditRow.action == "merge") == 1
 
 
-async def test_candidates_are_found_through_indexes_not_scans(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_candidates_are_found_through_indexes_not_scans(session_factory, clock,  # type: ignore[no-untyped-def]
+                                                              monkeypatch) -> None:
     """Each OR branch must be an index probe (SQLite's plan says SEARCH, never SCAN contacts)."""
     boss, _, _ = await members(session_factory, clock)
     await enter(session_factory, clock, boss, phone="+380441234567", area="Podil")
@@ -240,17 +242,17 @@ async def test_candidates_are_found_through_indexes_not_scans(session_factory, c
             return
         keys = keys_for("Maria Ivanova", "+380441234567", "m@x.org", "maria_k", 5, "Podil")
         captured = []
-        original = uow.session.execute
+        original = contacts_repository.plain
 
-        async def spy(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
-            captured.append(statement)
-            return await original(statement, *args, **kwargs)
+        async def spy(session, query, params=None):  # type: ignore[no-untyped-def]
+            captured.append(query.params(params or {}))
+            return await original(session, query, params)
 
-        uow.session.execute = spy  # type: ignore[method-assign]
+        monkeypatch.setattr(contacts_repository, "plain", spy)
         await uow.contacts.candidates(keys)
         compiled = captured[0].compile(dialect=sqlite.dialect(),
                                        compile_kwargs={"literal_binds": True})
-        plan = (await original(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
+        plan = (await uow.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
     details = " | ".join(row[-1] for row in plan)
     assert "SCAN" not in details, details
     assert details.count("SEARCH") >= 6, details
