@@ -193,6 +193,7 @@ class World:
         self.members: dict[int, Member] = {}  # member id -> member
         self._status: dict[int, str] = {}  # contact id -> its status when last sampled
         self._outbox_floor = 0  # no outbox row below it can be sent any more (_SENT_SINCE)
+        self._deadlines: dict[Row, tuple[datetime | None, datetime]] = {}  # `_deadline`
         self.multiplier_of: dict[int, int] = {}  # member id -> cast index
         self.contact_of: dict[int, int] = {}  # seeker index -> contact id
         self.fate: dict[int, Fate] = {}  # contact id -> fate
@@ -522,18 +523,27 @@ class World:
     async def _check_holders(self, now: datetime) -> None:
         """A holder who stopped answering must be escalated by the deadline (domain.cracks).
         Only the columns the rule reads are read: this runs every simulated hour."""
-        policy = self.ctx.nag_policy
         held, = await self._read(_WATCHED)
-        for contact_id, value, changed, created, meeting in held:
-            status = Status(value)
-            limit = policy.limit(status, self.settings.offer_days)
-            if limit is None:
-                continue
-            since = stage_start(status, as_utc(changed or created),
-                                as_utc(meeting) if meeting else None)
-            due = escalation_deadline(since, limit, policy.interval, policy.max_nags)
-            if now > due and not any(at >= since for at in self.log.escalated.get(contact_id, [])):
-                self.log.held_falls.add(contact_id)
+        for row in held:
+            found = self._deadlines.get(row)
+            if found is None:
+                found = self._deadlines[row] = self._deadline(row)
+            since, due = found
+            if since is not None and now > due and not any(
+                    at >= since for at in self.log.escalated.get(row.id, [])):
+                self.log.held_falls.add(row.id)
+
+    def _deadline(self, row: Row) -> tuple[datetime | None, datetime]:
+        """(stage clock, escalation deadline) of a watched row; no clock if its stage has no
+        limit. Worked out once per row as read: most rows stay the same for days."""
+        policy = self.ctx.nag_policy
+        status = Status(row.status)
+        limit = policy.limit(status, self.settings.offer_days)
+        if limit is None:
+            return None, self.end
+        since = stage_start(status, as_utc(row.stage_changed_at or row.created_at),
+                            as_utc(row.meeting_at) if row.meeting_at else None)
+        return since, escalation_deadline(since, limit, policy.interval, policy.max_nags)
 
     async def _final(self) -> None:
         async with self.uow() as uow:
