@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import (
+    CompoundSelect,
+    Select,
     and_,
     bindparam,
     func,
     insert,
     null,
-    CompoundSelect,
-    Select,
     or_,
     select,
     text,
@@ -73,6 +73,20 @@ _UNALARMED = _CONTACTS.where(
     or_(ContactRow.undispatched_alarm_at.is_(None),
         ContactRow.undispatched_alarm_at < ContactRow.waiting_since),
 ).order_by(ContactRow.waiting_since, ContactRow.id)
+_AUTO_WAITING = select(ContactRow.id).where(
+    ContactRow.auto_dispatch.is_(True), ContactRow.status == Status.NEW.value,
+).order_by(ContactRow.waiting_since, ContactRow.id)
+
+#: Columns detection reads: never whole rows, so a check stays a few index probes.
+_KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
+                ContactRow.tg_username_norm, ContactRow.tg_user_id, ContactRow.phone_suffix,
+                ContactRow.name_key, ContactRow.area_norm)
+#: A name-block candidate needs only what its covering index holds (identifiers that match
+#: would have found the row through the identifier branch anyway).
+_BLOCK_COLUMNS = (ContactRow.id, ContactRow.merged_into, null().label("phone"),
+                  null().label("email_norm"), null().label("tg_username_norm"),
+                  null().label("tg_user_id"), ContactRow.phone_suffix, ContactRow.name_key,
+                  ContactRow.area_norm)
 _AT = ContactRow.created_at.type
 #: The identifier columns candidates() looks up (`key_<column>`), in IdentityKeys' order.
 _IDENTIFIERS = ("phone", "email_norm", "tg_username_norm", "tg_user_id", "phone_suffix")
@@ -95,7 +109,6 @@ def _candidates(identifiers: tuple[str, ...], by_block: bool) -> Select | Compou
     return query.limit(CANDIDATE_LIMIT)
 
 
-
 def _nag_candidates(statuses: tuple[Status, ...]) -> Select:
     """Held contacts whose stage clock in its status began by `started_<status>`, not
     escalated, not reminded after `nagged_by` (ContactRepository.nag_candidates)."""
@@ -109,20 +122,6 @@ def _nag_candidates(statuses: tuple[Status, ...]) -> Select:
     ).order_by(ContactRow.waiting_since, ContactRow.id)
 
 
-_AUTO_WAITING = select(ContactRow.id).where(
-    ContactRow.auto_dispatch.is_(True), ContactRow.status == Status.NEW.value,
-).order_by(ContactRow.waiting_since, ContactRow.id)
-
-#: Columns detection reads: never whole rows, so a check stays a few index probes.
-_KEY_COLUMNS = (ContactRow.id, ContactRow.merged_into, ContactRow.phone, ContactRow.email_norm,
-                ContactRow.tg_username_norm, ContactRow.tg_user_id, ContactRow.phone_suffix,
-                ContactRow.name_key, ContactRow.area_norm)
-#: A name-block candidate needs only what its covering index holds (identifiers that match
-#: would have found the row through the identifier branch anyway).
-_BLOCK_COLUMNS = (ContactRow.id, ContactRow.merged_into, null().label("phone"),
-                  null().label("email_norm"), null().label("tg_username_norm"),
-                  null().label("tg_user_id"), ContactRow.phone_suffix, ContactRow.name_key,
-                  ContactRow.area_norm)
 #: How long a process reuses its list of stored areas (known_areas) before reading it again.
 #: Areas this process stores are added at once; another process's new area shows within this.
 AREA_LIST_SECONDS = 60.0
