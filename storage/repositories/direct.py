@@ -115,8 +115,7 @@ def prepare(connection: AsyncConnection, statement: object,
         plan = entry[columns] = _plan(statement, connection.dialect, columns)
     if plan is _NOT_HERE or plan.dialect is not type(connection.dialect):  # type: ignore[union-attr]
         return None
-    if not isinstance(statement, _READS) and \
-            connection.sync_connection.info.get(READER):
+    if not isinstance(statement, _READS) and connection.sync_connection.info.get(READER):
         return None
     return Prepared(database, plan, *_bound(plan, params))  # type: ignore[arg-type]
 

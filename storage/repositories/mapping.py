@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from sqlalchemy import (
-    CompoundSelect, CursorResult, Executable, Result, Row, Select, Table, Update, bindparam, event, select,
+    CompoundSelect, CursorResult, Executable, Result, Row, Select, Table, Update, bindparam,
+    event, select,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
