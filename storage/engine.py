@@ -226,19 +226,14 @@ def _begin(connection, sql: str) -> None:  # type: ignore[no-untyped-def]
     takes it on the sqlite3 connection itself (no cursor, no trip out of the greenlet)."""
     dbapi_connection = connection.connection.dbapi_connection
     database = sqlite_connection.inline_sqlite(dbapi_connection)
-    if database is not None:
-        try:
-            database.execute(sql)
-        except sqlite3.Error as error:
-            raise DBAPIError.instance(sql, None, error, sqlite3.Error) from error
-        return
-    cursor = dbapi_connection.cursor()
+    cursor = dbapi_connection.cursor() if database is None else None
     try:
-        cursor.execute(sql)
+        (database or cursor).execute(sql)
     except sqlite3.Error as error:  # as SQLAlchemy's execute would raise it ("database is locked")
         raise DBAPIError.instance(sql, None, error, sqlite3.Error) from error
     finally:
-        cursor.close()
+        if cursor is not None:
+            cursor.close()
 
 
 def _run_inline(dbapi_connection: object, inline: bool) -> None:
