@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,23 @@ from storage.models import (
     RelayLinkRow,
     TriageEventRow,
 )
+from storage.repositories.mapping import (
+    columns, insert_id, new_values, plain, set_bound, shaped, write,
+)
+
+# A seeker's every message reads and writes these: built once (see mapping.plain).
+_CONVERSATIONS = columns(ConversationRow)
+_BY_ID = _CONVERSATIONS.where(ConversationRow.id == bindparam("id"))
+_BY_SEEKER = _CONVERSATIONS.where(ConversationRow.seeker_tg_id == bindparam("tg"))
+_BY_SEEKER_LOCKED = _BY_SEEKER.with_for_update()
+_COUNT_DROPPED = (update(ConversationRow).where(ConversationRow.id == bindparam("conversation"))
+                  .values(dropped=ConversationRow.dropped + 1)
+                  .execution_options(synchronize_session=False))
+_MESSAGES = ConversationMessageRow
+_COUNT = select(func.count()).select_from(_MESSAGES).where(
+    _MESSAGES.conversation_id == bindparam("id"), _MESSAGES.direction == bindparam("direction"))
+_COUNT_SINCE = _COUNT.where(_MESSAGES.at >= bindparam("since", type_=_MESSAGES.at.type))
+_ADD_MESSAGE = insert(_MESSAGES.__table__)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -57,20 +74,20 @@ class ConversationRepository:
         self.session = session
 
     async def get(self, conversation_id: int) -> Conversation | None:
-        row = await self.session.get(ConversationRow, conversation_id, populate_existing=True)
-        return conversation_from_row(row) if row else None
+        rows = await plain(self.session, _BY_ID, {"id": conversation_id})
+        return conversation_from_row(rows[0]) if rows else None
 
     async def by_seeker(self, tg_user_id: int, lock: bool = False) -> Conversation | None:
         """`lock`: hold the row to the end of the transaction, so one sender's messages are
         counted one at a time (PostgreSQL; SQLite's write lock already serialises them)."""
-        query = select(ConversationRow).where(ConversationRow.seeker_tg_id == tg_user_id)
-        if lock:
-            query = query.with_for_update()
-        row = await self.session.scalar(query.execution_options(populate_existing=True))
-        return conversation_from_row(row) if row else None
+        rows = await plain(self.session, _BY_SEEKER_LOCKED if lock else _BY_SEEKER,
+                           {"tg": tg_user_id})
+        return conversation_from_row(rows[0]) if rows else None
 
     async def count_dropped(self, conversation_id: int, **values: object) -> None:
-        await self.set_fields(conversation_id, dropped=ConversationRow.dropped + 1, **values)
+        await write(self.session, _COUNT_DROPPED, {"conversation": conversation_id})
+        if values:
+            await self.set_fields(conversation_id, **values)
 
     async def by_contact(self, contact_id: int) -> Conversation | None:
         row = await self.session.scalar(
@@ -117,9 +134,11 @@ class ConversationRepository:
         return result.rowcount == 1
 
     async def set_fields(self, conversation_id: int, **values: object) -> None:
-        await self.session.execute(
-            update(ConversationRow).where(ConversationRow.id == conversation_id)
-            .values(**values).execution_options(synchronize_session=False))
+        statement = shaped(("conversation set", *sorted(values)), lambda: set_bound(
+            update(ConversationRow).where(ConversationRow.id == bindparam("conversation")),
+            ConversationRow.__table__, values))
+        await write(self.session, statement,
+                    {"conversation": conversation_id, **new_values(values)})
 
     async def place_card(self, conversation_id: int, chat_id: int, message_id: int,
                          row_id: int) -> None:
@@ -164,12 +183,10 @@ class ConversationRepository:
     async def add_message(self, conversation_id: int, direction: Direction, kind: Kind,
                           text: str | None, file_id: str | None, now: datetime,
                           sender_member_id: int | None = None) -> int:
-        row = ConversationMessageRow(
-            conversation_id=conversation_id, direction=direction.value, kind=kind.value,
-            text=text, file_id=file_id, sender_member_id=sender_member_id, at=now)
-        self.session.add(row)
-        await self.session.flush()
-        return row.id
+        return await insert_id(self.session, _ADD_MESSAGE, {
+            "conversation_id": conversation_id, "direction": direction.value,
+            "kind": kind.value, "text": text, "file_id": file_id,
+            "sender_member_id": sender_member_id, "at": now})
 
     async def message(self, message_id: int) -> ConversationMessage | None:
         row = await self.session.get(ConversationMessageRow, message_id)
@@ -200,12 +217,11 @@ class ConversationRepository:
 
     async def count_messages(self, conversation_id: int, direction: Direction,
                              since: datetime | None = None) -> int:
-        query = select(func.count()).select_from(ConversationMessageRow).where(
-            ConversationMessageRow.conversation_id == conversation_id,
-            ConversationMessageRow.direction == direction.value)
+        params: dict[str, object] = {"id": conversation_id, "direction": direction.value}
         if since is not None:
-            query = query.where(ConversationMessageRow.at >= since)
-        return int(await self.session.scalar(query) or 0)
+            params["since"] = since
+        rows = await plain(self.session, _COUNT if since is None else _COUNT_SINCE, params)
+        return int(rows[0][0] or 0)
 
     # ------------------------------------------------------------------ relay links
 

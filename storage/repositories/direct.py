@@ -93,6 +93,11 @@ def write(ready: Prepared) -> int:
     return ready.database.execute(ready.sql, ready.arguments).rowcount
 
 
+def inserted(ready: Prepared) -> int:
+    """Run a prepared INSERT of one row; the row's id (SQLite's rowid)."""
+    return ready.database.execute(ready.sql, ready.arguments).lastrowid  # type: ignore[return-value]
+
+
 def prepare(connection: AsyncConnection, statement: object,
             params: Mapping[str, object]) -> Prepared | None:
     """The statement as SQLite takes it, or None when SQLAlchemy must run it: another

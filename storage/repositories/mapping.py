@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from sqlalchemy import (
-    CompoundSelect, CursorResult, Executable, Result, Row, Select, Table, Update, bindparam,
+    CompoundSelect, CursorResult, Executable, Insert, Result, Row, Select, Table, Update, bindparam,
     event, select,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -68,12 +68,33 @@ async def write(session: AsyncSession, statement: Executable,
     if ready is None:
         return _touched(await session.execute(statement, params))
     if direct.VERIFY:
-        count, sent = await _through_sqlalchemy(session, statement, params)
+        result, sent = await _through_sqlalchemy(session, statement, params)
+        count = _touched(result)
         direct.verify_write(ready, sent)
     else:
         count = direct.write(ready)
     session.info[WROTE] = True
     return count
+
+
+async def insert_id(session: AsyncSession, statement: Insert,
+                    params: dict[str, object]) -> int:
+    """A prebuilt INSERT of one row into a table (a Core insert, not the ORM's); the new
+    row's id. As `write`: on SQLite's own cursor once its plan is known (the id is SQLite's
+    rowid), else through the session (the id from RETURNING on PostgreSQL)."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    ready = direct.prepare(await connection(session), statement, params)
+    if ready is None:
+        return (await session.execute(statement, params)).inserted_primary_key[0]  # type: ignore[attr-defined]
+    if direct.VERIFY:
+        result, sent = await _through_sqlalchemy(session, statement, params)
+        direct.verify_write(ready, sent)
+        found = result.inserted_primary_key[0]  # type: ignore[attr-defined]
+    else:
+        found = direct.inserted(ready)
+    session.info[WROTE] = True
+    return found
 
 
 #: Statements built once per shape (`shaped`): which table, statuses and columns.
@@ -109,17 +130,17 @@ def _touched(result: Result) -> int:
 
 
 async def _through_sqlalchemy(session: AsyncSession, statement: Executable,
-                              params: dict[str, object] | None) -> tuple[int, list]:
+                              params: dict[str, object] | None) -> tuple[Result, list]:
     """The write run by SQLAlchemy, and what it sent to SQLite (`direct.VERIFY`)."""
     sent: list[tuple[str, object]] = []
     sync = (await connection(session)).sync_connection
     listener = lambda *a: sent.append((a[2], tuple(a[3])))  # noqa: E731
     event.listen(sync, "before_cursor_execute", listener)
     try:
-        count = _touched(await session.execute(statement, params))
+        result = await session.execute(statement, params)
     finally:
         event.remove(sync, "before_cursor_execute", listener)
-    return count, sent
+    return result, sent
 
 
 async def connection(session: AsyncSession) -> AsyncConnection:
