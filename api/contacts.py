@@ -55,7 +55,7 @@ def _secret(request: web.Request) -> str:
 async def create_contact(request: web.Request) -> web.Response:
     deps = request.app[API]
     ctx, settings = deps.ctx, deps.ctx.settings
-    async with UnitOfWork(ctx.session_factory) as uow, uow.reading():  # beside the writer
+    async with UnitOfWork(ctx.session_factory) as uow, uow.reading(inline=True):  # beside the writer
         found = await api_keys.authenticate(uow, _secret(request))
     if found is None:
         return _errors(401, ("authorization", "missing, unknown or revoked API key"),

@@ -28,7 +28,7 @@ from aiogram import Bot
 from api.contacts import ApiDeps
 from api.limits import KeyLimits
 from api.server import start_api
-from bot.app import build_i18n, build_sender
+from bot.app import build_i18n, build_sender, freeze_startup_objects
 from bot.config import Settings
 from domain.csv_import import plan_import
 from domain.csv_table import read_table
@@ -164,6 +164,7 @@ async def main(args: argparse.Namespace) -> None:
         await asyncio.to_thread(upgrade, url)
         engine = create_engine(url)
         factory = create_session_factory(engine)
+        freeze_startup_objects()  # as the bot does once it is assembled
         # one process on SQLite, even where REDIS_URL is set (CI): shared mode is api_replicas'
         settings = Settings(_env_file=None, bot_token="123456:BENCH", database_url=url,
                             redis_url=None)

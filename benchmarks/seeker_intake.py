@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 
+from bot.app import freeze_startup_objects
 from domain.clock import SystemClock
 from domain.conversations import Kind
 from services import seekers
@@ -40,6 +41,7 @@ async def main(args: argparse.Namespace) -> int:
         await asyncio.to_thread(upgrade, url)
         engine = create_engine(url)
         factory, clock, latencies = create_session_factory(engine), SystemClock(), []
+        freeze_startup_objects()  # as the bot does once it is assembled
         jobs = [one(factory, clock, 10_000 + s, n, latencies)
                 for n in range(args.messages) for s in range(args.seekers)]
         jobs += [one(factory, clock, 1 + f, n, latencies)

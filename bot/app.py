@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -110,6 +111,16 @@ def build_dispatcher(
     return dp
 
 
+def freeze_startup_objects() -> None:
+    """Everything made so far (aiogram's and pydantic's models, SQLAlchemy's mappings, the
+    routers: ~280,000 objects) lives as long as the process. Python's full collection walked
+    them all, ~230 ms on this machine, inside whichever press or POST it interrupted (the
+    API's p99 in benchmarks.intake_io was that pause). Frozen (`gc.freeze`), the collector
+    skips them; what is made from now on is collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def _tree(router: Router) -> list:
     return [router.name, [_tree(r) for r in router.sub_routers]]
 
@@ -153,6 +164,7 @@ async def run(
         dp = build_dispatcher(settings, session_factory, clock, i18n, after_commit)
         if on_ready:
             on_ready(ctx)
+        freeze_startup_objects()
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
         api = ApiDeps(ctx, build_key_limits(settings, budgets))
         forms = build_form_deps(ctx, settings, me.username or "", budgets)
