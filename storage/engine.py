@@ -1,6 +1,7 @@
 """Engine and session factory. SQLite gets WAL, a busy timeout and write-locking transactions,
 queued in order within the process, whose statements run in the event loop's thread once they
-hold the lock (storage.sqlite_connection); transactions known to only read skip the queue."""
+hold the lock (storage.sqlite_connection), with the WAL's checkpoints in a worker thread
+(storage.checkpoints); transactions known to only read skip the queue."""
 
 import asyncio
 import sqlite3
@@ -18,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from storage import sqlite_connection
+from storage.checkpoints import Checkpoints
 from storage.malloc_arenas import limit_arenas
 
 
@@ -31,10 +33,11 @@ def create_engine(url: str) -> AsyncEngine:
         connect = partial(sqlite_connection.connect, parsed.database, BUSY_SECONDS)
         engine = create_async_engine(url, async_creator=connect, module=sqlite_connection.dbapi(),
                                      pool_reset_on_return=None)  # tune_sqlite's on_reset
+        tune_sqlite(engine, Checkpoints(parsed.database, BUSY_SECONDS))
     else:
         engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS},
                                      pool_reset_on_return=None)
-    tune_sqlite(engine)
+        tune_sqlite(engine)
     return engine
 
 
@@ -80,10 +83,13 @@ class WriteQueue:
                                    Exception("database is locked (in-process queue)")) from None
         info[self.KEY] = lock
 
-    def give_back(self, info: dict) -> None:
+    def give_back(self, info: dict) -> bool:
+        """False if the connection did not hold it (a reader)."""
         lock = info.pop(self.KEY, None)
-        if lock is not None:
-            lock.release()
+        if lock is None:
+            return False
+        lock.release()
+        return True
 
 
 def _taken_at_once(lock: asyncio.Lock) -> bool:
@@ -146,12 +152,13 @@ class WriteInReader(RuntimeError):
 _READS = ("SELECT", "WITH", "BEGIN")
 
 
-def tune_sqlite(engine: AsyncEngine) -> None:
+def tune_sqlite(engine: AsyncEngine, checkpoints: Checkpoints | None = None) -> None:
     """BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of failing.
 
     Without it a read-then-write transaction can hit SQLITE_BUSY when another writer commits
     in between, which the busy timeout does not cure. Services keep transactions short.
     Under `read_only` a transaction begins deferred instead, outside the write queue.
+    With `checkpoints` the WAL file is checkpointed by them, not inside a COMMIT.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -166,6 +173,8 @@ def tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA soft_heap_limit={SOFT_HEAP_LIMIT}")
+        if checkpoints is not None:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     queue = WriteQueue()
@@ -181,16 +190,9 @@ def tune_sqlite(engine: AsyncEngine) -> None:
             return
         connection.info.pop(READER, None)
         queue.take(connection.info)
-        _begin(connection, "BEGIN IMMEDIATE")
+        if not _begun_at_once(dbapi_connection):
+            _begin(connection, "BEGIN IMMEDIATE")
         _run_inline(dbapi_connection, True)
-
-    @event.listens_for(engine.sync_engine, "commit")
-    @event.listens_for(engine.sync_engine, "rollback")
-    def on_end(connection):  # type: ignore[no-untyped-def]
-        """A writer's COMMIT may checkpoint the WAL file: in the connection's thread. A
-        reader's end only lets go of its snapshot, so an inline reader ends inline."""
-        if connection.info.get(READER) != "inline":
-            _run_inline(connection.connection.dbapi_connection, False)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def only_reads(connection, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
@@ -212,7 +214,8 @@ def tune_sqlite(engine: AsyncEngine) -> None:
     def on_checkin(dbapi_connection, record):  # type: ignore[no-untyped-def]
         _run_inline(dbapi_connection, False)
         record.info.pop(READER, None)
-        queue.give_back(record.info)
+        if queue.give_back(record.info) and checkpoints is not None:
+            checkpoints.committed()
 
     @event.listens_for(engine.sync_engine.pool, "invalidate")
     def on_invalidate(dbapi_connection, record, _exc):  # type: ignore[no-untyped-def]
@@ -234,6 +237,28 @@ def _begin(connection, sql: str) -> None:  # type: ignore[no-untyped-def]
     finally:
         if cursor is not None:
             cursor.close()
+
+
+def _begun_at_once(dbapi_connection: object) -> bool:
+    """BEGIN IMMEDIATE in the caller's thread, unless another process holds the write lock.
+    This process's writers queue before it (WriteQueue), so only another process can (the
+    CLI's import, say): SQLite then says so at once (a zero busy timeout for the attempt) and
+    BEGIN goes to the connection's thread, where it may wait. Under a burst of presses the
+    trip to that thread and back held the lock for ~3 ms of each transaction's ~5, while the
+    worker thread waited for the interpreter's lock."""
+    driver = sqlite_connection.driver_connection(dbapi_connection)
+    database = getattr(driver, "_connection", None)
+    if not isinstance(database, sqlite3.Connection):
+        return False
+    patience = database.execute("PRAGMA busy_timeout").fetchone()[0]
+    database.execute("PRAGMA busy_timeout=0")
+    try:
+        database.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        database.execute(f"PRAGMA busy_timeout={patience}")
+    return True
 
 
 def _run_inline(dbapi_connection: object, inline: bool) -> None:

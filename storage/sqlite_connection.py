@@ -8,12 +8,15 @@ shared 2-core machine a press's few statements held the lock for about 20 ms.
 
 Once a transaction holds SQLite's write lock nothing can make its statements wait for
 another connection, so from then until its end (storage.engine switches `inline` on after
-BEGIN IMMEDIATE and off before COMMIT or ROLLBACK) they run in the caller's thread: no round
-trip, no other task in between. BEGIN IMMEDIATE itself (which may wait for another process
-holding the lock), COMMIT (which may checkpoint the WAL file to disk) and a reader's
-statements still go to the connection's thread, so the event loop never sleeps in SQLite.
-The exception are readers marked as a few lookups by key (`storage.engine.read_only`
-with `inline`): a WAL reader never waits for a lock, and ends by letting go of its snapshot.
+BEGIN IMMEDIATE and off when the connection goes back to the pool) they run in the caller's
+thread: no round trip, no other task in between. So do its COMMIT and ROLLBACK: with WAL and
+synchronous=NORMAL a commit appends to the WAL file and syncs nothing, and the checkpoints
+that copy the WAL into the database file run in a worker thread (storage.checkpoints).
+BEGIN IMMEDIATE is tried here with a zero busy timeout and goes to the connection's thread
+only if another process holds the lock (it may wait there), and a reader's statements go
+there too, so the event loop never sleeps in SQLite. The exception are readers marked as a
+few lookups by key (`storage.engine.read_only` with `inline`): a WAL reader never waits for
+a lock, and ends by letting go of its snapshot.
 """
 
 import sqlite3

@@ -1,5 +1,5 @@
-"""A writer's statements run in the event loop's thread; whatever may wait runs in the
-connection's own thread (storage.sqlite_connection)."""
+"""A writer's statements, its BEGIN and its end run in the event loop's thread; whatever may
+wait runs in the connection's own thread (storage.sqlite_connection)."""
 
 import asyncio
 import sqlite3
@@ -18,7 +18,8 @@ from storage.sqlite_connection import driver_connection
 
 @pytest.fixture
 async def traced(tmp_path: Path):
-    """An engine whose connections note, for each statement, whether it ran in this thread."""
+    """An engine whose connections note, for each statement, whether it ran in this thread
+    (the busy timeout set around a BEGIN tried here is left out)."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
     here = threading.get_ident()
     ran: list[tuple[str, bool]] = []
@@ -27,7 +28,8 @@ async def traced(tmp_path: Path):
     def trace(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         raw = driver_connection(dbapi_connection)._conn  # type: ignore[union-attr]
         raw.set_trace_callback(
-            lambda sql: ran.append((sql.split()[0].upper(), threading.get_ident() == here)))
+            lambda sql: None if sql.startswith("PRAGMA busy_timeout") else
+            ran.append((sql.split()[0].upper(), threading.get_ident() == here)))
 
     async with engine.begin() as connection:
         await connection.execute(text("CREATE TABLE t (x INTEGER)"))
@@ -36,21 +38,21 @@ async def traced(tmp_path: Path):
     await engine.dispose()
 
 
-async def test_a_writers_statements_run_here_and_its_begin_and_commit_do_not(traced) -> None:
+async def test_a_writer_runs_here_from_begin_to_commit(traced) -> None:
     engine, ran = traced
     async with engine.begin() as connection:
         await connection.execute(text("INSERT INTO t VALUES (1)"))
         await connection.execute(text("SELECT x FROM t"))
-    assert ran == [("BEGIN", False), ("INSERT", True), ("SELECT", True), ("COMMIT", False)]
+    assert ran == [("BEGIN", True), ("INSERT", True), ("SELECT", True), ("COMMIT", True)]
 
 
-async def test_a_rolled_back_writer_ends_in_the_connections_thread(traced) -> None:
+async def test_a_rolled_back_writer_ends_here_and_keeps_nothing(traced) -> None:
     engine, ran = traced
     with pytest.raises(RuntimeError):
         async with engine.begin() as connection:
             await connection.execute(text("INSERT INTO t VALUES (1)"))
             raise RuntimeError
-    assert ran == [("BEGIN", False), ("INSERT", True), ("ROLLBACK", False)]
+    assert ran == [("BEGIN", True), ("INSERT", True), ("ROLLBACK", True)]
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 0
 
@@ -71,9 +73,10 @@ async def test_a_reader_of_a_few_keys_runs_here_from_begin_to_end(traced) -> Non
     assert ran == [("BEGIN", True), ("SELECT", True), ("COMMIT", True)]
 
 
-async def test_a_writer_after_an_inline_reader_on_the_same_connection_begins_in_its_thread(
+async def test_a_writer_after_an_inline_reader_on_the_same_connection_takes_the_lock(
         traced) -> None:
-    """The connection kept between the two: BEGIN IMMEDIATE may wait, so never here."""
+    """The connection kept between the two: the writer's BEGIN IMMEDIATE is the one tried
+    here (a reader's BEGIN takes no lock), and its insert lands."""
     engine, ran = traced
     async with engine.connect() as connection:
         with read_only(inline=True):
@@ -82,14 +85,17 @@ async def test_a_writer_after_an_inline_reader_on_the_same_connection_begins_in_
         await connection.execute(text("INSERT INTO t VALUES (3)"))
         await connection.commit()
     assert ran == [("BEGIN", True), ("SELECT", True), ("COMMIT", True),
-                   ("BEGIN", False), ("INSERT", True), ("COMMIT", False)]
+                   ("BEGIN", True), ("INSERT", True), ("COMMIT", True)]
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT x FROM t"))).scalars().all() == [3]
 
 
 async def test_waiting_for_another_process_lock_leaves_the_event_loop_free(
         traced, tmp_path: Path) -> None:
-    """Another process (here a plain sqlite3 connection) holds the write lock: BEGIN waits for
-    it in the connection's thread while the event loop goes on, then the write lands."""
-    engine, _ran = traced
+    """Another process (here a plain sqlite3 connection) holds the write lock: BEGIN, refused
+    here at once, waits for it in the connection's thread while the event loop goes on, then
+    the write lands."""
+    engine, ran = traced
     other = sqlite3.connect(tmp_path / "inline.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
 
@@ -106,6 +112,7 @@ async def test_waiting_for_another_process_lock_leaves_the_event_loop_free(
     other.execute("COMMIT")
     await asyncio.wait_for(writing, 10)
     other.close()
+    assert [here for sql, here in ran if sql == "BEGIN"] == [True, False]
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT x FROM t"))).scalars().all() == [2]
 
