@@ -2,6 +2,7 @@
 
     python -m benchmarks.presses [--contacts 100000] [--team 300] [--dispatchers 5]
                                  [--users 40] [--steps 2000] [--alone 100]
+                                 [--overall-rate 28]
 
 The real bot (`bot.app.run`, polling) against the fake Bot API over HTTP
 (tests/fake_telegram), on SQLite with `--contacts` stored contacts (2 % open: new, offered,
@@ -22,6 +23,13 @@ Each bot runs in its own interpreter so that its peak RSS is its own (the fake a
 are in both; the database is seeded by the parent process beforehand). Prints per kind
 p50/p99, updates/s and peak RSS of the crowd (taken when it is done, before the people
 alone), and the ratios.
+
+The real bot keeps to Telegram's flood limits: every message it sends (a direct answer too)
+takes a turn in its overall line, `--overall-rate` a second (the bot's own setting,
+SEND_OVERALL_PER_SECOND, 28 by default). The bare bot does not. So the run also prints the
+fastest the crowd could have gone with the messages the bot sent at that rate: when the
+bot's rate is near it, the line sets the pace, not the code (a larger `--overall-rate`
+shows what the code alone does; the real Telegram would answer 429).
 """
 
 import argparse
@@ -308,6 +316,7 @@ class Load:
         started = time.perf_counter()
         await asyncio.gather(*(self.person(i) for i in range(self.users)))
         self.crowd_updates, self.crowd_rss = self.updates, peak_rss_mb()
+        self.crowd_paced = self.fake.paced
         return time.perf_counter() - started
 
     async def alone(self, rounds: int) -> None:
@@ -332,16 +341,22 @@ class Load:
 
 def timed_fake() -> Any:
     """The fake Bot API, noting when each awaited answer arrives (`waiting`)."""
+    from scheduler.direct_answers import COUNTED
     from tests.fake_telegram import FakeTelegram
+
+    paced_methods = {method.lower() for method in COUNTED}  # as the fake names them
 
     class TimedFake(FakeTelegram):
         waiting: dict[tuple[str, Any], asyncio.Future] = {}
         last_call = 0.0  # perf_counter of the last call but getUpdates
+        paced = 0  # messages sent that take a turn in the bot's overall flood line
 
         def record_call(self, method: str, params: dict[str, Any]) -> None:
             super().record_call(method, params)
             if method != "getupdates":
                 self.last_call = time.perf_counter()
+            if method in paced_methods:
+                self.paced += 1
             if method == "answercallbackquery":
                 key: tuple[str, Any] = ("q", params.get("callback_query_id"))
             elif method in ("sendmessage", "editmessagetext"):
@@ -442,6 +457,7 @@ async def run_real(args: argparse.Namespace) -> dict[str, Any]:
         settings = Settings(_env_file=None, bot_token=TOKEN, bot_api_base_url=fake.base_url,
                             database_url=f"sqlite+aiosqlite:///{path}", admin_ids=[BOSS],
                             log_format="text", log_level="WARNING", job_interval_seconds=86_400,
+                            send_overall_per_second=args.overall_rate,
                             redis_url=None)  # one process on SQLite, even if REDIS_URL is set
         ready: asyncio.Future = asyncio.get_running_loop().create_future()
         load = Load(fake, seeded, args.steps, args.users, DbLookups(path))
@@ -501,6 +517,7 @@ def report(load: Load, took: float) -> dict[str, Any]:
                   for k, v in load.latency.items()},
         "updates": load.crowd_updates, "seconds": took, "rate": load.crowd_updates / took,
         "rss": load.crowd_rss, "refused": dict(load.refused), "lost": dict(load.lost),
+        "paced": load.crowd_paced,
     }
 
 
@@ -511,7 +528,8 @@ def child(mode: str, args: argparse.Namespace, data: str = "") -> dict[str, Any]
     command = [sys.executable, "-m", "benchmarks.presses", "--mode", mode, "--data", data,
                "--contacts", str(args.contacts), "--team", str(args.team),
                "--dispatchers", str(args.dispatchers), "--users", str(args.users),
-               "--steps", str(args.steps), "--alone", str(args.alone)]
+               "--steps", str(args.steps), "--alone", str(args.alone),
+               "--overall-rate", str(args.overall_rate)]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
     lines = done.stdout.splitlines()
     for line in lines[:-1]:
@@ -541,6 +559,8 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=2_000)
     parser.add_argument("--alone", type=int, default=100,
                         help="offer + accept rounds by one person after the crowd")
+    parser.add_argument("--overall-rate", type=float, default=28.0,
+                        help="the real bot's overall flood line, messages/s (its default)")
     parser.add_argument("--mode", choices=["real", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)  # the seeded database's directory
     args = parser.parse_args()
@@ -559,6 +579,10 @@ def main() -> int:
     accept = real["kinds"].get("accept", [0, 0.0, 0.0])
     alone = real["kinds"].get("accept alone", [0, 0.0, 0.0])
     print(f"presses / bare aiogram: {real['rate'] / bare['rate']:.3f} (goal >= 0.1)")
+    if real["paced"]:
+        fastest = real["updates"] * args.overall_rate / real["paced"]
+        print(f"flood line: {real['paced']} messages at {args.overall_rate:g}/s in the crowd: "
+              f"at most {fastest:.0f} updates/s, a ratio of {fastest / bare['rate']:.3f}")
     print(f"accept p99 {accept[2]:.1f} ms in the crowd, {alone[2]:.1f} ms alone "
           f"(goal < 15 ms with {args.contacts:,} contacts)")
     print(f"peak RSS above the bare bot: {real['rss'] - bare['rss']:.0f} MB (goal <= 60 MB)")
