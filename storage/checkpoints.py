@@ -15,7 +15,6 @@ SQLite checkpoints as always.
 import asyncio
 import logging
 import sqlite3
-from concurrent.futures import Future
 from contextlib import closing
 
 log = logging.getLogger(__name__)
@@ -32,15 +31,19 @@ class Checkpoints:
         self.path = path
         self.busy_seconds = busy_seconds
         self._commits = 0
-        self._running: asyncio.Future | Future | None = None
+        self._running: asyncio.Future | None = None
 
     def committed(self) -> None:
         """A writer's transaction ended (in the event loop's thread)."""
         self._commits += 1
         if self._commits < EVERY or self._running is not None:
             return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a connection given back outside the loop: the next commit
+            return
         self._commits = 0
-        self._running = asyncio.get_running_loop().run_in_executor(None, self._checkpoint)
+        self._running = loop.run_in_executor(None, self._checkpoint)
         self._running.add_done_callback(self._done)
 
     def _checkpoint(self) -> None:

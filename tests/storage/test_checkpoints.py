@@ -81,3 +81,11 @@ async def test_a_failed_checkpoint_is_logged_and_the_next_one_may_run(
     await asyncio.sleep(0)  # its done callback
     assert ours._running is None
     assert "WAL checkpoint failed" in caplog.text
+
+
+def test_a_commit_counted_outside_the_event_loop_starts_nothing(tmp_path: Path) -> None:
+    """A connection given back with no loop running (its collection): the next one runs it."""
+    ours = Checkpoints(str(tmp_path / "x.db"), busy_seconds=1)
+    for _ in range(checkpoints.EVERY + 1):
+        ours.committed()
+    assert ours._running is None
