@@ -62,19 +62,7 @@ async def write(session: AsyncSession, statement: Executable,
     known (storage.repositories.direct), else through the session as before. Either way
     the session knows it wrote (`WROTE`: the unit of work records a Telegram update as
     handled with the first commit that changed something)."""
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
-    ready = direct.prepare(await connection(session), statement, params or {})
-    if ready is None:
-        return _touched(await session.execute(statement, params))
-    if direct.VERIFY:
-        result, sent = await _through_sqlalchemy(session, statement, params)
-        count = _touched(result)
-        direct.verify_write(ready, sent)
-    else:
-        count = direct.write(ready)
-    session.info[WROTE] = True
-    return count
+    return await _written(session, statement, params, direct.write, _touched)
 
 
 async def insert_id(session: AsyncSession, statement: Insert,
@@ -82,17 +70,25 @@ async def insert_id(session: AsyncSession, statement: Insert,
     """A prebuilt INSERT of one row into a table (a Core insert, not the ORM's); the new
     row's id. As `write`: on SQLite's own cursor once its plan is known (the id is SQLite's
     rowid), else through the session (the id from RETURNING on PostgreSQL)."""
+    return await _written(session, statement, params, direct.inserted,
+                          lambda result: result.inserted_primary_key[0])  # type: ignore[attr-defined]
+
+
+async def _written(session: AsyncSession, statement: Executable,
+                   params: dict[str, object] | None, run: Callable[[direct.Prepared], int],
+                   read: Callable[[Result], int]) -> int:
+    """`statement` run directly (`run`) or through the session (`read` of its result)."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
-    ready = direct.prepare(await connection(session), statement, params)
+    ready = direct.prepare(await connection(session), statement, params or {})
     if ready is None:
-        return (await session.execute(statement, params)).inserted_primary_key[0]  # type: ignore[attr-defined]
+        return read(await session.execute(statement, params))
     if direct.VERIFY:
         result, sent = await _through_sqlalchemy(session, statement, params)
         direct.verify_write(ready, sent)
-        found = result.inserted_primary_key[0]  # type: ignore[attr-defined]
+        found = read(result)
     else:
-        found = direct.inserted(ready)
+        found = run(ready)
     session.info[WROTE] = True
     return found
 
