@@ -180,3 +180,23 @@ async def test_a_kept_track_record_follows_reminders_and_the_clock(session_facto
     assert await read() == (1, 1, 1)
     clock.advance(days=29, hours=23)  # the reminder is 30 days old and a bit: out
     assert await read() == (1, 0, 1)
+
+
+async def test_kept_offers_are_left_out_of_the_collectors_walks(session_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    """Tens of thousands of offers are kept between cards: a full collection walking each of
+    them was a ~50 ms pause in a press. What is kept is plain tuples the collector drops."""
+    import gc
+
+    from storage.repositories import tracks
+
+    boss, anna = await team(session_factory, clock)
+    for name in ("A B", "C D"):
+        contact = await new_contact(session_factory, boss, clock, "Podil", name)
+        async with UnitOfWork(session_factory) as uow:
+            await dispatch.make_offer(uow, boss, contact.id, anna.id, clock.now(), 2, TTL, COMPOSE)
+    async with UnitOfWork(session_factory) as uow:
+        track = (await uow.tracks.for_members([anna.id], clock.now()))[anna.id]
+        kept = tracks._kept[(str(uow.session.bind.url), anna.id)]
+    gc.collect()
+    assert len(kept.offers) == 2 and track.last_offer_at is not None
+    assert not any(gc.is_tracked(fields) for fields in kept.offers)
