@@ -26,10 +26,13 @@ alone), and the ratios.
 
 The real bot keeps to Telegram's flood limits: every message it sends (a direct answer too)
 takes a turn in its overall line, `--overall-rate` a second (the bot's own setting,
-SEND_OVERALL_PER_SECOND, 28 by default). The bare bot does not. So the run also prints the
-fastest the crowd could have gone with the messages the bot sent at that rate: when the
-bot's rate is near it, the line sets the pace, not the code (a larger `--overall-rate`
-shows what the code alone does; the real Telegram would answer 429).
+SEND_OVERALL_PER_SECOND, 28 by default). The bare bot does not: it sends each answer at
+once, hundreds a second, which the real Telegram would answer 429. So the real bot runs
+twice on the same seeded data: with its line, and with the line lifted as the bare bot
+sends. The ratio to the bare bot is the second's: what the code costs against what the
+framework costs. The first gives the latencies and memory of the bot as deployed, and the
+fastest the crowd could go with the messages it sent at that rate: when the bot is near
+it, the line sets the pace, not the code.
 """
 
 import argparse
@@ -37,7 +40,9 @@ import asyncio
 import contextlib
 import json
 import random
+import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,6 +62,8 @@ MIX = (("offer", 30), ("accept", 30), ("decline", 10), ("stage", 30))
 STAGES = ("attempted", "reached", "ongoing")
 ANSWER_TIMEOUT = 60  # seconds: an update not answered by then is counted as lost
 KINDS = ("offer", "accept", "decline", "reason", "stage", "new", "offer alone", "accept alone")
+#: The overall line's rate in the run that lifts it: no send ever waits for it.
+LIFTED = 1_000_000.0
 QUIET = 0.2  # seconds without a call to the fake (but getUpdates): the bot has nothing left to do
 
 
@@ -550,6 +557,35 @@ def show(name: str, result: dict[str, Any]) -> None:
         print(f"  LOST (no answer within {ANSWER_TIMEOUT} s): {result['lost']}")
 
 
+def fresh_copy(tmp: str) -> None:
+    """The seeded database again, as the first run found it."""
+    for leftover in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{tmp}/presses.db{leftover}")
+    shutil.copyfile(f"{tmp}/seeded.db", f"{tmp}/presses.db")
+
+
+def summary(args: argparse.Namespace, real: dict[str, Any], lifted: dict[str, Any],
+            bare: dict[str, Any]) -> None:
+    """The goals' figures. The ratio is the code's, against the framework's: both bots
+    sending as fast as they go. With the flood line, the messages the crowd makes set a
+    ceiling no code can pass (Telegram would answer 429 above it), printed beside it."""
+    accept = real["kinds"].get("accept", [0, 0.0, 0.0])
+    alone = real["kinds"].get("accept alone", [0, 0.0, 0.0])
+    bare_accept = bare["kinds"].get("accept", [0, 0.0, 0.0])
+    print(f"presses / bare aiogram: {lifted['rate'] / bare['rate']:.3f} (goal >= 0.1; "
+          f"flood line lifted)")
+    if real["paced"]:
+        fastest = real["updates"] * args.overall_rate / real["paced"]
+        print(f"with the flood line: {real['rate'] / bare['rate']:.3f}; {real['paced']} "
+              f"messages at {args.overall_rate:g}/s in the crowd allow at most "
+              f"{fastest:.0f} updates/s, a ratio of {fastest / bare['rate']:.3f}")
+    alone_p99 = f"{alone[2]:.1f} ms" if alone[0] else "- (no new contact left for them)"
+    print(f"accept p99 {alone_p99} alone (goal < 15 ms with {args.contacts:,} contacts); "
+          f"in the crowd {accept[2]:.1f} ms, the bare bot's {bare_accept[2]:.1f} ms")
+    print(f"peak RSS above the bare bot: {real['rss'] - bare['rss']:.0f} MB (goal <= 60 MB)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
@@ -572,20 +608,15 @@ def main() -> int:
           f"accept, 10 % decline + reason, 30 % stage; /new every 20th step of each)")
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(seed(args, tmp))
+        shutil.copyfile(f"{tmp}/presses.db", f"{tmp}/seeded.db")
         real = child("real", args, tmp)
-    show("bot", real)
+        fresh_copy(tmp)
+        lifted = child("real", argparse.Namespace(**{**vars(args), "overall_rate": LIFTED}), tmp)
+    show(f"bot (its flood line: {args.overall_rate:g} messages/s)", real)
+    show("bot, flood line lifted (as the bare bot sends)", lifted)
     bare = child("bare", args)
     show("bare aiogram", bare)
-    accept = real["kinds"].get("accept", [0, 0.0, 0.0])
-    alone = real["kinds"].get("accept alone", [0, 0.0, 0.0])
-    print(f"presses / bare aiogram: {real['rate'] / bare['rate']:.3f} (goal >= 0.1)")
-    if real["paced"]:
-        fastest = real["updates"] * args.overall_rate / real["paced"]
-        print(f"flood line: {real['paced']} messages at {args.overall_rate:g}/s in the crowd: "
-              f"at most {fastest:.0f} updates/s, a ratio of {fastest / bare['rate']:.3f}")
-    print(f"accept p99 {accept[2]:.1f} ms in the crowd, {alone[2]:.1f} ms alone "
-          f"(goal < 15 ms with {args.contacts:,} contacts)")
-    print(f"peak RSS above the bare bot: {real['rss'] - bare['rss']:.0f} MB (goal <= 60 MB)")
+    summary(args, real, lifted, bare)
     return 0
 
 
