@@ -24,9 +24,11 @@ from api.limits import KeyLimits, Limits, SharedKeyLimits
 from api.server import start_api
 from bot.config import Settings
 from bot.dialog_storage import BoundedMemoryStorage, StepStorage
+from bot.idle_collector import IdleCollector
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.dialog_steps import DialogStepMiddleware
+from bot.middlewares.in_hand import InHandMiddleware
 from bot.middlewares.locale import ReaderLocaleMiddleware
 from bot.middlewares.member import MemberMiddleware
 from bot.telegram_session import TelegramSession
@@ -94,12 +96,14 @@ def build_i18n(team_language: str = "en") -> I18n:
 
 def build_dispatcher(
     settings: Settings, session_factory: async_sessionmaker, clock: Clock, i18n: I18n,
-    after_commit: AfterCommit,
+    after_commit: AfterCommit, collector: IdleCollector | None = None,
 ) -> Dispatcher:
     """Routers get the settings, the clock and one unit of work per update; what a use case
     leaves to do after its commit is `after_commit`'s, never a router's."""
     storage = build_storage(settings)
     dp = Dispatcher(storage=storage, settings=settings, clock=clock)
+    if collector is not None:
+        dp.update.outer_middleware(InHandMiddleware(collector))
     dp.update.outer_middleware(DedupeMiddleware(session_factory, clock))
     if isinstance(storage, StepStorage):
         dp.update.outer_middleware(DialogStepMiddleware(storage))
@@ -161,10 +165,12 @@ async def run(
         if leadership is not None:
             background.append(asyncio.create_task(leadership.run(), name="leader"))
         autodispatch = after_commit.autodispatch = OnDemand(auto_dispatch, ctx)
-        dp = build_dispatcher(settings, session_factory, clock, i18n, after_commit)
+        collector = IdleCollector()
+        dp = build_dispatcher(settings, session_factory, clock, i18n, after_commit, collector)
         if on_ready:
             on_ready(ctx)
         freeze_startup_objects()
+        background.append(asyncio.create_task(collector.run(), name="collector"))
         log.info("starting", extra={"bot": me.username, "mode": settings.mode})
         api = ApiDeps(ctx, build_key_limits(settings, budgets))
         forms = build_form_deps(ctx, settings, me.username or "", budgets)
