@@ -39,8 +39,8 @@ import argparse
 import asyncio
 import contextlib
 import json
-import random
 import os
+import random
 import resource
 import shutil
 import subprocess
