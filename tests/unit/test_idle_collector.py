@@ -104,20 +104,20 @@ async def test_running_it_turns_pythons_full_collection_off_and_back_on() -> Non
     young, middle, _ = gc.get_threshold()
     first, second = IdleCollector(quiet=0, check=0.01), IdleCollector(quiet=0, check=0.01)
     tasks = [asyncio.create_task(first.run()), asyncio.create_task(second.run())]
-    full = FullCollections().__enter__()
     try:
-        await asyncio.sleep(0.02)
-        assert gc.get_threshold() == (young, middle, NEVER)
-        for _ in range(CADENCE + 1):
-            gc.collect(1)  # as many younger collections as Python waits for
-        await asyncio.sleep(0.1)
-        assert full  # no update came for `quiet`: collected
+        with FullCollections() as full:
+            await asyncio.sleep(0.02)
+            assert gc.get_threshold() == (young, middle, NEVER)
+            for _ in range(CADENCE + 1):
+                gc.collect(1)  # as many younger collections as Python waits for
+            await asyncio.sleep(0.1)
+            assert full  # no update came for `quiet`: collected
         tasks[0].cancel()
         await asyncio.gather(tasks[0], return_exceptions=True)
         assert gc.get_threshold()[2] == NEVER  # the other bot's collector still runs
-    finally:
-        full.__exit__()
-        tasks[1].cancel()
-        await asyncio.gather(tasks[1], return_exceptions=True)
+    finally:  # both, so that a failed assertion leaves no collector running
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
     assert gc.get_threshold() == (young, middle, CADENCE)
     assert idle_collector._running == 0
